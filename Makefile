@@ -1,0 +1,75 @@
+# setbit: one Makefile, all output in build/.
+#
+#   make            build/kernel.elf and build/setbit.iso (BIOS + UEFI)
+#   make run        boot the ISO in QEMU (SMP=4 MEM=512M UEFI=1 KVM=1 CMDLINE=...)
+#   make debug      QEMU paused with the gdbstub; prints the gdb command line
+#   make test       host suites (ASan/UBSan, TSan), fuzz smoke, QEMU matrix (QUICK=1: one config)
+#   make fuzz       libFuzzer targets (FUZZ_SECONDS=N)
+#   make bench      host benchmarks (ICOUNT=1: instruction counts under callgrind)
+#   make clean
+#
+# Toolchain: CROSS=x86_64-elf- and CC=clang are honoured; V=1 shows commands.
+
+BUILD    := build
+CROSS    ?=
+ifeq ($(origin CC),default)
+CC       := $(CROSS)gcc
+endif
+NM       := $(CROSS)nm
+OBJCOPY  := $(CROSS)objcopy
+HOSTCC   ?= gcc
+CLANG    ?= clang
+PYTHON   ?= python3
+
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-8s %s\n'
+endif
+
+# ---------------------------------------------------------------- flags
+
+KERNEL_INCLUDES := -Ikernel/include -Iarch/x86_64/include -Ilib -Itests/include
+
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -mcmodel=kernel \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -fcf-protection=none \
+	-fno-asynchronous-unwind-tables -fno-builtin \
+	-Wall -Wextra -Werror -MMD -MP \
+	-DSETBIT_KERNEL $(KERNEL_INCLUDES) $(EXTRA_KCFLAGS)
+KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
+	-Wl,--build-id=none -T linker.ld
+
+HOST_INCLUDES := -Ikernel/include -Ilib -Itests/include
+HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
+	-MMD -MP -DSETBIT_HOST $(HOST_INCLUDES) $(EXTRA_HOSTCFLAGS)
+ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+TSAN := -fsanitize=thread
+
+# ---------------------------------------------------------------- pieces
+# Each fragment lists its sources explicitly and adds its rules:
+#   mk/bitmap.mk   lib/bitmap and its host tests, fuzzers, benchmarks
+#   mk/kernel.mk   boot/, arch/x86_64/, kernel/: kernel.elf, symbols, the ISO
+#   mk/test.mk     host test binaries, the QEMU runner, run/debug/test targets
+# Variables they share:
+#   BITMAP_SRCS            lib/bitmap sources (kernel + host)
+#   KERNEL_PORTABLE_SRCS   portable kernel cores (kernel + host)
+#   TEST_PORTABLE_SRCS     suites that run in the kernel and on the host
+#   TEST_KERNEL_SRCS       suites that run only in the kernel
+
+.PHONY: all run debug test fuzz bench clean deps
+all:
+
+include mk/bitmap.mk
+include mk/kernel.mk
+include mk/test.mk
+
+clean:
+	$(quiet) CLEAN $(BUILD)
+	$(Q)rm -rf $(BUILD)
+
+deps:
+	$(Q)tools/deps.sh

@@ -1,0 +1,207 @@
+/*
+ * ktest: setbit's test API, shared by the kernel and the host.
+ *
+ * A case is a function registered where it is written:
+ *
+ *	KTEST(bitmap, find_first_set)
+ *	{
+ *		uint64_t map[2] = { 0 };
+ *		bitmap_set(map, 70);
+ *		EXPECT_EQ(t, bitmap_find_first(map, 128), 70);
+ *	}
+ *
+ * Cases with the same suite name form one suite; suites run in name order,
+ * cases in the order they appear in the source file. Two backends run them
+ * and print KTAP version 1:
+ *	kernel	kernel/ktest.c		over COM1, after boot (ktest=run)
+ *	host	tests/host/ktest_host.c	on stdout, under ASan/UBSan
+ *
+ * EXPECT_* records a failure and goes on; ASSERT_* records it and ends the
+ * case (through ktest_abort(), which never returns). Each failure prints
+ * "# file:line: expected X, got Y" as a KTAP diagnostic.
+ *
+ * KTEST_FAULT(suite, name, vector, addr) declares a kernel-only case whose
+ * body must raise exception `vector` (and, for #PF, fault on `addr`); it
+ * passes only if exactly that happens. Any exception a case did not declare
+ * fails it, and the run goes on with the next case.
+ *
+ * This header uses only <stdint.h>, <stddef.h> and <stdbool.h> so portable
+ * suites compile unchanged in both places.
+ */
+#ifndef KERNEL_KTEST_H
+#define KERNEL_KTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ktest;
+
+typedef void (*ktest_fn)(struct ktest *t);
+
+/* No exception expected: the default for KTEST(). */
+#define KTEST_NO_FAULT		(-1)
+/* For KTEST_FAULT with #PF: do not check CR2. */
+#define KTEST_ANY_ADDR		(~(uint64_t)0)
+
+struct ktest_case {
+	const char *suite;
+	const char *name;
+	const char *file;
+	int line;
+	ktest_fn fn;
+	int fault_vector;	/* KTEST_NO_FAULT, or the vector the body must raise */
+	uint64_t fault_addr;	/* #PF only: expected CR2, or KTEST_ANY_ADDR */
+};
+
+/* State of the running case; the backends own the fields. */
+struct ktest {
+	const struct ktest_case *tc;
+	int failures;		/* EXPECT/ASSERT failures so far */
+	bool skipped;
+	const char *skip_reason;
+	void *priv;		/* backend data (the jump buffer for ktest_abort) */
+};
+
+#define KTEST_SECTION "ktest_cases"
+
+#define KTEST__REGISTER(suite, name, vec, addr)				\
+	static void ktest_##suite##__##name(struct ktest *t);		\
+	static const struct ktest_case ktest_case_##suite##__##name	\
+	__attribute__((used, section(KTEST_SECTION), aligned(8))) = {	\
+		#suite, #name, __FILE__, __LINE__,			\
+		ktest_##suite##__##name, (vec), (addr)			\
+	};								\
+	static void ktest_##suite##__##name(struct ktest *t)
+
+#define KTEST(suite, name) \
+	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0)
+#define KTEST_FAULT(suite, name, vector, addr) \
+	KTEST__REGISTER(suite, name, vector, addr)
+
+/* Backend services. */
+void ktest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ktest_fail_at(struct ktest *t, const char *file, int line,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* End the current case now (ASSERT_* failures, skips). Never returns. */
+void ktest_abort(struct ktest *t) __attribute__((noreturn));
+/* Mark the case skipped with a reason and end it. Never returns. */
+void ktest_skip(struct ktest *t, const char *reason) __attribute__((noreturn));
+/* Print a "# ..." diagnostic line, indented for the current suite. */
+void ktest_diag(struct ktest *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Comparison macros. Operands are evaluated once and compared as 64-bit
+ * integers of the signedness of the first operand's promotion, so
+ * EXPECT_EQ(t, size_t_result, 70) and EXPECT_EQ(t, int_result, -22) both
+ * read naturally. Messages print both values in decimal and hex.
+ */
+#define KTEST__CMP(t, stop, a, op, b, astr, bstr) do {				\
+	__typeof__(0 ? (a) : (b)) ktest_a_ = (a), ktest_b_ = (b);		\
+	if (!(ktest_a_ op ktest_b_)) {						\
+		ktest_fail_at((t), __FILE__, __LINE__,				\
+			"expected %s %s %s: got %lld (0x%llx) vs %lld (0x%llx)",\
+			astr, #op, bstr,					\
+			(long long)ktest_a_, (unsigned long long)ktest_a_,	\
+			(long long)ktest_b_, (unsigned long long)ktest_b_);	\
+		if (stop)							\
+			ktest_abort(t);						\
+	}									\
+} while (0)
+
+/* EXPECT_EQ(t, got, want): "expected <want>, got <got>". */
+#define KTEST__EQ(t, stop, got, want) do {					\
+	__typeof__(0 ? (got) : (want)) ktest_g_ = (got), ktest_w_ = (want);	\
+	if (!(ktest_g_ == ktest_w_)) {						\
+		ktest_fail_at((t), __FILE__, __LINE__,				\
+			"%s: expected %lld (0x%llx), got %lld (0x%llx)", #got,	\
+			(long long)ktest_w_, (unsigned long long)ktest_w_,	\
+			(long long)ktest_g_, (unsigned long long)ktest_g_);	\
+		if (stop)							\
+			ktest_abort(t);						\
+	}									\
+} while (0)
+
+#define KTEST__BOOL(t, stop, cond, want) do {					\
+	bool ktest_c_ = (cond);							\
+	if (ktest_c_ != (want)) {						\
+		ktest_fail_at((t), __FILE__, __LINE__,				\
+			"expected %s to be %s, got %s", #cond,			\
+			(want) ? "true" : "false", ktest_c_ ? "true" : "false");\
+		if (stop)							\
+			ktest_abort(t);						\
+	}									\
+} while (0)
+
+#define KTEST__RANGE(t, stop, v, lo, hi) do {					\
+	long long ktest_v_ = (long long)(v);					\
+	long long ktest_lo_ = (long long)(lo), ktest_hi_ = (long long)(hi);	\
+	if (ktest_v_ < ktest_lo_ || ktest_v_ > ktest_hi_) {			\
+		ktest_fail_at((t), __FILE__, __LINE__,				\
+			"%s: expected in [%lld, %lld], got %lld", #v,		\
+			ktest_lo_, ktest_hi_, ktest_v_);			\
+		if (stop)							\
+			ktest_abort(t);						\
+	}									\
+} while (0)
+
+#define KTEST__PTR(t, stop, got, want, op) do {					\
+	const void *ktest_g_ = (const void *)(got);				\
+	const void *ktest_w_ = (const void *)(want);				\
+	if (!(ktest_g_ op ktest_w_)) {						\
+		ktest_fail_at((t), __FILE__, __LINE__,				\
+			"%s: expected %s%p, got %p", #got,			\
+			#op[0] == '!' ? "not " : "", ktest_w_, ktest_g_);	\
+		if (stop)							\
+			ktest_abort(t);						\
+	}									\
+} while (0)
+
+int ktest_strcmp(const char *a, const char *b);
+
+#define KTEST__STR(t, stop, got, want, eq) do {					\
+	const char *ktest_g_ = (got), *ktest_w_ = (want);			\
+	if ((ktest_strcmp(ktest_g_, ktest_w_) == 0) != (eq)) {			\
+		ktest_fail_at((t), __FILE__, __LINE__,				\
+			"%s: expected %s\"%s\", got \"%s\"", #got,		\
+			(eq) ? "" : "not ", ktest_w_ ? ktest_w_ : "(null)",	\
+			ktest_g_ ? ktest_g_ : "(null)");			\
+		if (stop)							\
+			ktest_abort(t);						\
+	}									\
+} while (0)
+
+#define EXPECT_EQ(t, got, want)		KTEST__EQ(t, 0, got, want)
+#define EXPECT_NE(t, a, b)		KTEST__CMP(t, 0, a, !=, b, #a, #b)
+#define EXPECT_LT(t, a, b)		KTEST__CMP(t, 0, a, <, b, #a, #b)
+#define EXPECT_LE(t, a, b)		KTEST__CMP(t, 0, a, <=, b, #a, #b)
+#define EXPECT_GT(t, a, b)		KTEST__CMP(t, 0, a, >, b, #a, #b)
+#define EXPECT_GE(t, a, b)		KTEST__CMP(t, 0, a, >=, b, #a, #b)
+#define EXPECT_IN_RANGE(t, v, lo, hi)	KTEST__RANGE(t, 0, v, lo, hi)
+#define EXPECT_TRUE(t, c)		KTEST__BOOL(t, 0, c, true)
+#define EXPECT_FALSE(t, c)		KTEST__BOOL(t, 0, c, false)
+#define EXPECT_PTR_EQ(t, got, want)	KTEST__PTR(t, 0, got, want, ==)
+#define EXPECT_PTR_NE(t, got, want)	KTEST__PTR(t, 0, got, want, !=)
+#define EXPECT_NULL(t, p)		KTEST__PTR(t, 0, p, NULL, ==)
+#define EXPECT_NOT_NULL(t, p)		KTEST__PTR(t, 0, p, NULL, !=)
+#define EXPECT_STREQ(t, got, want)	KTEST__STR(t, 0, got, want, true)
+#define EXPECT_STRNE(t, got, want)	KTEST__STR(t, 0, got, want, false)
+
+#define ASSERT_EQ(t, got, want)		KTEST__EQ(t, 1, got, want)
+#define ASSERT_NE(t, a, b)		KTEST__CMP(t, 1, a, !=, b, #a, #b)
+#define ASSERT_LT(t, a, b)		KTEST__CMP(t, 1, a, <, b, #a, #b)
+#define ASSERT_LE(t, a, b)		KTEST__CMP(t, 1, a, <=, b, #a, #b)
+#define ASSERT_GT(t, a, b)		KTEST__CMP(t, 1, a, >, b, #a, #b)
+#define ASSERT_GE(t, a, b)		KTEST__CMP(t, 1, a, >=, b, #a, #b)
+#define ASSERT_IN_RANGE(t, v, lo, hi)	KTEST__RANGE(t, 1, v, lo, hi)
+#define ASSERT_TRUE(t, c)		KTEST__BOOL(t, 1, c, true)
+#define ASSERT_FALSE(t, c)		KTEST__BOOL(t, 1, c, false)
+#define ASSERT_PTR_EQ(t, got, want)	KTEST__PTR(t, 1, got, want, ==)
+#define ASSERT_PTR_NE(t, got, want)	KTEST__PTR(t, 1, got, want, !=)
+#define ASSERT_NULL(t, p)		KTEST__PTR(t, 1, p, NULL, ==)
+#define ASSERT_NOT_NULL(t, p)		KTEST__PTR(t, 1, p, NULL, !=)
+#define ASSERT_STREQ(t, got, want)	KTEST__STR(t, 1, got, want, true)
+#define ASSERT_STRNE(t, got, want)	KTEST__STR(t, 1, got, want, false)
+
+#endif /* KERNEL_KTEST_H */
