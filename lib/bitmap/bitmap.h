@@ -1,0 +1,513 @@
+/* Flat bitmaps over uint64_t words: bits, ranges, searches, runs, atomics, dynamic storage. */
+#ifndef BITMAP_BITMAP_H
+#define BITMAP_BITMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The contract, once for the whole library:
+ *
+ * - Storage is an array of uint64_t words; bit i is bit (i % 64) of word
+ *   i / 64. A map of nbits bits spans BM_WORDS(nbits) words.
+ * - Ranges are half-open: [start, start + n).
+ * - Every search returns nbits when nothing is found, including when
+ *   start >= nbits. Callers test `result >= nbits` (or `== nbits`).
+ * - Bits past nbits in the last word ("tail bits") are don't-care: no
+ *   result ever depends on them and no function reads or writes a word
+ *   past BM_WORDS(nbits). Whole-map writers store all BM_WORDS(nbits)
+ *   words: bm_zero, bm_fill, bm_complement, bm_shift_* leave the tail
+ *   zero; bm_copy, bm_and, bm_or, bm_xor, bm_andnot apply their operation
+ *   to the source tails as well. Every other writer leaves tails alone.
+ * - Bad input never touches memory outside the map: a range with n = 0,
+ *   start >= nbits or start + n > nbits (overflow included) returns the
+ *   not-found value, false, or a negative error, and changes nothing.
+ *   Functions that take no nbits (single-bit ops, bm_set_range,
+ *   bm_clear_range, bm_weight_range) trust the caller that the bits exist;
+ *   the _checked variants take nbits and refuse instead.
+ * - Errors are negative: -BM_EINVAL, -BM_ERANGE, -BM_ENOMEM, -BM_EBUSY
+ *   (the Linux errno values).
+ * - Locking: only the *_atomic functions may race with each other. Every
+ *   other function needs the caller's lock or exclusive ownership of the
+ *   map, and must not race with an atomic one on the same words.
+ *   Ordering of the atomics: bm_test_atomic is an acquire load;
+ *   bm_test_and_set_atomic and bm_claim*_atomic acquire (take a bit);
+ *   bm_clear_atomic, bm_set_atomic and bm_release_atomic release (publish
+ *   a bit); bm_change_atomic and bm_test_and_{clear,change}_atomic are
+ *   acquire-release. In the kernel they are `lock bts/btr/btc`, a full
+ *   barrier on x86; on the host, __atomic builtins (seen by TSan).
+ * - With BM_DEBUG defined, internal invariants are checked through
+ *   bm_assert_fail(), which the kernel or host program provides.
+ *
+ * Operations, as they read on a single word (bits, n < 64):
+ *
+ *	bm_test(map, i)			map >> i & 1
+ *	bm_set / clear / change(map, i)	map |= 1 << i, &= ~, ^=
+ *	bm_assign(map, i, v)		set if v, else clear
+ *	bm_test_and_set(map, i)		old = map >> i & 1; map |= 1 << i
+ *	bm_zero / fill(map, nbits)	map = 0 / all nbits ones
+ *	bm_copy(dst, src, nbits)	dst = src
+ *	bm_set_range(map, s, n)		map |= ((1 << n) - 1) << s
+ *	bm_clear_range(map, s, n)	map &= ~(((1 << n) - 1) << s)
+ *	bm_weight(map, nbits)		popcount(map)
+ *	bm_weight_range(map, s, n)	popcount(map & range)
+ *	bm_range_is_set / _clear	(map & range) == range / == 0
+ *	bm_empty / bm_full		map == 0 / map == all ones
+ *	bm_equal(a, b)			a == b
+ *	bm_subset(a, b)			(a & ~b) == 0
+ *	bm_intersects(a, b)		(a & b) != 0
+ *	bm_and / or / xor / andnot	dst = a & b, |, ^, a & ~b
+ *	bm_complement(dst, src)		dst = ~src
+ *	bm_shift_left / right(d, s, k)	dst = src << k / src >> k
+ *	bm_find_first / next		lowest set bit (at or after start)
+ *	bm_find_first_zero / next_zero	lowest clear bit (at or after start)
+ *	bm_find_last			highest set bit
+ *	bm_find_prev / prev_zero	highest set / clear bit below start
+ *	bm_find_nth(map, nbits, n)	n-th lowest set bit, from 0
+ *	bm_find_next_and / andnot / or	lowest set bit of a & b, a & ~b, a | b
+ *	bm_find_next_wrap		lowest set bit >= start, else < start
+ *	bm_find_zero_run(map, s, n)	lowest run of n clear bits at or after s
+ *	bm_find_zero_area(...)		the same, aligned (Linux zero_area)
+ *	bm_longest_zero_run		longest run of clear bits
+ */
+
+#define BM_WORD_BITS		64
+/* Words for nbits bits; safe for any size_t (no overflow in the rounding). */
+#define BM_WORDS(nbits)		((nbits) / BM_WORD_BITS + ((nbits) % BM_WORD_BITS != 0))
+/* Storage for a bitmap of nbits bits (static or on the stack). */
+#define BM_DECLARE(name, nbits)	uint64_t name[BM_WORDS(nbits)]
+
+/* Dynamic maps grow in steps of this many bits (NanoVMs ALLOC_EXTEND_BITS). */
+#define BM_EXTEND_BITS		4096
+
+#define BM_EINVAL		22
+#define BM_ERANGE		34
+#define BM_ENOMEM		12
+#define BM_EBUSY		16
+
+#ifdef BM_DEBUG
+/* Provided by the program linking the library; may not return. */
+void bm_assert_fail(const char *expr, const char *file, int line);
+#define BM_ASSERT(e)	((e) ? (void)0 : bm_assert_fail(#e, __FILE__, __LINE__))
+#else
+#define BM_ASSERT(e)	((void)0)
+#endif
+
+/* ------------------------------------------------------------ word helpers */
+
+#define BM__BIT(i)		((uint64_t)1 << ((i) % BM_WORD_BITS))
+#define BM__WORD(i)		((i) / BM_WORD_BITS)
+/* Bits [i % 64, 64) of a word: the first word of a range starting at i. */
+#define BM__FIRST_MASK(i)	(~(uint64_t)0 << ((i) % BM_WORD_BITS))
+/* Bits [0, end % 64) of a word, or all of it: the last word of [.., end). */
+#define BM__LAST_MASK(end)	(~(uint64_t)0 >> (-(size_t)(end) % BM_WORD_BITS))
+
+/* A constant nbits that fits one word: the inline paths below apply. */
+#define BM__SMALL(nbits) \
+	(__builtin_constant_p(nbits) && (nbits) > 0 && (nbits) <= BM_WORD_BITS)
+
+/* True if [start, start + n) is a non-empty range inside [0, nbits). */
+static inline bool bm__range_ok(size_t nbits, size_t start, size_t n)
+{
+	return n != 0 && start < nbits && n <= nbits - start;
+}
+
+/* Number of set bits in w; no libgcc call where popcnt is unavailable. */
+static inline unsigned bm_popcount64(uint64_t w)
+{
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(w);
+#else
+	w -= (w >> 1) & 0x5555555555555555ull;
+	w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((w * 0x0101010101010101ull) >> 56);
+#endif
+}
+
+/* ------------------------------------------------------------ single bits */
+/* The caller guarantees i < nbits; none of these is atomic. */
+
+/* Is bit i set? */
+static inline bool bm_test(const uint64_t *map, size_t i)
+{
+	return (map[BM__WORD(i)] >> (i % BM_WORD_BITS)) & 1;
+}
+
+/* Set bit i. */
+static inline void bm_set(uint64_t *map, size_t i)
+{
+	map[BM__WORD(i)] |= BM__BIT(i);
+}
+
+/* Clear bit i. */
+static inline void bm_clear(uint64_t *map, size_t i)
+{
+	map[BM__WORD(i)] &= ~BM__BIT(i);
+}
+
+/* Flip bit i. */
+static inline void bm_change(uint64_t *map, size_t i)
+{
+	map[BM__WORD(i)] ^= BM__BIT(i);
+}
+
+/* Set bit i if v, else clear it. */
+static inline void bm_assign(uint64_t *map, size_t i, bool v)
+{
+	uint64_t *w = &map[BM__WORD(i)];
+
+	*w = (*w & ~BM__BIT(i)) | ((uint64_t)v << (i % BM_WORD_BITS));
+}
+
+/* Set bit i; was it set before? */
+static inline bool bm_test_and_set(uint64_t *map, size_t i)
+{
+	bool old = bm_test(map, i);
+
+	bm_set(map, i);
+	return old;
+}
+
+/* Clear bit i; was it set before? */
+static inline bool bm_test_and_clear(uint64_t *map, size_t i)
+{
+	bool old = bm_test(map, i);
+
+	bm_clear(map, i);
+	return old;
+}
+
+/* Flip bit i; was it set before? */
+static inline bool bm_test_and_change(uint64_t *map, size_t i)
+{
+	bool old = bm_test(map, i);
+
+	bm_change(map, i);
+	return old;
+}
+
+/* Is bit i set? False when i >= nbits. */
+static inline bool bm_test_checked(const uint64_t *map, size_t nbits, size_t i)
+{
+	return i < nbits && bm_test(map, i);
+}
+
+/* Set bit i: 0, or -BM_ERANGE (nothing written) when i >= nbits. */
+static inline int bm_set_checked(uint64_t *map, size_t nbits, size_t i)
+{
+	if (i >= nbits)
+		return -BM_ERANGE;
+	bm_set(map, i);
+	return 0;
+}
+
+/* Clear bit i: 0, or -BM_ERANGE (nothing written) when i >= nbits. */
+static inline int bm_clear_checked(uint64_t *map, size_t nbits, size_t i)
+{
+	if (i >= nbits)
+		return -BM_ERANGE;
+	bm_clear(map, i);
+	return 0;
+}
+
+/* ------------------------------------------------------------ atomic bits */
+
+#include <bitmap/atomic.h>
+
+/* ------------------------------------------------------------ whole maps */
+
+/* Zero the map (bm_init is the same, named for first use of storage). */
+void bm_zero(uint64_t *map, size_t nbits);
+/* Prepare caller storage for use: all nbits bits clear. */
+void bm_init(uint64_t *map, size_t nbits);
+/* Set bits [0, nbits); the tail is left zero. */
+void bm_fill(uint64_t *map, size_t nbits);
+/* dst = src, whole words (tail bits copied as they are). */
+void bm_copy(uint64_t *dst, const uint64_t *src, size_t nbits);
+
+/* Set [start, start + n); the caller guarantees start + n <= nbits. */
+void bm_set_range(uint64_t *map, size_t start, size_t n);
+/* Clear [start, start + n); the caller guarantees start + n <= nbits. */
+void bm_clear_range(uint64_t *map, size_t start, size_t n);
+/* Set [start, start + n): 0, or -BM_ERANGE (nothing written) if outside nbits or n = 0. */
+int bm_set_range_checked(uint64_t *map, size_t nbits, size_t start, size_t n);
+/* Clear [start, start + n): 0, or -BM_ERANGE (nothing written) if outside nbits or n = 0. */
+int bm_clear_range_checked(uint64_t *map, size_t nbits, size_t start, size_t n);
+
+/* How many of bits [0, nbits) are set? */
+size_t bm_weight(const uint64_t *map, size_t nbits);
+/* How many of bits [start, start + n) are set? The caller guarantees they exist. */
+size_t bm_weight_range(const uint64_t *map, size_t start, size_t n);
+/* Are all of [start, start + n) set? False if n = 0 or the range leaves nbits. */
+bool bm_range_is_set(const uint64_t *map, size_t nbits, size_t start, size_t n);
+/* Are all of [start, start + n) clear? False if n = 0 or the range leaves nbits. */
+bool bm_range_is_clear(const uint64_t *map, size_t nbits, size_t start, size_t n);
+
+/* Is no bit set? (True for nbits = 0.) */
+bool bm_empty(const uint64_t *map, size_t nbits);
+/* Is every bit set? (True for nbits = 0.) */
+bool bm_full(const uint64_t *map, size_t nbits);
+/* Do a and b hold the same bits? */
+bool bm_equal(const uint64_t *a, const uint64_t *b, size_t nbits);
+/* Is every bit of a also set in b? */
+bool bm_subset(const uint64_t *a, const uint64_t *b, size_t nbits);
+/* Do a and b share a set bit? */
+bool bm_intersects(const uint64_t *a, const uint64_t *b, size_t nbits);
+
+/* The binary operations accept dst == a and/or dst == b (exact aliasing). */
+/* dst = a & b; is the result non-empty? */
+bool bm_and(uint64_t *dst, const uint64_t *a, const uint64_t *b, size_t nbits);
+/* dst = a | b. */
+void bm_or(uint64_t *dst, const uint64_t *a, const uint64_t *b, size_t nbits);
+/* dst = a ^ b. */
+void bm_xor(uint64_t *dst, const uint64_t *a, const uint64_t *b, size_t nbits);
+/* dst = a & ~b; is the result non-empty? */
+bool bm_andnot(uint64_t *dst, const uint64_t *a, const uint64_t *b, size_t nbits);
+/* dst = ~src over [0, nbits); the tail is left zero. dst may be src. */
+void bm_complement(uint64_t *dst, const uint64_t *src, size_t nbits);
+/* dst bit i + shift = src bit i; low bits and the tail zero. dst may be src. */
+void bm_shift_left(uint64_t *dst, const uint64_t *src, size_t shift, size_t nbits);
+/* dst bit i = src bit i + shift; high bits and the tail zero. dst may be src. */
+void bm_shift_right(uint64_t *dst, const uint64_t *src, size_t shift, size_t nbits);
+
+/* ------------------------------------------------------------ searches */
+/* Out-of-line bodies; call the bm_find_* names below. */
+size_t bm__find_next(const uint64_t *map, size_t nbits, size_t start);
+size_t bm__find_next_zero(const uint64_t *map, size_t nbits, size_t start);
+size_t bm__find_last(const uint64_t *map, size_t nbits);
+
+/* Lowest set bit at or after start, or nbits. */
+static inline size_t bm_find_next(const uint64_t *map, size_t nbits, size_t start)
+{
+	if (BM__SMALL(nbits)) {
+		uint64_t w;
+
+		if (start >= nbits)
+			return nbits;
+		w = map[0] & BM__LAST_MASK(nbits) & BM__FIRST_MASK(start);
+		return w ? (size_t)__builtin_ctzll(w) : nbits;
+	}
+	return bm__find_next(map, nbits, start);
+}
+
+/* Lowest set bit, or nbits. */
+static inline size_t bm_find_first(const uint64_t *map, size_t nbits)
+{
+	return bm_find_next(map, nbits, 0);
+}
+
+/* Lowest clear bit at or after start, or nbits. */
+static inline size_t bm_find_next_zero(const uint64_t *map, size_t nbits, size_t start)
+{
+	if (BM__SMALL(nbits)) {
+		uint64_t w;
+
+		if (start >= nbits)
+			return nbits;
+		w = ~map[0] & BM__LAST_MASK(nbits) & BM__FIRST_MASK(start);
+		return w ? (size_t)__builtin_ctzll(w) : nbits;
+	}
+	return bm__find_next_zero(map, nbits, start);
+}
+
+/* Lowest clear bit, or nbits. */
+static inline size_t bm_find_first_zero(const uint64_t *map, size_t nbits)
+{
+	return bm_find_next_zero(map, nbits, 0);
+}
+
+/* Highest set bit, or nbits. */
+static inline size_t bm_find_last(const uint64_t *map, size_t nbits)
+{
+	if (BM__SMALL(nbits)) {
+		uint64_t w = map[0] & BM__LAST_MASK(nbits);
+
+		return w ? BM_WORD_BITS - 1 - (size_t)__builtin_clzll(w) : nbits;
+	}
+	return bm__find_last(map, nbits);
+}
+
+/* Highest set bit below start (start > nbits counts as nbits), or nbits. */
+size_t bm_find_prev(const uint64_t *map, size_t nbits, size_t start);
+/* Highest clear bit below start (start > nbits counts as nbits), or nbits. */
+size_t bm_find_prev_zero(const uint64_t *map, size_t nbits, size_t start);
+/* The n-th lowest set bit, counting from 0, or nbits if fewer are set. */
+size_t bm_find_nth(const uint64_t *map, size_t nbits, size_t n);
+/* Lowest bit at or after start set in both a and b, or nbits. */
+size_t bm_find_next_and(const uint64_t *a, const uint64_t *b, size_t nbits, size_t start);
+/* Lowest bit at or after start set in a and clear in b, or nbits. */
+size_t bm_find_next_andnot(const uint64_t *a, const uint64_t *b, size_t nbits, size_t start);
+/* Lowest bit at or after start set in a or in b, or nbits. */
+size_t bm_find_next_or(const uint64_t *a, const uint64_t *b, size_t nbits, size_t start);
+/* Lowest set bit in [start, nbits), else in [0, start), or nbits (start >= nbits: from 0). */
+size_t bm_find_next_wrap(const uint64_t *map, size_t nbits, size_t start);
+
+/* ------------------------------------------------------------ iteration */
+/* i (size_t) takes each set bit in increasing order; the body may change bits. */
+#define bm_for_each_set(i, map, nbits)						\
+	for ((i) = bm_find_first((map), (nbits)); (i) < (nbits);		\
+	     (i) = bm_find_next((map), (nbits), (i) + 1))
+
+/* As bm_for_each_set, starting at the current value of i. */
+#define bm_for_each_set_from(i, map, nbits)					\
+	for ((i) = bm_find_next((map), (nbits), (i)); (i) < (nbits);		\
+	     (i) = bm_find_next((map), (nbits), (i) + 1))
+
+/* i takes each clear bit in increasing order. */
+#define bm_for_each_clear(i, map, nbits)					\
+	for ((i) = bm_find_first_zero((map), (nbits)); (i) < (nbits);		\
+	     (i) = bm_find_next_zero((map), (nbits), (i) + 1))
+
+/* As bm_for_each_clear, starting at the current value of i. */
+#define bm_for_each_clear_from(i, map, nbits)					\
+	for ((i) = bm_find_next_zero((map), (nbits), (i)); (i) < (nbits);	\
+	     (i) = bm_find_next_zero((map), (nbits), (i) + 1))
+
+/* [rs, re) takes each maximal run of set bits in increasing order. */
+#define bm_for_each_run(rs, re, map, nbits)					\
+	for ((rs) = bm_find_first((map), (nbits)),				\
+	     (re) = bm_find_next_zero((map), (nbits), (rs));			\
+	     (rs) < (nbits);							\
+	     (rs) = bm_find_next((map), (nbits), (re)),				\
+	     (re) = bm_find_next_zero((map), (nbits), (rs)))
+
+/* As bm_for_each_run, from the current value of rs (a run may start mid-way). */
+#define bm_for_each_run_from(rs, re, map, nbits)				\
+	for ((rs) = bm_find_next((map), (nbits), (rs)),				\
+	     (re) = bm_find_next_zero((map), (nbits), (rs));			\
+	     (rs) < (nbits);							\
+	     (rs) = bm_find_next((map), (nbits), (re)),				\
+	     (re) = bm_find_next_zero((map), (nbits), (rs)))
+
+/* [rs, re) takes each maximal run of clear bits in increasing order. */
+#define bm_for_each_clear_run(rs, re, map, nbits)				\
+	for ((rs) = bm_find_first_zero((map), (nbits)),				\
+	     (re) = bm_find_next((map), (nbits), (rs));				\
+	     (rs) < (nbits);							\
+	     (rs) = bm_find_next_zero((map), (nbits), (re)),			\
+	     (re) = bm_find_next((map), (nbits), (rs)))
+
+/* As bm_for_each_clear_run, from the current value of rs. */
+#define bm_for_each_clear_run_from(rs, re, map, nbits)				\
+	for ((rs) = bm_find_next_zero((map), (nbits), (rs)),			\
+	     (re) = bm_find_next((map), (nbits), (rs));				\
+	     (rs) < (nbits);							\
+	     (rs) = bm_find_next_zero((map), (nbits), (re)),			\
+	     (re) = bm_find_next((map), (nbits), (rs)))
+
+/* ------------------------------------------------------------ runs */
+
+struct bm_run {
+	size_t start;
+	size_t len;
+};
+
+/* First index >= start of n clear bits in a row (no wrap), or nbits (also for n = 0). */
+size_t bm_find_zero_run(const uint64_t *map, size_t nbits, size_t start, size_t n);
+/* First index >= start of n set bits in a row (no wrap), or nbits (also for n = 0). */
+size_t bm_find_set_run(const uint64_t *map, size_t nbits, size_t start, size_t n);
+/*
+ * n clear bits in a row, RTL style: the first run starting in [hint, nbits),
+ * else the first starting below hint (so a run crossing hint is found);
+ * hint >= nbits counts as 0. Returns its index, or nbits.
+ */
+size_t bm_find_zero_run_wrap(const uint64_t *map, size_t nbits, size_t hint, size_t n);
+/* As bm_find_zero_run_wrap, for n set bits. */
+size_t bm_find_set_run_wrap(const uint64_t *map, size_t nbits, size_t hint, size_t n);
+/* bm_find_zero_run_wrap, then set the run. Returns its index, or nbits (map unchanged). */
+size_t bm_find_zero_run_and_set(uint64_t *map, size_t nbits, size_t hint, size_t n);
+/* bm_find_set_run_wrap, then clear the run. Returns its index, or nbits (map unchanged). */
+size_t bm_find_set_run_and_clear(uint64_t *map, size_t nbits, size_t hint, size_t n);
+
+/*
+ * Lowest index >= start of n clear bits with (index + align_offset) a
+ * multiple of align_mask + 1 (align_mask is 2^k - 1), or nbits. The Linux
+ * bitmap_find_next_zero_area_off rule, except for the not-found value.
+ */
+size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_t n,
+			 size_t align_mask, size_t align_offset);
+/*
+ * NanoVMs allocation: n clear bits inside [start, end), at an index whose
+ * distance from start is a multiple of the next power of two >= n; set
+ * those n bits (only n) and return the index, or nbits (map unchanged).
+ * end > nbits counts as nbits.
+ */
+size_t bm_alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end, size_t n);
+
+/* Find a clear, naturally aligned block of 2^order bits, set it, return its index; or nbits. */
+size_t bm_find_region(uint64_t *map, size_t nbits, unsigned order);
+/* Set the block of 2^order bits at pos: 0, -BM_EBUSY if any is set, -BM_EINVAL if misaligned or outside. */
+int bm_alloc_region(uint64_t *map, size_t nbits, size_t pos, unsigned order);
+/* Clear the block of 2^order bits at pos: 0, or -BM_EINVAL if misaligned or outside. */
+int bm_release_region(uint64_t *map, size_t nbits, size_t pos, unsigned order);
+/* Clear [start, start + n) only if all are set: 0, -BM_ERANGE if outside/empty, -BM_EINVAL if a bit is clear. */
+int bm_release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n);
+
+/* Longest clear run (the lowest of equals): its length, *start its index; 0 and nbits if none. */
+size_t bm_longest_zero_run(const uint64_t *map, size_t nbits, size_t *start);
+/* First clear run starting at or after from (whole): its length and *start; 0 and nbits if none. */
+size_t bm_next_zero_run(const uint64_t *map, size_t nbits, size_t from, size_t *start);
+/*
+ * Last clear run in [0, from), cut at from: its length and *start; 0 and
+ * nbits if none. from > nbits counts as nbits.
+ */
+size_t bm_prev_zero_run(const uint64_t *map, size_t nbits, size_t from, size_t *start);
+/*
+ * Fill runs[0..n) with clear runs and return how many: the first ones in
+ * index order, or with longest the n longest of the whole map, longest
+ * first (equal lengths by index).
+ */
+size_t bm_zero_runs(const uint64_t *map, size_t nbits, struct bm_run *runs, size_t n,
+		    bool longest);
+
+/* ------------------------------------------------------------ claiming (SMP) */
+
+/* Atomically take the lowest clear bit (acquire): its index, or nbits if full. */
+size_t bm_claim_atomic(uint64_t *map, size_t nbits);
+/* Atomically take a clear bit, the first at or after hint, wrapping; or nbits if full. */
+size_t bm_claim_from_atomic(uint64_t *map, size_t nbits, size_t hint);
+/* Give back bit i taken by a claim (release). */
+static inline void bm_release_atomic(uint64_t *map, size_t i)
+{
+	bm_clear_atomic(map, i);
+}
+
+/* ------------------------------------------------------------ dynamic storage */
+
+/* A caller's allocator; free gets the size that alloc was asked for. */
+struct bm_alloc {
+	void *(*alloc)(void *ctx, size_t bytes);
+	void (*free)(void *ctx, void *p, size_t bytes);
+	void *ctx;
+};
+
+struct bm_dyn {
+	uint64_t *words;	/* capacity_bits / 64 words, zero past nbits */
+	size_t nbits;		/* bits in use: the size every search takes */
+	size_t capacity_bits;	/* a multiple of 64 */
+	const struct bm_alloc *a;
+	bool wrapped;		/* words belong to the caller (bm_dyn_wrap) */
+};
+
+/* A zeroed map of nbits bits (capacity rounded up to whole words), or NULL. */
+struct bm_dyn *bm_dyn_create(const struct bm_alloc *a, size_t nbits);
+/* Free d and its words (not wrapped caller words). d may be NULL. */
+void bm_dyn_free(struct bm_dyn *d);
+/* Make bit `bit` exist (capacity in steps of BM_EXTEND_BITS, new bits clear): 0 or -BM_ENOMEM. */
+int bm_dyn_extend(struct bm_dyn *d, size_t bit);
+/* A new map with d's bits, on d's allocator, or NULL. */
+struct bm_dyn *bm_dyn_clone(const struct bm_dyn *d);
+/* Make dst hold exactly src's bits (growing dst): 0 or -BM_ENOMEM (dst unchanged). */
+int bm_dyn_copy(struct bm_dyn *dst, const struct bm_dyn *src);
+/* A handle over caller words of nbits bits (they are not cleared), or NULL. */
+struct bm_dyn *bm_dyn_wrap(const struct bm_alloc *a, uint64_t *words, size_t nbits);
+/* Free only the handle and return the words (now the caller's). */
+uint64_t *bm_dyn_unwrap(struct bm_dyn *d);
+/* Is bit i set? False past the end. */
+bool bm_dyn_test(const struct bm_dyn *d, size_t i);
+/* Set bit i to v, extending d when i is past the end: 0 or -BM_ENOMEM. */
+int bm_dyn_assign(struct bm_dyn *d, size_t i, bool v);
+
+#endif /* BITMAP_BITMAP_H */
