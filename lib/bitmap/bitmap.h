@@ -447,7 +447,7 @@ int bm_release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n);
 
 /* Longest clear run (the lowest of equals): its length, *start its index; 0 and nbits if none. */
 size_t bm_longest_zero_run(const uint64_t *map, size_t nbits, size_t *start);
-/* First clear run starting at or after from (whole): its length and *start; 0 and nbits if none. */
+/* Clear run from the first clear bit at or after from: its length and *start; 0 and nbits if none. */
 size_t bm_next_zero_run(const uint64_t *map, size_t nbits, size_t from, size_t *start);
 /*
  * Last clear run in [0, from), cut at from: its length and *start; 0 and
@@ -484,7 +484,7 @@ struct bm_alloc {
 };
 
 struct bm_dyn {
-	uint64_t *words;	/* capacity_bits / 64 words, zero past nbits */
+	uint64_t *words;	/* capacity_bits / 64 words; bits past nbits are tail bits */
 	size_t nbits;		/* bits in use: the size every search takes */
 	size_t capacity_bits;	/* a multiple of 64 */
 	const struct bm_alloc *a;
@@ -503,7 +503,7 @@ struct bm_dyn *bm_dyn_clone(const struct bm_dyn *d);
 int bm_dyn_copy(struct bm_dyn *dst, const struct bm_dyn *src);
 /* A handle over caller words of nbits bits (they are not cleared), or NULL. */
 struct bm_dyn *bm_dyn_wrap(const struct bm_alloc *a, uint64_t *words, size_t nbits);
-/* Free only the handle and return the words (now the caller's). */
+/* Free only the handle and return the words, now the caller's (from d->a if d grew). */
 uint64_t *bm_dyn_unwrap(struct bm_dyn *d);
 /* Is bit i set? False past the end. */
 bool bm_dyn_test(const struct bm_dyn *d, size_t i);
