@@ -1,0 +1,96 @@
+# mk/test.mk: host test binaries, the QEMU test runner, and the run/debug/test targets.
+
+# ---------------------------------------------------------------- host ktest
+
+KTEST_HOST     := $(BUILD)/host/ktest-host
+KTEST_DEMO     := $(BUILD)/host/ktest-demo
+KTEST_HOST_OBJ := $(BUILD)/host/ktest
+
+# Every portable suite and the code it tests, under ASan/UBSan.
+KTEST_HOST_SRCS = $(BITMAP_SRCS) $(KERNEL_PORTABLE_SRCS) $(TEST_PORTABLE_SRCS) \
+	tests/host/ktest_host.c
+# The backend checked against itself: failing, skipping and aborting cases.
+KTEST_DEMO_SRCS := tests/host/ktest_demo.c tests/host/ktest_host.c
+
+ktest_objs = $(patsubst %.c,$(KTEST_HOST_OBJ)/%.o,$(1))
+
+HOST_TEST_BINS += $(KTEST_HOST) tests/runner/runner_test.py
+
+$(KTEST_HOST_OBJ)/%.o: %.c
+	$(quiet) HOSTCC $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) -c $< -o $@
+
+$(KTEST_HOST): $(call ktest_objs,$(KTEST_HOST_SRCS))
+	$(quiet) HOSTLD $@
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) $^ -o $@
+
+$(KTEST_DEMO): $(call ktest_objs,$(KTEST_DEMO_SRCS))
+	$(quiet) HOSTLD $@
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) $^ -o $@
+
+-include $(patsubst %.o,%.d,$(call ktest_objs,$(sort $(KTEST_HOST_SRCS) $(KTEST_DEMO_SRCS))))
+
+# ---------------------------------------------------------------- QEMU
+
+QEMU      ?= qemu-system-x86_64
+SMP       ?= 4
+MEM       ?= 512M
+OVMF_CODE ?= /usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS ?= /usr/share/OVMF/OVMF_VARS_4M.fd
+# The symbol `make debug` stops at: the first C code in long mode.
+DEBUG_ENTRY ?= kmain
+
+RUN_ISO  = $(if $(CMDLINE),$(BUILD)/run.iso,$(ISO))
+RUN_VARS = $(BUILD)/OVMF_VARS_4M.fd
+
+QEMU_FIRMWARE = $(if $(filter 1,$(UEFI)),-machine q35 \
+	-drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
+	-drive if=pflash,format=raw,file=$(RUN_VARS),-machine pc)
+QEMU_FLAGS = $(QEMU_FIRMWARE) -smp $(SMP) -m $(MEM) \
+	$(if $(filter 1,$(KVM)),-enable-kvm -cpu host) \
+	-cdrom $(RUN_ISO) -serial mon:stdio $(if $(DISPLAY),,-display none) \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot
+
+# isa-debug-exit's 33 means the tests passed; Ctrl-A X exits 0.
+QEMU_STATUS_OK = status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || exit $$status
+
+.PHONY: run-prep test-build test-runner
+
+# Dependencies first (deps.sh installs them as root), then the build. The
+# ISO for CMDLINE= is rebuilt every time: make cannot track a command line.
+run-prep:
+	$(Q)tools/deps.sh --check
+	$(Q)$(MAKE) --no-print-directory all $(if $(CMDLINE),,$(ISO))
+	$(if $(CMDLINE),$(quiet) MKISO "$(RUN_ISO) ($(CMDLINE))")
+	$(if $(CMDLINE),$(Q)tools/mkiso.sh $(RUN_ISO) "$(CMDLINE)")
+	$(if $(filter 1,$(UEFI)),$(Q)cp $(OVMF_VARS) $(RUN_VARS))
+
+run: run-prep
+	$(Q)$(QEMU) $(QEMU_FLAGS); $(QEMU_STATUS_OK)
+
+debug: run-prep
+	@echo "QEMU waits for gdb on :1234. In another terminal:"
+	@echo "  gdb $(KERNEL_ELF) -ex 'target remote :1234' -ex 'hbreak $(DEBUG_ENTRY)' -ex c"
+	$(Q)$(QEMU) $(QEMU_FLAGS) -s -S; $(QEMU_STATUS_OK)
+
+# ---------------------------------------------------------------- make test
+
+JOBS    ?= 2
+TIMEOUT ?= 120
+
+KTEST_RUNNER = $(PYTHON) tools/ktest-runner.py test --jobs $(JOBS) \
+	--timeout $(TIMEOUT) --out $(BUILD)/test --mkiso tools/mkiso.sh \
+	--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
+	$(if $(filter 1,$(KVM)),--kvm)
+
+test-build:
+	$(Q)tools/deps.sh --check
+	$(Q)$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(KTEST_DEMO)
+
+test: test-build
+	$(Q)$(KTEST_RUNNER) $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) $(HOST_TEST_BINS)
+
+# Only the runner's own checks: canned logs, then each ktest.selftest boot must fail.
+test-runner: test-build
+	$(Q)$(KTEST_RUNNER) --selftests --matrix none tests/runner/runner_test.py

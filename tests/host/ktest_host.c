@@ -1,0 +1,237 @@
+/* Host backend of <kernel/ktest.h>: runs every registered case and prints KTAP on stdout. */
+
+#include <kernel/ktest.h>
+
+#include <fnmatch.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The linker brackets the "ktest_cases" section with these two symbols; weak,
+ * because a binary without a single case has no such section at all.
+ */
+extern const struct ktest_case __start_ktest_cases[] __attribute__((weak));
+extern const struct ktest_case __stop_ktest_cases[] __attribute__((weak));
+
+struct totals {
+	int passed;
+	int failed;
+	int skipped;
+};
+
+int ktest_strcmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b ? 0 : (a ? 1 : -1);
+	return strcmp(a, b);
+}
+
+void ktest_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void vdiag(const char *fmt, va_list ap)
+{
+	printf("  # ");
+	vprintf(fmt, ap);
+	printf("\n");
+}
+
+void ktest_diag(struct ktest *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)t;
+	va_start(ap, fmt);
+	vdiag(fmt, ap);
+	va_end(ap);
+}
+
+void ktest_fail_at(struct ktest *t, const char *file, int line,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	t->failures++;
+	printf("  # %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+void ktest_abort(struct ktest *t)
+{
+	longjmp(*(jmp_buf *)t->priv, 1);
+}
+
+void ktest_skip(struct ktest *t, const char *reason)
+{
+	t->skipped = true;
+	t->skip_reason = reason;
+	ktest_abort(t);
+}
+
+/* Suites in name order; inside a suite, cases in source order. */
+static int case_order(const void *pa, const void *pb)
+{
+	const struct ktest_case *a = *(const struct ktest_case *const *)pa;
+	const struct ktest_case *b = *(const struct ktest_case *const *)pb;
+	int c;
+
+	c = strcmp(a->suite, b->suite);
+	if (c == 0)
+		c = strcmp(a->file, b->file);
+	if (c == 0)
+		c = (a->line > b->line) - (a->line < b->line);
+	return c;
+}
+
+/* Does GLOB select this case, by its suite name or by "suite.case"? */
+static bool case_selected(const struct ktest_case *tc, const char *glob)
+{
+	char full[256];
+
+	if (!glob || fnmatch(glob, tc->suite, 0) == 0)
+		return true;
+	snprintf(full, sizeof(full), "%s.%s", tc->suite, tc->name);
+	return fnmatch(glob, full, 0) == 0;
+}
+
+/*
+ * Collect the selected cases, sorted. Returns how many; *out is malloc'ed.
+ * The section is an array because every entry is the same 8-aligned struct.
+ */
+static size_t collect_cases(const char *glob, const struct ktest_case ***out)
+{
+	size_t total = (size_t)(__stop_ktest_cases - __start_ktest_cases);
+	const struct ktest_case **list;
+	size_t i, n = 0;
+
+	list = calloc(total ? total : 1, sizeof(*list));
+	if (!list) {
+		perror("ktest-host");
+		exit(2);
+	}
+	for (i = 0; i < total; i++)
+		if (case_selected(&__start_ktest_cases[i], glob))
+			list[n++] = &__start_ktest_cases[i];
+	qsort(list, n, sizeof(*list), case_order);
+	*out = list;
+	return n;
+}
+
+/* Number of suites in a sorted case list. */
+static size_t count_suites(const struct ktest_case **list, size_t n)
+{
+	size_t i, suites = 0;
+
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(list[i]->suite, list[i - 1]->suite) != 0)
+			suites++;
+	return suites;
+}
+
+/*
+ * Call the body; ktest_abort() lands back here. Only *t changes between
+ * setjmp and longjmp, and it lives in the caller's frame, so nothing here
+ * needs to be volatile.
+ */
+static void call_case(struct ktest *t)
+{
+	jmp_buf env;
+
+	t->priv = &env;
+	if (setjmp(env) == 0)
+		t->tc->fn(t);
+	t->priv = NULL;
+}
+
+/* Run one case and print its result line. Returns true unless it failed. */
+static bool run_case(const struct ktest_case *tc, int index,
+		     struct totals *tot)
+{
+	struct ktest t = { .tc = tc };
+
+	if (tc->fault_vector != KTEST_NO_FAULT) {
+		printf("  ok %d %s # SKIP expects CPU exception %d: kernel only\n",
+		       index, tc->name, tc->fault_vector);
+		tot->skipped++;
+		return true;
+	}
+	call_case(&t);
+
+	if (t.failures) {
+		printf("  not ok %d %s\n", index, tc->name);
+		tot->failed++;
+		return false;
+	}
+	if (t.skipped) {
+		printf("  ok %d %s # SKIP %s\n", index, tc->name,
+		       t.skip_reason ? t.skip_reason : "");
+		tot->skipped++;
+		return true;
+	}
+	printf("  ok %d %s\n", index, tc->name);
+	tot->passed++;
+	return true;
+}
+
+/* Run list[0..n) of one suite as a nested KTAP block. Returns true if none failed. */
+static bool run_suite(const struct ktest_case **list, size_t n, int index,
+		      struct totals *tot)
+{
+	bool ok = true;
+	size_t i;
+
+	printf("  KTAP version 1\n");
+	printf("  # Subtest: %s\n", list[0]->suite);
+	printf("  1..%zu\n", n);
+	for (i = 0; i < n; i++)
+		ok &= run_case(list[i], (int)i + 1, tot);
+	printf("%sok %d %s\n", ok ? "" : "not ", index, list[0]->suite);
+	return ok;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: ktest-host [GLOB]\n"
+		"  runs the cases whose \"suite\" or \"suite.case\" matches GLOB\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *glob = argc > 1 ? argv[1] : NULL;
+	const struct ktest_case **list;
+	struct totals tot = { 0 };
+	size_t n, start, end;
+	int suite = 0;
+
+	if (argc > 2 || (glob && glob[0] == '-'))
+		return usage();
+	/* Line-buffered, so a crash or a sanitizer report leaves every finished line behind. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	n = collect_cases(glob, &list);
+	printf("KTAP version 1\n");
+	printf("1..%zu\n", count_suites(list, n));
+	for (start = 0; start < n; start = end) {
+		end = start + 1;
+		while (end < n && strcmp(list[end]->suite, list[start]->suite) == 0)
+			end++;
+		run_suite(list + start, end - start, ++suite, &tot);
+	}
+	printf("# ktest: %d passed, %d failed, %d skipped\n",
+	       tot.passed, tot.failed, tot.skipped);
+	free(list);
+	return tot.failed ? 1 : 0;
+}

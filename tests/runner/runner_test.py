@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Checks the KTAP judge on canned logs and the host backend against golden output; prints KTAP.
+
+    tests/runner/runner_test.py [KTEST_DEMO]     (default: build/host/ktest-demo)
+"""
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def load_runner():
+    """tools/ktest-runner.py has a dash in its name, so import it by path."""
+    spec = importlib.util.spec_from_file_location(
+        "ktest_runner", os.path.join(ROOT, "tools", "ktest-runner.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+runner = load_runner()
+TIMEOUT = "timeout"         # stands for "killed by the runner's timer" in the table below
+
+# (name, log, exit status, pass?, substrings the reason must contain, (passed, failed, skipped))
+CANNED = [
+    ("clean_pass", "pass.log", 33, True, [], (4, 0, 1)),
+    ("serial_crlf_escapes", "serial-crlf.log", 33, True, [], (1, 0, 0)),
+    ("one_not_ok", "not-ok.log", 35, False,
+     ["not ok: bitmap.find_first (tests/bitmap/find_test.c:42: ", "exit status 35"], (3, 1, 0)),
+    ("truncated", "truncated.log", 33, False,
+     ["truncated: log ends inside suite bitmap (2 of 3 cases)"], (2, 0, 0)),
+    ("panic", "panic.log", 35, False,
+     ["panic: [    0.210000] E KERNEL PANIC on cpu 0: pfa: double free"], (1, 0, 0)),
+    ("missing_plan", "no-plan.log", 33, False, ["missing plan"], (1, 0, 0)),
+    ("plan_mismatch", "plan-mismatch.log", 33, False,
+     ["plan mismatch: 1..3 but 2 suite results"], (2, 0, 0)),
+    ("suite_plan_mismatch", "suite-plan-mismatch.log", 33, False,
+     ["plan mismatch in suite bitmap: 1..4 but 3 results"], (3, 0, 0)),
+    ("missing_version", "no-version.log", 33, False, ["missing 'KTAP version 1'"], (1, 0, 0)),
+    ("missing_summary", "no-summary.log", 33, False, ["missing summary line"], (1, 0, 0)),
+    ("wrong_summary", "wrong-summary.log", 33, False,
+     ["summary says 3 passed, 0 failed, 0 skipped but the results say 2, 0, 0"], (2, 0, 0)),
+    ("rebooted", "rebooted.log", 33, False, ["KTAP restarted"], (1, 0, 0)),
+    ("triple_fault_status", "pass.log", 0, False,
+     ["exit status 0 (triple fault"], (4, 0, 1)),
+    ("fail_status_clean_log", "pass.log", 35, False,
+     ["exit status 35 (kernel reported failure)"], (4, 0, 1)),
+    ("timeout", "truncated.log", TIMEOUT, False, ["timeout after 120s", "truncated"], (2, 0, 0)),
+]
+
+# The host backend's own output, compared line for line with a golden file.
+# (name, filter argument or None, golden file, exit status)
+GOLDEN = [
+    ("all_cases", None, "ktest-demo.ktap", 1),
+    ("filter_case_glob", "alpha.s*", "ktest-demo-alpha-s.ktap", 1),
+    ("filter_suite", "zulu", "ktest-demo-zulu.ktap", 0),
+]
+
+
+class Suite:
+    """A KTAP suite printed as its cases finish."""
+
+    def __init__(self, name, ncases):
+        self.name, self.n, self.failed, self.passed = name, 0, 0, 0
+        print(f"  KTAP version 1\n  # Subtest: {name}\n  1..{ncases}")
+
+    def case(self, name, problems):
+        self.n += 1
+        for p in problems:
+            print(f"  # {p}")
+        if problems:
+            self.failed += 1
+            print(f"  not ok {self.n} {name}")
+        else:
+            self.passed += 1
+            print(f"  ok {self.n} {name}")
+
+    def end(self, number):
+        print(f"{'not ok' if self.failed else 'ok'} {number} {self.name}")
+
+
+def check_canned(log, status, want_ok, want_reasons, want_counts):
+    with open(os.path.join(HERE, "logs", log)) as f:
+        text = f.read()
+    timed_out = status == TIMEOUT
+    v = runner.judge(text, None if timed_out else status, timed_out=timed_out, timeout=120)
+    problems = []
+    if v.ok != want_ok:
+        problems.append(f"{log}: expected {'pass' if want_ok else 'fail'}, "
+                        f"got {'pass' if v.ok else 'fail'} ({v.reason})")
+    problems += [f"{log}: reason lacks {r!r}: {v.reason!r}"
+                 for r in want_reasons if r not in v.reason]
+    if (v.passed, v.failed, v.skipped) != want_counts:
+        problems.append(f"{log}: expected counts {want_counts}, "
+                        f"got {(v.passed, v.failed, v.skipped)}")
+    return problems
+
+
+def check_host_verdicts():
+    """A host log passes with exit status 0 and fails with anything else."""
+    with open(os.path.join(HERE, "logs", "pass.log")) as f:
+        text = f.read()
+    problems = []
+    if not runner.judge(text, 0, expected=0, qemu=False).ok:
+        problems.append("host run with exit status 0 judged failed")
+    v = runner.judge(text, 1, expected=0, qemu=False)
+    if v.ok or v.reason != "exit status 1":
+        problems.append(f"host run with exit status 1: got {v.reason!r}")
+    return problems
+
+
+def check_golden(demo, arg, golden, want_status):
+    if not os.path.exists(demo):
+        return [f"{demo} is missing: build it with make {os.path.relpath(demo, ROOT)}"]
+    proc = subprocess.run([demo] + ([arg] if arg else []), capture_output=True,
+                          text=True, cwd=ROOT)
+    with open(os.path.join(HERE, "expected", golden)) as f:
+        want = f.read().splitlines()
+    got = proc.stdout.splitlines()
+    problems = []
+    if proc.returncode != want_status:
+        problems.append(f"exit status: expected {want_status}, got {proc.returncode}")
+    for i in range(max(len(want), len(got))):
+        w = want[i] if i < len(want) else "<end>"
+        g = got[i] if i < len(got) else "<end>"
+        if w != g:
+            problems.append(f"line {i + 1}: expected {w!r}, got {g!r}")
+            break
+    return problems
+
+
+def check_judge_on_demo(demo):
+    """The judge reads the backend's real output the way the golden file says."""
+    if not os.path.exists(demo):
+        return [f"{demo} is missing"]
+    proc = subprocess.run([demo], capture_output=True, text=True, cwd=ROOT)
+    v = runner.judge(proc.stdout, proc.returncode, expected=0, qemu=False)
+    want = "not ok: alpha.expect_goes_on (tests/host/ktest_demo.c:"
+    problems = []
+    if (v.passed, v.failed, v.skipped) != (2, 3, 2):
+        problems.append(f"expected counts (2, 3, 2), got {(v.passed, v.failed, v.skipped)}")
+    if v.ok or not v.reason.startswith(want) or "(+2 more)" not in v.reason:
+        problems.append(f"unexpected verdict: {v.reason!r}")
+    return problems
+
+
+def main():
+    demo = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/host/ktest-demo")
+    print("KTAP version 1\n1..2")
+    passed = failed = 0
+
+    s = Suite("host_backend", len(GOLDEN) + 1)
+    for name, arg, golden, status in GOLDEN:
+        s.case(name, check_golden(demo, arg, golden, status))
+    s.case("judge_reads_demo", check_judge_on_demo(demo))
+    s.end(1)
+    passed, failed = passed + s.passed, failed + s.failed
+
+    s = Suite("judge", len(CANNED) + 1)
+    for name, *spec in CANNED:
+        s.case(name, check_canned(*spec))
+    s.case("host_exit_status", check_host_verdicts())
+    s.end(2)
+    passed, failed = passed + s.passed, failed + s.failed
+
+    print(f"# ktest: {passed} passed, {failed} failed, 0 skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

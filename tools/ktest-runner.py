@@ -1,0 +1,509 @@
+#!/usr/bin/env python3
+"""ktest-runner: runs setbit's tests (host commands, QEMU boots) and judges each from its KTAP log.
+
+    ktest-runner.py test [--matrix full|quick|none] [--selftests] [--jobs N] HOST_CMD...
+    ktest-runner.py judge LOG [--status N] [--host]
+
+A run passes only if its exit status is the expected one (0 on the host, 33
+from QEMU's isa-debug-exit) AND its log holds a complete, consistent KTAP
+report: version line, plans that match the results at both levels, no
+"not ok", no "KERNEL PANIC", and the "# ktest: P passed, F failed, S skipped"
+summary agreeing with the results. The last line printed by `test` is
+always "N passed, N failed".
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+QEMU_PASS = 33          # isa-debug-exit: (0x10 << 1) | 1
+QEMU_FAIL = 35          # isa-debug-exit: (0x11 << 1) | 1
+TEST_CMDLINE = "ktest=run ktest.exit=1"
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+# ------------------------------------------------------------------ KTAP
+
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]")
+VERSION_RE = re.compile(r"^( *)KTAP version 1$")
+PLAN_RE = re.compile(r"^( *)1\.\.(\d+)$")
+SUBTEST_RE = re.compile(r"^( *)# Subtest: (.*)$")
+RESULT_RE = re.compile(r"^( *)(ok|not ok) (\d+)(?: ([^#]*?))?\s*(?:#\s*(.*))?$")
+DIAG_RE = re.compile(r"^( *)# (.*)$")
+SUMMARY_RE = re.compile(r"^# ktest: (\d+) passed, (\d+) failed, (\d+) skipped$")
+
+
+@dataclass
+class Case:
+    number: int
+    name: str
+    ok: bool
+    skipped: bool
+    diagnostics: list
+
+
+@dataclass
+class Suite:
+    name: str = "?"
+    plan: int = None
+    cases: list = field(default_factory=list)
+    result: bool = None         # the parent's ok/not ok line; None while open
+    number: int = None
+
+
+@dataclass
+class Report:
+    """What a log says, before any judgement."""
+    version: bool = False
+    plan: int = None
+    suites: list = field(default_factory=list)
+    summary: tuple = None
+    panic: str = None
+    restarted: bool = False     # a second top-level version line: the machine rebooted
+
+    def cases(self):
+        return [(s, c) for s in self.suites for c in s.cases]
+
+
+def clean_line(raw):
+    """One serial line as the parser sees it: no CR, no terminal escapes."""
+    return ANSI_ESCAPE.sub("", raw.rstrip("\r\n")).rstrip("\r")
+
+
+def parse_ktap(text):
+    """Reads a log that interleaves KTAP with other lines. Returns a Report."""
+    rep = Report()
+    suite = None            # the nested block being read
+    pending = []            # diagnostics waiting for the next case result
+    for raw in text.splitlines():
+        line = clean_line(raw)
+        if "KERNEL PANIC" in line and rep.panic is None:
+            rep.panic = line.strip()
+        if m := VERSION_RE.match(line):
+            if not m.group(1) and rep.version:
+                # The machine rebooted: judge the last boot, remember the restart.
+                rep = Report(version=True, panic=rep.panic, restarted=True)
+                suite = None
+            elif not m.group(1):
+                rep.version = True
+            else:
+                suite = Suite()
+                rep.suites.append(suite)
+                pending = []
+        elif m := SUBTEST_RE.match(line):
+            if suite is not None and m.group(1):
+                suite.name = m.group(2).strip()
+        elif m := PLAN_RE.match(line):
+            if not m.group(1):
+                rep.plan = rep.plan if rep.plan is not None else int(m.group(2))
+            elif suite is not None:
+                suite.plan = int(m.group(2))
+        elif m := RESULT_RE.match(line):
+            suite = record_result(rep, suite, m, pending)
+            pending = []
+        elif m := SUMMARY_RE.match(line):
+            rep.summary = tuple(int(g) for g in m.groups())
+        elif m := DIAG_RE.match(line):
+            pending.append(m.group(2))
+    return rep
+
+
+def record_result(rep, suite, m, pending):
+    """Files one ok/not ok line; returns the block still open afterwards."""
+    indent, status, number, name, directive = m.groups()
+    ok = status == "ok"
+    skipped = bool(directive) and directive.upper().startswith("SKIP")
+    name = (name or "").strip()
+    if indent:
+        if suite is None:       # a case outside any block: keep it visible
+            suite = Suite(name="?")
+            rep.suites.append(suite)
+        suite.cases.append(Case(int(number), name, ok, skipped, pending))
+        return suite
+    if suite is None or suite.result is not None:
+        # A top-level test without a nested block counts as one case.
+        suite = Suite(name=name, plan=1)
+        suite.cases.append(Case(1, name, ok, skipped, pending))
+        rep.suites.append(suite)
+    suite.result, suite.number = ok, int(number)
+    if suite.name == "?":
+        suite.name = name
+    return None
+
+
+# ------------------------------------------------------------------ verdicts
+
+@dataclass
+class Verdict:
+    ok: bool
+    reason: str
+    passed: int
+    failed: int
+    skipped: int
+
+
+def exit_reason(status, expected, qemu):
+    """Why an exit status is wrong, in words; None if it is the expected one."""
+    if status == expected:
+        return None
+    if status is None:
+        return None             # timed out: the timeout says it all
+    if status < 0:
+        return f"killed by signal {-status}"
+    if not qemu:
+        return f"exit status {status}"
+    if status == QEMU_FAIL:
+        return f"exit status {status} (kernel reported failure)"
+    if status == 0:
+        return "exit status 0 (triple fault or reset: no isa-debug-exit)"
+    return f"exit status {status} (QEMU error)"
+
+
+def structure_problems(rep):
+    """Plans, numbering and truncation, top level and per suite."""
+    problems = []
+    if not rep.version:
+        return ["missing 'KTAP version 1'"]
+    if rep.plan is None:
+        problems.append("missing plan")
+    if rep.restarted:
+        problems.append("KTAP restarted (the machine rebooted)")
+    closed = [s for s in rep.suites if s.result is not None]
+    open_ = [s for s in rep.suites if s.result is None]
+    if open_:
+        s = open_[-1]
+        problems.append(f"truncated: log ends inside suite {s.name} "
+                        f"({len(s.cases)} of {s.plan if s.plan is not None else '?'} cases)")
+    elif rep.plan is not None and len(closed) < rep.plan and rep.summary is None:
+        problems.append(f"truncated: {len(closed)} of {rep.plan} suites reported")
+    elif rep.plan is not None and len(closed) != rep.plan:
+        problems.append(f"plan mismatch: 1..{rep.plan} but {len(closed)} suite results")
+    for s in closed:
+        if s.plan is None:
+            problems.append(f"missing plan in suite {s.name}")
+        elif len(s.cases) != s.plan:
+            problems.append(f"plan mismatch in suite {s.name}: "
+                            f"1..{s.plan} but {len(s.cases)} results")
+        if [c.number for c in s.cases] != list(range(1, len(s.cases) + 1)):
+            problems.append(f"misnumbered results in suite {s.name}")
+    if [s.number for s in closed] != list(range(1, len(closed) + 1)):
+        problems.append("misnumbered suite results")
+    return problems
+
+
+def failure_summary(rep):
+    """The first failing case (with its first diagnostic) and how many more."""
+    bad = [f"{s.name}.{c.name}" + (f" ({c.diagnostics[0]})" if c.diagnostics else "")
+           for s, c in rep.cases() if not c.ok]
+    bad += [s.name for s in rep.suites
+            if s.result is False and all(c.ok for c in s.cases)]
+    if not bad:
+        return None
+    more = f" (+{len(bad) - 1} more)" if len(bad) > 1 else ""
+    return f"not ok: {bad[0]}{more}"
+
+
+def judge(text, status, expected=QEMU_PASS, qemu=True, timed_out=False, timeout=None):
+    """Judges one run from its log text and exit status. Returns a Verdict."""
+    rep = parse_ktap(text)
+    counts = count_cases(rep)
+    reasons = []
+    if timed_out:
+        reasons.append(f"timeout after {timeout}s" if timeout else "timeout")
+    if rep.panic:
+        reasons.append(f"panic: {rep.panic}")
+    if (bad := failure_summary(rep)):
+        reasons.append(bad)
+    reasons += structure_problems(rep)
+    if rep.version and not any(r.startswith("truncated") for r in reasons):
+        if rep.summary is None:
+            reasons.append("missing summary line")
+        elif rep.summary != counts:
+            reasons.append("summary says %d passed, %d failed, %d skipped" % rep.summary
+                           + " but the results say %d, %d, %d" % counts)
+    if (why := exit_reason(status, expected, qemu)):
+        reasons.append(why)
+    return Verdict(not reasons, "; ".join(reasons), *counts)
+
+
+def count_cases(rep):
+    passed = sum(1 for _, c in rep.cases() if c.ok and not c.skipped)
+    skipped = sum(1 for _, c in rep.cases() if c.ok and c.skipped)
+    failed = sum(1 for _, c in rep.cases() if not c.ok)
+    return passed, failed, skipped
+
+
+# ------------------------------------------------------------------ runs
+
+@dataclass
+class Run:
+    name: str
+    argv: list
+    log: str
+    timeout: float
+    qemu: bool = True
+    cmdline: str = None         # kernel command line (QEMU runs): picks the ISO
+    vars_fd: str = None         # UEFI runs: a fresh copy of vars_src, writable
+    vars_src: str = None
+    expect: str = None          # break-on-purpose: the reason it must fail with
+
+
+@dataclass
+class Outcome:
+    run: Run
+    verdict: Verdict
+    seconds: float
+    status: int = None
+
+    @property
+    def ok(self):
+        """A normal run must pass; a break-on-purpose run must fail for its reason."""
+        if self.run.expect is None:
+            return self.verdict.ok
+        return not self.verdict.ok and self.run.expect in self.verdict.reason
+
+    def result_word(self):
+        if self.run.expect is None:
+            return "PASS" if self.ok else "FAIL"
+        return "CAUGHT" if self.ok else "MISSED"
+
+    def reason(self):
+        if self.run.expect is None:
+            return self.verdict.reason
+        if self.verdict.ok:
+            return f"passed, but must fail with '{self.run.expect}'"
+        return f"expected '{self.run.expect}', judged: {self.verdict.reason}"
+
+    def counted(self):
+        """(passed, failed) this run adds to the closing line."""
+        if self.run.expect is not None:
+            return (1, 0) if self.ok else (0, 1)
+        # A failed run with no failing case (timeout, panic) still counts once.
+        failed = self.verdict.failed or (0 if self.ok else 1)
+        return self.verdict.passed, failed
+
+
+class IsoCache:
+    """Builds one ISO per kernel command line, once, with tools/mkiso.sh."""
+
+    def __init__(self, mkiso, outdir):
+        self.mkiso, self.outdir = mkiso, outdir
+        self.lock = threading.Lock()
+        self.built = {}
+
+    def get(self, name, cmdline):
+        """Returns (path, None), or (path, why) if the ISO could not be built."""
+        # One build at a time: a boot waiting for its ISO waits for any build,
+        # but grub-mkrescue is quick and never competes with itself for CPUs.
+        with self.lock:
+            if cmdline not in self.built:
+                self.built[cmdline] = self.build(name, cmdline)
+            return self.built[cmdline]
+
+    def build(self, name, cmdline):
+        path = os.path.join(self.outdir, name + ".iso")
+        proc = subprocess.run([self.mkiso, path, cmdline], capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL)
+        if proc.returncode == 0:
+            return path, None
+        err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return path, f"mkiso failed ({proc.returncode}): {err}"
+
+
+def qemu_argv(args, firmware, smp, mem, vars_fd=None):
+    """The QEMU command line shared by every test boot, ISO appended later."""
+    argv = [args.qemu]
+    if firmware == "uefi":
+        argv += ["-machine", "q35",
+                 "-drive", f"if=pflash,format=raw,readonly=on,file={args.ovmf_code}",
+                 "-drive", f"if=pflash,format=raw,file={vars_fd}"]
+    else:
+        argv += ["-machine", "pc"]
+    if args.kvm:
+        argv += ["-enable-kvm", "-cpu", "host"]
+    argv += ["-smp", str(smp), "-m", mem, "-serial", "stdio", "-display", "none",
+             "-monitor", "none", "-no-reboot",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    return argv
+
+
+def qemu_run(args, firmware, smp, mem, cmdline=TEST_CMDLINE, name=None,
+             timeout=None, expect=None):
+    machine = "q35" if firmware == "uefi" else "pc"
+    name = name or f"{firmware}-{machine}-smp{smp}-{mem}"
+    vars_fd = os.path.join(args.out, name + ".vars.fd") if firmware == "uefi" else None
+    return Run(name, qemu_argv(args, firmware, smp, mem, vars_fd),
+               os.path.join(args.out, name + ".log"), timeout or args.timeout,
+               cmdline=cmdline, vars_fd=vars_fd, vars_src=args.ovmf_vars, expect=expect)
+
+
+def matrix(args):
+    """The boot configurations: firmware/machine x CPUs x memory."""
+    if args.matrix == "none":
+        return []
+    if args.matrix == "quick":
+        return [qemu_run(args, "bios", 4, "512M")]
+    return [qemu_run(args, fw, smp, mem)
+            for fw in ("bios", "uefi") for smp in (1, 4) for mem in ("128M", "2G")]
+
+
+# Each ktest.selftest switch breaks the kernel on purpose; the runner must notice, and say why.
+SELFTESTS = [
+    ("fail", "not ok", None),
+    ("panic", "panic", None),
+    ("hang", "timeout", 20),
+    ("triplefault", "exit status 0", None),
+    ("unexpected", "not ok", None),
+]
+
+
+def selftest_runs(args):
+    return [qemu_run(args, "bios", 2, "128M", f"{TEST_CMDLINE} ktest.selftest={switch}",
+                     name=f"selftest-{switch}", timeout=limit, expect=expect)
+            for switch, expect, limit in SELFTESTS]
+
+
+def host_runs(args):
+    runs = []
+    for cmd in args.host:
+        base = os.path.basename(cmd).rsplit(".", 1)[0]
+        runs.append(Run(f"host:{base}", [os.path.abspath(cmd)],
+                        os.path.join(args.out, f"host-{base}.log"),
+                        args.host_timeout, qemu=False))
+    return runs
+
+
+def execute(run, isos):
+    """Runs one command with its output in run.log. Returns an Outcome."""
+    start = time.monotonic()
+    argv = list(run.argv)
+    if run.qemu:
+        iso_name = "ktest" if run.expect is None else run.name
+        iso, err = isos.get(iso_name, run.cmdline)
+        if err:
+            return Outcome(run, Verdict(False, err, 0, 0, 0), time.monotonic() - start)
+        argv += ["-cdrom", iso]
+        if run.vars_fd:
+            shutil.copyfile(run.vars_src, run.vars_fd)
+    status, timed_out = spawn(argv, run.log, run.timeout)
+    with open(run.log, errors="replace") as f:
+        text = f.read()
+    verdict = judge(text, status, QEMU_PASS if run.qemu else 0, run.qemu,
+                    timed_out, run.timeout)
+    return Outcome(run, verdict, time.monotonic() - start, status)
+
+
+def spawn(argv, log, timeout):
+    """Runs argv with stdout+stderr in log. Returns (status, timed_out)."""
+    with open(log, "w") as out:
+        try:
+            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        except OSError as e:
+            out.write(f"ktest-runner: cannot run {argv[0]}: {e}\n")
+            return 127, False
+        try:
+            return proc.wait(timeout=timeout), False
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)      # its own session: QEMU and nothing else
+            proc.wait()
+            return None, True
+
+
+# ------------------------------------------------------------------ report
+
+def print_table(outcomes):
+    rows = [("config", "result", "passed", "failed", "skipped", "time")]
+    for o in outcomes:
+        v = o.verdict
+        rows.append((o.run.name, o.result_word(), str(v.passed), str(v.failed),
+                     str(v.skipped), f"{o.seconds:.1f}s"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for n, r in enumerate(rows):
+        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1])]
+        cells += [c.rjust(w) for c, w in zip(r[2:], widths[2:])]
+        print(" | ".join(cells))
+        if n == 0:
+            print("-+-".join("-" * w for w in widths))
+
+
+def cmd_test(args):
+    os.makedirs(args.out, exist_ok=True)
+    runs = host_runs(args) + matrix(args) + (selftest_runs(args) if args.selftests else [])
+    # Longest first keeps both workers busy to the end.
+    runs.sort(key=lambda r: (r.qemu, r.timeout if r.expect else 0,
+                             "uefi" in r.name), reverse=True)
+    isos = IsoCache(args.mkiso, os.path.join(args.out, "iso"))
+    os.makedirs(isos.outdir, exist_ok=True)
+    started = time.monotonic()
+    outcomes = []
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(execute, r, isos) for r in runs]
+        for fut in as_completed(futures):
+            o = fut.result()
+            outcomes.append(o)
+            print(f"  [{len(outcomes)}/{len(runs)}] {o.result_word():6} "
+                  f"{o.run.name} ({o.seconds:.1f}s)", flush=True)
+    order = {r.name: i for i, r in enumerate(sorted(runs, key=run_rank))}
+    outcomes.sort(key=lambda o: order[o.run.name])
+    print()
+    print_table(outcomes)
+    bad = [o for o in outcomes if not o.ok]
+    for o in bad:
+        print(f"FAIL {o.run.name}: {o.reason()} [{o.run.log}]")
+    passed = sum(o.counted()[0] for o in outcomes)
+    failed = sum(o.counted()[1] for o in outcomes)
+    print(f"# {len(outcomes)} runs in {time.monotonic() - started:.0f}s")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if bad or failed else 0
+
+
+def run_rank(run):
+    """Table order: host commands, the matrix, then the break-on-purpose boots."""
+    return (run.qemu, run.expect is not None, run.name)
+
+
+def cmd_judge(args):
+    with open(args.log, errors="replace") as f:
+        text = f.read()
+    status = args.status if args.status is not None else (0 if args.host else QEMU_PASS)
+    v = judge(text, status, 0 if args.host else QEMU_PASS, not args.host)
+    print(f"{'PASS' if v.ok else 'FAIL'}: {v.passed} passed, {v.failed} failed, "
+          f"{v.skipped} skipped" + (f": {v.reason}" if v.reason else ""))
+    return 0 if v.ok else 1
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("test", help="run host commands and the QEMU matrix")
+    t.add_argument("host", nargs="*", help="host test commands (KTAP on stdout, exit 0)")
+    t.add_argument("--matrix", choices=("full", "quick", "none"), default="full",
+                   help="QEMU configs: all 8, one (BIOS, smp 4, 512M), or none")
+    t.add_argument("--selftests", action="store_true",
+                   help="also boot each ktest.selftest switch and expect the right failure")
+    t.add_argument("--jobs", type=int, default=2)
+    t.add_argument("--timeout", type=float, default=120, help="seconds per QEMU boot")
+    t.add_argument("--host-timeout", type=float, default=600)
+    t.add_argument("--out", default="build/test")
+    t.add_argument("--mkiso", default="tools/mkiso.sh")
+    t.add_argument("--qemu", default="qemu-system-x86_64")
+    t.add_argument("--ovmf-code", default=OVMF_CODE)
+    t.add_argument("--ovmf-vars", default=OVMF_VARS)
+    t.add_argument("--kvm", action="store_true")
+    j = sub.add_parser("judge", help="judge one saved log")
+    j.add_argument("log")
+    j.add_argument("--status", type=int, help="exit status of the run (default: the passing one)")
+    j.add_argument("--host", action="store_true", help="a host log: exit status 0 passes")
+    args = ap.parse_args(argv)
+    return cmd_judge(args) if args.cmd == "judge" else cmd_test(args)
+
+if __name__ == "__main__":
+    sys.exit(main())
