@@ -1,0 +1,380 @@
+/* Hierarchical bitmaps: summary trees kept exact on every write, searched top-down. */
+
+#include <bitmap/hbitmap.h>
+
+#define WORD_BITS	BM_WORD_BITS
+
+/* Words of the summary level above a level of count words (never fewer than one). */
+static size_t parent_words(size_t count)
+{
+	return count > WORD_BITS ? BM_WORDS(count) : 1;
+}
+
+/* Words in summary level k (0-based) of a map with nwords leaf words. */
+static size_t level_words(size_t nwords, unsigned int k)
+{
+	size_t count = parent_words(nwords);
+
+	while (k--)
+		count = parent_words(count);
+	return count;
+}
+
+/* Children summarised by level k: leaf words for k = 0, else level k - 1 words. */
+static size_t level_children(const struct hbm *h, unsigned int k)
+{
+	return k == 0 ? h->nwords : level_words(h->nwords, k - 1);
+}
+
+size_t hbm_storage_words(size_t nbits)
+{
+	size_t nwords = BM_WORDS(nbits);
+	size_t total = nwords;
+	size_t count = nwords;
+
+	do {
+		count = parent_words(count);
+		total += 2 * count;
+	} while (count > 1);
+	return total;
+}
+
+/*
+ * Leaf word wi holding w, as the tree sees it: the clear tree looks for
+ * clear bits, and must not see the tail of the last word as clear.
+ */
+static inline uint64_t leaf_bits(const struct hbm *h, int tree, size_t wi, uint64_t w)
+{
+	if (tree == HBM_HAS_SET)
+		return w;
+	w = ~w;
+	if (wi == h->nwords - 1)
+		w &= h->last_mask;
+	return w;
+}
+
+/* Does child idx of summary level k have a bit the tree is looking for? */
+static bool child_nonzero(const struct hbm *h, int tree, unsigned int k, size_t idx)
+{
+	if (k == 0)
+		return leaf_bits(h, tree, idx, h->words[idx]) != 0;
+	return h->sum[tree][k - 1][idx] != 0;
+}
+
+/* Summary word j of level k, computed from its children. */
+static uint64_t summary_word(const struct hbm *h, int tree, unsigned int k, size_t j)
+{
+	size_t nchild = level_children(h, k);
+	uint64_t w = 0;
+	size_t b;
+
+	for (b = 0; b < WORD_BITS && j * WORD_BITS + b < nchild; b++)
+		if (child_nonzero(h, tree, k, j * WORD_BITS + b))
+			w |= (uint64_t)1 << b;
+	return w;
+}
+
+/* Point h at storage: leaf words, then the clear tree, then the set tree. */
+static void layout(struct hbm *h, uint64_t *storage, size_t nbits)
+{
+	uint64_t *p = storage + BM_WORDS(nbits);
+	unsigned int k;
+	int tree;
+
+	h->words = storage;
+	h->nbits = nbits;
+	h->nwords = BM_WORDS(nbits);
+	h->last_mask = BM__LAST_MASK(nbits);
+	h->levels = 0;
+	while (level_words(h->nwords, h->levels) > 1)
+		h->levels++;
+	h->levels++;
+	for (tree = HBM_HAS_CLEAR; tree <= HBM_HAS_SET; tree++) {
+		for (k = 0; k < h->levels; k++) {
+			h->sum[tree][k] = p;
+			p += level_words(h->nwords, k);
+		}
+	}
+}
+
+void hbm_rebuild(struct hbm *h)
+{
+	unsigned int k;
+	size_t i;
+	int tree;
+
+	if (h->nwords)
+		h->words[h->nwords - 1] &= h->last_mask;
+	h->weight = 0;
+	for (i = 0; i < h->nwords; i++)
+		h->weight += bm_popcount64(h->words[i]);
+	/* Bottom up: each level is computed from the one below it. */
+	for (tree = HBM_HAS_CLEAR; tree <= HBM_HAS_SET; tree++) {
+		for (k = 0; k < h->levels; k++) {
+			size_t count = level_words(h->nwords, k);
+
+			for (i = 0; i < count; i++)
+				h->sum[tree][k][i] = summary_word(h, tree, k, i);
+		}
+	}
+}
+
+void hbm_init(struct hbm *h, uint64_t *storage, size_t nbits)
+{
+	size_t i;
+
+	layout(h, storage, nbits);
+	for (i = 0; i < h->nwords; i++)
+		h->words[i] = 0;
+	hbm_rebuild(h);
+}
+
+void hbm_init_full(struct hbm *h, uint64_t *storage, size_t nbits)
+{
+	size_t i;
+
+	layout(h, storage, nbits);
+	for (i = 0; i < h->nwords; i++)
+		h->words[i] = ~(uint64_t)0;
+	hbm_rebuild(h);
+}
+
+bool hbm_check(const struct hbm *h)
+{
+	size_t weight = 0, i;
+	unsigned int k;
+	int tree;
+
+	if (h->nwords && (h->words[h->nwords - 1] & ~h->last_mask))
+		return false;
+	for (i = 0; i < h->nwords; i++)
+		weight += bm_popcount64(h->words[i]);
+	if (weight != h->weight)
+		return false;
+	for (tree = HBM_HAS_CLEAR; tree <= HBM_HAS_SET; tree++) {
+		for (k = 0; k < h->levels; k++) {
+			size_t count = level_words(h->nwords, k);
+
+			for (i = 0; i < count; i++)
+				if (h->sum[tree][k][i] != summary_word(h, tree, k, i))
+					return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Leaf word idx turned zero or non-zero in the tree's view: record it, and
+ * go up only while a summary word itself turns zero or non-zero, since
+ * that is all its parent records.
+ */
+static void summary_update(struct hbm *h, int tree, size_t idx, bool nonzero)
+{
+	unsigned int k;
+
+	for (k = 0; k < h->levels; k++) {
+		uint64_t *w = &h->sum[tree][k][idx / WORD_BITS];
+		uint64_t old = *w;
+
+		if (nonzero)
+			*w |= BM__BIT(idx);
+		else
+			*w &= ~BM__BIT(idx);
+		if ((old != 0) == (*w != 0))
+			return;
+		idx /= WORD_BITS;
+	}
+}
+
+/* Store leaf word wi and fix both trees; the caller fixes the weight. */
+static void leaf_write(struct hbm *h, size_t wi, uint64_t w)
+{
+	uint64_t old = h->words[wi];
+	int tree;
+
+	h->words[wi] = w;
+	for (tree = HBM_HAS_CLEAR; tree <= HBM_HAS_SET; tree++) {
+		bool had = leaf_bits(h, tree, wi, old) != 0;
+		bool has = leaf_bits(h, tree, wi, w) != 0;
+
+		if (had != has)
+			summary_update(h, tree, wi, has);
+	}
+}
+
+bool hbm_test_and_set(struct hbm *h, size_t i)
+{
+	size_t wi = BM__WORD(i);
+	uint64_t old = h->words[wi];
+
+	if (old & BM__BIT(i))
+		return true;
+	leaf_write(h, wi, old | BM__BIT(i));
+	h->weight++;
+	return false;
+}
+
+bool hbm_test_and_clear(struct hbm *h, size_t i)
+{
+	size_t wi = BM__WORD(i);
+	uint64_t old = h->words[wi];
+
+	if (!(old & BM__BIT(i)))
+		return false;
+	leaf_write(h, wi, old & ~BM__BIT(i));
+	h->weight--;
+	return true;
+}
+
+void hbm_set(struct hbm *h, size_t i)
+{
+	hbm_test_and_set(h, i);
+}
+
+void hbm_clear(struct hbm *h, size_t i)
+{
+	hbm_test_and_clear(h, i);
+}
+
+/* Set or clear [start, start + n) a word at a time. */
+static void range_write(struct hbm *h, size_t start, size_t n, bool set)
+{
+	size_t end = start + n, wi;
+
+	if (n == 0)
+		return;
+	for (wi = BM__WORD(start); wi <= BM__WORD(end - 1); wi++) {
+		uint64_t mask = ~(uint64_t)0, old = h->words[wi], w;
+
+		if (wi == BM__WORD(start))
+			mask &= BM__FIRST_MASK(start);
+		if (wi == BM__WORD(end - 1))
+			mask &= BM__LAST_MASK(end);
+		w = set ? old | mask : old & ~mask;
+		if (w == old)
+			continue;
+		if (set)
+			h->weight += bm_popcount64(w ^ old);
+		else
+			h->weight -= bm_popcount64(w ^ old);
+		leaf_write(h, wi, w);
+	}
+}
+
+void hbm_set_range(struct hbm *h, size_t start, size_t n)
+{
+	range_write(h, start, n, true);
+}
+
+void hbm_clear_range(struct hbm *h, size_t start, size_t n)
+{
+	range_write(h, start, n, false);
+}
+
+/*
+ * Lowest bit at or after start that the tree looks for. Try the start
+ * word; else climb while no summary word has a bit past our position,
+ * then descend along lowest bits. Exact summaries make every bit taken on
+ * the way down lead to a non-zero child.
+ */
+static size_t find_next(const struct hbm *h, int tree, size_t start)
+{
+	size_t idx = BM__WORD(start);
+	unsigned int k;
+	uint64_t w;
+
+	if (start >= h->nbits)
+		return h->nbits;
+	w = leaf_bits(h, tree, idx, h->words[idx]) & BM__FIRST_MASK(start);
+	if (w)
+		return idx * WORD_BITS + __builtin_ctzll(w);
+	for (k = 0; k < h->levels; k++, idx /= WORD_BITS) {
+		/* ~1 << b: the siblings strictly after child b. */
+		w = h->sum[tree][k][idx / WORD_BITS] & (~(uint64_t)1 << (idx % WORD_BITS));
+		if (w)
+			break;
+	}
+	if (k == h->levels)
+		return h->nbits;
+	idx = idx / WORD_BITS * WORD_BITS + __builtin_ctzll(w);
+	while (k-- > 0)
+		idx = idx * WORD_BITS + __builtin_ctzll(h->sum[tree][k][idx]);
+	return idx * WORD_BITS + __builtin_ctzll(leaf_bits(h, tree, idx, h->words[idx]));
+}
+
+size_t hbm_find_next(const struct hbm *h, size_t start)
+{
+	return find_next(h, HBM_HAS_SET, start);
+}
+
+size_t hbm_find_next_zero(const struct hbm *h, size_t start)
+{
+	return find_next(h, HBM_HAS_CLEAR, start);
+}
+
+size_t hbm_find_next_zero_wrap(const struct hbm *h, size_t hint)
+{
+	size_t i;
+
+	if (hint >= h->nbits)
+		hint = 0;
+	i = find_next(h, HBM_HAS_CLEAR, hint);
+	if (i < h->nbits || hint == 0)
+		return i;
+	/* Nothing at or after hint, so anything found now is below it. */
+	return find_next(h, HBM_HAS_CLEAR, 0);
+}
+
+/* Bits b of c with c's bits [b, b + n) all set, for 1 <= n <= 64. */
+static uint64_t run_starts(uint64_t c, size_t n)
+{
+	size_t have = 1;
+
+	/* Doubling: after each step bit b stands for [b, b + have). */
+	while (have < n) {
+		size_t shift = have < n - have ? have : n - have;
+
+		c &= c >> shift;
+		have += shift;
+	}
+	return c;
+}
+
+/*
+ * Each round looks at the word holding the next clear bit: a run inside
+ * it (n <= 64), else the clear run reaching its top, continued into the
+ * next words up to the next set bit. A run that fails ends at a set bit,
+ * and the next round starts at the clear bit after it.
+ */
+size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
+{
+	size_t pos = start, wi, top, s, e;
+	uint64_t c, r;
+
+	if (n == 0)
+		return h->nbits;
+	for (;;) {
+		pos = find_next(h, HBM_HAS_CLEAR, pos);
+		if (pos >= h->nbits || n > h->nbits - pos)
+			return h->nbits;
+		wi = BM__WORD(pos);
+		c = leaf_bits(h, HBM_HAS_CLEAR, wi, h->words[wi]) & BM__FIRST_MASK(pos);
+		if (n <= WORD_BITS) {
+			r = run_starts(c, n);
+			if (r)
+				return wi * WORD_BITS + __builtin_ctzll(r);
+		}
+		if (!(c >> (WORD_BITS - 1))) {
+			pos = (wi + 1) * WORD_BITS;
+			continue;
+		}
+		top = ~c ? (size_t)__builtin_clzll(~c) : WORD_BITS;
+		s = (wi + 1) * WORD_BITS - top;
+		if (n > h->nbits - s)
+			return h->nbits;
+		e = find_next(h, HBM_HAS_SET, (wi + 1) * WORD_BITS);
+		if (e - s >= n)
+			return s;
+		pos = e;
+	}
+}

@@ -1,0 +1,148 @@
+/* Hierarchical bitmaps: a flat map plus summary trees, so searches cost O(log64 n) words. */
+#ifndef BITMAP_HBITMAP_H
+#define BITMAP_HBITMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bitmap/bitmap.h>
+
+/*
+ * A struct hbm is a flat bitmap (the leaf words, laid out exactly as
+ * <bitmap/bitmap.h> expects) with two summary trees over it:
+ *
+ *	clear tree	level 1 word i, bit j: leaf word 64i + j has a clear bit
+ *	set tree	level 1 word i, bit j: leaf word 64i + j has a set bit
+ *
+ * and level k + 1 summarises level k the same way ("child word is
+ * non-zero"), up to a level of one word. Three levels cover 2^24 bits,
+ * four 2^30. A search looks at one leaf word, climbs until a summary word
+ * has a bit past the start, and walks down taking the lowest bit: at most
+ * two words per level. Writers touch a summary bit only when a leaf word
+ * turns full/not-full or empty/not-empty, and a summary word's parent bit
+ * only when the word itself turns zero/non-zero.
+ *
+ * The contract of <bitmap/bitmap.h> holds (half-open ranges, searches
+ * return nbits when nothing is found) with one difference about tails:
+ * hbm keeps the tail bits of the last leaf word clear, and never counts
+ * them as clear bits. The clear tree sees them as set, so no search ever
+ * returns an index >= nbits as "free". Flat read-only functions work on
+ * hbm_words(h); writing the leaf words directly breaks the summaries
+ * (hbm_rebuild() repairs them).
+ *
+ * Storage is the caller's: hbm_storage_words(nbits) uint64_t words
+ * (HBM_STORAGE_WORDS(nbits) in a constant expression), holding the leaf
+ * words first. Nothing here allocates or locks: the caller serialises
+ * every call on the same struct hbm (readers included, against writers).
+ * Like bm_set_range, the writers trust the caller that the bits exist.
+ */
+
+/* Summary levels needed for any size_t nbits: 64^10 words exceed 2^64 bits. */
+#define HBM_MAX_LEVELS		10
+
+/*
+ * Storage words for an nbits map, as a constant expression. An upper bound
+ * of hbm_storage_words() (by at most 2 * HBM_MAX_LEVELS words): level k has
+ * ceil(w / 64^k) words, and the sum over k of those is at most w / 63 plus
+ * one per level.
+ */
+#define HBM_STORAGE_WORDS(nbits) \
+	(BM_WORDS(nbits) + 2 * (BM_WORDS(nbits) / 63 + HBM_MAX_LEVELS))
+
+/* Index of the two trees in hbm.sum. */
+enum { HBM_HAS_CLEAR, HBM_HAS_SET };
+
+/* Fields are private to hbitmap.c: use the functions. */
+struct hbm {
+	uint64_t *words;		/* leaf words: the flat bitmap */
+	uint64_t *sum[2][HBM_MAX_LEVELS]; /* [tree][level - 1], bottom up */
+	size_t nbits;
+	size_t nwords;			/* BM_WORDS(nbits) */
+	size_t weight;			/* set bits, kept up to date */
+	uint64_t last_mask;		/* bits of the last leaf word below nbits */
+	unsigned int levels;		/* summary levels, at least one */
+};
+
+/* Exact number of storage words hbm_init() needs for nbits bits. */
+size_t hbm_storage_words(size_t nbits);
+/* Make h a map of nbits clear bits over storage (hbm_storage_words(nbits) words). */
+void hbm_init(struct hbm *h, uint64_t *storage, size_t nbits);
+/* As hbm_init, with every bit set: a frame allocator starts all-reserved. */
+void hbm_init_full(struct hbm *h, uint64_t *storage, size_t nbits);
+/* Recompute tail, weight and summaries from the leaf words after direct writes. */
+void hbm_rebuild(struct hbm *h);
+/* Are the summaries, the weight and the tail exactly what the leaf words say? */
+bool hbm_check(const struct hbm *h);
+
+/* The leaf words, for the flat read-only bm_* functions (size h->nbits). */
+static inline const uint64_t *hbm_words(const struct hbm *h)
+{
+	return h->words;
+}
+
+/* Bits in the map. */
+static inline size_t hbm_nbits(const struct hbm *h)
+{
+	return h->nbits;
+}
+
+/* How many bits are set? O(1). */
+static inline size_t hbm_weight(const struct hbm *h)
+{
+	return h->weight;
+}
+
+/* Is bit i set? The caller guarantees i < nbits. */
+static inline bool hbm_test(const struct hbm *h, size_t i)
+{
+	return bm_test(h->words, i);
+}
+
+/* Set bit i (i < nbits). */
+void hbm_set(struct hbm *h, size_t i);
+/* Clear bit i (i < nbits). */
+void hbm_clear(struct hbm *h, size_t i);
+/* Set bit i (i < nbits); was it set before? */
+bool hbm_test_and_set(struct hbm *h, size_t i);
+/* Clear bit i (i < nbits); was it set before? */
+bool hbm_test_and_clear(struct hbm *h, size_t i);
+/* Set [start, start + n); the caller guarantees start + n <= nbits. */
+void hbm_set_range(struct hbm *h, size_t start, size_t n);
+/* Clear [start, start + n); the caller guarantees start + n <= nbits. */
+void hbm_clear_range(struct hbm *h, size_t start, size_t n);
+
+/* Lowest set bit at or after start, or nbits. */
+size_t hbm_find_next(const struct hbm *h, size_t start);
+/* Lowest clear bit at or after start, or nbits. */
+size_t hbm_find_next_zero(const struct hbm *h, size_t start);
+
+/* Lowest set bit, or nbits. */
+static inline size_t hbm_find_first(const struct hbm *h)
+{
+	return hbm_find_next(h, 0);
+}
+
+/* Lowest clear bit, or nbits. */
+static inline size_t hbm_find_first_zero(const struct hbm *h)
+{
+	return hbm_find_next_zero(h, 0);
+}
+
+/*
+ * Next-fit: the lowest clear bit at or after hint, else the lowest below
+ * it; nbits if the map is full. hint >= nbits counts as 0.
+ */
+size_t hbm_find_next_zero_wrap(const struct hbm *h, size_t hint);
+
+/*
+ * Lowest index >= start of n clear bits in a row (no wrap), or nbits (also
+ * for n = 0); the same answer as bm_find_zero_run. Each step costs
+ * O(log64 nbits) and moves past at least one leaf word that has a clear
+ * bit, so the cost is bounded by the words with clear bits between start
+ * and the answer; full words, and clear words inside a candidate run, are
+ * skipped in one step however many there are.
+ */
+size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n);
+
+#endif /* BITMAP_HBITMAP_H */
