@@ -61,7 +61,7 @@ QEMU_STATUS_OK = status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || exit $
 # ISO for CMDLINE= is rebuilt every time: make cannot track a command line.
 run-prep:
 	$(Q)tools/deps.sh --check
-	$(Q)$(MAKE) --no-print-directory all $(if $(CMDLINE),,$(ISO))
+	$(Q)$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all $(if $(CMDLINE),,$(ISO))
 	$(if $(CMDLINE),$(quiet) MKISO "$(RUN_ISO) ($(CMDLINE))")
 	$(if $(CMDLINE),$(Q)tools/mkiso.sh $(RUN_ISO) "$(CMDLINE)")
 	$(if $(filter 1,$(UEFI)),$(Q)cp $(OVMF_VARS) $(RUN_VARS))
@@ -86,7 +86,8 @@ KTEST_RUNNER = $(PYTHON) tools/ktest-runner.py test --jobs $(JOBS) \
 
 test-build:
 	$(Q)tools/deps.sh --check
-	$(Q)$(MAKE) --no-print-directory all $(HOST_TEST_BINS) $(KTEST_DEMO)
+	$(Q)$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all \
+		$(filter $(BUILD)/%,$(HOST_TEST_BINS)) $(KTEST_DEMO)
 
 test: test-build
 	$(Q)$(KTEST_RUNNER) $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) $(HOST_TEST_BINS)

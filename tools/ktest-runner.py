@@ -216,7 +216,7 @@ def judge(text, status, expected=QEMU_PASS, qemu=True, timed_out=False, timeout=
     counts = count_cases(rep)
     reasons = []
     if timed_out:
-        reasons.append(f"timeout after {timeout}s" if timeout else "timeout")
+        reasons.append(f"timeout after {timeout:g}s" if timeout else "timeout")
     if rep.panic:
         reasons.append(f"panic: {rep.panic}")
     if (bad := failure_summary(rep)):
@@ -309,8 +309,11 @@ class IsoCache:
 
     def build(self, name, cmdline):
         path = os.path.join(self.outdir, name + ".iso")
-        proc = subprocess.run([self.mkiso, path, cmdline], capture_output=True,
-                              text=True, stdin=subprocess.DEVNULL)
+        try:
+            proc = subprocess.run([self.mkiso, path, cmdline], capture_output=True,
+                                  text=True, stdin=subprocess.DEVNULL)
+        except OSError as e:
+            return path, f"mkiso failed: {e}"
         if proc.returncode == 0:
             return path, None
         err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
@@ -355,19 +358,21 @@ def matrix(args):
 
 
 # Each ktest.selftest switch breaks the kernel on purpose; the runner must notice, and say why.
+# (switch, the reason the runner must give, whether it only ends by timeout)
 SELFTESTS = [
-    ("fail", "not ok", None),
-    ("panic", "panic", None),
-    ("hang", "timeout", 20),
-    ("triplefault", "exit status 0", None),
-    ("unexpected", "not ok", None),
+    ("fail", "not ok", False),
+    ("panic", "panic", False),
+    ("hang", "timeout", True),
+    ("triplefault", "exit status 0", False),
+    ("unexpected", "not ok", False),
 ]
 
 
 def selftest_runs(args):
     return [qemu_run(args, "bios", 2, "128M", f"{TEST_CMDLINE} ktest.selftest={switch}",
-                     name=f"selftest-{switch}", timeout=limit, expect=expect)
-            for switch, expect, limit in SELFTESTS]
+                     name=f"selftest-{switch}", expect=expect,
+                     timeout=args.hang_timeout if hangs else None)
+            for switch, expect, hangs in SELFTESTS]
 
 
 def host_runs(args):
@@ -388,6 +393,8 @@ def execute(run, isos):
         iso_name = "ktest" if run.expect is None else run.name
         iso, err = isos.get(iso_name, run.cmdline)
         if err:
+            with open(run.log, "w") as f:
+                f.write(f"ktest-runner: {err}\n")
             return Outcome(run, Verdict(False, err, 0, 0, 0), time.monotonic() - start)
         argv += ["-cdrom", iso]
         if run.vars_fd:
@@ -437,9 +444,7 @@ def print_table(outcomes):
 def cmd_test(args):
     os.makedirs(args.out, exist_ok=True)
     runs = host_runs(args) + matrix(args) + (selftest_runs(args) if args.selftests else [])
-    # Longest first keeps both workers busy to the end.
-    runs.sort(key=lambda r: (r.qemu, r.timeout if r.expect else 0,
-                             "uefi" in r.name), reverse=True)
+    runs.sort(key=start_rank)
     isos = IsoCache(args.mkiso, os.path.join(args.out, "iso"))
     os.makedirs(isos.outdir, exist_ok=True)
     started = time.monotonic()
@@ -456,6 +461,9 @@ def cmd_test(args):
     print()
     print_table(outcomes)
     bad = [o for o in outcomes if not o.ok]
+    for o in outcomes:
+        if o.run.expect is not None and o.ok:
+            print(f"caught {o.run.name}: {o.verdict.reason}")
     for o in bad:
         print(f"FAIL {o.run.name}: {o.reason()} [{o.run.log}]")
     passed = sum(o.counted()[0] for o in outcomes)
@@ -463,6 +471,17 @@ def cmd_test(args):
     print(f"# {len(outcomes)} runs in {time.monotonic() - started:.0f}s")
     print(f"{passed} passed, {failed} failed")
     return 1 if bad or failed else 0
+
+
+def start_rank(run):
+    """Start order, longest first so no worker idles at the end: the hang
+    (always a full timeout), UEFI boots (OVMF is slow under TCG), BIOS boots,
+    the other break-on-purpose boots (they stop early), host commands."""
+    if not run.qemu:
+        return (4, run.name)
+    if run.expect is None:
+        return (1 if "uefi" in run.name else 2, run.name)
+    return (0 if run.expect == "timeout" else 3, run.name)
 
 
 def run_rank(run):
@@ -491,6 +510,8 @@ def main(argv=None):
                    help="also boot each ktest.selftest switch and expect the right failure")
     t.add_argument("--jobs", type=int, default=2)
     t.add_argument("--timeout", type=float, default=120, help="seconds per QEMU boot")
+    t.add_argument("--hang-timeout", type=float, default=20,
+                   help="seconds before the ktest.selftest=hang boot counts as hung")
     t.add_argument("--host-timeout", type=float, default=600)
     t.add_argument("--out", default="build/test")
     t.add_argument("--mkiso", default="tools/mkiso.sh")

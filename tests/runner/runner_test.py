@@ -6,6 +6,7 @@
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 
@@ -148,9 +149,54 @@ def check_judge_on_demo(demo):
     return problems
 
 
+# The whole runner with fake-qemu.py and fake-mkiso.sh: one host command, 8
+# matrix boots and 5 break-on-purpose boots; pass.log holds 4 passing cases.
+# (name, environment for fake-qemu, exit status, closing line, regexps the output must match)
+END_TO_END = [
+    ("all_pass", {}, 0, "41 passed, 0 failed",
+     [r"uefi-q35-smp4-2G +\| PASS +\| +4 \| +0 \| +1 \|",
+      r"selftest-hang +\| CAUGHT \|", r"caught selftest-hang: timeout after 1s"]),
+    ("matrix_fails", {"FAKE_QEMU_LOG": "not-ok.log", "FAKE_QEMU_STATUS": "35"}, 1,
+     "33 passed, 8 failed",
+     [r"FAIL bios-pc-smp1-128M: not ok: bitmap\.find_first \(tests/bitmap/find_test\.c:42",
+      r"exit status 35 \(kernel reported failure\) \[.*/bios-pc-smp1-128M\.log\]"]),
+    ("selftests_missed", {"FAKE_QEMU_IGNORE_SELFTEST": "1"}, 1, "36 passed, 5 failed",
+     [r"FAIL selftest-panic: passed, but must fail with 'panic'",
+      r"selftest-fail +\| MISSED \|"]),
+    ("host_command_fails", {"FAKE_HOST_FAIL": "1"}, 1, "41 passed, 1 failed",
+     [r"FAIL host:fake-host: exit status 1 \["]),
+]
+
+
+def check_end_to_end(env, want_status, want_last, want_text):
+    out = os.path.join(ROOT, "build", "test", "runner-selftest")
+    host = os.path.join(out, "fake-host.sh")
+    os.makedirs(out, exist_ok=True)
+    with open(host, "w") as f:
+        f.write(f"#!/bin/sh\ncat {HERE}/logs/pass.log\nexit ${{FAKE_HOST_FAIL:-0}}\n")
+    os.chmod(host, 0o755)
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "tools", "ktest-runner.py"), "test",
+         "--selftests", "--hang-timeout", "1", "--out", out,
+         "--qemu", os.path.join(HERE, "fake-qemu.py"),
+         "--mkiso", os.path.join(HERE, "fake-mkiso.sh"),
+         "--ovmf-vars", os.path.join(HERE, "fake-mkiso.sh"), host],
+        capture_output=True, text=True, env=dict(os.environ, **env), timeout=120)
+    lines = proc.stdout.splitlines()
+    problems = []
+    if proc.returncode != want_status:
+        problems.append(f"exit status: expected {want_status}, got {proc.returncode}")
+    if not lines or lines[-1] != want_last:
+        problems.append(f"last line: expected {want_last!r}, got "
+                        f"{lines[-1] if lines else proc.stderr.strip()[-200:]!r}")
+    problems += [f"output does not match {t!r}" for t in want_text
+                 if not re.search(t, proc.stdout)]
+    return problems
+
+
 def main():
     demo = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/host/ktest-demo")
-    print("KTAP version 1\n1..2")
+    print("KTAP version 1\n1..3")
     passed = failed = 0
 
     s = Suite("host_backend", len(GOLDEN) + 1)
@@ -165,6 +211,12 @@ def main():
         s.case(name, check_canned(*spec))
     s.case("host_exit_status", check_host_verdicts())
     s.end(2)
+    passed, failed = passed + s.passed, failed + s.failed
+
+    s = Suite("runner", len(END_TO_END))
+    for name, *spec in END_TO_END:
+        s.case(name, check_end_to_end(*spec))
+    s.end(3)
     passed, failed = passed + s.passed, failed + s.failed
 
     print(f"# ktest: {passed} passed, {failed} failed, 0 skipped")

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Stands in for qemu-system-x86_64 in runner_test.py: checks the flags, then plays a canned log.
+
+The "ISO" holds the kernel command line (see fake-mkiso.sh). A normal boot
+plays $FAKE_QEMU_LOG (default pass.log) and exits with $FAKE_QEMU_STATUS
+(default 33); each ktest.selftest switch plays the failure it stands for,
+unless $FAKE_QEMU_IGNORE_SELFTEST is set.
+"""
+
+import os
+import sys
+import time
+
+LOGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "logs")
+
+# switch: (log, exit status, seconds to hang afterwards)
+SELFTEST = {
+    "fail": ("not-ok.log", 35, 0),
+    "unexpected": ("not-ok.log", 35, 0),
+    "panic": ("panic.log", 35, 0),
+    "hang": ("truncated.log", 0, 3600),
+    "triplefault": ("truncated.log", 0, 0),
+}
+
+REQUIRED = [["-no-reboot"], ["-display", "none"], ["-serial", "stdio"],
+            ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]]
+
+
+def has(argv, seq):
+    return any(argv[i:i + len(seq)] == seq for i in range(len(argv)))
+
+
+def value(argv, flag):
+    return argv[argv.index(flag) + 1] if flag in argv else None
+
+
+def main(argv):
+    for seq in REQUIRED:
+        if not has(argv, seq):
+            sys.exit(f"fake-qemu: missing {' '.join(seq)}")
+    if value(argv, "-machine") == "q35":
+        drives = [argv[i + 1] for i, a in enumerate(argv) if a == "-drive"]
+        vars_fd = [d for d in drives if "readonly" not in d]
+        if len(drives) != 2 or not os.access(vars_fd[0].split("file=")[1], os.W_OK):
+            sys.exit(f"fake-qemu: bad UEFI drives {drives}")
+    with open(value(argv, "-cdrom")) as f:
+        cmdline = f.read().split()
+    switch = [a.split("=", 1)[1] for a in cmdline if a.startswith("ktest.selftest=")]
+    log, status, hang = os.environ.get("FAKE_QEMU_LOG", "pass.log"), \
+        int(os.environ.get("FAKE_QEMU_STATUS", "33")), 0
+    if switch and not os.environ.get("FAKE_QEMU_IGNORE_SELFTEST"):
+        log, status, hang = SELFTEST[switch[0]]
+    with open(os.path.join(LOGS, log)) as f:
+        sys.stdout.write(f.read())
+    sys.stdout.flush()
+    time.sleep(hang)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
