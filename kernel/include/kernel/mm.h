@@ -1,0 +1,41 @@
+/* Memory management basics shared by the memory map, the frame allocator and the heap. */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#define FRAME_SHIFT	12
+#define FRAME_SIZE	((uint64_t)1 << FRAME_SHIFT)
+#define MIB		((uint64_t)1 << 20)
+#define GIB		((uint64_t)1 << 30)
+
+/* All physical RAM is mapped here (kernel only), so phys p is at DIRECT_MAP_BASE + p. */
+#define DIRECT_MAP_BASE	0xFFFF800000000000ull
+
+/* a rounded down / up to a multiple of the power of two `align`. */
+static inline uint64_t mm_align_down(uint64_t a, uint64_t align)
+{
+	return a & ~(align - 1);
+}
+
+/* The caller keeps a below 2^64 - align (every physical address is). */
+static inline uint64_t mm_align_up(uint64_t a, uint64_t align)
+{
+	return (a + align - 1) & ~(align - 1);
+}
+
+/*
+ * Where the portable mm code logs: the kernel points this at vprintk, host
+ * programs at vprintf or at a counter; NULL (the default) is silent. Lines
+ * carry no trailing newline.
+ */
+extern void (*mm_log_hook)(const char *fmt, va_list ap);
+
+/* Log one line through mm_log_hook. */
+void mm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Bring up the frame allocator, the direct map and the heap from the multiboot2 info (kernel only). */
+void mm_init(const void *mbi);
+
+#endif /* KERNEL_MM_H */
