@@ -72,7 +72,8 @@ struct ktest {
 		#suite, #name, __FILE__, __LINE__,			\
 		ktest_##suite##__##name, (vec), (addr)			\
 	};								\
-	static void ktest_##suite##__##name(struct ktest *t)
+	static void ktest_##suite##__##name(				\
+		struct ktest *t __attribute__((unused)))
 
 #define KTEST(suite, name) \
 	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0)

@@ -1,0 +1,16 @@
+/* The legacy 8259 PIC pair: moved out of the exception vectors and masked. */
+#ifndef ARCH_PIC_H
+#define ARCH_PIC_H
+
+#include <stdint.h>
+
+#define PIC_VECTOR_BASE	0x20	/* IRQ 0-15 arrive at 0x20-0x2F */
+
+/* Remap IRQ 0-15 to PIC_VECTOR_BASE and mask them all. */
+void pic_init(void);
+/* Handle an interrupt nobody asked for: count it, acknowledge if needed. */
+void pic_spurious(uint64_t vector);
+/* How many such interrupts arrived. */
+uint64_t pic_spurious_count(void);
+
+#endif /* ARCH_PIC_H */

@@ -1,0 +1,13 @@
+/* The 16550 UART on COM1: the kernel's serial console. */
+#ifndef ARCH_UART_H
+#define ARCH_UART_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Program COM1 for 115200 8N1. Returns false (and stays silent) if absent. */
+bool uart_init(void);
+/* Send len bytes, "\n" as "\r\n"; never blocks for long on a stuck UART. */
+void uart_write(const char *s, size_t len);
+
+#endif /* ARCH_UART_H */

@@ -1,0 +1,52 @@
+/*
+ * 8259 PIC setup. Until the APIC takes over, every IRQ is masked; the
+ * remap keeps a stray IRQ 0 from looking like a #DF (vector 8).
+ */
+#include <arch/io.h>
+#include <arch/pic.h>
+
+#define PIC1_CMD	0x20
+#define PIC1_DATA	0x21
+#define PIC2_CMD	0xA0
+#define PIC2_DATA	0xA1
+#define PIC_EOI		0x20
+
+static uint64_t spurious;
+
+void pic_init(void)
+{
+	outb(PIC1_CMD, 0x11);		/* ICW1: init, ICW4 follows */
+	io_wait();
+	outb(PIC2_CMD, 0x11);
+	io_wait();
+	outb(PIC1_DATA, PIC_VECTOR_BASE);	/* ICW2: vector base */
+	io_wait();
+	outb(PIC2_DATA, PIC_VECTOR_BASE + 8);
+	io_wait();
+	outb(PIC1_DATA, 4);		/* ICW3: slave on IRQ 2 */
+	io_wait();
+	outb(PIC2_DATA, 2);
+	io_wait();
+	outb(PIC1_DATA, 1);		/* ICW4: 8086 mode */
+	io_wait();
+	outb(PIC2_DATA, 1);
+	io_wait();
+	outb(PIC1_DATA, 0xFF);
+	outb(PIC2_DATA, 0xFF);
+}
+
+/*
+ * With every line masked only spurious IRQ 7/15 can show up. A spurious
+ * IRQ 15 still needs an EOI to the master, which did see IRQ 2.
+ */
+void pic_spurious(uint64_t vector)
+{
+	spurious++;
+	if (vector >= PIC_VECTOR_BASE + 8 && vector < PIC_VECTOR_BASE + 16)
+		outb(PIC1_CMD, PIC_EOI);
+}
+
+uint64_t pic_spurious_count(void)
+{
+	return spurious;
+}

@@ -1,0 +1,66 @@
+/* Exception dispatch: hand it to a running test case, or dump the CPU state and panic. */
+#include <arch/backtrace.h>
+#include <arch/cpu.h>
+#include <arch/pic.h>
+#include <arch/trap.h>
+#include <kernel/ktest_run.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+
+static const char *const exception_names[NR_EXCEPTIONS] = {
+	"#DE divide error",		"#DB debug",
+	"NMI",				"#BP breakpoint",
+	"#OF overflow",			"#BR bound range exceeded",
+	"#UD invalid opcode",		"#NM device not available",
+	"#DF double fault",		"coprocessor segment overrun",
+	"#TS invalid TSS",		"#NP segment not present",
+	"#SS stack-segment fault",	"#GP general protection",
+	"#PF page fault",		"reserved (15)",
+	"#MF x87 floating-point",	"#AC alignment check",
+	"#MC machine check",		"#XM SIMD floating-point",
+	"#VE virtualization",		"#CP control protection",
+	"reserved (22)",		"reserved (23)",
+	"reserved (24)",		"reserved (25)",
+	"reserved (26)",		"reserved (27)",
+	"#HV hypervisor injection",	"#VC VMM communication",
+	"#SX security",			"reserved (31)",
+};
+
+const char *trap_name(unsigned int vector)
+{
+	if (vector < NR_EXCEPTIONS)
+		return exception_names[vector];
+	return "interrupt";
+}
+
+static void trap_dump(const struct trap_frame *f, uint64_t cr2)
+{
+	console_printf("  vector %lu (%s), error code 0x%lx\n", f->vector,
+		       trap_name(f->vector), f->error);
+	console_printf("  RIP %04lx:%016lx  RFLAGS %016lx\n", f->cs, f->rip, f->rflags);
+	console_printf("  RSP %04lx:%016lx  CR2 %016lx  CR3 %016lx\n", f->ss, f->rsp,
+		       cr2, read_cr3());
+	console_printf("  RAX %016lx  RBX %016lx  RCX %016lx\n", f->rax, f->rbx, f->rcx);
+	console_printf("  RDX %016lx  RSI %016lx  RDI %016lx\n", f->rdx, f->rsi, f->rdi);
+	console_printf("  RBP %016lx  R8  %016lx  R9  %016lx\n", f->rbp, f->r8, f->r9);
+	console_printf("  R10 %016lx  R11 %016lx  R12 %016lx\n", f->r10, f->r11, f->r12);
+	console_printf("  R13 %016lx  R14 %016lx  R15 %016lx\n", f->r13, f->r14, f->r15);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector >= NR_EXCEPTIONS) {
+		pic_spurious(f->vector);
+		return;
+	}
+
+	uint64_t cr2 = f->vector == VEC_PF ? read_cr2() : 0;
+
+	/* Inside a test case this does not return: the case ends here. */
+	ktest_exception(f->vector, f->error, cr2, f->rip);
+
+	panic_begin("unhandled %s at rip 0x%lx", trap_name(f->vector), f->rip);
+	trap_dump(f, cr2);
+	backtrace_print(f->rip, f->rbp);
+	panic_end();
+}

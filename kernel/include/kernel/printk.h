@@ -1,0 +1,46 @@
+/*
+ * Kernel console output.
+ *
+ * printk() prefixes each line with the time since boot and a level letter,
+ * "[    1.234567] I ", taking the level from a KERN_* marker at the start of
+ * the format (KERN_INFO when there is none). console_write() is the raw
+ * path: no prefix, used for KTAP lines and panic banners.
+ */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define KERN_SOH	"\001"
+#define KERN_ERR	KERN_SOH "3"
+#define KERN_WARNING	KERN_SOH "4"
+#define KERN_INFO	KERN_SOH "6"
+#define KERN_DEBUG	KERN_SOH "7"
+
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+void printk(const char *fmt, ...) __printf(1, 2);
+void vprintk(const char *fmt, va_list ap);
+
+#define pr_err(...)	printk(KERN_ERR __VA_ARGS__)
+#define pr_warn(...)	printk(KERN_WARNING __VA_ARGS__)
+#define pr_info(...)	printk(KERN_INFO __VA_ARGS__)
+#define pr_debug(...)	printk(KERN_DEBUG __VA_ARGS__)
+
+/* Raw output to every console: no timestamp, no level. */
+void console_write(const char *s, size_t len);
+/* Formatted raw output. */
+void console_printf(const char *fmt, ...) __printf(1, 2);
+void console_vprintf(const char *fmt, va_list ap);
+
+/*
+ * Format into buf like C's snprintf: %d %i %u %x %X %p %s %c %%, flags
+ * '-' and '0', a width and precision (or '*'), lengths l, ll and z.
+ * Returns the length the whole result would have; writes at most size
+ * bytes including the terminating NUL.
+ */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+
+#endif /* KERNEL_PRINTK_H */

@@ -1,0 +1,321 @@
+/*
+ * ktest kernel backend: runs the cases of the ktest_cases section and
+ * prints KTAP version 1 on the console.
+ *
+ * Command line:
+ *	ktest=run|off		run the cases after boot (default: run)
+ *	ktest.filter=GLOB	only cases whose "suite" or "suite.case" matches
+ *				(* and ? wildcards)
+ *	ktest.exit=1		after the summary, end QEMU through isa-debug-exit:
+ *				0x10 if nothing failed, else 0x11 (a panic
+ *				writes 0x11 too); without it the kernel idles
+ *
+ * Test-only switches, for the QEMU runner's own tests. Each enables the one
+ * case of suite "selftest" with the same name; the suite is hidden otherwise:
+ *	ktest.selftest=fail		an EXPECT fails: the run reports a failure
+ *	ktest.selftest=panic		panic() in the middle of the run
+ *	ktest.selftest=hang		spin forever, interrupts off, before the summary
+ *	ktest.selftest=triplefault	load an empty IDT and raise #UD: the CPU
+ *					triple-faults (QEMU -no-reboot exits)
+ *	ktest.selftest=unexpected	ud2 in an ordinary case: reported "not ok",
+ *					and the run goes on
+ *
+ * Each case runs under setjmp(): ASSERT failures, skips and exceptions
+ * longjmp back here, so one bad case never stops the run.
+ */
+#include <arch/cpu.h>
+#include <arch/debug_exit.h>
+#include <arch/setjmp.h>
+#include <arch/trap.h>
+#include <arch/tsc.h>
+#include <kernel/cmdline.h>
+#include <kernel/glob.h>
+#include <kernel/ksyms.h>
+#include <kernel/ktest.h>
+#include <kernel/ktest_run.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+
+#define KTEST_MAX_CASES		4096
+#define KTEST_MAX_DEFERS	4
+#define SELFTEST_SUITE		"selftest"
+
+extern const struct ktest_case __start_ktest_cases[], __stop_ktest_cases[];
+
+/* What happened inside the running case, for the runner to judge. */
+struct case_run {
+	jmp_buf env;
+	bool faulted;
+	uint64_t vector, error, addr, ip;
+	int nr_defers;
+	struct {
+		void (*fn)(void *arg);
+		void *arg;
+	} defers[KTEST_MAX_DEFERS];
+};
+
+static const struct ktest_case *cases[KTEST_MAX_CASES];
+static size_t nr_cases;
+static struct ktest *current;
+static char filter[128];
+static char selftest[32];
+static unsigned int passed, failed, skipped;
+
+void ktest_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	console_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void ktest_diag(struct ktest *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)t;
+	console_printf("  # ");
+	va_start(ap, fmt);
+	console_vprintf(fmt, ap);
+	va_end(ap);
+	console_printf("\n");
+}
+
+void ktest_fail_at(struct ktest *t, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->failures++;
+	console_printf("  # %s:%d: ", file, line);
+	va_start(ap, fmt);
+	console_vprintf(fmt, ap);
+	va_end(ap);
+	console_printf("\n");
+}
+
+void ktest_abort(struct ktest *t)
+{
+	struct case_run *run = t->priv;
+
+	longjmp(run->env, 1);
+}
+
+void ktest_skip(struct ktest *t, const char *reason)
+{
+	t->skipped = true;
+	t->skip_reason = reason;
+	ktest_abort(t);
+}
+
+int ktest_strcmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b ? 0 : (a ? 1 : -1);
+	return strcmp(a, b);
+}
+
+void ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg)
+{
+	struct case_run *run = t->priv;
+
+	if (run->nr_defers == KTEST_MAX_DEFERS) {
+		fn(arg);	/* better now than never */
+		ktest_fail_at(t, t->tc->file, t->tc->line,
+			      "more than %d deferred actions", KTEST_MAX_DEFERS);
+		ktest_abort(t);
+	}
+	run->defers[run->nr_defers].fn = fn;
+	run->defers[run->nr_defers++].arg = arg;
+}
+
+static void run_defers(struct case_run *run)
+{
+	while (run->nr_defers > 0) {
+		run->nr_defers--;
+		run->defers[run->nr_defers].fn(run->defers[run->nr_defers].arg);
+	}
+}
+
+void ktest_exception(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
+{
+	struct case_run *run;
+
+	if (!current)
+		return;
+	run = current->priv;
+	run->faulted = true;
+	run->vector = vector;
+	run->error = error;
+	run->addr = addr;
+	run->ip = ip;
+	longjmp(run->env, 2);
+}
+
+/* Suites in name order, cases in (file, line) order. */
+static int case_cmp(const struct ktest_case *a, const struct ktest_case *b)
+{
+	int c = strcmp(a->suite, b->suite);
+
+	if (!c)
+		c = strcmp(a->file, b->file);
+	if (!c)
+		c = a->line - b->line;
+	return c;
+}
+
+static bool case_selected(const struct ktest_case *tc)
+{
+	char full[128];
+
+	if (strcmp(tc->suite, SELFTEST_SUITE) == 0)
+		return strcmp(tc->name, selftest) == 0;
+	if (!filter[0])
+		return true;
+	snprintf(full, sizeof(full), "%s.%s", tc->suite, tc->name);
+	return glob_match(filter, tc->suite) || glob_match(filter, full);
+}
+
+/* Gather the selected cases and sort them; an insertion sort is plenty here. */
+static void collect_cases(void)
+{
+	const struct ktest_case *tc;
+
+	for (tc = __start_ktest_cases; tc < __stop_ktest_cases; tc++) {
+		if (!case_selected(tc))
+			continue;
+		if (nr_cases == KTEST_MAX_CASES)
+			panic("ktest: more than %d cases; raise KTEST_MAX_CASES",
+			      KTEST_MAX_CASES);
+		size_t i = nr_cases++;
+		for (; i > 0 && case_cmp(cases[i - 1], tc) > 0; i--)
+			cases[i] = cases[i - 1];
+		cases[i] = tc;
+	}
+}
+
+/* Index one past the last case of the suite that starts at `first`. */
+static size_t suite_end(size_t first)
+{
+	size_t i = first + 1;
+
+	while (i < nr_cases && strcmp(cases[i]->suite, cases[first]->suite) == 0)
+		i++;
+	return i;
+}
+
+/* Did the case raise exactly the exception it declared (if any)? */
+static void judge_fault(struct ktest *t, const struct case_run *run)
+{
+	const struct ktest_case *tc = t->tc;
+	bool want = tc->fault_vector != KTEST_NO_FAULT;
+	char sym[96];
+
+	if (!run->faulted) {
+		if (want)
+			ktest_fail_at(t, tc->file, tc->line,
+				      "expected %s, but the case returned",
+				      trap_name(tc->fault_vector));
+		return;
+	}
+	ksym_format(sym, sizeof(sym), run->ip);
+	if (!want || run->vector != (uint64_t)tc->fault_vector) {
+		ktest_fail_at(t, tc->file, tc->line,
+			      "unexpected %s (error 0x%lx) at RIP 0x%lx %s%s%s",
+			      trap_name(run->vector), run->error, run->ip, sym,
+			      want ? ", expected " : "",
+			      want ? trap_name(tc->fault_vector) : "");
+		return;
+	}
+	if (run->vector == VEC_PF && tc->fault_addr != KTEST_ANY_ADDR &&
+	    run->addr != tc->fault_addr)
+		ktest_fail_at(t, tc->file, tc->line,
+			      "#PF at 0x%lx, expected at 0x%lx (RIP %s)",
+			      run->addr, tc->fault_addr, sym);
+}
+
+/* Run one case under setjmp and print its result line. */
+static bool run_case(const struct ktest_case *tc, size_t number)
+{
+	struct case_run run = { .faulted = false };
+	struct ktest t = { .tc = tc, .priv = &run };
+	bool irqs = cpu_rflags() & RFLAGS_IF;
+
+	current = &t;
+	if (setjmp(run.env) == 0)
+		tc->fn(&t);
+	current = NULL;
+	run_defers(&run);
+	/* An exception longjmp leaves IF as the interrupt gate set it. */
+	if (irqs)
+		cpu_sti();
+
+	if (!t.skipped)
+		judge_fault(&t, &run);
+	if (t.failures) {
+		console_printf("  not ok %zu %s\n", number, tc->name);
+		failed++;
+		return false;
+	}
+	if (t.skipped) {
+		console_printf("  ok %zu %s # SKIP %s\n", number, tc->name,
+			       t.skip_reason ? t.skip_reason : "");
+		skipped++;
+	} else {
+		console_printf("  ok %zu %s\n", number, tc->name);
+		passed++;
+	}
+	return true;
+}
+
+static bool run_suite(size_t first, size_t end, size_t number)
+{
+	bool ok = true;
+
+	console_printf("  KTAP version 1\n");
+	console_printf("  # Subtest: %s\n", cases[first]->suite);
+	console_printf("  1..%zu\n", end - first);
+	for (size_t i = first; i < end; i++)
+		ok &= run_case(cases[i], i - first + 1);
+	console_printf("%s %zu %s\n", ok ? "ok" : "not ok", number, cases[first]->suite);
+	return ok;
+}
+
+static void print_summary(void)
+{
+	uint64_t ns = tsc_ns_since_boot();
+
+	console_printf("# ktest: %u passed, %u failed, %u skipped\n",
+		       passed, failed, skipped);
+	console_printf("# boot-to-summary: %lu ms (%lu TSC cycles)\n",
+		       ns / 1000000, rdtsc() - boot_tsc);
+}
+
+bool ktest_main(const char *cmdline)
+{
+	char mode[8] = "run";
+	size_t nr_suites = 0, suite = 0;
+
+	cmdline_get(cmdline, "ktest", mode, sizeof(mode));
+	if (strcmp(mode, "off") == 0) {
+		pr_info("ktest: off\n");
+		return true;
+	}
+	cmdline_get(cmdline, "ktest.filter", filter, sizeof(filter));
+	cmdline_get(cmdline, "ktest.selftest", selftest, sizeof(selftest));
+	collect_cases();
+
+	for (size_t i = 0; i < nr_cases; i = suite_end(i))
+		nr_suites++;
+	console_printf("KTAP version 1\n1..%zu\n", nr_suites);
+	for (size_t i = 0, end; i < nr_cases; i = end) {
+		end = suite_end(i);
+		run_suite(i, end, ++suite);
+	}
+	print_summary();
+
+	if (cmdline_flag(cmdline, "ktest.exit"))
+		debug_exit(failed ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
+	return failed == 0;
+}

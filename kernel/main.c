@@ -1,0 +1,67 @@
+/* kmain: bring up the console and the CPU tables, report the boot, run the tests, idle. */
+#include <stdint.h>
+#include <arch/cpu.h>
+#include <arch/gdt.h>
+#include <arch/pic.h>
+#include <arch/trap.h>
+#include <arch/tsc.h>
+#include <arch/uart.h>
+#include <kernel/bootinfo.h>
+#include <kernel/cmdline.h>
+#include <kernel/ksyms.h>
+#include <kernel/ktest_run.h>
+#include <kernel/multiboot2.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+
+void kmain(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
+
+static char cmdline[CMDLINE_MAX];
+
+const char *kernel_cmdline(void)
+{
+	return cmdline;
+}
+
+static void save_cmdline(const void *info)
+{
+	const struct mb2_tag *tag = mb2_find(info, MB2_TAG_CMDLINE);
+	const char *s = tag ? mb2_tag_string(tag) : NULL;
+
+	if (s)
+		strlcpy(cmdline, s, sizeof(cmdline));
+}
+
+static void print_cpu(void)
+{
+	bool nx = rdmsr(MSR_EFER) & EFER_NXE;
+
+	pr_info("cpu: TSC %lu.%03lu MHz, NX %s, %zu kernel symbols\n",
+		tsc_khz() / 1000, tsc_khz() % 1000, nx ? "on" : "off", ksym_count());
+}
+
+/* Called by boot/entry.S in long mode, on the boot stack, with .bss cleared. */
+void kmain(uint32_t magic, uint64_t mbi_phys)
+{
+	/* The boot page tables identity-map the first 4 GiB, where GRUB put it. */
+	const void *info = (const void *)mbi_phys;
+
+	uart_init();
+	gdt_init();
+	idt_init();
+	pic_init();
+	tsc_calibrate();
+	pr_info("setbit: hello from the higher half\n");
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		panic("not booted by multiboot2: magic 0x%x, expected 0x%x",
+		      magic, MB2_BOOTLOADER_MAGIC);
+	save_cmdline(info);
+	print_cpu();
+	bootinfo_print(info);
+
+	ktest_main(cmdline);
+
+	pr_info("setbit: nothing left to do; idling\n");
+	cpu_idle_forever();
+}

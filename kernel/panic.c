@@ -1,0 +1,53 @@
+/* panic(): report once, then stop the machine (or end the QEMU run). */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <arch/backtrace.h>
+#include <arch/cpu.h>
+#include <arch/debug_exit.h>
+#include <kernel/cmdline.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+
+static bool panicking;
+
+static void panic_vbegin(const char *fmt, va_list ap)
+{
+	cpu_cli();
+	if (panicking) {
+		/* A fault while reporting: the report is what broke, so stop. */
+		console_printf("\nKERNEL PANIC: nested panic\n");
+		panic_end();
+	}
+	panicking = true;
+	console_printf("\nKERNEL PANIC: ");
+	console_vprintf(fmt, ap);
+	console_printf("\n");
+}
+
+void panic_begin(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_vbegin(fmt, ap);
+	va_end(ap);
+}
+
+void panic_end(void)
+{
+	if (cmdline_flag(kernel_cmdline(), "ktest.exit"))
+		debug_exit(DEBUG_EXIT_FAIL);
+	console_printf("System halted.\n");
+	cpu_halt_forever();
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_vbegin(fmt, ap);
+	va_end(ap);
+	backtrace_here();
+	panic_end();
+}
