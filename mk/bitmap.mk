@@ -10,3 +10,27 @@ BITMAP_SRCS += lib/bitmap/list.c
 
 TEST_PORTABLE_SRCS += tests/bitmap/hbitmap_test.c
 TEST_PORTABLE_SRCS += tests/bitmap/list_test.c
+TEST_PORTABLE_SRCS += tests/bitmap/bitmap_test.c
+
+# ---------------------------------------------------------------- compat dialects
+# lib/bitmap/compat: the Linux, NanoVMs and RTL dialects and their suites.
+# Each header must compile on its own: build/host/compat-<name>-alone.o is
+# a file that includes only that header, built by `make test` (through
+# HOST_TEST_DEPS).
+
+BITMAP_SRCS += lib/bitmap/compat/nanos.c
+BITMAP_SRCS += lib/bitmap/compat/rtl.c
+
+TEST_PORTABLE_SRCS += tests/bitmap/compat_linux.c
+TEST_PORTABLE_SRCS += tests/bitmap/compat_nanos.c
+TEST_PORTABLE_SRCS += tests/bitmap/compat_rtl.c
+
+COMPAT_DIALECTS := linux nanos rtl
+COMPAT_ALONE := $(patsubst %,$(BUILD)/host/compat-%-alone.o,$(COMPAT_DIALECTS))
+HOST_TEST_DEPS += $(COMPAT_ALONE)
+
+$(BUILD)/host/compat-%-alone.o: lib/bitmap/compat/%.h $(wildcard lib/bitmap/*.h)
+	$(quiet) ALONE $<
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#include <bitmap/compat/%s.h>\n' $* | \
+		$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) -x c -c - -o $@

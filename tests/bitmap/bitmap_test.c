@@ -1,0 +1,417 @@
+/* Tests of single-bit, atomic, range, count, predicate, logic and shift operations. */
+#include <bitmap/bitmap.h>
+#include <kernel/ktest.h>
+
+#include "harness.h"
+#include "model.h"
+
+static struct tb_map m, m2, m3;
+static uint64_t want[TB_MAXWORDS];
+
+/* want = m's words, so writers can be replayed on the model. */
+static void want_from(const struct tb_map *src)
+{
+	for (size_t k = 0; k < BM_WORDS(src->nbits); k++)
+		want[k] = src->w[k];
+}
+
+/* An index in [0, nbits) from start k, or nbits when k names none. */
+static size_t index_for(const struct tb_map *mp, unsigned k, uint64_t *rng)
+{
+	size_t i = tb_start(mp, k, rng);
+
+	return i < mp->nbits ? i : mp->nbits;
+}
+
+KTEST(bitmap, single_bits_match_model)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		want_from(&m);
+		for (unsigned k = 0; k < TB_NSTARTS; k++) {
+			size_t i = index_for(&m, k, &rng);
+			bool old;
+
+			if (i >= m.nbits)
+				continue;
+			old = model_get(want, i);
+			TB_EQ(t, &m, bm_test(m.w, i), old, "i=%zu", i);
+			TB_EQ(t, &m, bm_test_checked(m.w, m.nbits, i), old, "i=%zu", i);
+			TB_EQ(t, &m, bm_test_and_change(m.w, i), old, "i=%zu", i);
+			TB_EQ(t, &m, bm_test(m.w, i), !old, "after change, i=%zu", i);
+			bm_change(m.w, i);
+			TB_EQ(t, &m, bm_test_and_set(m.w, i), old, "i=%zu", i);
+			TB_EQ(t, &m, bm_test_and_clear(m.w, i), true, "i=%zu", i);
+			bm_set(m.w, i);
+			TB_EQ(t, &m, bm_test(m.w, i), true, "after set, i=%zu", i);
+			bm_clear(m.w, i);
+			TB_EQ(t, &m, bm_test(m.w, i), false, "after clear, i=%zu", i);
+			bm_assign(m.w, i, old);
+			TB_MAP_EQ(t, &m, want, "single-bit round trip", "i=%zu", i);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail after single bits%s", "");
+	}
+}
+
+KTEST(bitmap, single_bits_flip_only_their_bit)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		for (unsigned k = 0; k < TB_NSTARTS; k++) {
+			size_t i = index_for(&m, k, &rng);
+
+			if (i >= m.nbits)
+				continue;
+			want_from(&m);
+			model_put(want, i, !model_get(want, i));
+			bm_change(m.w, i);
+			TB_MAP_EQ(t, &m, want, "bm_change", "i=%zu", i);
+			model_put(want, i, true);
+			bm_set(m.w, i);
+			TB_MAP_EQ(t, &m, want, "bm_set", "i=%zu", i);
+			model_put(want, i, false);
+			bm_assign(m.w, i, false);
+			TB_MAP_EQ(t, &m, want, "bm_assign", "i=%zu", i);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail after single bits%s", "");
+	}
+}
+
+KTEST(bitmap, checked_bits_refuse_out_of_range)
+{
+	const size_t bad[] = { 0, 1, 64, 4096, ~(size_t)0 };
+
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		tb_make_variant(&m, v);
+		want_from(&m);
+		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			size_t i = m.nbits + bad[k];
+
+			if (i < m.nbits)
+				i = ~(size_t)0;
+			TB_EQ(t, &m, bm_test_checked(m.w, m.nbits, i), false, "i=%zu", i);
+			TB_EQ(t, &m, (size_t)-bm_set_checked(m.w, m.nbits, i), BM_ERANGE, "i=%zu", i);
+			TB_EQ(t, &m, (size_t)-bm_clear_checked(m.w, m.nbits, i), BM_ERANGE, "i=%zu", i);
+		}
+		TB_MAP_EQ(t, &m, want, "refused checked ops", "%s", "");
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail%s", "");
+	}
+}
+
+KTEST(bitmap, atomic_bits_match_model)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		want_from(&m);
+		for (unsigned k = 0; k < TB_NSTARTS; k++) {
+			size_t i = index_for(&m, k, &rng);
+			bool old;
+
+			if (i >= m.nbits)
+				continue;
+			old = model_get(want, i);
+			TB_EQ(t, &m, bm_test_atomic(m.w, i), old, "i=%zu", i);
+			TB_EQ(t, &m, bm_test_and_change_atomic(m.w, i), old, "i=%zu", i);
+			TB_EQ(t, &m, bm_test_atomic(m.w, i), !old, "i=%zu", i);
+			bm_change_atomic(m.w, i);
+			TB_EQ(t, &m, bm_test_and_set_atomic(m.w, i), old, "i=%zu", i);
+			TB_EQ(t, &m, bm_test_and_set_atomic(m.w, i), true, "i=%zu", i);
+			TB_EQ(t, &m, bm_test_and_clear_atomic(m.w, i), true, "i=%zu", i);
+			TB_EQ(t, &m, bm_test_and_clear_atomic(m.w, i), false, "i=%zu", i);
+			bm_set_atomic(m.w, i);
+			TB_EQ(t, &m, bm_test(m.w, i), true, "after set_atomic, i=%zu", i);
+			bm_clear_atomic(m.w, i);
+			TB_EQ(t, &m, bm_test(m.w, i), false, "after clear_atomic, i=%zu", i);
+			if (old)
+				bm_set_atomic(m.w, i);
+			TB_MAP_EQ(t, &m, want, "atomic round trip", "i=%zu", i);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail after atomics%s", "");
+	}
+}
+
+KTEST(bitmap, zero_fill_copy_init)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		size_t nw;
+
+		tb_make_variant(&m, v);
+		nw = BM_WORDS(m.nbits);
+		bm_fill(m.w, m.nbits);
+		TB_EQ(t, &m, model_count(m.w, 0, nw * 64, true), m.nbits, "fill: ones, tail zero%s", "");
+		tb_guards_ok(t, &m, "bm_fill");
+		bm_zero(m.w, m.nbits);
+		TB_EQ(t, &m, model_count(m.w, 0, nw * 64, true), 0, "zero: no ones, tail zero%s", "");
+		tb_guards_ok(t, &m, "bm_zero");
+		tb_make_variant(&m, v);
+		bm_init(m.w, m.nbits);
+		TB_EQ(t, &m, model_count(m.w, 0, nw * 64, true), 0, "init%s", "");
+		tb_guards_ok(t, &m, "bm_init");
+
+		tb_make_variant(&m, v);
+		tb_make(&m2, m.nbits, TB_HALF, !m.tail, 99);
+		bm_copy(m2.w, m.w, m.nbits);
+		/* Whole words: the tail comes along too. */
+		TB_EQ(t, &m, model_diff(m2.w, m.w, nw * 64), nw * 64, "copy%s", "");
+		tb_guards_ok(t, &m2, "bm_copy");
+	}
+}
+
+/* (start, n) pair k for m: edge lengths from each edge start, then random. */
+static void range_for(const struct tb_map *mp, unsigned k, uint64_t *rng, size_t *start, size_t *n)
+{
+	const size_t lens[] = { 0, 1, 2, 63, 64, 65, 130, 1000 };
+	const unsigned nlens = sizeof(lens) / sizeof(lens[0]);
+
+	*start = tb_start(mp, k / nlens, rng);
+	*n = lens[k % nlens];
+	if (k % nlens == nlens - 1 && *start < mp->nbits)
+		*n = mp->nbits - *start;	/* up to the very end */
+}
+
+#define NRANGES	(TB_NSTARTS * 8)
+
+KTEST(bitmap, set_and_clear_ranges)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		for (unsigned k = 0; k < NRANGES; k++) {
+			size_t s, n;
+			bool ok;
+
+			range_for(&m, k, &rng, &s, &n);
+			ok = bm__range_ok(m.nbits, s, n);
+			want_from(&m);
+			if (ok)
+				model_fill(want, s, n, k & 1);
+			if (k & 1)
+				TB_EQ(t, &m, (size_t)-bm_set_range_checked(m.w, m.nbits, s, n),
+				      ok ? 0 : BM_ERANGE, "start=%zu n=%zu", s, n);
+			else
+				TB_EQ(t, &m, (size_t)-bm_clear_range_checked(m.w, m.nbits, s, n),
+				      ok ? 0 : BM_ERANGE, "start=%zu n=%zu", s, n);
+			TB_MAP_EQ(t, &m, want, "checked range", "start=%zu n=%zu", s, n);
+			if (!ok)
+				continue;
+			model_fill(want, s, n, !(k & 1));
+			if (k & 1)
+				bm_clear_range(m.w, s, n);
+			else
+				bm_set_range(m.w, s, n);
+			TB_MAP_EQ(t, &m, want, "range", "start=%zu n=%zu", s, n);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail after ranges%s", "");
+	}
+}
+
+KTEST(bitmap, unchecked_ranges_ignore_empty_and_overflowing)
+{
+	tb_make(&m, 128, TB_HALF, false, 7);
+	want_from(&m);
+	bm_set_range(m.w, 5, 0);
+	bm_clear_range(m.w, ~(size_t)0 - 1, 5);
+	bm_set_range(m.w, ~(size_t)0, ~(size_t)0);
+	EXPECT_EQ(t, bm_weight_range(m.w, ~(size_t)0 - 1, 5), 0);
+	EXPECT_EQ(t, bm_weight_range(m.w, 3, 0), 0);
+	TB_MAP_EQ(t, &m, want, "empty/overflowing ranges", "%s", "");
+}
+
+KTEST(bitmap, weights)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		TB_EQ(t, &m, bm_weight(m.w, m.nbits), model_count(m.w, 0, m.nbits, true), "%s", "");
+		for (unsigned k = 0; k < NRANGES; k++) {
+			size_t s, n;
+
+			range_for(&m, k, &rng, &s, &n);
+			if (!bm__range_ok(m.nbits, s, n))
+				continue;
+			TB_EQ(t, &m, bm_weight_range(m.w, s, n), model_count(m.w, s, s + n, true),
+			      "start=%zu n=%zu", s, n);
+		}
+	}
+}
+
+KTEST(bitmap, range_predicates)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		for (unsigned k = 0; k < NRANGES; k++) {
+			size_t s, n;
+			bool ok;
+
+			range_for(&m, k, &rng, &s, &n);
+			ok = bm__range_ok(m.nbits, s, n);
+			TB_EQ(t, &m, bm_range_is_set(m.w, m.nbits, s, n), ok && model_all(m.w, s, n, true),
+			      "start=%zu n=%zu", s, n);
+			TB_EQ(t, &m, bm_range_is_clear(m.w, m.nbits, s, n),
+			      ok && model_all(m.w, s, n, false), "start=%zu n=%zu", s, n);
+		}
+		/* Make the asked range uniform so "true" answers get exercised too. */
+		if (m.nbits > 2) {
+			size_t s = tb_below(&rng, m.nbits - 1), n = 1 + tb_below(&rng, m.nbits - s);
+
+			bm_set_range(m.w, s, n);
+			TB_EQ(t, &m, bm_range_is_set(m.w, m.nbits, s, n), true, "start=%zu n=%zu", s, n);
+			bm_clear_range(m.w, s, n);
+			TB_EQ(t, &m, bm_range_is_clear(m.w, m.nbits, s, n), true, "start=%zu n=%zu", s, n);
+		}
+	}
+}
+
+/* m2 = m's bits with the opposite tail, and bit `flip` changed if < nbits. */
+static void twin(size_t flip)
+{
+	tb_make(&m2, m.nbits, TB_EMPTY, !m.tail, 1);
+	for (size_t i = 0; i < m.nbits; i++)
+		model_put(m2.w, i, model_get(m.w, i) ^ (i == flip));
+}
+
+KTEST(bitmap, map_predicates)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+		size_t flip, w;
+
+		tb_make_variant(&m, v);
+		w = model_count(m.w, 0, m.nbits, true);
+		TB_EQ(t, &m, bm_empty(m.w, m.nbits), w == 0, "%s", "");
+		TB_EQ(t, &m, bm_full(m.w, m.nbits), w == m.nbits, "%s", "");
+		twin(m.nbits);
+		TB_EQ(t, &m, bm_equal(m.w, m2.w, m.nbits), true, "same bits, other tail%s", "");
+		TB_EQ(t, &m, bm_subset(m.w, m2.w, m.nbits), true, "%s", "");
+		TB_EQ(t, &m, bm_intersects(m.w, m2.w, m.nbits), w != 0, "%s", "");
+		if (m.nbits == 0)
+			continue;
+		flip = tb_below(&rng, m.nbits);
+		twin(flip);
+		TB_EQ(t, &m, bm_equal(m.w, m2.w, m.nbits), false, "flip=%zu", flip);
+		/* m2 gained flip if it was clear in m: then m is a subset of m2. */
+		TB_EQ(t, &m, bm_subset(m.w, m2.w, m.nbits), !model_get(m.w, flip), "flip=%zu", flip);
+		TB_EQ(t, &m, bm_subset(m2.w, m.w, m.nbits), model_get(m.w, flip), "flip=%zu", flip);
+		/* A single bit intersects iff m has it. */
+		tb_make(&m2, m.nbits, TB_EMPTY, true, 2);
+		model_put(m2.w, flip, true);
+		TB_EQ(t, &m, bm_intersects(m.w, m2.w, m.nbits), model_get(m.w, flip), "bit=%zu", flip);
+		tb_guards_ok(t, &m, "predicates");
+	}
+}
+
+enum op { AND, OR, XOR, ANDNOT, COMPLEMENT };
+
+static bool model_op(enum op op, bool a, bool b)
+{
+	switch (op) {
+	case AND:	return a && b;
+	case OR:	return a || b;
+	case XOR:	return a != b;
+	case ANDNOT:	return a && !b;
+	case COMPLEMENT: return !a;
+	}
+	return false;
+}
+
+/* m3 = op(m, m2) by the library; dst may alias a source. Returns its bool result. */
+static bool run_op(enum op op, uint64_t *dst, const uint64_t *a, const uint64_t *b, size_t nbits)
+{
+	switch (op) {
+	case AND:	return bm_and(dst, a, b, nbits);
+	case OR:	bm_or(dst, a, b, nbits); break;
+	case XOR:	bm_xor(dst, a, b, nbits); break;
+	case ANDNOT:	return bm_andnot(dst, a, b, nbits);
+	case COMPLEMENT: bm_complement(dst, a, nbits); break;
+	}
+	return false;
+}
+
+static void check_op(struct ktest *t, enum op op, bool alias)
+{
+	static const char *const names[] = { "and", "or", "xor", "andnot", "complement" };
+
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		size_t nw, any = 0;
+		bool ret;
+
+		tb_make_variant(&m, v);
+		tb_make(&m2, m.nbits, (int)(v % TB_NPATTERNS), !m.tail, v * 31 + 5);
+		tb_make(&m3, m.nbits, TB_HALF, v & 1, 3);
+		nw = BM_WORDS(m.nbits);
+		for (size_t i = 0; i < nw * 64; i++) {
+			bool r = model_op(op, model_get(m.w, i), model_get(m2.w, i));
+
+			/* Complement leaves the tail zero; the others combine the source tails. */
+			model_put(want, i, i >= m.nbits && op == COMPLEMENT ? false : r);
+			any += i < m.nbits && r;
+		}
+		if (alias) {
+			bm_copy(m3.w, m.w, m.nbits);
+			ret = run_op(op, m3.w, m3.w, m2.w, m.nbits);
+		} else {
+			ret = run_op(op, m3.w, m.w, m2.w, m.nbits);
+		}
+		TB_EQ(t, &m, model_diff(m3.w, want, nw * 64), nw * 64, "%s%s, first wrong bit",
+		      names[op], alias ? " in place" : "");
+		if (op == AND || op == ANDNOT)
+			TB_EQ(t, &m, ret, any != 0, "%s returns non-empty", names[op]);
+		tb_guards_ok(t, &m3, names[op]);
+	}
+}
+
+KTEST(bitmap, logic_ops)
+{
+	for (enum op op = AND; op <= COMPLEMENT; op++) {
+		check_op(t, op, false);
+		check_op(t, op, true);
+	}
+}
+
+/* Odd shift values run in place (dst == src), even ones into another map. */
+static void check_shift(struct ktest *t, bool left)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		for (unsigned k = 0; k < TB_NSTARTS; k++) {
+			size_t shift = tb_start(&m, k, &rng), nw = BM_WORDS(m.nbits);
+			bool alias = k & 1;
+
+			for (size_t i = 0; i < nw * 64; i++) {
+				size_t from = left ? i - shift : i + shift;
+				bool in = left ? i >= shift : shift < m.nbits - i;
+
+				model_put(want, i, i < m.nbits && in && model_get(m.w, from));
+			}
+			tb_make(&m3, m.nbits, TB_HALF, true, k);
+			if (alias)
+				bm_copy(m3.w, m.w, m.nbits);
+			if (left)
+				bm_shift_left(m3.w, alias ? m3.w : m.w, shift, m.nbits);
+			else
+				bm_shift_right(m3.w, alias ? m3.w : m.w, shift, m.nbits);
+			TB_EQ(t, &m, model_diff(m3.w, want, nw * 64), nw * 64,
+			      "shift_%s%s by %zu, first wrong bit (tail must be zero)",
+			      left ? "left" : "right", alias ? " in place" : "", shift);
+			tb_guards_ok(t, &m3, "shift");
+		}
+	}
+}
+
+KTEST(bitmap, shifts)
+{
+	check_shift(t, true);
+	check_shift(t, false);
+}
