@@ -4,8 +4,9 @@
  *
  * Command line:
  *	ktest=run|off		run the cases after boot (default: run)
- *	ktest.filter=GLOB	only cases whose "suite" or "suite.case" matches
- *				(* and ? wildcards)
+ *	ktest.filter=GLOB[,GLOB...]
+ *				only cases whose "suite" or "suite.case"
+ *				matches one of the globs (* and ? wildcards)
  *	ktest.exit=1		after the summary, end QEMU through isa-debug-exit:
  *				0x10 if nothing failed, else 0x11 (a panic
  *				writes 0x11 too); without it the kernel idles
@@ -165,16 +166,31 @@ static int case_cmp(const struct ktest_case *a, const struct ktest_case *b)
 	return c;
 }
 
+/* Does any of the comma-separated globs in ktest.filter match the case? */
+static bool filter_match(const struct ktest_case *tc)
+{
+	char full[128], glob[sizeof(filter)];
+	const char *p = filter;
+
+	snprintf(full, sizeof(full), "%s.%s", tc->suite, tc->name);
+	while (*p) {
+		size_t n = 0;
+
+		while (p[n] && p[n] != ',')
+			n++;
+		snprintf(glob, sizeof(glob), "%.*s", (int)n, p);
+		if (glob_match(glob, tc->suite) || glob_match(glob, full))
+			return true;
+		p += p[n] ? n + 1 : n;
+	}
+	return false;
+}
+
 static bool case_selected(const struct ktest_case *tc)
 {
-	char full[128];
-
 	if (strcmp(tc->suite, SELFTEST_SUITE) == 0)
 		return strcmp(tc->name, selftest) == 0;
-	if (!filter[0])
-		return true;
-	snprintf(full, sizeof(full), "%s.%s", tc->suite, tc->name);
-	return glob_match(filter, tc->suite) || glob_match(filter, full);
+	return !filter[0] || filter_match(tc);
 }
 
 /* Gather the selected cases and sort them; an insertion sort is plenty here. */

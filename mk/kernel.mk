@@ -24,6 +24,7 @@ KERNEL_C_SRCS := \
 	arch/x86_64/gdt.c \
 	arch/x86_64/idt.c \
 	arch/x86_64/pic.c \
+	arch/x86_64/string.c \
 	arch/x86_64/trap.c \
 	arch/x86_64/tsc.c \
 	arch/x86_64/uart.c \
@@ -50,7 +51,8 @@ TEST_KERNEL_SRCS += \
 	tests/kernel/idt_test.c \
 	tests/kernel/ksyms_test.c \
 	tests/kernel/printk_test.c \
-	tests/kernel/selftest_test.c
+	tests/kernel/selftest_test.c \
+	tests/kernel/string_test.c
 
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
@@ -66,8 +68,10 @@ KERNEL_SRCS = $(KERNEL_ASM_SRCS) $(KERNEL_C_SRCS) $(KERNEL_PORTABLE_SRCS) \
 	$(BITMAP_SRCS) $(TEST_PORTABLE_SRCS) $(TEST_KERNEL_SRCS)
 KERNEL_OBJS = $(addprefix $(KBUILD)/,$(addsuffix .o,$(basename $(KERNEL_SRCS))))
 
-# The kernel has no use for the GNU-stack note the .S files lack.
-KERNEL_LINK = $(CC) $(KCFLAGS) $(KLDFLAGS) -Wl,-z,noexecstack
+# The kernel has no use for the GNU-stack note the .S files lack. clang's
+# driver, which never links PIE by default, warns that -no-pie is unused.
+KERNEL_LDFLAGS = $(if $(findstring clang,$(notdir $(CC))),$(filter-out -no-pie,$(KLDFLAGS)),$(KLDFLAGS))
+KERNEL_LINK = $(CC) $(KERNEL_LDFLAGS) -Wl,-z,noexecstack
 
 all: $(ISO)
 

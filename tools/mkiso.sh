@@ -26,8 +26,9 @@ case $cmdline in
 *"'"*) die "the command line may not contain a single quote" ;;
 esac
 
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dir=$tmp/iso
 mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/kernel.elf"
 
@@ -43,8 +44,8 @@ cfg=$(<"$top/boot/grub.cfg")
 shopt -u patsub_replacement 2>/dev/null || true	# bash 5.2: '&' stays literal
 printf '%s\n' "${cfg//@CMDLINE@/${args# }}" > "$dir/boot/grub/grub.cfg"
 
-if ! grub-mkrescue -o "$out" "$dir" >"$dir/log" 2>&1; then
-	cat "$dir/log" >&2
+if ! grub-mkrescue -o "$out" "$dir" >"$tmp/log" 2>&1; then
+	cat "$tmp/log" >&2
 	die "grub-mkrescue failed"
 fi
 

@@ -33,10 +33,23 @@ const char *trap_name(unsigned int vector)
 	return "interrupt";
 }
 
+/* #PF error code bits: what the access was and why it failed. */
+static void pf_explain(uint64_t error)
+{
+	console_printf("  #PF: %s %s in %s mode%s%s\n",
+		       error & 1 ? "protection violation on" : "not-present page on",
+		       error & 16 ? "instruction fetch" : error & 2 ? "write" : "read",
+		       error & 4 ? "user" : "kernel",
+		       error & 8 ? ", reserved bit set" : "",
+		       error & 32 ? ", protection key" : "");
+}
+
 static void trap_dump(const struct trap_frame *f, uint64_t cr2)
 {
 	console_printf("  vector %lu (%s), error code 0x%lx\n", f->vector,
 		       trap_name(f->vector), f->error);
+	if (f->vector == VEC_PF)
+		pf_explain(f->error);
 	console_printf("  RIP %04lx:%016lx  RFLAGS %016lx\n", f->cs, f->rip, f->rflags);
 	console_printf("  RSP %04lx:%016lx  CR2 %016lx  CR3 %016lx\n", f->ss, f->rsp,
 		       cr2, read_cr3());

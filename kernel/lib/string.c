@@ -1,35 +1,20 @@
-/* Memory and string functions for a kernel built with -fno-builtin. */
+/* String functions for a kernel built with -fno-builtin (memset/memcpy: arch/). */
 #include <stdint.h>
 #include <kernel/string.h>
-
-void *memset(void *dst, int c, size_t n)
-{
-	unsigned char *d = dst;
-
-	while (n--)
-		*d++ = (unsigned char)c;
-	return dst;
-}
-
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if ((uintptr_t)d - (uintptr_t)s >= n)	/* no overlap ahead of src */
-		return memcpy(dst, src, n);
-	while (n--)
-		d[n] = s[n];
+	/* Forward is safe unless dst starts inside [src, src + n). */
+	if ((uintptr_t)d - (uintptr_t)s >= n) {
+		for (size_t i = 0; i < n; i++)
+			d[i] = s[i];
+	} else {
+		while (n--)
+			d[n] = s[n];
+	}
 	return dst;
 }
 
