@@ -34,3 +34,5 @@ $(BUILD)/host/compat-%-alone.o: lib/bitmap/compat/%.h $(wildcard lib/bitmap/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)printf '#include <bitmap/compat/%s.h>\n' $* | \
 		$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) -x c -c - -o $@
+TEST_PORTABLE_SRCS += tests/bitmap/find_test.c
+TEST_PORTABLE_SRCS += tests/bitmap/runs_test.c

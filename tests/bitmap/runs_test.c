@@ -1,0 +1,382 @@
+/* Tests of run searches, aligned areas, regions, run listings and claiming against the model. */
+#include <bitmap/bitmap.h>
+#include <kernel/ktest.h>
+
+#include "harness.h"
+#include "model.h"
+
+static struct tb_map m;
+static uint64_t want[TB_MAXWORDS];
+/* len[v][i]: how many bits equal to v start at i, from the model. */
+static size_t len[2][TB_MAXBITS + 1];
+
+#define NLENS	11
+
+/* Run length k of NLENS for m: small, word edges, the whole map and more. */
+static size_t len_for(const struct tb_map *mp, unsigned k)
+{
+	const size_t lens[NLENS] = { 0, 1, 2, 3, 7, 63, 64, 65, 130, mp->nbits, mp->nbits + 1 };
+
+	return lens[k];
+}
+
+static void make(size_t v)
+{
+	tb_make_variant(&m, v);
+	model_run_lengths(m.w, m.nbits, false, len[0]);
+	model_run_lengths(m.w, m.nbits, true, len[1]);
+	for (size_t k = 0; k < BM_WORDS(m.nbits); k++)
+		want[k] = m.w[k];
+}
+
+/* The model of bm_find_*_run_wrap. */
+static size_t model_run_wrap(bool value, size_t hint, size_t n)
+{
+	size_t i;
+
+	if (hint >= m.nbits)
+		hint = 0;
+	i = model_first_fit(len[value], hint, m.nbits, n, m.nbits, m.nbits);
+	return i < m.nbits ? i : model_first_fit(len[value], 0, hint, n, m.nbits, m.nbits);
+}
+
+KTEST(bitmap_runs, find_run_no_wrap)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		make(v);
+		for (unsigned k = 0; k < TB_NSTARTS; k++) {
+			size_t s = tb_start(&m, k, &rng);
+
+			for (unsigned l = 0; l < NLENS; l++) {
+				size_t n = len_for(&m, l);
+				size_t from = s < m.nbits ? s : m.nbits;
+
+				TB_EQ(t, &m, bm_find_zero_run(m.w, m.nbits, s, n),
+				      model_first_fit(len[0], from, m.nbits, n, m.nbits, m.nbits),
+				      "start=%zu n=%zu", s, n);
+				TB_EQ(t, &m, bm_find_set_run(m.w, m.nbits, s, n),
+				      model_first_fit(len[1], from, m.nbits, n, m.nbits, m.nbits),
+				      "start=%zu n=%zu", s, n);
+			}
+		}
+	}
+}
+
+KTEST(bitmap_runs, find_run_wrap_and_modify)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		make(v);
+		for (unsigned k = 0; k < 16; k++) {
+			size_t hint = tb_start(&m, k, &rng);
+
+			for (unsigned l = 0; l < NLENS; l++) {
+				size_t n = len_for(&m, l), z, o;
+
+				z = model_run_wrap(false, hint, n);
+				o = model_run_wrap(true, hint, n);
+				TB_EQ(t, &m, bm_find_zero_run_wrap(m.w, m.nbits, hint, n), z,
+				      "hint=%zu n=%zu", hint, n);
+				TB_EQ(t, &m, bm_find_set_run_wrap(m.w, m.nbits, hint, n), o,
+				      "hint=%zu n=%zu", hint, n);
+			}
+		}
+		/* The modifying forms: one run of each, then the map must match. */
+		for (unsigned l = 1; l < NLENS; l += 2) {
+			size_t n = len_for(&m, l), hint = m.nbits ? tb_below(&rng, m.nbits) : 0;
+			size_t z = model_run_wrap(false, hint, n), got;
+
+			got = bm_find_zero_run_and_set(m.w, m.nbits, hint, n);
+			TB_EQ(t, &m, got, z, "and_set hint=%zu n=%zu", hint, n);
+			if (z < m.nbits)
+				model_fill(want, z, n, true);
+			TB_MAP_EQ(t, &m, want, "find_zero_run_and_set", "hint=%zu n=%zu", hint, n);
+			model_run_lengths(m.w, m.nbits, false, len[0]);
+			model_run_lengths(m.w, m.nbits, true, len[1]);
+
+			z = model_run_wrap(true, hint, n);
+			got = bm_find_set_run_and_clear(m.w, m.nbits, hint, n);
+			TB_EQ(t, &m, got, z, "and_clear hint=%zu n=%zu", hint, n);
+			if (z < m.nbits)
+				model_fill(want, z, n, false);
+			TB_MAP_EQ(t, &m, want, "find_set_run_and_clear", "hint=%zu n=%zu", hint, n);
+			model_run_lengths(m.w, m.nbits, false, len[0]);
+			model_run_lengths(m.w, m.nbits, true, len[1]);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail%s", "");
+	}
+}
+
+/* The model of bm_find_zero_area: first aligned fit at or after start. */
+static size_t model_area(size_t start, size_t n, size_t mask, size_t offset)
+{
+	for (size_t s = start; s < m.nbits; s++)
+		if (((s + offset) & mask) == 0 && n && len[0][s] >= n)
+			return s;
+	return m.nbits;
+}
+
+KTEST(bitmap_runs, zero_area_alignment)
+{
+	const size_t masks[] = { 0, 1, 7, 63, 127 }, offsets[] = { 0, 1, 5, 67 };
+
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		make(v);
+		for (unsigned k = 0; k < 16; k++) {
+			size_t s = tb_start(&m, k, &rng);
+
+			for (unsigned l = 0; l < NLENS; l += 2) {
+				size_t n = len_for(&m, l);
+
+				for (unsigned a = 0; a < 5; a++)
+					TB_EQ(t, &m,
+					      bm_find_zero_area(m.w, m.nbits, s, n, masks[a], offsets[a % 4]),
+					      model_area(s, n, masks[a], offsets[a % 4]),
+					      "start=%zu n=%zu mask=%zu offset=%zu", s, n, masks[a],
+					      offsets[a % 4]);
+			}
+		}
+	}
+}
+
+/* The model of bm_alloc_pow2's search: aligned relative to start, inside [start, end). */
+static size_t model_pow2(size_t start, size_t end, size_t n)
+{
+	size_t p = 1;
+
+	while (p < n)
+		p *= 2;
+	if (end > m.nbits)
+		end = m.nbits;
+	for (size_t s = start; s < end; s += p)
+		if (n && len[0][s] >= n && s + n <= end)
+			return s;
+	return m.nbits;
+}
+
+KTEST(bitmap_runs, alloc_pow2)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		make(v);
+		for (unsigned k = 0; k < 40; k++) {
+			size_t start = k < 4 ? k : tb_start(&m, k % TB_NSTARTS, &rng);
+			size_t end = k % 3 == 0 ? m.nbits + k : start + tb_below(&rng, 300);
+			size_t n = k % 5 == 0 ? len_for(&m, k % NLENS) : 1 + tb_below(&rng, 20);
+			size_t w = model_pow2(start, end, n);
+
+			TB_EQ(t, &m, bm_alloc_pow2(m.w, m.nbits, start, end, n), w,
+			      "start=%zu end=%zu n=%zu", start, end, n);
+			if (w < m.nbits) {
+				model_fill(want, w, n, true);
+				model_run_lengths(m.w, m.nbits, false, len[0]);
+			}
+			TB_MAP_EQ(t, &m, want, "alloc_pow2", "start=%zu end=%zu n=%zu", start, end, n);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail%s", "");
+	}
+}
+
+KTEST(bitmap_runs, regions)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		make(v);
+		for (unsigned order = 0; order < 9; order++) {
+			size_t size = (size_t)1 << order, w = m.nbits, pos;
+			int err;
+
+			for (size_t s = 0; s + size <= m.nbits && w == m.nbits; s += size)
+				if (len[0][s] >= size)
+					w = s;
+			TB_EQ(t, &m, bm_find_region(m.w, m.nbits, order), w, "order=%u", order);
+			if (w < m.nbits)
+				model_fill(want, w, size, true);
+			TB_MAP_EQ(t, &m, want, "find_region", "order=%u", order);
+
+			/* A random aligned block: busy unless all clear; then give it back. */
+			pos = m.nbits ? tb_below(&rng, m.nbits) & ~(size - 1) : 0;
+			err = -BM_EINVAL;
+			if (pos + size <= m.nbits)
+				err = model_all(m.w, pos, size, false) ? 0 : -BM_EBUSY;
+			TB_EQ(t, &m, (size_t)-bm_alloc_region(m.w, m.nbits, pos, order), (size_t)-err,
+			      "alloc pos=%zu order=%u", pos, order);
+			if (err == 0)
+				model_fill(want, pos, size, true);
+			TB_MAP_EQ(t, &m, want, "alloc_region", "pos=%zu order=%u", pos, order);
+			if (err != -BM_EINVAL) {
+				TB_EQ(t, &m, (size_t)-bm_release_region(m.w, m.nbits, pos, order), 0,
+				      "release pos=%zu order=%u", pos, order);
+				model_fill(want, pos, size, false);
+			}
+			TB_MAP_EQ(t, &m, want, "release_region", "pos=%zu order=%u", pos, order);
+			model_run_lengths(m.w, m.nbits, false, len[0]);
+		}
+		/* Misaligned, outside and absurd orders are refused and change nothing. */
+		TB_EQ(t, &m, (size_t)-bm_alloc_region(m.w, m.nbits, 1, 1), BM_EINVAL, "%s", "misaligned");
+		TB_EQ(t, &m, (size_t)-bm_release_region(m.w, m.nbits, m.nbits, 0), BM_EINVAL, "%s", "outside");
+		TB_EQ(t, &m, (size_t)-bm_alloc_region(m.w, m.nbits, 0, 64), BM_EINVAL, "%s", "order 64");
+		TB_EQ(t, &m, bm_find_region(m.w, m.nbits, 200), m.nbits, "%s", "order 200");
+		TB_MAP_EQ(t, &m, want, "refused regions", "%s", "");
+	}
+}
+
+KTEST(bitmap_runs, release_if_set)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		make(v);
+		for (unsigned k = 0; k < TB_NSTARTS; k++) {
+			size_t s = tb_start(&m, k, &rng), n = len_for(&m, k % NLENS);
+			size_t err = BM_ERANGE;
+
+			if (bm__range_ok(m.nbits, s, n))
+				err = model_all(m.w, s, n, true) ? 0 : BM_EINVAL;
+			/* Half the time make the range all set, so the success path runs. */
+			if (err == BM_EINVAL && (k & 1)) {
+				bm_set_range(m.w, s, n);
+				model_fill(want, s, n, true);
+				err = 0;
+			}
+			TB_EQ(t, &m, (size_t)-bm_release_if_set(m.w, m.nbits, s, n), err,
+			      "start=%zu n=%zu", s, n);
+			if (err == 0)
+				model_fill(want, s, n, false);
+			TB_MAP_EQ(t, &m, want, "release_if_set", "start=%zu n=%zu", s, n);
+		}
+	}
+}
+
+KTEST(bitmap_runs, longest_next_prev)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+		size_t best = 0, at, got_at;
+
+		make(v);
+		at = m.nbits;
+		for (size_t s = 0; s < m.nbits; s++)
+			if (len[0][s] > best && (s == 0 || model_get(m.w, s - 1))) {
+				best = len[0][s];
+				at = s;
+			}
+		TB_EQ(t, &m, bm_longest_zero_run(m.w, m.nbits, &got_at), best, "%s", "length");
+		TB_EQ(t, &m, got_at, at, "%s", "start");
+		for (unsigned k = 0; k < TB_NSTARTS; k++) {
+			size_t from = tb_start(&m, k, &rng), s, e, n;
+
+			s = model_next(m.w, m.nbits, from < m.nbits ? from : m.nbits, false);
+			n = bm_next_zero_run(m.w, m.nbits, from, &got_at);
+			TB_EQ(t, &m, n, s < m.nbits ? len[0][s] : 0, "next from=%zu", from);
+			TB_EQ(t, &m, got_at, s, "next from=%zu", from);
+
+			e = model_prev(m.w, m.nbits, from, false);
+			for (s = e; s < m.nbits && s > 0 && !model_get(m.w, s - 1);)
+				s--;
+			n = bm_prev_zero_run(m.w, m.nbits, from, &got_at);
+			TB_EQ(t, &m, n, e < m.nbits ? e + 1 - s : 0, "prev from=%zu", from);
+			TB_EQ(t, &m, got_at, e < m.nbits ? s : m.nbits, "prev from=%zu", from);
+		}
+	}
+}
+
+/* The model's clear runs, in index order; returns how many. */
+static size_t model_runs(struct bm_run *runs)
+{
+	size_t count = 0;
+
+	for (size_t s = 0; s < m.nbits; s++)
+		if (len[0][s] && (s == 0 || model_get(m.w, s - 1)))
+			runs[count++] = (struct bm_run){ s, len[0][s] };
+	return count;
+}
+
+KTEST(bitmap_runs, zero_runs_first_and_longest)
+{
+	static struct bm_run all[TB_MAXBITS], got[TB_MAXBITS];
+	const size_t ns[] = { 1, 3, 100, TB_MAXBITS };
+
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		size_t total;
+
+		make(v);
+		total = model_runs(all);
+		for (unsigned k = 0; k < 4; k++) {
+			size_t n = ns[k], c, want_c = n < total ? n : total;
+			size_t last_len = ~(size_t)0, last_start = 0, longer = 0;
+
+			c = bm_zero_runs(m.w, m.nbits, got, n, false);
+			TB_EQ(t, &m, c, want_c, "first n=%zu", n);
+			for (size_t r = 0; r < c && r < want_c; r++) {
+				TB_EQ(t, &m, got[r].start, all[r].start, "first n=%zu run %zu", n, r);
+				TB_EQ(t, &m, got[r].len, all[r].len, "first n=%zu run %zu", n, r);
+			}
+
+			/*
+			 * Longest: sorted by length (ties by index), each a real run, and no
+			 * left-out run longer than the shortest kept.
+			 */
+			c = bm_zero_runs(m.w, m.nbits, got, n, true);
+			TB_EQ(t, &m, c, want_c, "longest n=%zu", n);
+			for (size_t r = 0; r < c; r++) {
+				bool sorted = got[r].len < last_len ||
+					      (got[r].len == last_len && got[r].start > last_start);
+
+				TB_EQ(t, &m, sorted, true, "longest n=%zu run %zu", n, r);
+				TB_EQ(t, &m, got[r].start < m.nbits ? len[0][got[r].start] : 0, got[r].len,
+				      "longest n=%zu run %zu at %zu", n, r, got[r].start);
+				last_len = got[r].len;
+				last_start = got[r].start;
+			}
+			for (size_t r = 0; r < total && c; r++)
+				longer += all[r].len > got[c - 1].len;
+			TB_EQ(t, &m, c ? longer < c : total == 0, true, "longest n=%zu: runs longer than the last kept", n);
+		}
+	}
+}
+
+KTEST(bitmap_runs, claim_single_thread_matches_model)
+{
+	static size_t order[TB_MAXBITS];
+
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+		size_t hint, n;
+
+		make(v);
+		hint = m.nbits ? tb_below(&rng, m.nbits) : 0;
+		/* From a fixed hint: the clear bits of [hint, nbits), then of [0, hint). */
+		n = 0;
+		for (size_t i = hint; i < m.nbits; i++)
+			if (!model_get(m.w, i))
+				order[n++] = i;
+		for (size_t i = 0; i < hint; i++)
+			if (!model_get(m.w, i))
+				order[n++] = i;
+		for (size_t k = 0; k <= n; k++) {
+			size_t w = k < n ? order[k] : m.nbits;
+
+			TB_EQ(t, &m, bm_claim_from_atomic(m.w, m.nbits, hint), w,
+			      "claim #%zu from hint=%zu", k, hint);
+			if (w < m.nbits)
+				model_put(want, w, true);
+		}
+		TB_MAP_EQ(t, &m, want, "claims", "hint=%zu", hint);
+		if (m.nbits) {
+			size_t i = tb_below(&rng, m.nbits);
+
+			bm_release_atomic(m.w, i);
+			TB_EQ(t, &m, bm_claim_atomic(m.w, m.nbits), i, "reclaim after release of %zu", i);
+		}
+		TB_EQ(t, &m, bm_claim_atomic(m.w, m.nbits), m.nbits, "claim on a full map%s", "");
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail%s", "");
+	}
+}
