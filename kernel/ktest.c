@@ -47,6 +47,7 @@ extern const struct ktest_case __start_ktest_cases[], __stop_ktest_cases[];
 /* What happened inside the running case, for the runner to judge. */
 struct case_run {
 	jmp_buf env;
+	bool quiet;		/* a synthetic case: count failures, print nothing */
 	bool faulted;
 	uint64_t vector, error, addr, ip;
 	int nr_defers;
@@ -86,9 +87,12 @@ void ktest_diag(struct ktest *t, const char *fmt, ...)
 
 void ktest_fail_at(struct ktest *t, const char *file, int line, const char *fmt, ...)
 {
+	struct case_run *run = t->priv;
 	va_list ap;
 
 	t->failures++;
+	if (run->quiet)
+		return;
 	console_printf("  # %s:%d: ", file, line);
 	va_start(ap, fmt);
 	console_vprintf(fmt, ap);
@@ -251,24 +255,50 @@ static void judge_fault(struct ktest *t, const struct case_run *run)
 			      run->addr, tc->fault_addr, sym);
 }
 
-/* Run one case under setjmp and print its result line. */
-static bool run_case(const struct ktest_case *tc, size_t number)
+/*
+ * Run tc under setjmp and judge it. Nests: a case may run a synthetic case
+ * through ktest_run_quiet(), so the outer `current` is saved and restored.
+ */
+static void execute(const struct ktest_case *tc, struct ktest *t, struct case_run *run)
 {
-	struct case_run run = { .faulted = false };
-	struct ktest t = { .tc = tc, .priv = &run };
+	struct ktest *outer = current;
 	bool irqs = cpu_rflags() & RFLAGS_IF;
 
-	current = &t;
-	if (setjmp(run.env) == 0)
-		tc->fn(&t);
-	current = NULL;
-	run_defers(&run);
+	*t = (struct ktest){ .tc = tc, .priv = run };
+	current = t;
+	if (setjmp(run->env) == 0)
+		tc->fn(t);
+	current = outer;
+	run_defers(run);
 	/* An exception longjmp leaves IF as the interrupt gate set it. */
 	if (irqs)
 		cpu_sti();
+	if (!t->skipped)
+		judge_fault(t, run);
+}
 
-	if (!t.skipped)
-		judge_fault(&t, &run);
+void ktest_run_quiet(const struct ktest_case *tc, struct ktest_outcome *out)
+{
+	struct case_run run = { .quiet = true };
+	struct ktest t;
+
+	execute(tc, &t, &run);
+	*out = (struct ktest_outcome){
+		.failures = t.failures,
+		.skipped = t.skipped,
+		.faulted = run.faulted,
+		.vector = run.vector,
+		.addr = run.addr,
+	};
+}
+
+/* Run one case and print its result line. */
+static bool run_case(const struct ktest_case *tc, size_t number)
+{
+	struct case_run run = { .quiet = false };
+	struct ktest t;
+
+	execute(tc, &t, &run);
 	if (t.failures) {
 		console_printf("  not ok %zu %s\n", number, tc->name);
 		failed++;

@@ -50,6 +50,7 @@ TEST_KERNEL_SRCS += \
 	tests/kernel/fault_test.c \
 	tests/kernel/idt_test.c \
 	tests/kernel/ksyms_test.c \
+	tests/kernel/ktest_test.c \
 	tests/kernel/printk_test.c \
 	tests/kernel/selftest_test.c \
 	tests/kernel/string_test.c

@@ -19,6 +19,12 @@ KTEST(ksyms, lookup_inside_a_function)
 	EXPECT_STREQ(t, sym->name, "kmain");
 	EXPECT_EQ(t, off, 5);
 	EXPECT_GT(t, sym->size, 5);
+
+	/* Just past its end is never kmain: the next function, or a gap. */
+	sym = ksym_lookup((uint64_t)kmain + sym->size, &off);
+	if (sym)
+		EXPECT_STRNE(t, sym->name, "kmain");
+	EXPECT_NULL(t, ksym_lookup(0x1000, &off));
 }
 
 KTEST(ksyms, address_by_name)

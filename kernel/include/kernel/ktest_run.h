@@ -13,6 +13,7 @@
 bool ktest_main(const char *cmdline);
 
 struct ktest;
+struct ktest_case;
 
 /*
  * Run fn(arg) when the current case ends, however it ends (return, ASSERT,
@@ -20,6 +21,21 @@ struct ktest;
  * cases that must undo what they changed, e.g. an IDT gate.
  */
 void ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg);
+
+/* How a case ended, for tests of the runner itself. */
+struct ktest_outcome {
+	int failures;
+	bool skipped;
+	bool faulted;
+	uint64_t vector;	/* if faulted */
+	uint64_t addr;		/* if faulted with #PF: CR2 */
+};
+
+/*
+ * Run tc (a case not in the ktest_cases section) inside the current one and
+ * report how it ended, printing nothing.
+ */
+void ktest_run_quiet(const struct ktest_case *tc, struct ktest_outcome *out);
 
 /*
  * Called by the exception handler. Inside a running case it records the
