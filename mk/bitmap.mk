@@ -36,3 +36,4 @@ $(BUILD)/host/compat-%-alone.o: lib/bitmap/compat/%.h $(wildcard lib/bitmap/*.h)
 		$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) -x c -c - -o $@
 TEST_PORTABLE_SRCS += tests/bitmap/find_test.c
 TEST_PORTABLE_SRCS += tests/bitmap/runs_test.c
+TEST_PORTABLE_SRCS += tests/bitmap/dyn_test.c
