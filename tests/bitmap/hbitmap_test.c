@@ -178,6 +178,18 @@ KTEST(hbitmap, tail_bits_never_free)
 	EXPECT_TRUE(t, hbm_check(&hb));
 }
 
+/* A run may not use tail bits either: 64 clear, 65 set, 66-69 clear of 70. */
+KTEST(hbitmap, runs_stop_at_nbits)
+{
+	hbm_init_full(&hb, store, 70);
+	hbm_clear(&hb, 64);
+	hbm_clear_range(&hb, 66, 4);
+	EXPECT_EQ(t, hbm_find_zero_run(&hb, 0, 4), 66);
+	EXPECT_EQ(t, hbm_find_zero_run(&hb, 0, 5), 70);
+	EXPECT_EQ(t, hbm_find_zero_run(&hb, 67, 3), 67);
+	EXPECT_EQ(t, hbm_find_zero_run(&hb, 67, 4), 70);
+}
+
 KTEST(hbitmap, single_bits_across_levels)
 {
 	hbm_init(&hb, store, 262145);
