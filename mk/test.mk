@@ -41,7 +41,6 @@ OVMF_VARS ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 # The symbol `make debug` stops at: the first C code in long mode.
 DEBUG_ENTRY ?= kmain
 
-RUN_ISO  = $(if $(CMDLINE),$(BUILD)/run.iso,$(ISO))
 RUN_VARS = $(BUILD)/OVMF_VARS_4M.fd
 
 QEMU_FIRMWARE = $(if $(filter 1,$(UEFI)),-machine q35 \
@@ -49,7 +48,7 @@ QEMU_FIRMWARE = $(if $(filter 1,$(UEFI)),-machine q35 \
 	-drive if=pflash,format=raw,file=$(RUN_VARS),-machine pc)
 QEMU_FLAGS = $(QEMU_FIRMWARE) -smp $(SMP) -m $(MEM) \
 	$(if $(filter 1,$(KVM)),-enable-kvm -cpu host) \
-	-cdrom $(RUN_ISO) -serial mon:stdio $(if $(DISPLAY),,-display none) \
+	-cdrom $(ISO) -serial mon:stdio $(if $(DISPLAY),,-display none) \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot
 
 # isa-debug-exit's 33 means the tests passed; Ctrl-A X exits 0.
@@ -57,13 +56,11 @@ QEMU_STATUS_OK = status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || exit $
 
 .PHONY: run-prep test-build test-runner
 
-# Dependencies first (deps.sh installs them as root), then the build. The
-# ISO for CMDLINE= is rebuilt every time: make cannot track a command line.
+# Dependencies first (deps.sh installs them as root), then the build; mk/kernel.mk
+# rebuilds $(ISO) whenever CMDLINE= changes. UEFI variables start fresh each run.
 run-prep:
 	$(Q)tools/deps.sh --check
-	$(Q)$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all $(if $(CMDLINE),,$(ISO))
-	$(if $(CMDLINE),$(quiet) MKISO "$(RUN_ISO) ($(CMDLINE))")
-	$(if $(CMDLINE),$(Q)tools/mkiso.sh $(RUN_ISO) "$(CMDLINE)")
+	$(Q)$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all
 	$(if $(filter 1,$(UEFI)),$(Q)cp $(OVMF_VARS) $(RUN_VARS))
 
 run: run-prep
@@ -80,14 +77,14 @@ JOBS    ?= 2
 TIMEOUT ?= 120
 
 KTEST_RUNNER = $(PYTHON) tools/ktest-runner.py test --jobs $(JOBS) \
-	--timeout $(TIMEOUT) --out $(BUILD)/test --mkiso tools/mkiso.sh \
+	--timeout $(TIMEOUT) --out $(BUILD)/test --mkiso $(MKISO) \
 	--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 	$(if $(filter 1,$(KVM)),--kvm)
 
 test-build:
 	$(Q)tools/deps.sh --check
 	$(Q)$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all \
-		$(filter $(BUILD)/%,$(HOST_TEST_BINS)) $(KTEST_DEMO)
+		$(filter $(BUILD)/%,$(HOST_TEST_BINS)) $(HOST_TEST_DEPS) $(KTEST_DEMO)
 
 test: test-build
 	$(Q)$(KTEST_RUNNER) $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) $(HOST_TEST_BINS)

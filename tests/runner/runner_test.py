@@ -103,7 +103,8 @@ def check_canned(log, status, want_ok, want_reasons, want_counts):
 
 
 def check_host_verdicts():
-    """A host log passes with exit status 0 and fails with anything else."""
+    """A host log passes with exit status 0 and fails with anything else; it
+    may be flat KTAP with no ktest summary line."""
     with open(os.path.join(HERE, "logs", "pass.log")) as f:
         text = f.read()
     problems = []
@@ -112,6 +113,11 @@ def check_host_verdicts():
     v = runner.judge(text, 1, expected=0, qemu=False)
     if v.ok or v.reason != "exit status 1":
         problems.append(f"host run with exit status 1: got {v.reason!r}")
+    with open(os.path.join(HERE, "logs", "flat-host.log")) as f:
+        v = runner.judge(f.read(), 0, expected=0, qemu=False)
+    if not v.ok or (v.passed, v.failed, v.skipped) != (2, 0, 1):
+        problems.append(f"flat-host.log: expected a pass with counts (2, 0, 1), "
+                        f"got {(v.passed, v.failed, v.skipped)}: {v.reason!r}")
     return problems
 
 
