@@ -378,3 +378,31 @@ size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
 		pos = e;
 	}
 }
+
+/*
+ * Take the first aligned index at or after the next clear bit; if a set
+ * bit lies inside its n bits, no aligned index up to that bit can work,
+ * so go on from the bit after it.
+ */
+size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
+			  size_t align_mask, size_t align_offset)
+{
+	size_t nbits = h->nbits, i, gap, hit;
+
+	if (n == 0 || n > nbits)
+		return nbits;
+	for (;;) {
+		i = find_next(h, HBM_HAS_CLEAR, start);
+		if (i > nbits - n)
+			return nbits;
+		/* Up to the next aligned index, in modular arithmetic. */
+		gap = (0 - (i + align_offset)) & align_mask;
+		if (gap > nbits - n - i)
+			return nbits;
+		i += gap;
+		hit = find_next(h, HBM_HAS_SET, i);
+		if (hit - i >= n)
+			return i;
+		start = hit + 1;
+	}
+}

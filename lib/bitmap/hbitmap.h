@@ -145,4 +145,12 @@ size_t hbm_find_next_zero_wrap(const struct hbm *h, size_t hint);
  */
 size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n);
 
+/*
+ * Lowest index >= start of n clear bits with (index + align_offset) a
+ * multiple of align_mask + 1 (align_mask is 2^k - 1), or nbits: the same
+ * answer as bm_find_zero_area. O(log64 nbits) per set run stepped over.
+ */
+size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
+			  size_t align_mask, size_t align_offset);
+
 #endif /* BITMAP_HBITMAP_H */

@@ -64,6 +64,24 @@ static size_t naive_zero_run(size_t nbits, size_t start, size_t n)
 	return nbits;
 }
 
+/* Lowest i >= start, (i + offset) & mask == 0, starting n clear bits. */
+static size_t naive_zero_area(size_t nbits, size_t start, size_t n, size_t mask, size_t offset)
+{
+	size_t i, j;
+
+	if (n == 0)
+		return nbits;
+	for (i = start; i < nbits && n <= nbits - i; i++) {
+		if ((i + offset) & mask)
+			continue;
+		for (j = 0; j < n && !bm_test(flat, i + j); j++)
+			;
+		if (j == n)
+			return i;
+	}
+	return nbits;
+}
+
 static size_t naive_zero_wrap(size_t nbits, size_t hint)
 {
 	size_t i;
@@ -253,6 +271,25 @@ KTEST(hbitmap, zero_runs_across_words)
 	EXPECT_EQ(t, hbm_find_zero_run(&hb, 5000, 1), 4096);
 }
 
+/* Aligned areas, as a contiguous frame allocation asks for them. */
+KTEST(hbitmap, zero_area_aligned)
+{
+	hbm_init_full(&hb, store, 262144);
+	hbm_clear_range(&hb, 100, 3000);	/* [100, 3100) */
+	hbm_clear_range(&hb, 8190, 600);	/* [8190, 8790) */
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 0, 16, 0, 0), 100);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 0, 16, 511, 0), 512);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 0, 16, 511, 12), 500);	/* 500 + 12 = 512 */
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 0, 2048, 1023, 0), 1024);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 0, 2100, 1023, 0), 262144);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 1025, 512, 511, 0), 1536);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 0, 512, 4095, 0), 8192);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 3100, 600, 1, 0), 8190);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 3100, 600, 3, 0), 262144);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 3100, 598, 3, 0), 8192);
+	EXPECT_EQ(t, hbm_find_zero_area(&hb, 0, 0, 0, 0), 262144);
+}
+
 /* hbm_check must notice a stale summary; hbm_rebuild must repair it. */
 KTEST(hbitmap, check_catches_direct_writes)
 {
@@ -328,6 +365,8 @@ static void random_queries(struct ktest *t, size_t nbits, bool naive)
 {
 	size_t s = rng_below(nbits + 2);
 	size_t n = run_lengths[rng_below(sizeof(run_lengths) / sizeof(run_lengths[0]))];
+	size_t align_mask = ((size_t)1 << rng_below(10)) - 1;
+	size_t offset = rng_below(3) ? 0 : rng_below(1024);
 	size_t got;
 
 	got = hbm_find_next(&hb, s);
@@ -346,6 +385,10 @@ static void random_queries(struct ktest *t, size_t nbits, bool naive)
 	EXPECT_EQ(t, got, bm_find_zero_run(flat, nbits, s, n));
 	if (naive)
 		EXPECT_EQ(t, got, naive_zero_run(nbits, s, n));
+	got = hbm_find_zero_area(&hb, s, n, align_mask, offset);
+	EXPECT_EQ(t, got, bm_find_zero_area(flat, nbits, s, n, align_mask, offset));
+	if (naive)
+		EXPECT_EQ(t, got, naive_zero_area(nbits, s, n, align_mask, offset));
 	EXPECT_EQ(t, hbm_find_first(&hb), bm_find_first(flat, nbits));
 	EXPECT_EQ(t, hbm_find_first_zero(&hb), bm_find_first_zero(flat, nbits));
 }
