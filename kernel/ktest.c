@@ -348,6 +348,8 @@ bool ktest_main(const char *cmdline)
 		pr_info("ktest: off\n");
 		return true;
 	}
+	if (strcmp(mode, "run") != 0)
+		pr_warn("ktest: unknown mode \"%s\"; running the tests\n", mode);
 	cmdline_get(cmdline, "ktest.filter", filter, sizeof(filter));
 	cmdline_get(cmdline, "ktest.selftest", selftest, sizeof(selftest));
 	collect_cases();

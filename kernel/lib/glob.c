@@ -1,4 +1,4 @@
-/* glob_match: '*' and '?' wildcards, linear time, no recursion. */
+/* glob_match: '*' and '?' wildcards, without recursion. */
 #include <stddef.h>
 #include <kernel/glob.h>
 
