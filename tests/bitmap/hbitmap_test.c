@@ -428,8 +428,8 @@ KTEST(hbitmap, random_ops_small)
 	size_t i;
 
 	for (i = 0; i < 5; i++) {
-		random_ops(t, sizes[i], 1000 + i, 300);
-		random_ops(t, sizes[i], 2001 + i, 300);
+		random_ops(t, sizes[i], 1000 + i, 1000);
+		random_ops(t, sizes[i], 2001 + i, 1000);
 	}
 }
 
@@ -438,8 +438,8 @@ KTEST(hbitmap, random_ops_4k)
 	size_t i;
 
 	for (i = 5; i < 8; i++) {
-		random_ops(t, sizes[i], 3000 + i, 400);
-		random_ops(t, sizes[i], 4001 + i, 400);
+		random_ops(t, sizes[i], 3000 + i, 800);
+		random_ops(t, sizes[i], 4001 + i, 800);
 	}
 }
 
@@ -448,8 +448,8 @@ KTEST(hbitmap, random_ops_256k)
 	size_t i;
 
 	for (i = 8; i < NSIZES; i++) {
-		random_ops(t, sizes[i], 5000 + i, 160);
-		random_ops(t, sizes[i], 6001 + i, 160);
+		random_ops(t, sizes[i], 5000 + i, 300);
+		random_ops(t, sizes[i], 6001 + i, 300);
 	}
 }
 
