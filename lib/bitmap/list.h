@@ -9,8 +9,8 @@
  * Grammar (Linux bitmap_parselist / "%*pbl"):
  *
  *	list	:= [region] { sep [region] }	sep: ',' or blanks
- *	region	:= num | num "-" num | "all"	("all" = "0-N", any case)
- *		   followed by an optional ":" used "/" group
+ *	region	:= num | range [":" used "/" group]
+ *	range	:= num "-" num | "all"		("all" = "0-N", any case)
  *	num	:= decimal digits | "N"		("N" = nbits - 1)
  *
  * "a-b:u/g" sets the first u bits of every group of g bits, groups
@@ -18,7 +18,8 @@
  * Regions may overlap and come in any order; the result is their union.
  * Blanks (space, tab, \v, \f, \r) separate regions like commas, so ""
  * and " , " are the empty set. The text ends at NUL or at the first
- * newline, so a line read from a file parses as it is.
+ * newline, so a line read from a file parses as it is. A region must be
+ * followed by a separator or the end (Linux reads "0-7:1/2N" as two).
  *
  * Errors, as in Linux (validated before anything is written):
  *	-BM_EINVAL	bad syntax ("al", "1-", "3x"), a > b ("10-1"),
