@@ -15,8 +15,8 @@ LOGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "logs")
 
 # switch: (log, exit status, seconds to hang afterwards)
 SELFTEST = {
-    "fail": ("not-ok.log", 35, 0),
-    "unexpected": ("not-ok.log", 35, 0),
+    "fail": ("selftest-fail.log", 35, 0),
+    "unexpected": ("selftest-unexpected.log", 35, 0),
     "panic": ("panic.log", 35, 0),
     "hang": ("truncated.log", 0, 3600),
     "triplefault": ("truncated.log", 0, 0),
