@@ -49,7 +49,7 @@ struct case_run {
 	jmp_buf env;
 	bool quiet;		/* a synthetic case: count failures, print nothing */
 	bool faulted;
-	uint64_t vector, error, addr, ip;
+	struct ktest_fault fault;
 	int nr_defers;
 	struct {
 		void (*fn)(void *arg);
@@ -143,7 +143,7 @@ static void run_defers(struct case_run *run)
 	}
 }
 
-void ktest_exception(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip)
+void ktest_exception(const struct ktest_fault *fault)
 {
 	struct case_run *run;
 
@@ -151,10 +151,7 @@ void ktest_exception(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip
 		return;
 	run = current->priv;
 	run->faulted = true;
-	run->vector = vector;
-	run->error = error;
-	run->addr = addr;
-	run->ip = ip;
+	run->fault = *fault;
 	longjmp(run->env, 2);
 }
 
@@ -229,6 +226,7 @@ static size_t suite_end(size_t first)
 static void judge_fault(struct ktest *t, const struct case_run *run)
 {
 	const struct ktest_case *tc = t->tc;
+	const struct ktest_fault *f = &run->fault;
 	bool want = tc->fault_vector != KTEST_NO_FAULT;
 	char sym[96];
 
@@ -239,20 +237,20 @@ static void judge_fault(struct ktest *t, const struct case_run *run)
 				      trap_name(tc->fault_vector));
 		return;
 	}
-	ksym_format(sym, sizeof(sym), run->ip);
-	if (!want || run->vector != (uint64_t)tc->fault_vector) {
+	ksym_format(sym, sizeof(sym), f->ip);
+	if (!want || f->vector != (uint64_t)tc->fault_vector) {
 		ktest_fail_at(t, tc->file, tc->line,
 			      "unexpected %s (error 0x%lx) at RIP 0x%lx %s%s%s",
-			      trap_name(run->vector), run->error, run->ip, sym,
+			      trap_name(f->vector), f->error, f->ip, sym,
 			      want ? ", expected " : "",
 			      want ? trap_name(tc->fault_vector) : "");
 		return;
 	}
-	if (run->vector == VEC_PF && tc->fault_addr != KTEST_ANY_ADDR &&
-	    run->addr != tc->fault_addr)
+	if (f->vector == VEC_PF && tc->fault_addr != KTEST_ANY_ADDR &&
+	    f->addr != tc->fault_addr)
 		ktest_fail_at(t, tc->file, tc->line,
 			      "#PF at 0x%lx, expected at 0x%lx (RIP %s)",
-			      run->addr, tc->fault_addr, sym);
+			      f->addr, tc->fault_addr, sym);
 }
 
 /*
@@ -287,8 +285,7 @@ void ktest_run_quiet(const struct ktest_case *tc, struct ktest_outcome *out)
 		.failures = t.failures,
 		.skipped = t.skipped,
 		.faulted = run.faulted,
-		.vector = run.vector,
-		.addr = run.addr,
+		.fault = run.fault,
 	};
 }
 

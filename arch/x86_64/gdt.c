@@ -67,6 +67,16 @@ static void gdt_load(void)
 		: "rax", "memory");
 }
 
+bool tss_ist_contains(int ist, uint64_t sp)
+{
+	uint64_t base;
+
+	if (ist < 1 || ist > 3)
+		return false;
+	base = (uint64_t)ist_stacks[ist - 1];
+	return sp >= base && sp < base + IST_STACK_SIZE;
+}
+
 void gdt_init(void)
 {
 	for (int i = 0; i < 3; i++)

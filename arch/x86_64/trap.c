@@ -68,9 +68,16 @@ void trap_dispatch(struct trap_frame *f)
 	}
 
 	uint64_t cr2 = f->vector == VEC_PF ? read_cr2() : 0;
+	struct ktest_fault fault = {
+		.vector = f->vector,
+		.error = f->error,
+		.addr = cr2,
+		.ip = f->rip,
+		.handler_sp = (uint64_t)f,
+	};
 
 	/* Inside a test case this does not return: the case ends here. */
-	ktest_exception(f->vector, f->error, cr2, f->rip);
+	ktest_exception(&fault);
 
 	panic_begin("unhandled %s at rip 0x%lx", trap_name(f->vector), f->rip);
 	trap_dump(f, cr2);

@@ -1,5 +1,6 @@
 /* Expected exceptions: each case must raise exactly the one it declares. */
 #include <arch/fault.h>
+#include <arch/gdt.h>
 #include <arch/trap.h>
 #include <kernel/ktest.h>
 #include <kernel/ktest_run.h>
@@ -58,6 +59,51 @@ KTEST_FAULT(exception, gp_without_gate_raises_df, VEC_DF, 0)
 	ktest_defer(t, restore_gate, (void *)(uintptr_t)VEC_GP);
 	idt_set_present(VEC_GP, false);
 	fault_read(NONCANONICAL_ADDR);
+}
+
+static void body_gp_without_gate(struct ktest *t)
+{
+	ktest_defer(t, restore_gate, (void *)(uintptr_t)VEC_GP);
+	idt_set_present(VEC_GP, false);
+	fault_read(NONCANONICAL_ADDR);
+}
+
+static void body_ud2(struct ktest *t)
+{
+	(void)t;
+	fault_ud2();
+}
+
+/* Run a synthetic case declared to raise `vector`; returns how it went. */
+static struct ktest_outcome run_expecting(ktest_fn fn, int vector)
+{
+	struct ktest_case tc = {
+		"synthetic", "case", __FILE__, __LINE__, fn, vector, KTEST_ANY_ADDR
+	};
+	struct ktest_outcome out;
+
+	ktest_run_quiet(&tc, &out);
+	return out;
+}
+
+KTEST(exception, double_fault_runs_on_its_ist_stack)
+{
+	struct ktest_outcome o = run_expecting(body_gp_without_gate, VEC_DF);
+
+	EXPECT_EQ(t, o.failures, 0);
+	EXPECT_EQ(t, o.fault.vector, VEC_DF);
+	EXPECT_TRUE(t, tss_ist_contains(IST_DOUBLE_FAULT, o.fault.handler_sp));
+	EXPECT_TRUE(t, idt_gate(VEC_GP).present);
+}
+
+KTEST(exception, other_faults_stay_on_the_current_stack)
+{
+	struct ktest_outcome o = run_expecting(body_ud2, VEC_UD);
+	uint64_t here = (uint64_t)&o;
+
+	EXPECT_EQ(t, o.failures, 0);
+	EXPECT_FALSE(t, tss_ist_contains(IST_DOUBLE_FAULT, o.fault.handler_sp));
+	EXPECT_LT(t, here - o.fault.handler_sp, 4096);	/* just below us */
 }
 
 /* The gate is back: the previous case's deferred action ran. */

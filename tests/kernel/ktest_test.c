@@ -82,7 +82,7 @@ KTEST(ktest, declared_fault_passes)
 
 	EXPECT_EQ(t, o.failures, 0);
 	EXPECT_TRUE(t, o.faulted);
-	EXPECT_EQ(t, o.vector, VEC_UD);
+	EXPECT_EQ(t, o.fault.vector, VEC_UD);
 	EXPECT_EQ(t, reached, 0);
 }
 
@@ -91,7 +91,7 @@ KTEST(ktest, undeclared_fault_fails)
 	struct ktest_outcome o = run((struct ktest_case)CASE(body_ud2, KTEST_NO_FAULT, 0));
 
 	EXPECT_EQ(t, o.failures, 1);
-	EXPECT_EQ(t, o.vector, VEC_UD);
+	EXPECT_EQ(t, o.fault.vector, VEC_UD);
 }
 
 KTEST(ktest, wrong_vector_fails)
@@ -99,7 +99,7 @@ KTEST(ktest, wrong_vector_fails)
 	struct ktest_outcome o = run((struct ktest_case)CASE(body_ud2, VEC_GP, 0));
 
 	EXPECT_EQ(t, o.failures, 1);
-	EXPECT_EQ(t, o.vector, VEC_UD);
+	EXPECT_EQ(t, o.fault.vector, VEC_UD);
 }
 
 KTEST(ktest, declared_fault_that_never_comes_fails)
@@ -117,7 +117,7 @@ KTEST(ktest, page_fault_address_is_checked)
 
 	o = run((struct ktest_case)CASE(body_read_b, VEC_PF, UNMAPPED_B));
 	EXPECT_EQ(t, o.failures, 0);
-	EXPECT_EQ(t, o.addr, UNMAPPED_B);
+	EXPECT_EQ(t, o.fault.addr, UNMAPPED_B);
 	o = run((struct ktest_case)CASE(body_read_b, VEC_PF, UNMAPPED_A));
 	EXPECT_EQ(t, o.failures, 1);
 	o = run((struct ktest_case)CASE(body_read_b, VEC_PF, KTEST_ANY_ADDR));

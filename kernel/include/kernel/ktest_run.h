@@ -22,13 +22,21 @@ struct ktest_case;
  */
 void ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg);
 
+/* An exception, as the handler saw it. */
+struct ktest_fault {
+	uint64_t vector;
+	uint64_t error;		/* the CPU's error code, or 0 */
+	uint64_t addr;		/* #PF: CR2 */
+	uint64_t ip;		/* where it happened */
+	uint64_t handler_sp;	/* the stack the handler ran on */
+};
+
 /* How a case ended, for tests of the runner itself. */
 struct ktest_outcome {
 	int failures;
 	bool skipped;
 	bool faulted;
-	uint64_t vector;	/* if faulted */
-	uint64_t addr;		/* if faulted with #PF: CR2 */
+	struct ktest_fault fault;	/* if faulted */
 };
 
 /*
@@ -41,6 +49,6 @@ void ktest_run_quiet(const struct ktest_case *tc, struct ktest_outcome *out);
  * Called by the exception handler. Inside a running case it records the
  * exception and ends the case (does not return); otherwise it returns.
  */
-void ktest_exception(uint64_t vector, uint64_t error, uint64_t addr, uint64_t ip);
+void ktest_exception(const struct ktest_fault *fault);
 
 #endif /* KERNEL_KTEST_RUN_H */

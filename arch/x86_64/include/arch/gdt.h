@@ -2,6 +2,7 @@
 #ifndef ARCH_GDT_H
 #define ARCH_GDT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <arch/layout.h>
 
@@ -20,5 +21,7 @@ _Static_assert(sizeof(struct tss) == 104, "64-bit TSS is 104 bytes");
 
 /* Load the kernel GDT and the boot CPU's TSS (with its IST stacks). */
 void gdt_init(void);
+/* Is sp inside the boot CPU's interrupt stack `ist` (1-based)? */
+bool tss_ist_contains(int ist, uint64_t sp);
 
 #endif /* ARCH_GDT_H */
