@@ -1,0 +1,139 @@
+/* The NanoVMs bitmap objects: handles, the default heap, growth and allocation. */
+#include <bitmap/compat/nanos.h>
+
+static heap default_heap;
+
+void nanos_bitmap_set_default_heap(heap h)
+{
+	default_heap = h;
+}
+
+/* Mirror the dyn map's sizes in the fields users read. */
+static void sync(bitmap b)
+{
+	b->maxbits = b->d->nbits;
+	b->mapbits = b->d->capacity_bits;
+}
+
+/* A handle around d (taking it over), or NULL with d freed. */
+static bitmap adopt(heap h, struct bm_dyn *d)
+{
+	bitmap b;
+
+	if (!d)
+		return NULL;
+	b = h->alloc(h->ctx, sizeof(*b));
+	if (!b) {
+		if (d->wrapped)
+			bm_dyn_unwrap(d);
+		else
+			bm_dyn_free(d);
+		return NULL;
+	}
+	b->d = d;
+	sync(b);
+	return b;
+}
+
+static void free_handle(bitmap b)
+{
+	heap h = b->d->a;
+
+	h->free(h->ctx, b, sizeof(*b));
+}
+
+bitmap allocate_bitmap(heap h, u64 length)
+{
+	if (!h)
+		h = default_heap;
+	if (!h)
+		return NULL;
+	return adopt(h, bm_dyn_create(h, length));
+}
+
+void deallocate_bitmap(bitmap b)
+{
+	struct bm_dyn *d;
+
+	if (!b)
+		return;
+	d = b->d;
+	free_handle(b);
+	bm_dyn_free(d);
+}
+
+boolean bitmap_extend(bitmap b, u64 i)
+{
+	int err = bm_dyn_extend(b->d, i);
+
+	sync(b);
+	return err == 0;
+}
+
+bitmap bitmap_clone(bitmap b)
+{
+	return adopt(b->d->a, bm_dyn_clone(b->d));
+}
+
+boolean bitmap_copy(bitmap dst, bitmap src)
+{
+	int err = bm_dyn_copy(dst->d, src->d);
+
+	sync(dst);
+	return err == 0;
+}
+
+bitmap bitmap_wrap(heap h, u64 *map, u64 length)
+{
+	if (!h)
+		h = default_heap;
+	if (!h)
+		return NULL;
+	return adopt(h, bm_dyn_wrap(h, map, length));
+}
+
+u64 *bitmap_unwrap(bitmap b)
+{
+	struct bm_dyn *d = b->d;
+
+	free_handle(b);
+	return bm_dyn_unwrap(d);
+}
+
+u64 bitmap_alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end)
+{
+	size_t i = bm_alloc_pow2(b->d->words, b->maxbits, start, end, nbits);
+
+	return i < b->maxbits ? i : INVALID_PHYSICAL;
+}
+
+u64 bitmap_alloc(bitmap b, u64 size)
+{
+	return bitmap_alloc_within_range(b, size, 0, b->maxbits);
+}
+
+boolean bitmap_dealloc(bitmap b, u64 bit, u64 size)
+{
+	return bm_release_if_set(b->d->words, b->maxbits, bit, size) == 0;
+}
+
+u64 bitmap_range_get_first(bitmap b, u64 start, u64 nbits)
+{
+	u64 end;
+	size_t i;
+
+	if (start >= b->maxbits)
+		return INVALID_PHYSICAL;
+	/* Searching a map cut at the range's end reads nothing past it. */
+	end = nbits > b->maxbits - start ? b->maxbits : start + nbits;
+	i = bm_find_next(b->d->words, end, start);
+	return i < end ? i : INVALID_PHYSICAL;
+}
+
+boolean bitmap_set(bitmap b, u64 i, int val)
+{
+	int err = bm_dyn_assign(b->d, i, val != 0);
+
+	sync(b);
+	return err == 0;
+}
