@@ -43,9 +43,12 @@ DEBUG_ENTRY ?= kmain
 
 RUN_VARS = $(BUILD)/OVMF_VARS_4M.fd
 
-QEMU_FIRMWARE = $(if $(filter 1,$(UEFI)),-machine q35 \
+# Named, because the commas in -drive would split an $(if ...).
+QEMU_BIOS := -machine pc
+QEMU_UEFI  = -machine q35 \
 	-drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
-	-drive if=pflash,format=raw,file=$(RUN_VARS),-machine pc)
+	-drive if=pflash,format=raw,file=$(RUN_VARS)
+QEMU_FIRMWARE = $(if $(filter 1,$(UEFI)),$(QEMU_UEFI),$(QEMU_BIOS))
 QEMU_FLAGS = $(QEMU_FIRMWARE) -smp $(SMP) -m $(MEM) \
 	$(if $(filter 1,$(KVM)),-enable-kvm -cpu host) \
 	-cdrom $(ISO) -serial mon:stdio $(if $(DISPLAY),,-display none) \
