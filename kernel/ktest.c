@@ -75,9 +75,11 @@ void ktest_printf(const char *fmt, ...)
 
 void ktest_diag(struct ktest *t, const char *fmt, ...)
 {
+	struct case_run *run = t->priv;
 	va_list ap;
 
-	(void)t;
+	if (run->quiet)
+		return;
 	console_printf("  # ");
 	va_start(ap, fmt);
 	console_vprintf(fmt, ap);
