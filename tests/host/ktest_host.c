@@ -97,17 +97,11 @@ static int case_order(const void *pa, const void *pb)
 	return c;
 }
 
-/*
- * Does GLOB select this case, by its suite name or by "suite.case"? The
- * "selftest" suite fails on purpose (the kernel runs it only for
- * ktest.selftest=), so here it runs only when a GLOB names it.
- */
-static bool case_selected(const struct ktest_case *tc, const char *glob)
+/* Does one glob match the suite name or "suite.case"? */
+static bool glob_selects(const char *glob, const struct ktest_case *tc)
 {
 	char full[256];
 
-	if (!glob)
-		return strcmp(tc->suite, SELFTEST_SUITE) != 0;
 	if (fnmatch(glob, tc->suite, 0) == 0)
 		return true;
 	snprintf(full, sizeof(full), "%s.%s", tc->suite, tc->name);
@@ -115,10 +109,37 @@ static bool case_selected(const struct ktest_case *tc, const char *glob)
 }
 
 /*
+ * Does FILTER ("GLOB[,GLOB...]", as ktest.filter= in the kernel) select the
+ * case? The "selftest" suite fails on purpose (the kernel runs it only for
+ * ktest.selftest=), so here it runs only when a filter names it.
+ */
+static bool case_selected(const struct ktest_case *tc, const char *filter)
+{
+	char glob[256];
+	const char *p, *comma;
+	size_t len;
+
+	if (!filter)
+		return strcmp(tc->suite, SELFTEST_SUITE) != 0;
+	for (p = filter; ; p = comma + 1) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		if (len < sizeof(glob)) {
+			memcpy(glob, p, len);
+			glob[len] = '\0';
+			if (glob_selects(glob, tc))
+				return true;
+		}
+		if (!comma)
+			return false;
+	}
+}
+
+/*
  * Collect the selected cases, sorted. Returns how many; *out is malloc'ed.
  * The section is an array because every entry is the same 8-aligned struct.
  */
-static size_t collect_cases(const char *glob, const struct ktest_case ***out)
+static size_t collect_cases(const char *filter, const struct ktest_case ***out)
 {
 	size_t total = (size_t)(__stop_ktest_cases - __start_ktest_cases);
 	const struct ktest_case **list;
@@ -130,7 +151,7 @@ static size_t collect_cases(const char *glob, const struct ktest_case ***out)
 		exit(2);
 	}
 	for (i = 0; i < total; i++)
-		if (case_selected(&__start_ktest_cases[i], glob))
+		if (case_selected(&__start_ktest_cases[i], filter))
 			list[n++] = &__start_ktest_cases[i];
 	qsort(list, n, sizeof(*list), case_order);
 	*out = list;
@@ -211,25 +232,25 @@ static bool run_suite(const struct ktest_case **list, size_t n, int index,
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: ktest-host [GLOB]\n"
-		"  runs the cases whose \"suite\" or \"suite.case\" matches GLOB\n");
+	fprintf(stderr, "usage: ktest-host [GLOB[,GLOB...]]\n"
+		"  runs the cases whose \"suite\" or \"suite.case\" matches a GLOB\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	const char *glob = argc > 1 ? argv[1] : NULL;
+	const char *filter = argc > 1 ? argv[1] : NULL;
 	const struct ktest_case **list;
 	struct totals tot = { 0 };
 	size_t n, start, end;
 	int suite = 0;
 
-	if (argc > 2 || (glob && glob[0] == '-'))
+	if (argc > 2 || (filter && filter[0] == '-'))
 		return usage();
 	/* Line-buffered, so a crash or a sanitizer report leaves every finished line behind. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	n = collect_cases(glob, &list);
+	n = collect_cases(filter, &list);
 	printf("KTAP version 1\n");
 	printf("1..%zu\n", count_suites(list, n));
 	for (start = 0; start < n; start = end) {

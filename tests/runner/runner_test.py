@@ -59,6 +59,7 @@ GOLDEN = [
     ("all_cases", None, "ktest-demo.ktap", 1),
     ("filter_case_glob", "alpha.s*", "ktest-demo-alpha-s.ktap", 1),
     ("filter_suite", "zulu", "ktest-demo-zulu.ktap", 0),
+    ("filter_glob_list", "zulu,alpha.skips", "ktest-demo-list.ktap", 0),
     ("selftest_only_by_name", "selftest", "ktest-demo-selftest.ktap", 1),
 ]
 
