@@ -11,6 +11,9 @@ BITMAP_SRCS += lib/bitmap/list.c
 TEST_PORTABLE_SRCS += tests/bitmap/hbitmap_test.c
 TEST_PORTABLE_SRCS += tests/bitmap/list_test.c
 TEST_PORTABLE_SRCS += tests/bitmap/bitmap_test.c
+TEST_PORTABLE_SRCS += tests/bitmap/find_test.c
+TEST_PORTABLE_SRCS += tests/bitmap/runs_test.c
+TEST_PORTABLE_SRCS += tests/bitmap/dyn_test.c
 
 # ---------------------------------------------------------------- compat dialects
 # lib/bitmap/compat: the Linux, NanoVMs and RTL dialects and their suites.
@@ -34,6 +37,14 @@ $(BUILD)/host/compat-%-alone.o: lib/bitmap/compat/%.h $(wildcard lib/bitmap/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)printf '#include <bitmap/compat/%s.h>\n' $* | \
 		$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) -x c -c - -o $@
-TEST_PORTABLE_SRCS += tests/bitmap/find_test.c
-TEST_PORTABLE_SRCS += tests/bitmap/runs_test.c
-TEST_PORTABLE_SRCS += tests/bitmap/dyn_test.c
+
+# Claiming under ThreadSanitizer: its own main(), KTAP on stdout.
+BITMAP_TSAN := $(BUILD)/host/bitmap-tsan
+HOST_TEST_BINS += $(BITMAP_TSAN)
+
+$(BITMAP_TSAN): tests/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c \
+		$(wildcard lib/bitmap/*.h)
+	$(quiet) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) $(TSAN) -pthread \
+		$(filter %.c,$^) -o $@

@@ -155,7 +155,7 @@ KTEST(bitmap, zero_fill_copy_init)
 		tb_guards_ok(t, &m, "bm_init");
 
 		tb_make_variant(&m, v);
-		tb_make(&m2, m.nbits, TB_HALF, !m.tail, 99);
+		tb_make(&m2, m.nbits, TB_HALF, TB_OTHER_TAIL(m.tail), 99);
 		bm_copy(m2.w, m.w, m.nbits);
 		/* Whole words: the tail comes along too. */
 		TB_EQ(t, &m, model_diff(m2.w, m.w, nw * 64), nw * 64, "copy%s", "");
@@ -275,7 +275,7 @@ KTEST(bitmap, range_predicates)
 /* m2 = m's bits with the opposite tail, and bit `flip` changed if < nbits. */
 static void twin(size_t flip)
 {
-	tb_make(&m2, m.nbits, TB_EMPTY, !m.tail, 1);
+	tb_make(&m2, m.nbits, TB_EMPTY, TB_OTHER_TAIL(m.tail), 1);
 	for (size_t i = 0; i < m.nbits; i++)
 		model_put(m2.w, i, model_get(m.w, i) ^ (i == flip));
 }
@@ -346,7 +346,7 @@ static void check_op(struct ktest *t, enum op op, bool alias)
 		bool ret;
 
 		tb_make_variant(&m, v);
-		tb_make(&m2, m.nbits, (int)(v % TB_NPATTERNS), !m.tail, v * 31 + 5);
+		tb_make(&m2, m.nbits, (int)(v % TB_NPATTERNS), TB_OTHER_TAIL(m.tail), v * 31 + 5);
 		tb_make(&m3, m.nbits, TB_HALF, v & 1, 3);
 		nw = BM_WORDS(m.nbits);
 		for (size_t i = 0; i < nw * 64; i++) {

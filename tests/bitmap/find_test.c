@@ -89,7 +89,7 @@ KTEST(bitmap_find, two_map_searches)
 		uint64_t rng = v;
 
 		tb_make_variant(&m, v);
-		tb_make(&m2, m.nbits, (int)((v / 2 + 2) % TB_NPATTERNS), !m.tail, v + 77);
+		tb_make(&m2, m.nbits, (int)((v / 2 + 2) % TB_NPATTERNS), TB_OTHER_TAIL(m.tail), v + 77);
 		for (unsigned k = 0; k < TB_NSTARTS; k++) {
 			size_t s = tb_start(&m, k, &rng), a = m.nbits, an = m.nbits, o = m.nbits;
 
@@ -241,7 +241,7 @@ KTEST(bitmap_find, for_each_run)
 /* Constant sizes up to one word take the inline paths in the header. */
 #define CHECK_SMALL(t, NBITS) do {						\
 	for (int p = 0; p < TB_NPATTERNS; p++) {				\
-		tb_make(&m, NBITS, p, p & 1, (uint64_t)p * 13 + NBITS);		\
+		tb_make(&m, NBITS, p, p % TB_NTAILS, (uint64_t)p * 13 + NBITS);	\
 		for (size_t s = 0; s <= NBITS + 1; s++) {			\
 			TB_EQ(t, &m, bm_find_next(m.w, NBITS, s),		\
 			      model_next(m.w, NBITS, s, true), "start=%zu", s);	\

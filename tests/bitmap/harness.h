@@ -9,7 +9,8 @@
 
 /*
  * Every check runs on each "variant": a size from tb_sizes, a bit pattern
- * and a tail (the bits past nbits in the last word: all zero or all ones).
+ * and a tail (the bits past nbits in the last word: all zero, all ones, or
+ * random, so a leaked tail bit cannot pass for the value nbits).
  * A map lives inside guard words: tb_guards_ok() proves nothing outside
  * [0, BM_WORDS(nbits)) was written, and tb_tail_ok() that the tail was
  * left alone by functions that promise to.
@@ -20,7 +21,8 @@
 #define TB_GUARD	0x5a5aa5a5c3c33c3cull
 #define TB_NSIZES	12
 #define TB_NSTARTS	24
-#define TB_VARIANTS	(TB_NSIZES * TB_NPATTERNS * 2)
+#define TB_NTAILS	3
+#define TB_VARIANTS	(TB_NSIZES * TB_NPATTERNS * TB_NTAILS)
 
 enum tb_pattern { TB_EMPTY, TB_SPARSE, TB_HALF, TB_DENSE, TB_FULL, TB_RUNS, TB_NPATTERNS };
 
@@ -32,12 +34,19 @@ static const char *const tb_pattern_names[TB_NPATTERNS] = {
 	"empty", "sparse", "half", "dense", "full", "runs"
 };
 
+enum tb_tail { TB_TAIL_ZERO, TB_TAIL_ONES, TB_TAIL_RANDOM };
+
+static const char *const tb_tail_names[TB_NTAILS] = { "zero", "ones", "random" };
+
+/* A different tail kind, for a second map that must not share m's tail. */
+#define TB_OTHER_TAIL(tail)	(((tail) + 1) % TB_NTAILS)
+
 struct tb_map {
 	uint64_t buf[TB_MAXWORDS + 2];	/* guard, the map's words, guards */
 	uint64_t *w;			/* buf + 1 */
 	size_t nbits;
 	int pattern;
-	bool tail;			/* tail bits are ones */
+	int tail;			/* enum tb_tail */
 	uint64_t seed;
 	uint64_t last;			/* the last word as made, tail included */
 };
@@ -77,8 +86,8 @@ static inline bool tb_pattern_bit(int pattern, uint64_t *rng, size_t *run_left, 
 	return false;
 }
 
-/* Fill m with guards and a map of nbits bits in `pattern`, tail ones or zero. */
-static inline void tb_make(struct tb_map *m, size_t nbits, int pattern, bool tail, uint64_t seed)
+/* Fill m with guards and a map of nbits bits in `pattern`, with that tail. */
+static inline void tb_make(struct tb_map *m, size_t nbits, int pattern, int tail, uint64_t seed)
 {
 	size_t nw = BM_WORDS(nbits), run_left = 0;
 	bool run_val = seed & 1;
@@ -96,16 +105,16 @@ static inline void tb_make(struct tb_map *m, size_t nbits, int pattern, bool tai
 	for (size_t i = 0; i < nbits; i++)
 		model_put(m->w, i, tb_pattern_bit(pattern, &rng, &run_left, &run_val));
 	for (size_t i = nbits; i < nw * 64; i++)
-		model_put(m->w, i, tail);
+		model_put(m->w, i, tail == TB_TAIL_RANDOM ? tb_rand(&rng) & 1 : tail == TB_TAIL_ONES);
 	m->last = nw ? m->w[nw - 1] : 0;
 }
 
 /* Variant k of TB_VARIANTS: every size x pattern x tail. */
 static inline void tb_make_variant(struct tb_map *m, size_t k)
 {
-	size_t size = k / (TB_NPATTERNS * 2), pattern = (k / 2) % TB_NPATTERNS;
+	size_t size = k / (TB_NPATTERNS * TB_NTAILS), pattern = (k / TB_NTAILS) % TB_NPATTERNS;
 
-	tb_make(m, tb_sizes[size], (int)pattern, k & 1, 0x5e7b17ull * (k + 1));
+	tb_make(m, tb_sizes[size], (int)pattern, (int)(k % TB_NTAILS), 0x5e7b17ull * (k + 1));
 }
 
 /* Are the guard words around m's map untouched? Reports the first bad one. */
@@ -159,7 +168,7 @@ static inline size_t tb_start(const struct tb_map *m, unsigned k, uint64_t *rng)
 			"%s: expected %zu, got %zu (" fmt "; nbits=%zu, %s map, tail %s, seed 0x%llx)", \
 			#got, tb_w_, tb_g_, __VA_ARGS__, (m)->nbits,		\
 			tb_pattern_names[(m)->pattern],				\
-			(m)->tail ? "ones" : "zero",				\
+			tb_tail_names[(m)->tail],				\
 			(unsigned long long)(m)->seed);				\
 		if ((t)->failures >= TB_MAX_FAILS)				\
 			ktest_abort(t);						\
