@@ -19,7 +19,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 struct mm_capture {
 	int lines;
 	char last[160];
-	char keep[24][80];	/* lines with `match` in them, in order */
+	char keep[24][100];	/* lines with `match` in them, in order */
 	int kept;
 	const char *match;
 };

@@ -1,0 +1,473 @@
+/* Page-frame allocator core: a hierarchical bitmap of frames, a lock, a next-fit hint, per-CPU caches. */
+
+#include <kernel/mm.h>
+#include <kernel/pfa.h>
+
+size_t pfa_storage_words(uint64_t nframes)
+{
+	return hbm_storage_words(nframes) + 3 * BM_WORDS(nframes);
+}
+
+void pfa_init(struct pfa *p, uint64_t *storage, uint64_t nframes, uint64_t floor,
+	      unsigned int ncpus)
+{
+	unsigned int i;
+
+	spin_init(&p->lock);
+	hbm_init_full(&p->free, storage, nframes);
+	p->reserved = storage + hbm_storage_words(nframes);
+	p->inuse = p->reserved + BM_WORDS(nframes);
+	p->poisoned = p->inuse + BM_WORDS(nframes);
+	bm_fill(p->reserved, nframes);
+	bm_zero(p->inuse, nframes);
+	bm_zero(p->poisoned, nframes);
+	p->nframes = nframes;
+	p->floor = floor < nframes ? floor : nframes;
+	p->hint = p->floor;
+	p->nreserved = nframes;
+	p->virt_base = 0;
+	p->flags = 0;
+	p->ncpus = ncpus == 0 ? 1 : ncpus > PFA_MAX_CPUS ? PFA_MAX_CPUS : ncpus;
+	p->bad_frees = p->failed = p->poison_errors = 0;
+	for (i = 0; i < PFA_MAX_CPUS; i++) {
+		spin_init(&p->cache[i].lock);
+		p->cache[i].count = 0;
+	}
+}
+
+void pfa_add_frames(struct pfa *p, uint64_t first, uint64_t n)
+{
+	if (first >= p->nframes || n == 0)
+		return;
+	if (n > p->nframes - first)
+		n = p->nframes - first;
+	p->nreserved -= bm_weight_range(p->reserved, first, n);
+	bm_clear_range(p->reserved, first, n);
+	hbm_clear_range(&p->free, first, n);
+}
+
+/* Flags are set before the first allocation; stale poison marks from earlier are forgotten. */
+void pfa_set_mapping(struct pfa *p, uintptr_t virt_base, unsigned int flags)
+{
+	p->virt_base = virt_base;
+	p->flags = virt_base ? flags : 0;
+	bm_zero(p->poisoned, p->nframes);
+}
+
+static uint32_t *frame_words(const struct pfa *p, uint64_t frame)
+{
+	return (uint32_t *)(p->virt_base + (uintptr_t)(frame << FRAME_SHIFT));
+}
+
+/* Fill a freed frame with the poison pattern, before anyone else can see it free. */
+static void poison(struct pfa *p, uint64_t frame)
+{
+	uint32_t *w = frame_words(p, frame);
+	size_t i;
+
+	for (i = 0; i < FRAME_SIZE / sizeof(*w); i++)
+		w[i] = PFA_POISON_WORD;
+	bm_set_atomic(p->poisoned, frame);
+}
+
+/* A frame poisoned when freed must still hold the pattern: anything else is a use after free. */
+static void check_poison(struct pfa *p, uint64_t frame)
+{
+	const uint32_t *w = frame_words(p, frame);
+	size_t i;
+
+	for (i = 0; i < FRAME_SIZE / sizeof(*w); i++) {
+		if (w[i] != PFA_POISON_WORD) {
+			mm_log("pfa: frame 0x%llx was written while free: offset 0x%zx holds 0x%08x",
+			       (unsigned long long)frame, i * sizeof(*w), w[i]);
+			__atomic_fetch_add(&p->poison_errors, 1, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+}
+
+/* The frame now belongs to the caller. */
+static void hand_out(struct pfa *p, uint64_t frame)
+{
+	if (bm_test_and_set_atomic(p->inuse, frame))
+		mm_log("pfa: BUG: frame 0x%llx handed out while in use",
+		       (unsigned long long)frame);
+	if ((p->flags & PFA_CHECK_POISON) && bm_test_and_clear_atomic(p->poisoned, frame))
+		check_poison(p, frame);
+	else if (p->flags & PFA_POISON)
+		bm_clear_atomic(p->poisoned, frame);
+}
+
+/* Next-fit over [floor, nframes): one pool frame taken, or PFA_NONE. Pool lock held. */
+static uint64_t pool_take(struct pfa *p)
+{
+	uint64_t f = hbm_find_next_zero(&p->free, p->hint);
+
+	if (f >= p->nframes)
+		f = hbm_find_next_zero(&p->free, p->floor);
+	if (f >= p->nframes)
+		return PFA_NONE;
+	hbm_set(&p->free, f);
+	p->hint = f + 1;
+	return f;
+}
+
+/* Fill an empty cache with up to a batch, lowest frame on top. Cache lock held. */
+static void cache_refill(struct pfa *p, struct pfa_cache *c)
+{
+	uint64_t got[PFA_CACHE_BATCH];
+	unsigned int n = 0;
+
+	spin_lock(&p->lock);
+	while (n < PFA_CACHE_BATCH && (got[n] = pool_take(p)) != PFA_NONE)
+		n++;
+	spin_unlock(&p->lock);
+	while (n)
+		c->frames[c->count++] = got[--n];
+}
+
+/* Return the n coldest (bottom) frames of a cache to the pool. Cache lock held. */
+static void cache_spill(struct pfa *p, struct pfa_cache *c, unsigned int n)
+{
+	unsigned int i;
+
+	spin_lock(&p->lock);
+	for (i = 0; i < n; i++)
+		hbm_clear(&p->free, c->frames[i]);
+	spin_unlock(&p->lock);
+	for (i = n; i < c->count; i++)
+		c->frames[i - n] = c->frames[i];
+	c->count -= n;
+}
+
+static struct pfa_cache *cache_of(struct pfa *p, unsigned int cpu)
+{
+	return &p->cache[cpu % p->ncpus];
+}
+
+void pfa_drain(struct pfa *p, unsigned int cpu)
+{
+	struct pfa_cache *c = cache_of(p, cpu);
+
+	spin_lock(&c->lock);
+	cache_spill(p, c, c->count);
+	spin_unlock(&c->lock);
+}
+
+static void drain_all(struct pfa *p)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < p->ncpus; cpu++)
+		pfa_drain(p, cpu);
+}
+
+static void count_failure(struct pfa *p)
+{
+	__atomic_fetch_add(&p->failed, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t pfa_alloc_frame(struct pfa *p, unsigned int cpu)
+{
+	struct pfa_cache *c = cache_of(p, cpu);
+	uint64_t f = PFA_NONE;
+
+	spin_lock(&c->lock);
+	if (c->count == 0)
+		cache_refill(p, c);
+	if (c->count)
+		f = c->frames[--c->count];
+	spin_unlock(&c->lock);
+
+	if (f == PFA_NONE) {
+		/* The pool is empty, but other CPUs' caches may not be. */
+		drain_all(p);
+		spin_lock(&p->lock);
+		f = pool_take(p);
+		spin_unlock(&p->lock);
+	}
+	if (f == PFA_NONE) {
+		mm_log("pfa: out of memory: no free frame left");
+		count_failure(p);
+		return PFA_NONE;
+	}
+	hand_out(p, f);
+	return f;
+}
+
+/* Lowest run of n pool frames in [start, limit), the first a multiple of align, or PFA_NONE. */
+static uint64_t pool_find_run(struct pfa *p, uint64_t start, uint64_t n, uint64_t align,
+			      uint64_t limit)
+{
+	uint64_t f = hbm_find_zero_area(&p->free, start, n, align - 1, 0);
+
+	if (f >= limit || n > limit - f)
+		return PFA_NONE;
+	return f;
+}
+
+static uint64_t pool_take_run(struct pfa *p, uint64_t n, uint64_t align, uint64_t limit)
+{
+	uint64_t start = limit > p->floor ? p->floor : 0;
+	uint64_t f;
+
+	spin_lock(&p->lock);
+	f = pool_find_run(p, start, n, align, limit);
+	if (f != PFA_NONE)
+		hbm_set_range(&p->free, f, n);
+	spin_unlock(&p->lock);
+	return f;
+}
+
+uint64_t pfa_alloc_frames(struct pfa *p, uint64_t n, uint64_t align, uint64_t limit)
+{
+	uint64_t f, i;
+
+	if (align == 0)
+		align = 1;
+	if (n == 0 || (align & (align - 1))) {
+		mm_log("pfa: bad request: %llu frames aligned to %llu",
+		       (unsigned long long)n, (unsigned long long)align);
+		count_failure(p);
+		return PFA_NONE;
+	}
+	if (limit > p->nframes)
+		limit = p->nframes;
+	f = pool_take_run(p, n, align, limit);
+	if (f == PFA_NONE) {
+		/* Cached frames may be what breaks up the run. */
+		drain_all(p);
+		f = pool_take_run(p, n, align, limit);
+	}
+	if (f == PFA_NONE) {
+		mm_log("pfa: no run of %llu free frames aligned to %llu below frame 0x%llx",
+		       (unsigned long long)n, (unsigned long long)align,
+		       (unsigned long long)limit);
+		count_failure(p);
+		return PFA_NONE;
+	}
+	for (i = 0; i < n; i++)
+		hand_out(p, f + i);
+	return f;
+}
+
+static void bad_free(struct pfa *p, uint64_t frame, const char *why, const void *caller)
+{
+	mm_log("pfa: refused to free frame 0x%llx (phys 0x%llx): %s; caller %p",
+	       (unsigned long long)frame, (unsigned long long)(frame << FRAME_SHIFT), why,
+	       caller);
+	__atomic_fetch_add(&p->bad_frees, 1, __ATOMIC_RELAXED);
+}
+
+/* Validate a free and take the frame back from its owner: false if refused. */
+static bool take_back(struct pfa *p, uint64_t frame, const void *caller)
+{
+	if (frame >= p->nframes)
+		bad_free(p, frame, "out of range", caller);
+	else if (bm_test(p->reserved, frame))
+		bad_free(p, frame, "reserved", caller);
+	else if (!bm_test_and_clear_atomic(p->inuse, frame))
+		bad_free(p, frame, "not in use (double free?)", caller);
+	else
+		return true;
+	return false;
+}
+
+int pfa_free_frame(struct pfa *p, unsigned int cpu, uint64_t frame, const void *caller)
+{
+	struct pfa_cache *c = cache_of(p, cpu);
+
+	if (!take_back(p, frame, caller))
+		return -1;
+	if (p->flags & PFA_POISON)
+		poison(p, frame);
+	spin_lock(&c->lock);
+	if (c->count == PFA_CACHE_MAX)
+		cache_spill(p, c, PFA_CACHE_BATCH);
+	c->frames[c->count++] = frame;
+	spin_unlock(&c->lock);
+	return 0;
+}
+
+/*
+ * Take back all of [first, first + n) or none: clearing the inuse bits one
+ * at a time settles races with other frees; on a frame not in use the
+ * bits already cleared are set again.
+ */
+static bool take_back_run(struct pfa *p, uint64_t first, uint64_t n, const void *caller)
+{
+	uint64_t i, r;
+
+	if (first >= p->nframes || n > p->nframes - first) {
+		bad_free(p, first, "run out of range", caller);
+		return false;
+	}
+	r = bm_find_next(p->reserved, p->nframes, first);
+	if (r < first + n) {
+		bad_free(p, r, "reserved", caller);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (bm_test_and_clear_atomic(p->inuse, first + i))
+			continue;
+		while (i-- > 0)
+			bm_set_atomic(p->inuse, first + i);
+		bad_free(p, first + i, "not in use (double free?)", caller);
+		return false;
+	}
+	return true;
+}
+
+int pfa_free_frames(struct pfa *p, uint64_t first, uint64_t n, const void *caller)
+{
+	uint64_t i;
+
+	if (n == 0)
+		return 0;
+	if (!take_back_run(p, first, n, caller))
+		return -1;
+	if (p->flags & PFA_POISON)
+		for (i = 0; i < n; i++)
+			poison(p, first + i);
+	spin_lock(&p->lock);
+	hbm_clear_range(&p->free, first, n);
+	spin_unlock(&p->lock);
+	return 0;
+}
+
+bool pfa_frame_in_use(const struct pfa *p, uint64_t frame)
+{
+	return frame < p->nframes && bm_test_atomic(p->inuse, frame);
+}
+
+bool pfa_frame_reserved(const struct pfa *p, uint64_t frame)
+{
+	return frame < p->nframes && bm_test(p->reserved, frame);
+}
+
+/* Every cache lock in index order, then the pool: a quiescent view. */
+static void lock_all(struct pfa *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->ncpus; i++)
+		spin_lock(&p->cache[i].lock);
+	spin_lock(&p->lock);
+}
+
+static void unlock_all(struct pfa *p)
+{
+	unsigned int i;
+
+	spin_unlock(&p->lock);
+	for (i = 0; i < p->ncpus; i++)
+		spin_unlock(&p->cache[i].lock);
+}
+
+static uint64_t cached_frames(const struct pfa *p)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->ncpus; i++)
+		n += p->cache[i].count;
+	return n;
+}
+
+void pfa_get_stats(struct pfa *p, struct pfa_stats *s)
+{
+	lock_all(p);
+	s->total = p->nframes;
+	s->reserved = p->nreserved;
+	s->usable = p->nframes - p->nreserved;
+	s->cached = cached_frames(p);
+	s->free = p->nframes - hbm_weight(&p->free) + s->cached;
+	s->used = s->usable - s->free;
+	unlock_all(p);
+	s->bad_frees = __atomic_load_n(&p->bad_frees, __ATOMIC_RELAXED);
+	s->failed = __atomic_load_n(&p->failed, __ATOMIC_RELAXED);
+	s->poison_errors = __atomic_load_n(&p->poison_errors, __ATOMIC_RELAXED);
+}
+
+static bool check_fail(const char *what, uint64_t frame)
+{
+	mm_log("pfa: check failed: %s (frame 0x%llx)", what, (unsigned long long)frame);
+	return false;
+}
+
+/*
+ * Mark cached frames in the inuse map, in cache order, until one is in the
+ * pool, reserved, in use or already marked (cached twice): *bad is that
+ * frame, else PFA_NONE. Returns how many were marked.
+ */
+static uint64_t mark_cached(struct pfa *p, uint64_t *bad)
+{
+	uint64_t marked = 0;
+	unsigned int i, k;
+
+	*bad = PFA_NONE;
+	for (i = 0; i < p->ncpus; i++) {
+		for (k = 0; k < p->cache[i].count; k++) {
+			uint64_t f = p->cache[i].frames[k];
+
+			if (f >= p->nframes || !hbm_test(&p->free, f) || bm_test(p->reserved, f) ||
+			    bm_test_and_set(p->inuse, f)) {
+				*bad = f;
+				return marked;
+			}
+			marked++;
+		}
+	}
+	return marked;
+}
+
+/* Undo the first `marked` marks of mark_cached. */
+static void unmark_cached(struct pfa *p, uint64_t marked)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < p->ncpus; i++)
+		for (k = 0; k < p->cache[i].count && marked; k++, marked--)
+			bm_clear(p->inuse, p->cache[i].frames[k]);
+}
+
+/* Cached frames are outside the pool, not in use, not reserved, and in one cache once. */
+static bool check_caches(struct pfa *p)
+{
+	uint64_t bad;
+
+	unmark_cached(p, mark_cached(p, &bad));
+	return bad == PFA_NONE || check_fail("cached frame misplaced or cached twice", bad);
+}
+
+static bool check_locked(struct pfa *p)
+{
+	const uint64_t *pool = hbm_words(&p->free);
+	uint64_t n = p->nframes, f;
+
+	if (!hbm_check(&p->free))
+		return check_fail("hbm summaries disagree with the leaves", 0);
+	if (bm_weight(p->reserved, n) != p->nreserved)
+		return check_fail("reserved count", p->nreserved);
+	if ((f = bm_find_next_andnot(p->reserved, pool, n, 0)) < n)
+		return check_fail("reserved frame in the pool", f);
+	if ((f = bm_find_next_andnot(p->inuse, pool, n, 0)) < n)
+		return check_fail("frame in use and in the pool", f);
+	if ((f = bm_find_next_and(p->inuse, p->reserved, n, 0)) < n)
+		return check_fail("reserved frame in use", f);
+	if (!check_caches(p))
+		return false;
+	if (hbm_weight(&p->free) != p->nreserved + bm_weight(p->inuse, n) + cached_frames(p))
+		return check_fail("frames neither free, cached, in use nor reserved", 0);
+	return true;
+}
+
+bool pfa_check(struct pfa *p)
+{
+	bool ok;
+
+	lock_all(p);
+	ok = check_locked(p);
+	unlock_all(p);
+	return ok;
+}

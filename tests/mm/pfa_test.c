@@ -1,0 +1,354 @@
+/* pfa core: a private allocator over synthetic maps: totals, exhaustion, constraints, bad frees, caches, poison, dump. */
+
+#include <kernel/pfa.h>
+
+#include "harness.h"
+
+#define NFRAMES		(64 * 1024)	/* 256 MiB of synthetic frames */
+#define FLOOR		256		/* the kernel keeps the first MiB out of general use */
+
+static struct pfa pa;
+static struct memmap mmap;
+static uint64_t storage[HBM_STORAGE_WORDS(NFRAMES) + 3 * BM_WORDS(NFRAMES)];
+static uint64_t seen[BM_WORDS(NFRAMES)];	/* frames handed out so far */
+
+/* A pfa over m's usable frames (at most NFRAMES), as the kernel builds its own. */
+static void pfa_from_map(const struct memmap *m, uint64_t floor, unsigned int ncpus)
+{
+	uint64_t nframes = memmap_top(m) >> FRAME_SHIFT;
+	size_t i;
+
+	if (nframes > NFRAMES)
+		nframes = NFRAMES;
+	pfa_init(&pa, storage, nframes, floor, ncpus);
+	for (i = 0; i < m->nusable; i++)
+		pfa_add_frames(&pa, m->usable[i].start >> FRAME_SHIFT,
+			       (m->usable[i].end - m->usable[i].start) >> FRAME_SHIFT);
+}
+
+/* Every frame of [0, n) free, nothing reserved. */
+static void pfa_flat(uint64_t n, uint64_t floor, unsigned int ncpus)
+{
+	pfa_init(&pa, storage, n, floor, ncpus);
+	pfa_add_frames(&pa, 0, n);
+}
+
+static const struct mb2_mmap_entry qemu128[] = {
+	{ 0x0, 0x9fc00, AVAIL, 0 },
+	{ 0x9fc00, 0x400, RESV, 0 },
+	{ 0xf0000, 0x10000, RESV, 0 },
+	{ 0x100000, 0x7ee0000, AVAIL, 0 },
+	{ 0x7fe0000, 0x20000, RESV, 0 },
+	{ 0xfffc0000, 0x40000, RESV, 0 },
+};
+
+static void zero(uint64_t *w, size_t n)
+{
+	while (n--)
+		w[n] = 0;
+}
+
+KTEST(pfa, totals_match_the_memory_map)
+{
+	struct pfa_stats s;
+
+	mm_build(&mmap, qemu128, 6);
+	memmap_reserve(&mmap, 0x100000, 0x300000, "kernel");
+	pfa_from_map(&mmap, FLOOR, 2);
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.total, 0x7fe0);
+	EXPECT_EQ(t, s.usable, memmap_usable_bytes(&mmap) >> FRAME_SHIFT);
+	EXPECT_EQ(t, s.usable, 0x9f + 0x7ee0 - 0x200);
+	EXPECT_EQ(t, s.free, s.usable);
+	EXPECT_EQ(t, s.reserved, s.total - s.usable);
+	EXPECT_EQ(t, s.used, 0);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/*
+ * Everything, one frame at a time: no frame twice, none reserved or below
+ * the floor; then exhaustion is an error, and freeing it all restores the
+ * count exactly.
+ */
+KTEST(pfa, alloc_everything_then_free_everything)
+{
+	struct pfa_stats before, after;
+	uint64_t f, n = 0, dup = 0, bad = 0;
+
+	mm_build(&mmap, qemu128, 6);
+	pfa_from_map(&mmap, FLOOR, 4);
+	pfa_get_stats(&pa, &before);
+	zero(seen, BM_WORDS(NFRAMES));
+	while ((f = pfa_alloc_frame(&pa, (unsigned int)n % 4)) != PFA_NONE) {
+		if (f >= pa.nframes || bm_test_and_set(seen, f))
+			dup++;
+		if (f < FLOOR || pfa_frame_reserved(&pa, f) ||
+		    memmap_is_usable(&mmap, f << FRAME_SHIFT, (f << FRAME_SHIFT) + 1) == false)
+			bad++;
+		n++;
+	}
+	EXPECT_EQ(t, dup, 0);
+	EXPECT_EQ(t, bad, 0);
+	/* The 0x9f usable frames below the floor are never handed out in general. */
+	EXPECT_EQ(t, n, before.free - 0x9f);
+	mm_capture_begin("out of memory");
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), PFA_NONE);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, pfa_check(&pa));
+
+	bm_for_each_set(f, seen, NFRAMES)
+		EXPECT_EQ(t, pfa_free_frame(&pa, (unsigned int)f % 4, f, NULL), 0);
+	pfa_get_stats(&pa, &after);
+	EXPECT_EQ(t, after.free, before.free);
+	EXPECT_EQ(t, after.used, 0);
+	EXPECT_EQ(t, after.failed, 2);	/* the loop's last try, and the one above */
+	EXPECT_EQ(t, after.bad_frees, 0);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+KTEST(pfa, single_frames_come_lowest_first_from_the_hint)
+{
+	pfa_flat(4096, 16, 1);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), 16);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), 17);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), 18);
+	/* A freed frame is reused first: it is hot in the CPU's cache. */
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, 17, NULL), 0);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), 17);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+KTEST(pfa, contiguous_runs_honour_alignment_and_limit)
+{
+	uint64_t f, g, i;
+
+	pfa_flat(NFRAMES, FLOOR, 2);
+	f = pfa_alloc_frames(&pa, 512, 512, PFA_NONE);
+	EXPECT_EQ(t, f, 512);			/* the first 2 MiB boundary above the floor */
+	for (i = 0; i < 512; i++)
+		EXPECT_TRUE(t, pfa_frame_in_use(&pa, f + i));
+	g = pfa_alloc_frames(&pa, 3, 4, PFA_NONE);
+	EXPECT_EQ(t, g, 256);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 0, PFA_NONE), 259);
+	/* Below 16 MiB (frame 4096): the run must end there. */
+	f = pfa_alloc_frames(&pa, 4096 - 1024, 1, 4096);
+	EXPECT_EQ(t, f, 1024);
+	mm_capture_begin(NULL);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 300, 1, 4096), PFA_NONE);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 4, 3, PFA_NONE), PFA_NONE);	/* not a power of two */
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 0, 1, PFA_NONE), PFA_NONE);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, NFRAMES, 1, PFA_NONE), PFA_NONE);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.lines, 4);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* An unaligned free run must not satisfy an aligned request it cannot hold. */
+KTEST(pfa, aligned_search_skips_misaligned_runs)
+{
+	pfa_flat(4096, 0, 1);
+	ASSERT_EQ(t, pfa_alloc_frames(&pa, 4096, 1, PFA_NONE), 0);
+	ASSERT_EQ(t, pfa_free_frames(&pa, 100, 600, NULL), 0);	/* [100, 700) */
+	mm_capture_begin(NULL);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 512, 256, PFA_NONE), PFA_NONE);
+	mm_capture_end();
+	ASSERT_EQ(t, pfa_free_frames(&pa, 700, 100, NULL), 0);	/* [100, 800) */
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 512, 256, PFA_NONE), 256);
+	/* Left: [100, 256) and [768, 800). */
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 100, 4, PFA_NONE), 100);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 32, 4, PFA_NONE), 200);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 32, 4, PFA_NONE), 768);
+	mm_capture_begin(NULL);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 25, 1, PFA_NONE), PFA_NONE);
+	mm_capture_end();
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 24, 1, PFA_NONE), 232);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* Limits at or below the floor reach the frames under it: the AP trampoline's page. */
+KTEST(pfa, below_the_floor_only_on_request)
+{
+	uint64_t f;
+
+	pfa_init(&pa, storage, 1024, FLOOR, 1);
+	pfa_add_frames(&pa, 8, 1);
+	pfa_add_frames(&pa, FLOOR, 4);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), FLOOR);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 3, 1, PFA_NONE), FLOOR + 1);
+	mm_capture_begin(NULL);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), PFA_NONE);
+	mm_capture_end();
+	f = pfa_alloc_frames(&pa, 1, 1, FLOOR);
+	EXPECT_EQ(t, f, 8);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+KTEST(pfa, bad_frees_are_refused_logged_and_counted)
+{
+	struct pfa_stats s;
+	uint64_t f, run;
+	int caller;
+
+	mm_build(&mmap, qemu128, 6);
+	pfa_from_map(&mmap, FLOOR, 1);
+	f = pfa_alloc_frame(&pa, 0);
+	run = pfa_alloc_frames(&pa, 8, 8, PFA_NONE);
+	mm_capture_begin("refused");
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, pa.nframes, &caller), -1);	/* out of range */
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, 0xa0, &caller), -1);	/* reserved (the VGA hole) */
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, f + 1000, &caller), -1);	/* never allocated */
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, f, &caller), 0);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, f, &caller), -1);		/* double free */
+	/* A run with one frame not in use is refused whole. */
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, run + 5, &caller), 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, run, 8, &caller), -1);
+	EXPECT_TRUE(t, pfa_frame_in_use(&pa, run));
+	EXPECT_TRUE(t, pfa_frame_in_use(&pa, run + 4));
+	EXPECT_TRUE(t, pfa_frame_in_use(&pa, run + 7));
+	EXPECT_EQ(t, pfa_free_frames(&pa, 0x9e, 4, &caller), -1);	/* crosses reserved */
+	EXPECT_EQ(t, pfa_free_frames(&pa, pa.nframes - 2, 4, &caller), -1);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 7);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "out of range"));
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[1], "frame 0xa0 (phys 0xa0000): reserved; caller 0x"));
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[3], "not in use (double free?)"));
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.bad_frees, 7);
+	EXPECT_EQ(t, s.used, 7);
+	EXPECT_EQ(t, pfa_free_frames(&pa, run, 5, NULL), 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, run + 6, 2, NULL), 0);
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.used, 0);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* Frames left in another CPU's cache are drained when they are all that is left. */
+KTEST(pfa, cached_frames_are_never_stranded)
+{
+	struct pfa_stats s;
+	uint64_t f[40], n = 0, g;
+	int i;
+
+	pfa_flat(64, 0, 2);
+	for (i = 0; i < 40; i++)
+		f[i] = pfa_alloc_frame(&pa, 1);
+	for (i = 0; i < 40; i++)
+		EXPECT_EQ(t, pfa_free_frame(&pa, 1, f[i], NULL), 0);
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.free, 64);
+	EXPECT_GE(t, s.cached, 40);
+	while ((g = pfa_alloc_frame(&pa, 0)) != PFA_NONE)
+		n++;
+	EXPECT_EQ(t, n, 64);
+	for (g = 0; g < 64; g++)
+		pfa_free_frame(&pa, 0, g, NULL);
+	/* A full cache spills to the pool, and runs see through the caches. */
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 64, 64, PFA_NONE), 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 0, 64, NULL), 0);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+static uint8_t arena[16 * 4096] __attribute__((aligned(4096)));
+
+KTEST(pfa, poison_catches_writes_to_free_frames)
+{
+	struct pfa_stats s;
+	uint32_t *w;
+	uint64_t f;
+
+	pfa_flat(16, 0, 1);
+	pfa_set_mapping(&pa, (uintptr_t)arena, PFA_POISON | PFA_CHECK_POISON);
+	f = pfa_alloc_frame(&pa, 0);
+	w = (uint32_t *)(arena + f * FRAME_SIZE);
+	w[5] = 1234;
+	ASSERT_EQ(t, pfa_free_frame(&pa, 0, f, NULL), 0);
+	EXPECT_EQ(t, w[0], PFA_POISON_WORD);
+	EXPECT_EQ(t, w[5], PFA_POISON_WORD);
+	EXPECT_EQ(t, w[1023], PFA_POISON_WORD);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), f);	/* clean: no report */
+	ASSERT_EQ(t, pfa_free_frame(&pa, 0, f, NULL), 0);
+	w[700] = 0;					/* a write after free */
+	mm_capture_begin("written while free");
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), f);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "offset 0xaf0"));
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.poison_errors, 1);
+	pfa_free_frame(&pa, 0, f, NULL);
+}
+
+KTEST(pfa, empty_allocator_fails_cleanly)
+{
+	struct pfa_stats s;
+
+	pfa_init(&pa, storage, 0, FLOOR, 1);
+	mm_capture_begin(NULL);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), PFA_NONE);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 1, PFA_NONE), PFA_NONE);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, 0, NULL), -1);
+	mm_capture_end();
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.total, 0);
+	EXPECT_EQ(t, s.failed, 2);
+	EXPECT_EQ(t, s.bad_frees, 1);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+KTEST(pfa, check_notices_a_corrupt_map)
+{
+	uint64_t f;
+
+	pfa_flat(256, 0, 1);
+	f = pfa_alloc_frame(&pa, 0);
+	bm_set(pa.reserved, f);		/* in use and reserved at once */
+	mm_capture_begin(NULL);
+	EXPECT_FALSE(t, pfa_check(&pa));
+	mm_capture_end();
+	bm_clear(pa.reserved, f);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* 256 frames, one char each: the first 64 reserved, then 32 used and 32 free. */
+KTEST(pfa, dump_draws_a_density_map)
+{
+	int i;
+
+	pfa_init(&pa, storage, 256, 0, 1);
+	pfa_add_frames(&pa, 64, 192);
+	for (i = 0; i < 32; i++)
+		pfa_alloc_frame(&pa, 0);
+	pfa_drain(&pa, 0);
+	mm_capture_begin("pfa: 0x");
+	pfa_dump_frames(&pa, 4);
+	mm_capture_end();
+	ASSERT_EQ(t, mm_cap.kept, 4);
+	EXPECT_STREQ(t, mm_cap.keep[0],
+		     "pfa: 0x000000000000 |----------------------------------------------------------------|");
+	EXPECT_STREQ(t, mm_cap.keep[1],
+		     "pfa: 0x000000040000 |################################                                |");
+	EXPECT_STREQ(t, mm_cap.keep[3],
+		     "pfa: 0x0000000c0000 |                                                                |");
+}
+
+KTEST(pfa, dump_blocks_show_partial_use)
+{
+	uint64_t i;
+
+	pfa_flat(NFRAMES, 0, 1);	/* 64 frames per char, 16 lines */
+	pfa_alloc_frames(&pa, 64, 1, PFA_NONE);			/* full */
+	pfa_alloc_frames(&pa, 8, 1, PFA_NONE);			/* 8/64 */
+	for (i = 0; i < 3; i++)
+		pfa_alloc_frames(&pa, 24, 64, PFA_NONE);	/* 24/64 each */
+	pfa_alloc_frames(&pa, 40, 64, PFA_NONE);		/* 40/64 */
+	pfa_alloc_frames(&pa, 63, 64, PFA_NONE);		/* 63/64 */
+	mm_capture_begin("pfa: 0x");
+	pfa_dump_frames(&pa, 0);
+	mm_capture_end();
+	ASSERT_EQ(t, mm_cap.kept, 16);
+	EXPECT_STREQ(t, mm_cap.keep[0],
+		     "pfa: 0x000000000000 |#.:::+*                                                         |");
+	EXPECT_STREQ(t, mm_cap.keep[15],
+		     "pfa: 0x00000f000000 |                                                                |");
+}
