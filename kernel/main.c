@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
+#include <arch/layout.h>
 #include <arch/pic.h>
 #include <arch/trap.h>
 #include <arch/tsc.h>
@@ -17,11 +18,30 @@
 
 void kmain(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
 
+extern const char __kernel_start[], __kernel_end[];
+
 static char cmdline[CMDLINE_MAX];
+static const struct mb2_info *mbi;
 
 const char *kernel_cmdline(void)
 {
 	return cmdline;
+}
+
+const void *bootinfo_mbi(void)
+{
+	return mbi;
+}
+
+uint32_t bootinfo_mbi_size(void)
+{
+	return mbi ? mbi->total_size : 0;
+}
+
+void kernel_image_range(uint64_t *start, uint64_t *end)
+{
+	*start = (uint64_t)__kernel_start - KERNEL_VMA;
+	*end = (uint64_t)__kernel_end - KERNEL_VMA;
 }
 
 static void save_cmdline(const void *info)
@@ -56,6 +76,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not booted by multiboot2: magic 0x%x, expected 0x%x",
 		      magic, MB2_BOOTLOADER_MAGIC);
+	mbi = info;
 	save_cmdline(info);
 	print_cpu();
 	bootinfo_print(info);

@@ -47,6 +47,7 @@ TEST_PORTABLE_SRCS += \
 	tests/kernel/multiboot2_test.c
 
 TEST_KERNEL_SRCS += \
+	tests/kernel/boot_test.c \
 	tests/kernel/fault_test.c \
 	tests/kernel/idt_test.c \
 	tests/kernel/ksyms_test.c \
