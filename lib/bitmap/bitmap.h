@@ -113,6 +113,19 @@ static inline bool bm__range_ok(size_t nbits, size_t start, size_t n)
 	return n != 0 && start < nbits && n <= nbits - start;
 }
 
+/* Index of the lowest set bit of w, which is not 0. */
+static inline size_t bm__ffs64(uint64_t w)
+{
+	/* Via unsigned: the index zero-extends for free instead of sign-extending. */
+	return (unsigned)__builtin_ctzll(w);
+}
+
+/* Index of the highest set bit of w, which is not 0. */
+static inline size_t bm__fls64(uint64_t w)
+{
+	return 63 - (unsigned)__builtin_clzll(w);
+}
+
 /* Number of set bits in w; no libgcc call where popcnt is unavailable. */
 static inline unsigned bm_popcount64(uint64_t w)
 {
@@ -287,7 +300,7 @@ static inline size_t bm_find_next(const uint64_t *map, size_t nbits, size_t star
 		if (start >= nbits)
 			return nbits;
 		w = map[0] & BM__LAST_MASK(nbits) & BM__FIRST_MASK(start);
-		return w ? (size_t)__builtin_ctzll(w) : nbits;
+		return w ? bm__ffs64(w) : nbits;
 	}
 	return bm__find_next(map, nbits, start);
 }
@@ -307,7 +320,7 @@ static inline size_t bm_find_next_zero(const uint64_t *map, size_t nbits, size_t
 		if (start >= nbits)
 			return nbits;
 		w = ~map[0] & BM__LAST_MASK(nbits) & BM__FIRST_MASK(start);
-		return w ? (size_t)__builtin_ctzll(w) : nbits;
+		return w ? bm__ffs64(w) : nbits;
 	}
 	return bm__find_next_zero(map, nbits, start);
 }
@@ -324,7 +337,7 @@ static inline size_t bm_find_last(const uint64_t *map, size_t nbits)
 	if (BM__SMALL(nbits)) {
 		uint64_t w = map[0] & BM__LAST_MASK(nbits);
 
-		return w ? BM_WORD_BITS - 1 - (size_t)__builtin_clzll(w) : nbits;
+		return w ? bm__fls64(w) : nbits;
 	}
 	return bm__find_last(map, nbits);
 }

@@ -24,7 +24,7 @@ static size_t claim_in(uint64_t *map, size_t end, size_t start)
 			mask &= BM__LAST_MASK(end);
 		free = ~bm__load_word_relaxed(map, w) & mask;
 		while (free) {
-			size_t i = w * BM_WORD_BITS + (size_t)__builtin_ctzll(free);
+			size_t i = w * BM_WORD_BITS + bm__ffs64(free);
 
 			if (!bm_test_and_set_atomic(map, i))
 				return i;

@@ -36,7 +36,7 @@ size_t find_next(const uint64_t *a, const uint64_t *b, enum fetch how, size_t nb
 		v = fetch(a, b, how, w);
 	}
 	/* A hit in the tail of the last word is junk: report not found. */
-	i = w * BM_WORD_BITS + (size_t)__builtin_ctzll(v);
+	i = w * BM_WORD_BITS + bm__ffs64(v);
 	return i < nbits ? i : nbits;
 }
 
@@ -58,7 +58,7 @@ size_t find_prev(const uint64_t *map, enum fetch how, size_t nbits, size_t end)
 			return nbits;
 		v = fetch(map, NULL, how, w);
 	}
-	return w * BM_WORD_BITS + BM_WORD_BITS - 1 - (size_t)__builtin_clzll(v);
+	return w * BM_WORD_BITS + bm__fls64(v);
 }
 
 size_t bm__find_next(const uint64_t *map, size_t nbits, size_t start)
