@@ -56,6 +56,10 @@ TEST_KERNEL_SRCS += \
 	tests/kernel/selftest_test.c \
 	tests/kernel/string_test.c
 
+# PIDs and tasks (issue 6): the PID allocator core and its suite.
+KERNEL_PORTABLE_SRCS += kernel/pid.c
+TEST_PORTABLE_SRCS += tests/pid/pid_test.c
+
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
 # The default ISO's command line; `make CMDLINE=...` overrides it.
