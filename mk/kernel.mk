@@ -60,6 +60,18 @@ TEST_KERNEL_SRCS += \
 KERNEL_PORTABLE_SRCS += kernel/pid.c
 TEST_PORTABLE_SRCS += tests/pid/pid_test.c
 
+# PIDs under ThreadSanitizer: its own main(), KTAP on stdout.
+PID_TSAN := $(BUILD)/host/pid-tsan
+PID_TSAN_SRCS := tests/pid/pid_tsan.c kernel/pid.c kernel/cmdline.c \
+	lib/bitmap/hbitmap.c lib/bitmap/bitmap.c lib/bitmap/find.c
+HOST_TEST_BINS += $(PID_TSAN)
+
+$(PID_TSAN): $(PID_TSAN_SRCS) $(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+	$(quiet) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) $(TSAN) -pthread \
+		$(PID_TSAN_SRCS) -o $@
+
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
 # The default ISO's command line; `make CMDLINE=...` overrides it.
