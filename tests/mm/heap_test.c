@@ -104,6 +104,10 @@ KTEST(heap, objects_never_overlap)
 	for (i = 0; i < 2500; i++)
 		bad += p[i][0] != (uint32_t)i || p[i][3] != ~(uint32_t)i;
 	EXPECT_EQ(t, bad, 0);
+	/* A slab's header lives at its start: no object may. */
+	for (i = 0; i < 2500; i++)
+		bad += (uintptr_t)p[i] % SLAB_SIZE == 0;
+	EXPECT_EQ(t, bad, 0);
 	heap_get_stats(&h, &s);
 	EXPECT_EQ(t, s.slabs, 3);	/* 1014 objects per 16 KiB slab */
 	for (i = 0; i < 2500; i++)
