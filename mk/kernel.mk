@@ -62,15 +62,30 @@ TEST_PORTABLE_SRCS += tests/pid/pid_test.c
 
 # PIDs under ThreadSanitizer: its own main(), KTAP on stdout.
 PID_TSAN := $(BUILD)/host/pid-tsan
-PID_TSAN_SRCS := tests/pid/pid_tsan.c kernel/pid.c kernel/cmdline.c \
+PID_HOST_SRCS := kernel/pid.c kernel/cmdline.c \
 	lib/bitmap/hbitmap.c lib/bitmap/bitmap.c lib/bitmap/find.c
 HOST_TEST_BINS += $(PID_TSAN)
 
-$(PID_TSAN): $(PID_TSAN_SRCS) $(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+$(PID_TSAN): tests/pid/pid_tsan.c $(PID_HOST_SRCS) \
+		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
 	$(quiet) HOSTCC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) $(TSAN) -pthread \
-		$(PID_TSAN_SRCS) -o $@
+		$(filter %.c,$^) -o $@
+
+# `make bench`: PID alloc+free at 0-99.9% occupancy, hbm against a linear scan.
+PID_BENCH := $(BUILD)/bench/bench-pid
+
+$(PID_BENCH): tests/bench/bench_pid.c $(PID_HOST_SRCS) \
+		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+	$(quiet) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(filter-out -O1 -MMD -MP,$(HOSTCFLAGS)) -O2 $(filter %.c,$^) -o $@
+
+.PHONY: bench-pid
+bench: bench-pid
+bench-pid: $(PID_BENCH)
+	$(Q)$(PID_BENCH)
 
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
