@@ -416,21 +416,64 @@ def execute(run, isos):
     return Outcome(run, verdict, time.monotonic() - start, status)
 
 
+class Children:
+    """The commands running now. Each has its own session, so a Ctrl-C at the
+    terminal does not reach it: stop_all() ends them instead."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.live = set()
+        self.stopping = False
+
+    def start(self, argv, out):
+        with self.lock:
+            if self.stopping:
+                return None
+            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+            self.live.add(proc)
+            return proc
+
+    def finish(self, proc):
+        with self.lock:
+            self.live.discard(proc)
+
+    def stop_all(self):
+        with self.lock:
+            self.stopping = True
+            for proc in self.live:
+                kill_group(proc)
+
+
+CHILDREN = Children()
+
+
+def kill_group(proc):
+    try:
+        os.killpg(proc.pid, 9)
+    except ProcessLookupError:
+        pass                    # it exited on its own in the meantime
+
+
 def spawn(argv, log, timeout):
     """Runs argv with stdout+stderr in log. Returns (status, timed_out)."""
     with open(log, "w") as out:
         try:
-            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+            proc = CHILDREN.start(argv, out)
         except OSError as e:
             out.write(f"ktest-runner: cannot run {argv[0]}: {e}\n")
             return 127, False
+        if proc is None:
+            out.write("ktest-runner: interrupted before the start\n")
+            return None, False
         try:
             return proc.wait(timeout=timeout), False
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)      # its own session: QEMU and nothing else
+            kill_group(proc)    # its own session: QEMU and nothing else
             proc.wait()
             return None, True
+        finally:
+            CHILDREN.finish(proc)
 
 
 # ------------------------------------------------------------------ report
@@ -453,33 +496,53 @@ def print_table(outcomes):
 def cmd_test(args):
     os.makedirs(args.out, exist_ok=True)
     runs = host_runs(args) + matrix(args) + (selftest_runs(args) if args.selftests else [])
-    runs.sort(key=start_rank)
+    started = time.monotonic()
+    try:
+        outcomes = run_all(runs, args)
+    except KeyboardInterrupt:
+        print("ktest-runner: interrupted", file=sys.stderr)
+        return 130
+    report(outcomes, runs)
+    passed = sum(o.counted()[0] for o in outcomes)
+    failed = sum(o.counted()[1] for o in outcomes)
+    print(f"# {len(outcomes)} runs in {time.monotonic() - started:.0f}s")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not all(o.ok for o in outcomes) else 0
+
+
+def run_all(runs, args):
+    """Runs everything, args.jobs at a time, printing a line as each ends."""
     isos = IsoCache(args.mkiso, os.path.join(args.out, "iso"))
     os.makedirs(isos.outdir, exist_ok=True)
-    started = time.monotonic()
     outcomes = []
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(execute, r, isos) for r in runs]
+    pool = ThreadPoolExecutor(max_workers=args.jobs)
+    try:
+        futures = [pool.submit(execute, r, isos) for r in sorted(runs, key=start_rank)]
         for fut in as_completed(futures):
             o = fut.result()
             outcomes.append(o)
             print(f"  [{len(outcomes)}/{len(runs)}] {o.result_word():6} "
                   f"{o.run.name} ({o.seconds:.1f}s)", flush=True)
+    except BaseException:
+        CHILDREN.stop_all()
+        pool.shutdown(cancel_futures=True)
+        raise
+    pool.shutdown()
+    return outcomes
+
+
+def report(outcomes, runs):
+    """The table, then why each break-on-purpose run was caught, then each failure."""
     order = {r.name: i for i, r in enumerate(sorted(runs, key=run_rank))}
     outcomes.sort(key=lambda o: order[o.run.name])
     print()
     print_table(outcomes)
-    bad = [o for o in outcomes if not o.ok]
     for o in outcomes:
         if o.run.expect is not None and o.ok:
             print(f"caught {o.run.name}: {o.verdict.reason}")
-    for o in bad:
-        print(f"FAIL {o.run.name}: {o.reason()} [{o.run.log}]")
-    passed = sum(o.counted()[0] for o in outcomes)
-    failed = sum(o.counted()[1] for o in outcomes)
-    print(f"# {len(outcomes)} runs in {time.monotonic() - started:.0f}s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if bad or failed else 0
+    for o in outcomes:
+        if not o.ok:
+            print(f"FAIL {o.run.name}: {o.reason()} [{o.run.log}]")
 
 
 def start_rank(run):
