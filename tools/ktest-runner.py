@@ -87,22 +87,21 @@ def parse_ktap(text):
         if "KERNEL PANIC" in line and rep.panic is None:
             rep.panic = line.strip()
         if m := VERSION_RE.match(line):
-            if not m.group(1) and rep.version:
-                # The machine rebooted: judge the last boot, remember the restart.
-                rep = Report(version=True, panic=rep.panic, restarted=True)
-                suite = None
-            elif not m.group(1):
-                rep.version = True
-            else:
+            if m.group(1):              # a suite's nested block opens
                 suite = Suite()
                 rep.suites.append(suite)
                 pending = []
+            elif rep.version:           # a second report: the machine rebooted
+                rep = Report(version=True, panic=rep.panic, restarted=True)
+                suite = None
+            else:
+                rep.version = True
         elif m := SUBTEST_RE.match(line):
             if suite is not None and m.group(1):
                 suite.name = m.group(2).strip()
         elif m := PLAN_RE.match(line):
             if not m.group(1):
-                rep.plan = rep.plan if rep.plan is not None else int(m.group(2))
+                rep.plan = int(m.group(2))
             elif suite is not None:
                 suite.plan = int(m.group(2))
         elif m := RESULT_RE.match(line):
@@ -127,7 +126,7 @@ def record_result(rep, suite, m, pending):
             rep.suites.append(suite)
         suite.cases.append(Case(int(number), name, ok, skipped, pending))
         return suite
-    if suite is None or suite.result is not None:
+    if suite is None:
         # A top-level test without a nested block counts as one case.
         suite = Suite(name=name, plan=1)
         suite.cases.append(Case(1, name, ok, skipped, pending))
