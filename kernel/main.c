@@ -11,6 +11,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest_run.h>
+#include <kernel/mm.h>
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -80,6 +81,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	save_cmdline(info);
 	print_cpu();
 	bootinfo_print(info);
+	mm_init(info);
 
 	ktest_main(cmdline);
 

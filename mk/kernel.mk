@@ -87,6 +87,25 @@ bench: bench-pid
 bench-pid: $(PID_BENCH)
 	$(Q)$(PID_BENCH)
 
+# Memory (issue 4): the memory map, frame allocator and heap cores
+# (portable), the kernel glue and the direct map (kernel only), their suites.
+KERNEL_PORTABLE_SRCS += \
+	kernel/mm/heap.c \
+	kernel/mm/memmap.c \
+	kernel/mm/pfa.c \
+	kernel/mm/pfa_dump.c
+
+KERNEL_C_SRCS += \
+	kernel/mm/directmap.c \
+	kernel/mm/mm.c
+
+TEST_PORTABLE_SRCS += \
+	tests/mm/heap_test.c \
+	tests/mm/memmap_test.c \
+	tests/mm/pfa_test.c
+
+TEST_KERNEL_SRCS += tests/mm/mm_kernel_test.c
+
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
 # The default ISO's command line; `make CMDLINE=...` overrides it.

@@ -90,4 +90,7 @@ bool memmap_is_usable(const struct memmap *m, uint64_t start, uint64_t end);
 /* Log the usable ranges, the reserved regions and the totals. */
 void memmap_print(struct memmap *m);
 
+/* The kernel's map, as mm_init left it (kernel only). */
+extern struct memmap kernel_memmap;
+
 #endif /* KERNEL_MEMMAP_H */

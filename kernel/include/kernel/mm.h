@@ -13,6 +13,12 @@
 /* All physical RAM is mapped here (kernel only), so phys p is at DIRECT_MAP_BASE + p. */
 #define DIRECT_MAP_BASE	0xFFFF800000000000ull
 
+/* Where physical address p is in the direct map (kernel only, after mm_init). */
+static inline void *phys_to_virt(uint64_t p)
+{
+	return (void *)(uintptr_t)(DIRECT_MAP_BASE + p);
+}
+
 /* a rounded down / up to a multiple of the power of two `align`. */
 static inline uint64_t mm_align_down(uint64_t a, uint64_t align)
 {

@@ -1,0 +1,261 @@
+/*
+ * Memory bring-up (kernel only): the memory map from multiboot2, the
+ * reservations, the kernel's frame allocator and heap, and their
+ * physical-address API.
+ */
+
+#include <arch/layout.h>
+#include <arch/paging.h>
+#include <kernel/cmdline.h>
+#include <kernel/heap.h>
+#include <kernel/memmap.h>
+#include <kernel/mm.h>
+#include <kernel/multiboot2.h>
+#include <kernel/panic.h>
+#include <kernel/pfa.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+
+#include "mm_internal.h"
+
+#define LOW_MEMORY	MIB
+/* Early storage is reached through the kernel image's mapping, which covers 2 GiB. */
+#define EARLY_LIMIT	GIB
+
+extern char __kernel_start[], __kernel_end[];
+
+struct memmap kernel_memmap;
+struct pfa kernel_pfa;
+struct heap kernel_heap;
+
+static void log_printk(const char *fmt, va_list ap)
+{
+	char line[256];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	pr_info("%s\n", line);
+}
+
+/* Until SMP bring-up gives each CPU an index, every caller shares cache 0 (safely: it has a lock). */
+static unsigned int this_cpu(void)
+{
+	return 0;
+}
+
+/* Memory map tag, else basic meminfo, else nothing. */
+static void read_memory_map(struct memmap *m, const void *mbi)
+{
+	const struct mb2_tag *mmap = mb2_find(mbi, MB2_TAG_MMAP);
+	const struct mb2_tag *info = mb2_find(mbi, MB2_TAG_BASIC_MEMINFO);
+
+	memmap_init(m, cpu_phys_bits());
+	if (mmap && mmap->size >= sizeof(struct mb2_tag_mmap)) {
+		memmap_parse_mb2(m, (const struct mb2_tag_mmap *)mmap);
+	} else if (info && info->size >= sizeof(struct mb2_tag_meminfo)) {
+		const struct mb2_tag_meminfo *mi = (const void *)info;
+
+		memmap_parse_meminfo(m, mi->mem_lower, mi->mem_upper);
+	} else {
+		memmap_parse_none(m);
+	}
+}
+
+/* The kernel image, the boot information, its modules and the framebuffer. */
+static void reserve_boot_data(struct memmap *m, const void *mbi)
+{
+	const struct mb2_info *info = mbi;
+	const struct mb2_tag *tag;
+	struct mb2_iter it;
+
+	memmap_reserve(m, (uintptr_t)__kernel_start - KERNEL_VMA,
+		       (uintptr_t)__kernel_end - KERNEL_VMA, "kernel image");
+	memmap_reserve(m, (uintptr_t)mbi, (uintptr_t)mbi + info->total_size, "multiboot2 info");
+	mb2_iter_init(&it, mbi);
+	while ((tag = mb2_next(&it)) != NULL) {
+		if (tag->type == MB2_TAG_MODULE && tag->size >= sizeof(struct mb2_tag_module)) {
+			const struct mb2_tag_module *mod = (const void *)tag;
+
+			memmap_reserve(m, mod->mod_start, mod->mod_end, "boot module");
+		} else if (tag->type == MB2_TAG_FRAMEBUFFER &&
+			   tag->size >= sizeof(struct mb2_tag_framebuffer)) {
+			const struct mb2_tag_framebuffer *fb = (const void *)tag;
+
+			memmap_reserve(m, fb->addr, fb->addr + (uint64_t)fb->pitch * fb->height,
+				       "framebuffer");
+		}
+	}
+}
+
+/*
+ * Everything below 1 MiB (BIOS data, EBDA, option ROMs) but one usable
+ * page, kept for the AP trampoline: pfa_alloc_below(1 MiB, 1, 1) hands it out.
+ */
+static void reserve_low_memory(struct memmap *m)
+{
+	uint64_t page;
+
+	for (page = FRAME_SIZE; page < LOW_MEMORY; page += FRAME_SIZE)
+		if (memmap_is_usable(m, page, page + FRAME_SIZE))
+			break;
+	if (page == LOW_MEMORY) {
+		mm_log("mm: no usable page below 1 MiB for the AP trampoline");
+		memmap_reserve(m, 0, LOW_MEMORY, "low memory");
+		return;
+	}
+	memmap_reserve(m, 0, page, "low memory");
+	memmap_reserve(m, page + FRAME_SIZE, LOW_MEMORY, "low memory");
+	mm_log("mm: page 0x%llx below 1 MiB kept for the AP trampoline",
+	       (unsigned long long)page);
+}
+
+/* The frame bitmaps, carved from usable RAM, then every usable frame released into them. */
+static void pfa_setup(struct memmap *m)
+{
+	uint64_t nframes = memmap_top(m) >> FRAME_SHIFT;
+	uint64_t bytes = pfa_storage_words(nframes) * sizeof(uint64_t);
+	uint64_t at = memmap_carve(m, bytes, FRAME_SIZE, EARLY_LIMIT, "frame bitmap");
+	size_t i;
+
+	if (at == MEMMAP_NONE)
+		panic("mm: no room for the frame bitmap (%llu KiB)", (unsigned long long)(bytes >> 10));
+	pfa_init(&kernel_pfa, (uint64_t *)(KERNEL_VMA + at), nframes, LOW_MEMORY >> FRAME_SHIFT,
+		 PFA_MAX_CPUS);
+	for (i = 0; i < m->nusable; i++)
+		pfa_add_frames(&kernel_pfa, m->usable[i].start >> FRAME_SHIFT,
+			       (m->usable[i].end - m->usable[i].start) >> FRAME_SHIFT);
+}
+
+static void heap_setup(void)
+{
+	uint64_t words = heap_storage_words(kernel_pfa.nframes);
+	uint64_t n = (words * sizeof(uint64_t) + FRAME_SIZE - 1) >> FRAME_SHIFT;
+	uint64_t at = pfa_alloc_contig(n, 1);
+
+	if (!at)
+		panic("mm: no room for the heap's maps (%llu frames)", (unsigned long long)n);
+	heap_init(&kernel_heap, &kernel_pfa, DIRECT_MAP_BASE, phys_to_virt(at));
+}
+
+static unsigned int debug_flags(void)
+{
+#ifdef PFA_DEBUG
+	return PFA_POISON | PFA_CHECK_POISON;
+#else
+	return cmdline_flag(kernel_cmdline(), "pfa.debug") ? PFA_POISON | PFA_CHECK_POISON : 0;
+#endif
+}
+
+void mm_init(const void *mbi)
+{
+	struct memmap *m = &kernel_memmap;
+
+	mm_log_hook = log_printk;
+	read_memory_map(m, mbi);
+	directmap_note_ram(m);
+	reserve_boot_data(m, mbi);
+	reserve_low_memory(m);
+	pfa_setup(m);
+	memmap_print(m);
+	directmap_init();
+	pfa_set_mapping(&kernel_pfa, DIRECT_MAP_BASE, debug_flags());
+	heap_setup();
+	pfa_dump_frames(&kernel_pfa, 8);
+}
+
+static uint64_t frame_to_phys(uint64_t f)
+{
+	return f == PFA_NONE ? 0 : f << FRAME_SHIFT;
+}
+
+uint64_t pfa_alloc(void)
+{
+	return frame_to_phys(pfa_alloc_frame(&kernel_pfa, this_cpu()));
+}
+
+uint64_t pfa_alloc_zeroed(void)
+{
+	uint64_t a = pfa_alloc();
+
+	if (a)
+		memset(phys_to_virt(a), 0, FRAME_SIZE);
+	return a;
+}
+
+uint64_t pfa_alloc_contig(uint64_t n, uint64_t align_frames)
+{
+	return frame_to_phys(pfa_alloc_frames(&kernel_pfa, n, align_frames, PFA_NONE));
+}
+
+uint64_t pfa_alloc_below(uint64_t limit, uint64_t n, uint64_t align_frames)
+{
+	return frame_to_phys(pfa_alloc_frames(&kernel_pfa, n, align_frames, limit >> FRAME_SHIFT));
+}
+
+/* An unaligned address is a bad free like any other: logged and counted. */
+static bool aligned_free(uint64_t addr, const void *caller)
+{
+	if (addr % FRAME_SIZE == 0)
+		return true;
+	mm_log("pfa: refused to free 0x%llx: not frame-aligned; caller %p",
+	       (unsigned long long)addr, caller);
+	__atomic_fetch_add(&kernel_pfa.bad_frees, 1, __ATOMIC_RELAXED);
+	return false;
+}
+
+int pfa_free(uint64_t addr)
+{
+	const void *caller = __builtin_return_address(0);
+
+	if (!aligned_free(addr, caller))
+		return -1;
+	return pfa_free_frame(&kernel_pfa, this_cpu(), addr >> FRAME_SHIFT, caller);
+}
+
+int pfa_free_range(uint64_t addr, uint64_t n)
+{
+	const void *caller = __builtin_return_address(0);
+
+	if (!aligned_free(addr, caller))
+		return -1;
+	return pfa_free_frames(&kernel_pfa, addr >> FRAME_SHIFT, n, caller);
+}
+
+void pfa_stats(struct pfa_stats *s)
+{
+	pfa_get_stats(&kernel_pfa, s);
+}
+
+void pfa_dump(void)
+{
+	pfa_dump_frames(&kernel_pfa, 32);
+}
+
+void *kmalloc(size_t size)
+{
+	return heap_alloc(&kernel_heap, size);
+}
+
+void *kzalloc(size_t size)
+{
+	return heap_zalloc(&kernel_heap, size);
+}
+
+void kfree(void *p)
+{
+	heap_free(&kernel_heap, p, __builtin_return_address(0));
+}
+
+static void *bm_kmalloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	return kmalloc(bytes);
+}
+
+static void bm_kfree(void *ctx, void *p, size_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	heap_free(&kernel_heap, p, __builtin_return_address(0));
+}
+
+const struct bm_alloc kmalloc_bm_alloc = { bm_kmalloc, bm_kfree, NULL };

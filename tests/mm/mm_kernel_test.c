@@ -1,0 +1,230 @@
+/* mm in the running kernel: the boot totals, every frame once, constraints, bad frees, the direct map, kmalloc. */
+
+#include <kernel/heap.h>
+#include <kernel/memmap.h>
+#include <kernel/mm.h>
+#include <kernel/pfa.h>
+
+#include "harness.h"
+
+/* A bitmap of one bit per frame, from the allocator itself; freed by the caller. */
+static uint64_t *frame_bitmap(uint64_t *phys, uint64_t *nframes_out)
+{
+	uint64_t nframes = kernel_pfa.nframes;
+	uint64_t bytes = BM_WORDS(nframes) * sizeof(uint64_t);
+	uint64_t n = (bytes + FRAME_SIZE - 1) >> FRAME_SHIFT;
+
+	*phys = pfa_alloc_contig(n, 1);
+	*nframes_out = n;
+	if (!*phys)
+		return NULL;
+	bm_zero(phys_to_virt(*phys), nframes);
+	return phys_to_virt(*phys);
+}
+
+KTEST(mm_kernel, free_frames_match_the_memory_map)
+{
+	struct pfa_stats s;
+	uint64_t usable = memmap_usable_bytes(&kernel_memmap) >> FRAME_SHIFT;
+
+	pfa_stats(&s);
+	ktest_diag(t, "memory map: %llu usable frames = %llu from firmware - %llu reserved by the kernel",
+		   (unsigned long long)usable,
+		   (unsigned long long)(kernel_memmap.fw_usable >> FRAME_SHIFT),
+		   (unsigned long long)(kernel_memmap.reserved >> FRAME_SHIFT));
+	ktest_diag(t, "allocator: %llu usable = %llu free + %llu used (page tables, heap); %llu reserved of %llu",
+		   (unsigned long long)s.usable, (unsigned long long)s.free,
+		   (unsigned long long)s.used, (unsigned long long)s.reserved,
+		   (unsigned long long)s.total);
+	EXPECT_EQ(t, s.usable, usable);
+	EXPECT_EQ(t, s.free + s.used, usable);
+	EXPECT_EQ(t, kernel_memmap.fw_usable - kernel_memmap.reserved,
+		  memmap_usable_bytes(&kernel_memmap));
+	EXPECT_LT(t, s.used, 1024);		/* boot allocations are small */
+	EXPECT_TRUE(t, pfa_check(&kernel_pfa));
+}
+
+/*
+ * Every frame one at a time: none twice (a second bitmap), none reserved
+ * or outside usable RAM; exhaustion returns 0; freeing all restores the
+ * count exactly.
+ */
+KTEST(mm_kernel, alloc_every_frame_then_free_every_frame)
+{
+	struct pfa_stats before, after;
+	uint64_t *seen, seen_phys, seen_frames, a, f, n = 0, dup = 0, bad = 0;
+
+	seen = frame_bitmap(&seen_phys, &seen_frames);
+	ASSERT_NOT_NULL(t, seen);
+	pfa_stats(&before);
+	while ((a = pfa_alloc()) != 0) {
+		f = a >> FRAME_SHIFT;
+		if (bm_test_and_set(seen, f))
+			dup++;
+		if (pfa_frame_reserved(&kernel_pfa, f) || a < MIB ||
+		    !memmap_is_usable(&kernel_memmap, a, a + FRAME_SIZE))
+			bad++;
+		n++;
+	}
+	ktest_diag(t, "allocated %llu frames one at a time", (unsigned long long)n);
+	EXPECT_EQ(t, dup, 0);
+	EXPECT_EQ(t, bad, 0);
+	/* All but the trampoline page below 1 MiB, which only pfa_alloc_below hands out. */
+	EXPECT_EQ(t, n, before.free - 1);
+	EXPECT_EQ(t, pfa_alloc_contig(1, 1), 0);
+	bm_for_each_set(f, seen, kernel_pfa.nframes)
+		if (pfa_free(f << FRAME_SHIFT) != 0)
+			bad++;
+	EXPECT_EQ(t, bad, 0);
+	pfa_stats(&after);
+	EXPECT_EQ(t, after.free, before.free);
+	EXPECT_EQ(t, after.failed, before.failed + 2);
+	EXPECT_EQ(t, pfa_free_range(seen_phys, seen_frames), 0);
+	EXPECT_TRUE(t, pfa_check(&kernel_pfa));
+}
+
+KTEST(mm_kernel, constraints_are_honoured)
+{
+	struct pfa_stats before, after;
+	uint64_t a, b, c, low;
+
+	pfa_stats(&before);
+	a = pfa_alloc_contig(512, 512);
+	ASSERT_NE(t, a, 0);
+	EXPECT_EQ(t, a % (2 * MIB), 0);
+	EXPECT_TRUE(t, pfa_frame_in_use(&kernel_pfa, (a >> FRAME_SHIFT) + 511));
+	b = pfa_alloc_below(16 * MIB, 16, 4);
+	ASSERT_NE(t, b, 0);
+	EXPECT_LE(t, b + 16 * FRAME_SIZE, 16 * MIB);
+	EXPECT_EQ(t, b % (4 * FRAME_SIZE), 0);
+	c = pfa_alloc_below(4 * GIB, 1, 1);
+	ASSERT_NE(t, c, 0);
+	EXPECT_LT(t, c, 4 * GIB);
+	low = pfa_alloc_below(MIB, 1, 1);
+	ktest_diag(t, "2 MiB run at 0x%llx, ISA DMA at 0x%llx, AP trampoline page 0x%llx",
+		   (unsigned long long)a, (unsigned long long)b, (unsigned long long)low);
+	EXPECT_NE(t, low, 0);
+	EXPECT_LT(t, low, MIB);
+	mm_capture_begin(NULL);
+	EXPECT_EQ(t, pfa_alloc_below(MIB, 1, 1), 0);	/* the only one */
+	mm_capture_end();
+	EXPECT_EQ(t, pfa_free_range(a, 512), 0);
+	EXPECT_EQ(t, pfa_free_range(b, 16), 0);
+	EXPECT_EQ(t, pfa_free(c), 0);
+	EXPECT_EQ(t, pfa_free(low), 0);
+	pfa_stats(&after);
+	EXPECT_EQ(t, after.free, before.free);
+}
+
+KTEST(mm_kernel, bad_frees_are_refused)
+{
+	struct pfa_stats before, after;
+	uint64_t a = pfa_alloc();
+
+	ASSERT_NE(t, a, 0);
+	pfa_stats(&before);
+	mm_capture_begin("refused");
+	EXPECT_EQ(t, pfa_free(a + 8), -1);			/* unaligned */
+	EXPECT_EQ(t, pfa_free(0), -1);				/* frame 0 */
+	EXPECT_EQ(t, pfa_free(2 * MIB), -1);			/* the kernel image */
+	EXPECT_EQ(t, pfa_free(1ull << 50), -1);			/* beyond RAM */
+	EXPECT_EQ(t, pfa_free(a), 0);
+	EXPECT_EQ(t, pfa_free(a), -1);				/* double */
+	EXPECT_EQ(t, pfa_free_range(a, 2), -1);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 6);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "not frame-aligned; caller 0x"));
+	pfa_stats(&after);
+	EXPECT_EQ(t, after.bad_frees, before.bad_frees + 6);
+	EXPECT_EQ(t, after.free, before.free + 1);
+}
+
+KTEST(mm_kernel, zeroed_frames_are_zero)
+{
+	uint64_t a = pfa_alloc(), b, i, nonzero = 0;
+	uint64_t *w;
+
+	ASSERT_NE(t, a, 0);
+	w = phys_to_virt(a);
+	for (i = 0; i < FRAME_SIZE / 8; i++)
+		w[i] = ~i;
+	pfa_free(a);
+	b = pfa_alloc_zeroed();
+	EXPECT_EQ(t, b, a);			/* the hot frame comes back first */
+	w = phys_to_virt(b);
+	for (i = 0; i < FRAME_SIZE / 8; i++)
+		nonzero += w[i] != 0;
+	EXPECT_EQ(t, nonzero, 0);
+	pfa_free(b);
+}
+
+/* A read at both ends of every usable range: an unmapped one would fault and fail the case. */
+KTEST(mm_kernel, direct_map_reaches_all_ram)
+{
+	const struct memmap *m = &kernel_memmap;
+	uint64_t top = 0, sum = 0;
+	size_t i;
+
+	for (i = 0; i < m->nusable; i++) {
+		sum += *(volatile uint64_t *)phys_to_virt(m->usable[i].start);
+		sum += *(volatile uint64_t *)phys_to_virt(m->usable[i].end - 8);
+		top = m->usable[i].end;
+	}
+	ktest_diag(t, "read RAM through the direct map up to 0x%llx (checksum %llx)",
+		   (unsigned long long)top, (unsigned long long)sum);
+	/* The kernel image reads the same through both of its mappings. */
+	EXPECT_EQ(t, *(volatile uint64_t *)phys_to_virt((uintptr_t)&kernel_pfa - 0xFFFFFFFF80000000ull),
+		  *(volatile uint64_t *)&kernel_pfa);
+}
+
+KTEST(mm_kernel, kmalloc_classes_and_bad_kfree)
+{
+	struct heap_stats before, after;
+	void *p[9];
+	int i, local;
+
+	heap_get_stats(&kernel_heap, &before);
+	for (i = 0; i < 9; i++) {
+		p[i] = kmalloc((size_t)8 << i);		/* 8 B .. 2 KiB */
+		ASSERT_NOT_NULL(t, p[i]);
+		EXPECT_EQ(t, (uintptr_t)p[i] % (i < 2 ? 16 : (8u << i)), 0);
+	}
+	mm_capture_begin("heap: refused");
+	kfree(&local);
+	kfree((uint8_t *)p[3] + 1);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 2);
+	for (i = 0; i < 9; i++)
+		kfree(p[i]);
+	heap_get_stats(&kernel_heap, &after);
+	EXPECT_EQ(t, after.objects, before.objects);
+	EXPECT_EQ(t, after.bad_frees, before.bad_frees + 2);
+}
+
+KTEST(mm_kernel, dynamic_bitmaps_use_kmalloc)
+{
+	struct heap_stats before, mid, after;
+	struct bm_dyn *d;
+
+	heap_get_stats(&kernel_heap, &before);
+	d = bm_dyn_create(&kmalloc_bm_alloc, 10);
+	ASSERT_NOT_NULL(t, d);
+	EXPECT_EQ(t, bm_dyn_assign(d, 100000, true), 0);
+	EXPECT_TRUE(t, bm_dyn_test(d, 100000));
+	heap_get_stats(&kernel_heap, &mid);
+	EXPECT_EQ(t, mid.objects + mid.large, before.objects + before.large + 2);
+	bm_dyn_free(d);
+	heap_get_stats(&kernel_heap, &after);
+	EXPECT_EQ(t, after.objects, before.objects);
+	EXPECT_EQ(t, after.large, before.large);
+}
+
+KTEST(mm_kernel, dump_is_readable)
+{
+	mm_capture_begin("pfa: 0x");
+	pfa_dump();
+	mm_capture_end();
+	EXPECT_GE(t, mm_cap.kept, 1);
+	EXPECT_LE(t, mm_cap.kept, 16);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "pfa: 0x000000000000 |"));
+}
