@@ -358,8 +358,13 @@ def matrix(args):
         return []
     if args.matrix == "quick":
         return [qemu_run(args, "bios", 4, "512M")]
-    return [qemu_run(args, fw, smp, mem)
+    grid = [qemu_run(args, fw, smp, mem)
             for fw in ("bios", "uefi") for smp in (1, 4) for mem in ("128M", "2G")]
+    # Memory sizes for the frame allocator: tiny, crossing the PCI hole at
+    # 3.5 GiB, and RAM above 4 GiB (OVMF needs more than 32M).
+    sizes = [qemu_run(args, fw, 2, mem)
+             for fw, mem in (("bios", "32M"), ("uefi", "3584M"), ("bios", "8G"), ("uefi", "8G"))]
+    return grid + sizes
 
 
 # Each ktest.selftest switch breaks the kernel on purpose; the runner must
@@ -576,7 +581,7 @@ def main(argv=None):
     t = sub.add_parser("test", help="run host commands and the QEMU matrix")
     t.add_argument("host", nargs="*", help="host test commands (KTAP on stdout, exit 0)")
     t.add_argument("--matrix", choices=("full", "quick", "none"), default="full",
-                   help="QEMU configs: all 8, one (BIOS, smp 4, 512M), or none")
+                   help="QEMU configs: all 12, one (BIOS, smp 4, 512M), or none")
     t.add_argument("--selftests", action="store_true",
                    help="also boot each ktest.selftest switch and expect the right failure")
     t.add_argument("--jobs", type=int, default=2)
