@@ -100,10 +100,12 @@ static inline void tb_make(struct tb_map *m, size_t nbits, int pattern, int tail
 	m->pattern = pattern;
 	m->tail = tail;
 	m->seed = seed;
+	/* Patterns with independent, even bits come a word at a time. */
 	for (size_t k = 0; k < nw; k++)
-		m->w[k] = 0;
-	for (size_t i = 0; i < nbits; i++)
-		model_put(m->w, i, tb_pattern_bit(pattern, &rng, &run_left, &run_val));
+		m->w[k] = pattern == TB_FULL ? ~(uint64_t)0 : pattern == TB_HALF ? tb_rand(&rng) : 0;
+	if (pattern != TB_EMPTY && pattern != TB_FULL && pattern != TB_HALF)
+		for (size_t i = 0; i < nbits; i++)
+			model_put(m->w, i, tb_pattern_bit(pattern, &rng, &run_left, &run_val));
 	for (size_t i = nbits; i < nw * 64; i++)
 		model_put(m->w, i, tail == TB_TAIL_RANDOM ? tb_rand(&rng) & 1 : tail == TB_TAIL_ONES);
 	m->last = nw ? m->w[nw - 1] : 0;
