@@ -26,6 +26,7 @@ static size_t claim_in(uint64_t *map, size_t end, size_t start)
 		while (free) {
 			size_t i = w * BM_WORD_BITS + bm__ffs64(free);
 
+			BM_ASSERT(i >= start && i < end);
 			if (!bm_test_and_set_atomic(map, i))
 				return i;
 			free = ~bm__load_word_relaxed(map, w) & mask;

@@ -20,6 +20,7 @@ static size_t find_run(const uint64_t *map, size_t end, size_t start, size_t n, 
 		e = value ? bm_find_next_zero(map, s + n, s) : bm_find_next(map, s + n, s);
 		if (e == s + n)
 			return s;
+		BM_ASSERT(e > s && e < s + n);
 		start = e + 1;
 	}
 	return end;

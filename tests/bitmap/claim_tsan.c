@@ -128,6 +128,6 @@ int main(void)
 	/* Three free bits for four threads: claims often find the map full. */
 	failed += run("claim_release_crowded_map", 2, 67, 64);
 	failed += run("claim_release_one_bit", 3, 1, 0);
-	printf("# bitmap-tsan: %d passed, %d failed\n", 3 - failed, failed);
+	printf("# ktest: %d passed, %d failed, 0 skipped\n", 3 - failed, failed);
 	return failed != 0;
 }
