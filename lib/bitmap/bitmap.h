@@ -68,8 +68,13 @@
  *	bm_find_next_and / andnot / or	lowest set bit of a & b, a & ~b, a | b
  *	bm_find_next_wrap		lowest set bit >= start, else < start
  *	bm_find_zero_run(map, s, n)	lowest run of n clear bits at or after s
+ *	bm_find_zero_run_wrap(m, h, n)	the same from hint h, then below h (RTL)
  *	bm_find_zero_area(...)		the same, aligned (Linux zero_area)
+ *	bm_alloc_pow2(m, s, e, n)	set n clear bits, aligned to pow2 >= n (NanoVMs)
+ *	bm_find_region(m, order)	set a clear, aligned block of 2^order bits
+ *	bm_release_if_set(m, s, n)	clear the range only if it is all set
  *	bm_longest_zero_run		longest run of clear bits
+ *	bm_claim_atomic(map, nbits)	atomically set the lowest clear bit
  */
 
 #define BM_WORD_BITS		64
