@@ -56,6 +56,19 @@ TEST_KERNEL_SRCS += \
 	tests/kernel/selftest_test.c \
 	tests/kernel/string_test.c
 
+# SMP (issue 5): ACPI/MADT, GDT slots, IRQ vectors, the idle-CPU mask.
+KERNEL_PORTABLE_SRCS += \
+	kernel/acpi.c \
+	kernel/smp/cpumask.c \
+	kernel/smp/gdtslot.c \
+	kernel/smp/irqvec.c
+
+TEST_PORTABLE_SRCS += \
+	tests/smp/acpi_test.c \
+	tests/smp/cpumask_test.c \
+	tests/smp/gdtslot_test.c \
+	tests/smp/irqvec_test.c
+
 # PIDs and tasks (issue 6): the PID allocator core and its suite.
 KERNEL_PORTABLE_SRCS += kernel/pid.c
 TEST_PORTABLE_SRCS += tests/pid/pid_test.c
