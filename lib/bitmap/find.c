@@ -28,12 +28,15 @@ size_t find_next(const uint64_t *a, const uint64_t *b, enum fetch how, size_t nb
 	if (start >= nbits)
 		return nbits;
 	w = BM__WORD(start);
-	last = BM__WORD(nbits - 1);
 	v = fetch(a, b, how, w) & BM__FIRST_MASK(start);
-	while (!v) {
-		if (++w > last)
-			return nbits;
-		v = fetch(a, b, how, w);
+	/* The bound is only needed past the first word: keep it off the dense path. */
+	if (!v) {
+		last = BM__WORD(nbits - 1);
+		do {
+			if (++w > last)
+				return nbits;
+			v = fetch(a, b, how, w);
+		} while (!v);
 	}
 	/* A hit in the tail of the last word is junk: report not found. */
 	i = w * BM_WORD_BITS + bm__ffs64(v);
