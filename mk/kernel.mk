@@ -119,6 +119,24 @@ TEST_PORTABLE_SRCS += \
 
 TEST_KERNEL_SRCS += tests/mm/mm_kernel_test.c
 
+# The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a 10 s smoke.
+FUZZ_ACPI      := $(BUILD)/fuzz/fuzz_acpi
+FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/acpi.c kernel/multiboot2.c
+HOST_TEST_BINS += tests/fuzz/fuzz-acpi-smoke.sh
+HOST_TEST_DEPS += $(FUZZ_ACPI)
+
+$(FUZZ_ACPI): $(FUZZ_ACPI_SRCS) kernel/include/kernel/acpi.h kernel/include/kernel/multiboot2.h
+	$(quiet) FUZZLD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $(FUZZ_ACPI_SRCS) -o $@
+
+.PHONY: fuzz-acpi
+fuzz: fuzz-acpi
+fuzz-acpi: $(FUZZ_ACPI)
+	$(Q)mkdir -p $(BUILD)/fuzz/acpi-corpus
+	$(Q)$(FUZZ_ACPI) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$(BUILD)/fuzz/acpi-corpus tests/fuzz/acpi-corpus
+
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
 # The default ISO's command line; `make CMDLINE=...` overrides it.
