@@ -87,3 +87,33 @@ fuzz: $(FUZZ_BITMAP)
 		$(BUILD)/fuzz/corpus tests/fuzz/corpus
 
 -include $(patsubst %.o,%.d,$(FUZZ_OBJS))
+
+# ---------------------------------------------------------------- benchmarks
+# make bench: setbit against libbitmask, libbsd bitstring and a naive loop,
+# ns/op per workload (never fails on time; exits 1 if answers differ).
+# make bench ICOUNT=1: instructions per op under callgrind instead.
+
+BENCH_BITMAP := $(BUILD)/bench/bench_bitmap
+BENCH_SRCS    = tests/bench/bench_bitmap.c $(BITMAP_SRCS)
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -MMD -MP -DSETBIT_HOST \
+	$(HOST_INCLUDES) -pthread
+BENCH_LIBS   := -lbitmask -lbsd -pthread
+BENCH_OBJS    = $(patsubst %.c,$(BUILD)/bench/obj/%.o,$(BENCH_SRCS))
+
+$(BUILD)/bench/obj/%.o: %.c
+	$(quiet) BENCHCC $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -c $< -o $@
+
+$(BENCH_BITMAP): $(BENCH_OBJS)
+	$(quiet) BENCHLD $@
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) $^ $(BENCH_LIBS) -o $@
+
+bench: $(BENCH_BITMAP)
+ifeq ($(ICOUNT),1)
+	$(Q)$(PYTHON) tests/bench/icount.py $(BENCH_BITMAP)
+else
+	$(Q)$(BENCH_BITMAP)
+endif
+
+-include $(patsubst %.o,%.d,$(BENCH_OBJS))
