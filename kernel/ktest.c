@@ -337,10 +337,34 @@ static void print_summary(void)
 		       ns / 1000000, rdtsc() - boot_tsc);
 }
 
+/* One KTAP report of the cases `filter` selects, from a clean slate: it may run again. */
+static void run_selected(void)
+{
+	size_t nr_suites = 0, suite = 0;
+
+	nr_cases = 0;
+	passed = failed = skipped = 0;
+	collect_cases();
+	for (size_t i = 0; i < nr_cases; i = suite_end(i))
+		nr_suites++;
+	console_printf("KTAP version 1\n1..%zu\n", nr_suites);
+	for (size_t i = 0, end; i < nr_cases; i = end) {
+		end = suite_end(i);
+		run_suite(i, end, ++suite);
+	}
+	print_summary();
+}
+
+bool ktest_run_filter(const char *globs)
+{
+	strlcpy(filter, globs ? globs : "", sizeof(filter));
+	run_selected();
+	return failed == 0;
+}
+
 bool ktest_main(const char *cmdline)
 {
 	char mode[8] = "run";
-	size_t nr_suites = 0, suite = 0;
 
 	cmdline_get(cmdline, "ktest", mode, sizeof(mode));
 	if (strcmp(mode, "off") == 0) {
@@ -351,16 +375,7 @@ bool ktest_main(const char *cmdline)
 		pr_warn("ktest: unknown mode \"%s\"; running the tests\n", mode);
 	cmdline_get(cmdline, "ktest.filter", filter, sizeof(filter));
 	cmdline_get(cmdline, "ktest.selftest", selftest, sizeof(selftest));
-	collect_cases();
-
-	for (size_t i = 0; i < nr_cases; i = suite_end(i))
-		nr_suites++;
-	console_printf("KTAP version 1\n1..%zu\n", nr_suites);
-	for (size_t i = 0, end; i < nr_cases; i = end) {
-		end = suite_end(i);
-		run_suite(i, end, ++suite);
-	}
-	print_summary();
+	run_selected();
 
 	if (cmdline_flag(cmdline, "ktest.exit"))
 		debug_exit(failed ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);

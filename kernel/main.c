@@ -1,4 +1,4 @@
-/* kmain: bring up the console and the CPU tables, report the boot, run the tests, idle. */
+/* kmain: bring up the consoles and the CPU tables, report the boot, run the tests, then the monitor. */
 #include <stdint.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
@@ -9,12 +9,14 @@
 #include <arch/uart.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
+#include <kernel/console.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest_run.h>
 #include <kernel/mm.h>
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/shell.h>
 #include <kernel/string.h>
 
 void kmain(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
@@ -69,11 +71,14 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	const void *info = (const void *)mbi_phys;
 
 	uart_init();
+	screen_init(magic == MB2_BOOTLOADER_MAGIC ? info : NULL);
 	gdt_init();
 	idt_init();
 	pic_init();
 	tsc_calibrate();
 	pr_info("setbit: hello from the higher half\n");
+	pr_info("console: serial %s, screen: %s\n", uart_present() ? "COM1" : "none",
+		screen_describe());
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not booted by multiboot2: magic 0x%x, expected 0x%x",
 		      magic, MB2_BOOTLOADER_MAGIC);
@@ -84,6 +89,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	mm_init(info);
 
 	ktest_main(cmdline);
+	if (!cmdline_flag(cmdline, "ktest.exit"))
+		shell_run();
 
 	pr_info("setbit: nothing left to do; idling\n");
 	cpu_idle_forever();

@@ -1,10 +1,11 @@
 /*
- * printk and the console: timestamped, levelled lines on the serial port.
+ * printk and the console: timestamped, levelled lines on the serial port and the screen.
  * Single CPU for now; SMP will need a lock around the line state.
  */
 #include <stdbool.h>
 #include <arch/tsc.h>
 #include <arch/uart.h>
+#include <kernel/console.h>
 #include <kernel/printk.h>
 
 #define LINE_MAX	512
@@ -16,6 +17,7 @@ void console_write(const char *s, size_t len)
 	if (!len)
 		return;
 	uart_write(s, len);
+	screen_write(s, len);
 	at_line_start = s[len - 1] == '\n';
 }
 
@@ -63,7 +65,8 @@ void vprintk(const char *fmt, va_list ap)
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 
-	/* Each line of the message gets its own prefix. */
+	/* Each line of the message gets its own prefix; the screen colours it by level. */
+	screen_set_level(level);
 	for (size_t start = 0, i = 0; i < len; start = i) {
 		while (i < len && buf[i++] != '\n')
 			;
@@ -71,6 +74,7 @@ void vprintk(const char *fmt, va_list ap)
 			printk_prefix(level);
 		console_write(buf + start, i - start);
 	}
+	screen_set_level(0);
 }
 
 void printk(const char *fmt, ...)

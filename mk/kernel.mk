@@ -137,6 +137,25 @@ fuzz-acpi: $(FUZZ_ACPI)
 	$(Q)$(FUZZ_ACPI) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		$(BUILD)/fuzz/acpi-corpus tests/fuzz/acpi-corpus
 
+# Screen, keyboard and monitor shell (issue 7): the console grid, its
+# framebuffer and VGA text backends, the font, the input decoders and the
+# line editor (portable); the screen, input devices, shell and reboot (kernel).
+KERNEL_PORTABLE_SRCS += \
+	kernel/console/console.c \
+	kernel/console/fb.c \
+	kernel/console/font8x16.c \
+	kernel/console/vga.c \
+	kernel/input/kbd.c \
+	kernel/input/lineedit.c \
+	kernel/input/queue.c \
+	kernel/shell_parse.c
+
+KERNEL_C_SRCS += \
+	kernel/console/screen.c \
+	kernel/input/input.c \
+	kernel/reboot.c \
+	kernel/shell.c
+
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
 # The default ISO's command line; `make CMDLINE=...` overrides it.

@@ -1,6 +1,7 @@
 /*
- * 8259 PIC setup. Until the APIC takes over, every IRQ is masked; the
- * remap keeps a stray IRQ 0 from looking like a #DF (vector 8).
+ * 8259 PIC setup. Until the APIC takes over, every IRQ is masked but the
+ * ones a driver registers (the keyboard, COM1); the remap keeps a stray
+ * IRQ 0 from looking like a #DF (vector 8).
  */
 #include <arch/io.h>
 #include <arch/pic.h>
@@ -12,6 +13,7 @@
 #define PIC_EOI		0x20
 
 static uint64_t spurious;
+static void (*handlers[16])(void);
 
 void pic_init(void)
 {
@@ -49,4 +51,29 @@ void pic_spurious(uint64_t vector)
 uint64_t pic_spurious_count(void)
 {
 	return spurious;
+}
+
+void pic_irq_register(unsigned int irq, void (*fn)(void))
+{
+	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+
+	if (irq >= 16)
+		return;
+	handlers[irq] = fn;
+	outb(port, inb(port) & ~(1u << (irq & 7)));
+	if (irq >= 8)			/* the slave reaches the CPU through IRQ 2 */
+		outb(PIC1_DATA, inb(PIC1_DATA) & ~(1u << 2));
+}
+
+bool pic_irq_dispatch(uint64_t vector)
+{
+	unsigned int irq = (unsigned int)(vector - PIC_VECTOR_BASE);
+
+	if (vector < PIC_VECTOR_BASE || irq >= 16 || !handlers[irq])
+		return false;
+	handlers[irq]();
+	if (irq >= 8)
+		outb(PIC2_CMD, PIC_EOI);
+	outb(PIC1_CMD, PIC_EOI);
+	return true;
 }

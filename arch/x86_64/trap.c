@@ -63,7 +63,8 @@ static void trap_dump(const struct trap_frame *f, uint64_t cr2)
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector >= NR_EXCEPTIONS) {
-		pic_spurious(f->vector);
+		if (!pic_irq_dispatch(f->vector))
+			pic_spurious(f->vector);
 		return;
 	}
 

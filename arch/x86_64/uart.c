@@ -1,4 +1,4 @@
-/* 16550 UART driver for COM1, polled, transmit only. */
+/* 16550 UART driver for COM1: polled transmit, receive polled or on IRQ 4. */
 #include <stdint.h>
 #include <arch/io.h>
 #include <arch/uart.h>
@@ -16,7 +16,9 @@
 #define LCR_DLAB	0x80
 #define MCR_DTR_RTS_OUT2 0x0B
 #define MCR_LOOPBACK	0x10
+#define LSR_DATA_READY	0x01
 #define LSR_THR_EMPTY	0x20
+#define IER_RX_DATA	0x01
 
 #define BAUD_BASE	115200
 #define BAUD		115200
@@ -24,7 +26,7 @@
 /* At 115200 baud a byte takes ~87 us; this bounds the wait far beyond that. */
 #define TX_SPIN_LIMIT	100000
 
-static bool uart_present;
+static bool present;
 
 static void uart_out(int reg, uint8_t val)
 {
@@ -57,9 +59,9 @@ bool uart_init(void)
 	uart_out(UART_IER, divisor >> 8);
 	uart_out(UART_LCR, LCR_8N1);
 	uart_out(UART_FCR, 0xC7);		/* enable and clear FIFOs */
-	uart_present = uart_probe();
+	present = uart_probe();
 	uart_out(UART_MCR, MCR_DTR_RTS_OUT2);	/* out of loopback */
-	return uart_present;
+	return present;
 }
 
 static void uart_putc(char c)
@@ -72,11 +74,32 @@ static void uart_putc(char c)
 
 void uart_write(const char *s, size_t len)
 {
-	if (!uart_present)
+	if (!present)
 		return;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
 			uart_putc('\r');
 		uart_putc(s[i]);
 	}
+}
+
+bool uart_present(void)
+{
+	return present;
+}
+
+int uart_getc(void)
+{
+	if (!present || !(uart_in(UART_LSR) & LSR_DATA_READY))
+		return -1;
+	return uart_in(UART_DATA);
+}
+
+/* MCR's OUT2, set by uart_init, is what connects the UART's interrupt line on a PC. */
+bool uart_rx_irq_enable(void)
+{
+	if (!present)
+		return false;
+	uart_out(UART_IER, IER_RX_DATA);
+	return true;
 }

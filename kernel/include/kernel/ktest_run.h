@@ -12,6 +12,13 @@
  */
 bool ktest_main(const char *cmdline);
 
+/*
+ * Run the cases GLOB[,GLOB...] selects (NULL or "": all) again, as the
+ * monitor's `test` does: a fresh KTAP report and summary, no exit.
+ * Returns true if nothing failed.
+ */
+bool ktest_run_filter(const char *globs);
+
 struct ktest;
 struct ktest_case;
 

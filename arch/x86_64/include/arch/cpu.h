@@ -26,6 +26,12 @@ static inline void cpu_hlt(void)
 	__asm__ volatile("hlt" ::: "memory");
 }
 
+/* Enable interrupts and halt as one step: an interrupt in between cannot be missed. */
+static inline void cpu_sti_hlt(void)
+{
+	__asm__ volatile("sti; hlt" ::: "memory");
+}
+
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("pause" ::: "memory");

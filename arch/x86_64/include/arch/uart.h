@@ -9,5 +9,11 @@
 bool uart_init(void);
 /* Send len bytes, "\n" as "\r\n"; never blocks for long on a stuck UART. */
 void uart_write(const char *s, size_t len);
+/* Did uart_init find COM1? */
+bool uart_present(void);
+/* A received byte, or -1 if none is waiting (or there is no UART). */
+int uart_getc(void);
+/* Raise IRQ 4 when a byte arrives; false if there is no UART. */
+bool uart_rx_irq_enable(void);
 
 #endif /* ARCH_UART_H */
