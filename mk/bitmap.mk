@@ -92,6 +92,7 @@ fuzz: $(FUZZ_BITMAP)
 # make bench: setbit against libbitmask, libbsd bitstring and a naive loop,
 # ns/op per workload (never fails on time; exits 1 if answers differ).
 # make bench ICOUNT=1: instructions per op under callgrind instead.
+# BENCH_ONLY=word: only the workloads whose name contains it.
 
 BENCH_BITMAP := $(BUILD)/bench/bench_bitmap
 BENCH_SRCS    = tests/bench/bench_bitmap.c $(BITMAP_SRCS)
@@ -111,9 +112,9 @@ $(BENCH_BITMAP): $(BENCH_OBJS)
 
 bench: $(BENCH_BITMAP)
 ifeq ($(ICOUNT),1)
-	$(Q)$(PYTHON) tests/bench/icount.py $(BENCH_BITMAP)
+	$(Q)$(PYTHON) tests/bench/icount.py $(BENCH_BITMAP) $(BENCH_ONLY)
 else
-	$(Q)$(BENCH_BITMAP)
+	$(Q)$(BENCH_BITMAP) $(BENCH_ONLY)
 endif
 
 -include $(patsubst %.o,%.d,$(BENCH_OBJS))

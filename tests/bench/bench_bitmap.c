@@ -18,8 +18,8 @@
  * found) and the number of operations it did; they must agree, or the
  * benchmark exits 1. Times never fail anything.
  *
- *	bench_bitmap		time every (workload, implementation): ns/op
- *	bench_bitmap --icount	one pass each between callgrind client
+ *	bench_bitmap [WORD]	time every (workload, implementation): ns/op
+ *	bench_bitmap --icount [WORD]	one pass each between callgrind client
  *				requests; tests/bench/icount.py runs it under
  *				valgrind and prints instructions per op
  *
@@ -805,6 +805,14 @@ static const struct workload workloads[] = {
 };
 
 #define NWORKLOADS	(sizeof(workloads) / sizeof(workloads[0]))
+
+/* Run only workloads whose name contains this (all when NULL). */
+static const char *only;
+
+static bool selected(const struct workload *w)
+{
+	return !only || strstr(w->name, only);
+}
 /* Keep timing passes of one implementation until this much time has gone by. */
 #define MIN_NS		150000000ull
 
@@ -876,6 +884,8 @@ static void run_timed(void)
 		bool first = true;
 		double mine = 0;
 
+		if (!selected(w))
+			continue;
 		for (const struct impl *im = w->impl; im < w->impl + 5 && im->run; im++) {
 			double ns = time_impl(w, im, &check, &first);
 
@@ -902,6 +912,8 @@ static void run_icount(void)
 	for (size_t k = 0; k < NWORKLOADS; k++) {
 		const struct workload *w = &workloads[k];
 
+		if (!selected(w))
+			continue;
 		for (const struct impl *im = w->impl; im < w->impl + 5 && im->run; im++) {
 			char label[96];
 			size_t ops;
@@ -925,10 +937,11 @@ int main(int argc, char **argv)
 {
 	bool icount = argc > 1 && strcmp(argv[1], "--icount") == 0;
 
-	if (argc > 1 && !icount) {
-		fprintf(stderr, "usage: bench_bitmap [--icount]\n");
+	if (argc > 2 + icount) {
+		fprintf(stderr, "usage: bench_bitmap [--icount] [WORD]\n");
 		return 2;
 	}
+	only = argc > 1 + icount ? argv[1 + icount] : NULL;
 	setup_maps();
 	setup_lists();
 	setup_claims();

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Instructions per operation for each bench workload, counted by callgrind.
 
-usage: icount.py BENCH_BINARY
+usage: icount.py BENCH_BINARY [WORD]
 
 Runs `BENCH_BINARY --icount` under valgrind --tool=callgrind with collection
 off; the binary collects exactly one pass of each (workload, implementation)
@@ -18,11 +18,11 @@ import sys
 import tempfile
 
 
-def run(binary, outdir):
+def run(binary, outdir, only):
     """Run the binary under callgrind; return [(label, ops, target)]."""
     out = os.path.join(outdir, "cg.out")
     cmd = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
-           "--callgrind-out-file=" + out, binary, "--icount"]
+           "--callgrind-out-file=" + out, binary, "--icount"] + only
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, check=False)
     if proc.returncode != 0:
@@ -55,10 +55,10 @@ def dumps(outdir):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
     with tempfile.TemporaryDirectory(prefix="icount.") as outdir:
-        rows = run(sys.argv[1], outdir)
+        rows = run(sys.argv[1], outdir, sys.argv[2:])
         counts = dumps(outdir)
     print("%-34s %-12s %14s %12s  %s" % ("workload", "impl", "instr/op", "setbit/impl", "target"))
     mine = {}
