@@ -150,6 +150,10 @@ KERNEL_PORTABLE_SRCS += \
 	kernel/input/queue.c \
 	kernel/shell_parse.c
 
+TEST_PORTABLE_SRCS += \
+	tests/console/console_test.c \
+	tests/console/input_test.c
+
 KERNEL_C_SRCS += \
 	kernel/console/screen.c \
 	kernel/input/input.c \
