@@ -17,6 +17,9 @@ static size_t find_run(const uint64_t *map, size_t end, size_t start, size_t n, 
 		s = value ? bm_find_next(map, end, start) : bm_find_next_zero(map, end, start);
 		if (s >= end || s > end - n)
 			return end;
+		/* s is a run of one already: no probe (the common next-fit case). */
+		if (n == 1)
+			return s;
 		e = value ? bm_find_next_zero(map, s + n, s) : bm_find_next(map, s + n, s);
 		if (e == s + n)
 			return s;
