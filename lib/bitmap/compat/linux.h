@@ -286,16 +286,19 @@ static inline unsigned long find_next_bit_wrap(const unsigned long *addr, unsign
 
 /* ------------------------------------------------------------ whole maps */
 
+/* Clear the map (whole words). */
 static inline void bitmap_zero(unsigned long *dst, unsigned int nbits)
 {
 	bm_zero(lx__map(dst), nbits);
 }
 
+/* Set bits [0, nbits); the rest of the last word is left zero. */
 static inline void bitmap_fill(unsigned long *dst, unsigned int nbits)
 {
 	bm_fill(lx__map(dst), nbits);
 }
 
+/* dst = src, whole words. */
 static inline void bitmap_copy(unsigned long *dst, const unsigned long *src, unsigned int nbits)
 {
 	bm_copy(lx__map(dst), lx__cmap(src), nbits);
@@ -313,21 +316,25 @@ static inline void bitmap_clear(unsigned long *map, unsigned int start, unsigned
 	bm_clear_range(lx__map(map), start, nbits);
 }
 
+/* How many bits are set? */
 static inline unsigned int bitmap_weight(const unsigned long *src, unsigned int nbits)
 {
 	return (unsigned int)bm_weight(lx__cmap(src), nbits);
 }
 
+/* Is no bit set? */
 static inline bool bitmap_empty(const unsigned long *src, unsigned int nbits)
 {
 	return bm_empty(lx__cmap(src), nbits);
 }
 
+/* Is every bit set? */
 static inline bool bitmap_full(const unsigned long *src, unsigned int nbits)
 {
 	return bm_full(lx__cmap(src), nbits);
 }
 
+/* Do the maps hold the same bits? */
 static inline bool bitmap_equal(const unsigned long *src1, const unsigned long *src2,
 				unsigned int nbits)
 {
@@ -341,6 +348,7 @@ static inline bool bitmap_subset(const unsigned long *src1, const unsigned long 
 	return bm_subset(lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
+/* Do the maps share a set bit? */
 static inline bool bitmap_intersects(const unsigned long *src1, const unsigned long *src2,
 				     unsigned int nbits)
 {
@@ -354,12 +362,14 @@ static inline bool bitmap_and(unsigned long *dst, const unsigned long *src1,
 	return bm_and(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
+/* dst = src1 | src2. */
 static inline void bitmap_or(unsigned long *dst, const unsigned long *src1,
 			     const unsigned long *src2, unsigned int nbits)
 {
 	bm_or(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
+/* dst = src1 ^ src2. */
 static inline void bitmap_xor(unsigned long *dst, const unsigned long *src1,
 			      const unsigned long *src2, unsigned int nbits)
 {
@@ -373,6 +383,7 @@ static inline bool bitmap_andnot(unsigned long *dst, const unsigned long *src1,
 	return bm_andnot(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
+/* dst = ~src over nbits. */
 static inline void bitmap_complement(unsigned long *dst, const unsigned long *src,
 				     unsigned int nbits)
 {
