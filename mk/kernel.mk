@@ -119,6 +119,36 @@ TEST_PORTABLE_SRCS += \
 
 TEST_KERNEL_SRCS += tests/mm/mm_kernel_test.c
 
+# `make fuzz`: random memory maps and alloc/free sequences against the
+# frame allocator (FUZZ_CFLAGS and FUZZ_SECONDS come from mk/bitmap.mk).
+FUZZ_PFA := $(BUILD)/fuzz/fuzz_pfa
+
+$(FUZZ_PFA): tests/fuzz/fuzz_pfa.c kernel/mm/memmap.c kernel/mm/pfa.c $(BITMAP_SRCS) \
+		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+	$(quiet) FUZZLD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $(filter %.c,$^) -o $@
+
+.PHONY: fuzz-pfa
+fuzz: fuzz-pfa
+fuzz-pfa: $(FUZZ_PFA)
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus-pfa
+	$(Q)$(FUZZ_PFA) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-pfa
+
+# `make bench`: single frames flat vs hbm vs the allocator, 2 MiB runs, 1 vs 2 threads.
+PFA_BENCH := $(BUILD)/bench/bench-pfa
+
+$(PFA_BENCH): tests/bench/bench_pfa.c kernel/mm/memmap.c kernel/mm/pfa.c $(BITMAP_SRCS) \
+		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+	$(quiet) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(filter-out -O1 -MMD -MP,$(HOSTCFLAGS)) -O2 -pthread $(filter %.c,$^) -o $@
+
+.PHONY: bench-pfa
+bench: bench-pfa
+bench-pfa: $(PFA_BENCH)
+	$(Q)$(PFA_BENCH)
+
 # The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a 10 s smoke.
 FUZZ_ACPI      := $(BUILD)/fuzz/fuzz_acpi
 FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/acpi.c kernel/multiboot2.c

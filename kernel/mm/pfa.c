@@ -86,16 +86,48 @@ static void check_poison(struct pfa *p, uint64_t frame)
 	}
 }
 
+/* Debug: a frame leaving the allocator must still hold its poison, if it was poisoned. */
+static void check_out(struct pfa *p, uint64_t frame)
+{
+	if ((p->flags & PFA_CHECK_POISON) && bm_test_and_clear_atomic(p->poisoned, frame))
+		check_poison(p, frame);
+	else if (p->flags & PFA_POISON)
+		bm_clear_atomic(p->poisoned, frame);
+}
+
 /* The frame now belongs to the caller. */
 static void hand_out(struct pfa *p, uint64_t frame)
 {
 	if (bm_test_and_set_atomic(p->inuse, frame))
 		mm_log("pfa: BUG: frame 0x%llx handed out while in use",
 		       (unsigned long long)frame);
-	if ((p->flags & PFA_CHECK_POISON) && bm_test_and_clear_atomic(p->poisoned, frame))
-		check_poison(p, frame);
-	else if (p->flags & PFA_POISON)
-		bm_clear_atomic(p->poisoned, frame);
+	if (p->flags)
+		check_out(p, frame);
+}
+
+/* Bits [lo, lo + n) of a word, 0 < n <= 64 - lo. */
+static uint64_t word_mask(uint64_t lo, uint64_t n)
+{
+	return (n == 64 ? ~0ull : ((1ull << n) - 1)) << lo;
+}
+
+/* Hand out a run: one atomic OR per inuse word rather than one per frame. */
+static void hand_out_run(struct pfa *p, uint64_t first, uint64_t n)
+{
+	uint64_t f = first, end = first + n, i;
+
+	while (f < end) {
+		uint64_t cnt = end - f < 64 - f % 64 ? end - f : 64 - f % 64;
+		uint64_t mask = word_mask(f % 64, cnt);
+
+		if (__atomic_fetch_or(&p->inuse[f / 64], mask, __ATOMIC_ACQUIRE) & mask)
+			mm_log("pfa: BUG: run at frame 0x%llx handed out while in use",
+			       (unsigned long long)first);
+		f += cnt;
+	}
+	if (p->flags)
+		for (i = first; i < end; i++)
+			check_out(p, i);
 }
 
 /* Next-fit over [floor, nframes): one pool frame taken, or PFA_NONE. Pool lock held. */
@@ -142,7 +174,7 @@ static void cache_spill(struct pfa *p, struct pfa_cache *c, unsigned int n)
 
 static struct pfa_cache *cache_of(struct pfa *p, unsigned int cpu)
 {
-	return &p->cache[cpu % p->ncpus];
+	return &p->cache[cpu < p->ncpus ? cpu : cpu % p->ncpus];
 }
 
 void pfa_drain(struct pfa *p, unsigned int cpu)
@@ -206,11 +238,14 @@ static uint64_t pool_find_run(struct pfa *p, uint64_t start, uint64_t n, uint64_
 	return f;
 }
 
+/* The floor applies to requests limited above it, whatever the map's size. */
 static uint64_t pool_take_run(struct pfa *p, uint64_t n, uint64_t align, uint64_t limit)
 {
 	uint64_t start = limit > p->floor ? p->floor : 0;
 	uint64_t f;
 
+	if (limit > p->nframes)
+		limit = p->nframes;
 	spin_lock(&p->lock);
 	f = pool_find_run(p, start, n, align, limit);
 	if (f != PFA_NONE)
@@ -221,7 +256,7 @@ static uint64_t pool_take_run(struct pfa *p, uint64_t n, uint64_t align, uint64_
 
 uint64_t pfa_alloc_frames(struct pfa *p, uint64_t n, uint64_t align, uint64_t limit)
 {
-	uint64_t f, i;
+	uint64_t f;
 
 	if (align == 0)
 		align = 1;
@@ -231,8 +266,6 @@ uint64_t pfa_alloc_frames(struct pfa *p, uint64_t n, uint64_t align, uint64_t li
 		count_failure(p);
 		return PFA_NONE;
 	}
-	if (limit > p->nframes)
-		limit = p->nframes;
 	f = pool_take_run(p, n, align, limit);
 	if (f == PFA_NONE) {
 		/* Cached frames may be what breaks up the run. */
@@ -246,8 +279,7 @@ uint64_t pfa_alloc_frames(struct pfa *p, uint64_t n, uint64_t align, uint64_t li
 		count_failure(p);
 		return PFA_NONE;
 	}
-	for (i = 0; i < n; i++)
-		hand_out(p, f + i);
+	hand_out_run(p, f, n);
 	return f;
 }
 
@@ -289,31 +321,56 @@ int pfa_free_frame(struct pfa *p, unsigned int cpu, uint64_t frame, const void *
 	return 0;
 }
 
+/* Set bits of inuse word w again. */
+static void inuse_restore_bits(struct pfa *p, uint64_t w, uint64_t bits)
+{
+	__atomic_fetch_or(&p->inuse[w], bits, __ATOMIC_RELEASE);
+}
+
+/* Set the inuse bits of [first, end) again: undoing a refused run free. */
+static void inuse_restore(struct pfa *p, uint64_t first, uint64_t end)
+{
+	while (first < end) {
+		uint64_t cnt = end - first < 64 - first % 64 ? end - first : 64 - first % 64;
+
+		__atomic_fetch_or(&p->inuse[first / 64], word_mask(first % 64, cnt),
+				  __ATOMIC_RELEASE);
+		first += cnt;
+	}
+}
+
 /*
- * Take back all of [first, first + n) or none: clearing the inuse bits one
- * at a time settles races with other frees; on a frame not in use the
- * bits already cleared are set again.
+ * Take back all of [first, first + n) or none: clearing the inuse bits a
+ * word at a time settles races with other frees; at a frame not in use
+ * the bits already cleared are set again.
  */
 static bool take_back_run(struct pfa *p, uint64_t first, uint64_t n, const void *caller)
 {
-	uint64_t i, r;
+	uint64_t f = first, end = first + n, r;
 
 	if (first >= p->nframes || n > p->nframes - first) {
 		bad_free(p, first, "run out of range", caller);
 		return false;
 	}
-	r = bm_find_next(p->reserved, p->nframes, first);
-	if (r < first + n) {
+	/* Search only the run: nbits = end keeps a big free map from being scanned. */
+	r = bm_find_next(p->reserved, end, first);
+	if (r < end) {
 		bad_free(p, r, "reserved", caller);
 		return false;
 	}
-	for (i = 0; i < n; i++) {
-		if (bm_test_and_clear_atomic(p->inuse, first + i))
-			continue;
-		while (i-- > 0)
-			bm_set_atomic(p->inuse, first + i);
-		bad_free(p, first + i, "not in use (double free?)", caller);
-		return false;
+	while (f < end) {
+		uint64_t cnt = end - f < 64 - f % 64 ? end - f : 64 - f % 64;
+		uint64_t mask = word_mask(f % 64, cnt);
+		uint64_t old = __atomic_fetch_and(&p->inuse[f / 64], ~mask, __ATOMIC_ACQ_REL);
+
+		if ((old & mask) != mask) {
+			inuse_restore(p, first, f);
+			inuse_restore_bits(p, f / 64, old & mask);
+			bad_free(p, f - f % 64 + (uint64_t)__builtin_ctzll(mask & ~old),
+				 "not in use (double free?)", caller);
+			return false;
+		}
+		f += cnt;
 	}
 	return true;
 }
