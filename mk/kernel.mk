@@ -190,6 +190,10 @@ KERNEL_C_SRCS += \
 	kernel/reboot.c \
 	kernel/shell.c
 
+# The monitor driven over COM1 and the PS/2 keyboard, screenshots read back
+# glyph by glyph (one QEMU boot, ~15 s); it boots $(KERNEL_ELF).
+HOST_TEST_BINS += tests/runner/shell_test.py
+
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
 # The default ISO's command line; `make CMDLINE=...` overrides it.

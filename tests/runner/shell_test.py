@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""shell_test: boots setbit to its monitor shell and drives it, printing KTAP.
+
+Over COM1 it sends commands and checks each reply, bad input included; over
+the QEMU monitor it types on the PS/2 keyboard (sendkey) and takes
+screenshots (screendump), which tools/screenshot-check.py reads back glyph
+by glyph. One boot, about ten seconds. Uses $KERNEL_ELF (default
+build/kernel.elf); exits 0 only if every case passed.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "tools"))
+import importlib.util  # noqa: E402
+
+spec = importlib.util.spec_from_file_location(
+    "screenshot_check", os.path.join(TOP, "tools", "screenshot-check.py"))
+screenshot = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(screenshot)
+
+PROMPT = b"setbit> "
+# Boot with one quick suite so the screen shows KTAP results too.
+CMDLINE = "ktest=run ktest.filter=input"
+BOOT_TIMEOUT = 60
+REPLY_TIMEOUT = 20
+
+
+class Machine:
+    """One QEMU: serial on a pipe, the monitor on a unix socket."""
+
+    def __init__(self, iso, tmp):
+        self.mon_path = os.path.join(tmp, "monitor.sock")
+        self.tmp = tmp
+        self.proc = subprocess.Popen(
+            ["qemu-system-x86_64", "-machine", "pc", "-m", "128M", "-smp", "2",
+             "-cdrom", iso, "-serial", "stdio", "-display", "none",
+             "-monitor", f"unix:{self.mon_path},server,nowait", "-no-reboot",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self.log = b""
+        self.mon = None
+
+    def read(self):
+        data = self.proc.stdout.read()
+        if data:
+            self.log += data
+        return data
+
+    def wait_for(self, pattern, since, timeout):
+        """Serial output after offset `since` once it contains pattern; None on timeout."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.read()
+            if pattern in self.log[since:]:
+                return self.log[since:]
+            if self.proc.poll() is not None:
+                self.read()
+                return None
+            time.sleep(0.02)
+        return None
+
+    def command(self, line):
+        """Send a line (CR, as a terminal does); the reply up to the next prompt, as text."""
+        start = len(self.log)
+        self.proc.stdin.write(line.encode() + b"\r")
+        self.proc.stdin.flush()
+        out = self.wait_for(PROMPT, start, REPLY_TIMEOUT)
+        if out is None:
+            return None
+        text = out[:out.index(PROMPT)].decode(errors="replace").replace("\r", "")
+        first, _, rest = text.partition("\n")      # the echo of what we typed
+        return rest
+
+    def monitor(self, cmd):
+        if self.mon is None:
+            self.mon = socket.socket(socket.AF_UNIX)
+            self.mon.connect(self.mon_path)
+            self.mon.settimeout(5)
+        self.mon.sendall(cmd.encode() + b"\n")
+        time.sleep(0.1)
+
+    def screendump(self, name):
+        path = os.path.join(self.tmp, name)
+        self.monitor(f"screendump {path}")
+        for _ in range(50):
+            if os.path.exists(path) and os.path.getsize(path) > 0:
+                time.sleep(0.1)
+                return path
+            time.sleep(0.1)
+        return None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 9)
+        self.proc.wait()
+
+
+class Report:
+    def __init__(self):
+        self.results = []
+
+    def case(self, name, ok, why=""):
+        self.results.append((name, ok, why))
+
+    def print(self):
+        print("KTAP version 1")
+        print(f"1..{len(self.results)}")
+        for n, (name, ok, why) in enumerate(self.results, 1):
+            if not ok:
+                print(f"# {name}: {why}")
+            print(f"{'ok' if ok else 'not ok'} {n} {name}")
+        return all(ok for _, ok, _ in self.results)
+
+
+def expect(report, name, reply, *patterns):
+    """Pass if the reply matches every regex pattern."""
+    if reply is None:
+        report.case(name, False, "no prompt came back")
+        return None
+    for p in patterns:
+        if not re.search(p, reply, re.M):
+            report.case(name, False, f"expected /{p}/ in {reply.strip()[:300]!r}")
+            return None
+    report.case(name, True)
+    return reply
+
+
+def used_frames(m):
+    reply = m.command("mem") or ""
+    found = re.search(r"(\d+) used", reply)
+    return int(found.group(1)) if found else None
+
+
+def check_commands(m, r):
+    expect(r, "help_lists_every_command", m.command("help"),
+           *[rf"^  {c}\b" for c in ("help", "mem", "alloc", "free", "cpus", "gdt", "pids",
+                                     "spawn", "ps", "bitmap", "test", "bench", "reboot",
+                                     "halt")])
+    expect(r, "unknown_command", m.command("frobnicate 1"),
+           r"^unknown command 'frobnicate' \(try 'help'\)$")
+    expect(r, "missing_argument_prints_usage", m.command("alloc"), r"^usage: alloc N$")
+    expect(r, "extra_argument_prints_usage", m.command("mem now"), r"^usage: mem$")
+    expect(r, "bad_frame_count", m.command("alloc 0"), r"^bad frame count '0'")
+    expect(r, "bad_number", m.command("alloc 12abc"), r"^bad frame count '12abc'")
+    expect(r, "unaligned_free", m.command("free 0x1001"), r"^bad address '0x1001'")
+    expect(r, "bitmap_bad_list", m.command("bitmap set 5-1"), r"^bad list '5-1': syntax error")
+    expect(r, "bitmap_bit_out_of_range", m.command("bitmap set 128"),
+           r"^bad list '128': bit out of range")
+    expect(r, "bitmap_set_prints_row_and_list", m.command("bitmap set 0-3,70"),
+           r"^    0 1111\.\.\.\. \.{8}", r"^   64 \.\.\.\.\.\.1\.", r"set: 0-3,70 \(5 of 128\)")
+    expect(r, "bitmap_find_run", m.command("bitmap find 5"), r"^5 clear bits at 4-8$")
+    expect(r, "bitmap_alloc_run", m.command("bitmap alloc 60"),
+           r"^60 clear bits at 4-63, now set$", r"set: 0-63,70 \(65 of 128\)")
+    expect(r, "bitmap_clear", m.command("bitmap clear 0-127:2/4"),
+           r"set: 2-3,6-7,.*,62-63,70 \(33 of 128\)")
+    expect(r, "bitmap_no_run", m.command("bitmap find 100"), r"^no run of 100 clear bits$")
+
+    before = used_frames(m)
+    reply = expect(r, "alloc_frames", m.command("alloc 3"),
+                   r"^allocated 3 frames at 0x[0-9a-f]+-0x[0-9a-f]+$")
+    addr = re.search(r"at (0x[0-9a-f]+)", reply).group(1) if reply else "0x0"
+    r.case("alloc_shows_in_mem", used_frames(m) == (before or 0) + 3,
+           f"used went from {before} to {used_frames(m)}, expected +3")
+    expect(r, "free_frames", m.command(f"free {addr} 3"), rf"^freed 3 frames at {addr}$")
+    expect(r, "double_free_refused", m.command(f"free {addr} 3"), r"^free: refused")
+    r.case("free_shows_in_mem", used_frames(m) == before, "frames leaked")
+
+    for cmd in ("cpus", "gdt", "pids", "spawn 2", "ps"):
+        reply = m.command(cmd)
+        ok = reply is not None and reply.strip() and "unknown command" not in reply \
+            and "usage" not in reply
+        r.case(f"{cmd.split()[0]}_answers", bool(ok), f"reply {reply!r}")
+    expect(r, "spawn_bad_count", m.command("spawn 0"), r"^bad task count '0'")
+    expect(r, "test_reruns_suites", m.command("test shell"),
+           r"^KTAP version 1$", r"^ok 1 shell$", r"^# ktest: [1-9]\d* passed, 0 failed")
+    expect(r, "bench_reports", m.command("bench"), r"ns per bit found", r"ns per pair")
+
+
+def check_editing(m, r):
+    # "bitmXp", Backspace twice, "ap show": the editor must hand over "bitmap show".
+    expect(r, "backspace_edits_the_line", m.command("bitmXp\x7f\x7fap show"), r"set: ")
+    # Left arrow into the middle: "mm" + Left + "e" = "mem".
+    expect(r, "cursor_keys_edit_the_middle", m.command("mm\x1b[De"), r"^frames: ")
+    expect(r, "history_recalls_the_last_line", m.command("\x1b[A"), r"^frames: ")
+    start = len(m.log)
+    m.proc.stdin.write(b"junk\x03")
+    m.proc.stdin.flush()
+    r.case("ctrl_c_cancels", m.wait_for(b"^C\r\n" + PROMPT, start, REPLY_TIMEOUT) is not None,
+           "no ^C and fresh prompt")
+
+
+def check_keyboard(m, r):
+    """Type 'pids' and Enter on the PS/2 keyboard; the reply shows up on serial too."""
+    start = len(m.log)
+    for key in ("p", "i", "d", "s", "ret"):
+        m.monitor(f"sendkey {key}")
+    out = m.wait_for(PROMPT, start, REPLY_TIMEOUT)
+    text = out.decode(errors="replace") if out else ""
+    r.case("ps2_keyboard_types_commands", text.startswith("pids\r\n") and "unknown" not in text,
+           f"serial showed {text[:200]!r}")
+    start = len(m.log)
+    for key in ("shift-h", "ret"):
+        m.monitor(f"sendkey {key}")
+    out = m.wait_for(PROMPT, start, REPLY_TIMEOUT)
+    r.case("ps2_shift_makes_capitals", out is not None and b"unknown command 'H'" in out,
+           f"serial showed {out!r}")
+
+
+def check_screen(m, r, name, *texts):
+    shot = m.screendump(f"{name}.ppm")
+    if shot is None:
+        r.case(name, False, "no screendump")
+        return
+    rows = screenshot.decode(shot)
+    screen = "\n".join(rows)
+    missing = [t for t in texts if t not in screen]
+    r.case(name, not missing, f"not on screen: {missing}; screen ends {rows[-6:]}")
+
+
+def main():
+    r = Report()
+    fresh = subprocess.run([sys.executable, os.path.join(TOP, "tools", "mkfont.py"), "--check"],
+                           capture_output=True, text=True)
+    r.case("font_c_matches_font_txt", fresh.returncode == 0, fresh.stderr.strip())
+    kernel = os.environ.get("KERNEL_ELF", os.path.join(TOP, "build", "kernel.elf"))
+    with tempfile.TemporaryDirectory(prefix="shell-test.") as tmp:
+        iso = os.path.join(tmp, "shell.iso")
+        made = subprocess.run([os.path.join(TOP, "tools", "mkiso.sh"), iso, CMDLINE, kernel],
+                              capture_output=True, text=True)
+        if made.returncode:
+            r.case("iso", False, made.stderr.strip().splitlines()[-1:])
+            return 0 if r.print() else 1
+        m = Machine(iso, tmp)
+        try:
+            booted = m.wait_for(PROMPT, 0, BOOT_TIMEOUT) is not None
+            r.case("boots_to_prompt", booted, "no prompt: " + m.log[-300:].decode(errors="replace"))
+            if booted:
+                check_screen(m, r, "screen_shows_boot_tests_and_prompt",
+                             "ok 1 input", " passed, 0 failed, 0 skipped", "# boot-to-summary",
+                             "setbit monitor: type 'help' for commands", "setbit>")
+                check_commands(m, r)
+                check_editing(m, r)
+                check_keyboard(m, r)
+                check_screen(m, r, "screen_shows_the_shell", "setbit> H",
+                             "unknown command 'H' (try 'help')")
+                m.command("reboot")
+                try:
+                    status = m.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    status = None
+                # -no-reboot turns the reset into an exit with status 0.
+                r.case("reboot_resets_the_machine", status == 0, f"QEMU status {status}")
+        finally:
+            m.stop()
+            with open(os.path.join(tmp, "serial.log"), "wb") as f:
+                f.write(m.log)
+            if os.environ.get("SHELL_TEST_LOG"):
+                with open(os.environ["SHELL_TEST_LOG"], "wb") as f:
+                    f.write(m.log)
+    return 0 if r.print() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
