@@ -1,0 +1,86 @@
+/*
+ * Per-CPU data and SMP bring-up.
+ *
+ * Every CPU has a struct cpu, reached through GS base (its first field
+ * points at itself, so this_cpu() is one load). Logical CPU numbers are
+ * dense, 0 is the boot CPU, and index cpus[]; APIC IDs come from the MADT.
+ *
+ * Each CPU's stacks live in the stack area, a PML4 slot mapped with 4 KiB
+ * pages so that an unmapped guard page sits below every stack:
+ *
+ *	window = 64 KiB per CPU, at SMP_STACK_AREA + id * SMP_STACK_WINDOW
+ *	page  0	guard		pages  1-4	kernel stack (RSP0, the AP's first stack)
+ *	page  5	guard		pages  6-7	IST1 (#DF)
+ *	page  8	guard		pages  9-10	IST2 (NMI)
+ *	page 11	guard		pages 12-13	IST3 (#MC)
+ *	pages 14-15 unmapped
+ *
+ * The boot CPU keeps running on its boot stack (no guard page); its TSS
+ * and IST stacks move to the area like everyone else's.
+ */
+#ifndef ARCH_SMP_H
+#define ARCH_SMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <arch/gdt.h>
+#include <arch/trap.h>
+
+#define SMP_MAX_CPUS		256
+#define SMP_STACK_AREA		0xFFFFFE8000000000ull	/* PML4 slot 509 */
+#define SMP_STACK_WINDOW	(64 * 1024)
+#define MSR_GS_BASE		0xC0000101
+
+/* One piece of work posted to an idle CPU; `pending` says it is there. */
+struct cpu_mailbox {
+	void (*fn)(void *arg);
+	void *arg;
+	int pending;		/* 1: posted (release), 0: done (release) */
+};
+
+struct cpu {
+	struct cpu *self;	/* %gs:0 */
+	unsigned int id;
+	uint32_t apic_id;
+	int tss_sel;		/* its TSS descriptor pair in the GDT */
+	bool online;
+	uint64_t stack_top;
+	uint64_t ist_top[3];	/* IST1..3 */
+	uint64_t up_cycles;	/* INIT sent -> online, on the boot CPU's TSC */
+	uint64_t nmi_count;
+	uint64_t nmi_frame;	/* where the last NMI's trap frame was: on IST2? */
+	struct cpu_mailbox mbox __attribute__((aligned(64)));
+	struct tss tss __attribute__((aligned(64)));
+} __attribute__((aligned(64)));
+
+extern struct cpu cpus[SMP_MAX_CPUS];
+
+/* This CPU's data (only after smp_init() set GS base; see smp_cpu_id()). */
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Find the CPUs in the MADT, set up the boot CPU's APIC and TSS, start the others. */
+void smp_init(const void *mbi);
+/* This CPU's logical number; 0 before SMP is up. */
+unsigned int smp_cpu_id(void);
+/* CPUs online (1 before SMP is up). */
+unsigned int smp_cpus_online(void);
+/* The IPI vector that wakes a CPU for its mailbox. */
+uint8_t smp_ipi_vector(void);
+
+/* Run fn (then EOI) when a local APIC interrupt arrives on vector. */
+void smp_irq_register(uint8_t vector, void (*fn)(void));
+/* NMI hook for trap_dispatch: true if the NMI was ours (a stop or a test probe). */
+bool smp_nmi(struct trap_frame *f);
+/* Interrupt hook for trap_dispatch: true if vector is a local APIC vector we handled. */
+bool smp_irq(uint64_t vector);
+/* Stop every other CPU (panic): an NMI each, after which they halt for good. */
+void smp_stop_others(void);
+
+#endif /* ARCH_SMP_H */

@@ -1,0 +1,380 @@
+/*
+ * SMP bring-up: the MADT's CPUs, per-CPU stacks with guard pages and TSSs
+ * in GDT slots, and the INIT-SIPI-SIPI start of each AP through the
+ * trampoline. APs start one at a time: each is given a bounded wait, and
+ * one that never answers is logged and left out.
+ */
+#include <stdarg.h>
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/gdt.h>
+#include <arch/layout.h>
+#include <arch/paging.h>
+#include <arch/pic.h>
+#include <arch/smp.h>
+#include <arch/trap.h>
+#include <arch/tsc.h>
+#include <kernel/acpi.h>
+#include <kernel/cpumask.h>
+#include <kernel/irqvec.h>
+#include <kernel/mm.h>
+#include <kernel/panic.h>
+#include <kernel/pfa.h>
+#include <kernel/printk.h>
+#include <kernel/smp.h>
+#include <kernel/string.h>
+
+#define INIT_DELAY_US		10000	/* MP spec: INIT, then 10 ms */
+#define SIPI_DELAY_US		200	/* and 200 us between the two SIPIs */
+#define AP_TIMEOUT_MS		1000	/* generous: 16 vCPUs share 2 host cores under TCG */
+#define EFER_LME		(1u << 8)
+#define LOW_MEMORY		(1ull << 20)
+#define FOUR_GIB		(1ull << 32)
+
+#define KSTACK_PAGES		(KERNEL_STACK_SIZE / FRAME_SIZE)
+#define IST_PAGES		(IST_STACK_SIZE / FRAME_SIZE)
+
+extern const char trampoline_start[], trampoline_end[];
+extern const char tr_cr3[], tr_efer[], tr_stack[], tr_cpu[], tr_entry[];
+
+struct cpu cpus[SMP_MAX_CPUS];
+struct cpumask cpu_online_mask, cpu_idle_mask;
+struct irqvec kernel_vectors;
+
+static unsigned int ncpus = 1;
+static bool smp_up;
+static bool stopping;
+static uint8_t ipi_vector;
+static uint8_t *trampoline;
+static uint64_t trampoline_phys;
+static uint64_t idt_base;
+static uint16_t idt_limit;
+
+_Static_assert(SMP_MAX_CPUS <= NR_CPUS, "the CPU masks cover every CPU");
+_Static_assert(KSTACK_PAGES + 3 * IST_PAGES + 4 < SMP_STACK_WINDOW / FRAME_SIZE,
+	       "stacks and guard pages fit a CPU's window");
+
+unsigned int smp_cpu_id(void)
+{
+	return smp_up ? this_cpu()->id : 0;
+}
+
+unsigned int smp_cpus_online(void)
+{
+	return ncpus;
+}
+
+uint8_t smp_ipi_vector(void)
+{
+	return ipi_vector;
+}
+
+/* ------------------------------------------------------------ stacks */
+
+/* The page-table entry for va, building missing levels from zeroed frames. */
+static uint64_t *pte_for(uint64_t va)
+{
+	uint64_t *table = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
+
+	for (unsigned int shift = 39; shift > 12; shift -= 9) {
+		uint64_t *e = &table[pt_index(va, shift)];
+
+		if (!(*e & PTE_PRESENT)) {
+			uint64_t phys = pfa_alloc_zeroed();
+
+			if (!phys)
+				panic("smp: out of memory for stack page tables");
+			*e = phys | PTE_PRESENT | PTE_WRITE;
+		}
+		table = phys_to_virt(*e & PTE_ADDR_MASK);
+	}
+	return &table[pt_index(va, 12)];
+}
+
+/* Back [va, va + pages pages) with fresh frames; returns the top (the initial RSP). */
+static uint64_t map_stack(uint64_t va, unsigned int pages)
+{
+	uint64_t flags = PTE_PRESENT | PTE_WRITE;
+
+	if (rdmsr(MSR_EFER) & EFER_NXE)
+		flags |= PTE_NX;
+	for (unsigned int i = 0; i < pages; i++) {
+		uint64_t phys = pfa_alloc_zeroed();
+
+		if (!phys)
+			panic("smp: out of memory for CPU stacks");
+		*pte_for(va + i * FRAME_SIZE) = phys | flags;
+	}
+	return va + pages * FRAME_SIZE;
+}
+
+/* Map CPU c's stacks into its window, leaving the guard pages out. */
+static void cpu_stacks(struct cpu *c)
+{
+	uint64_t w = SMP_STACK_AREA + (uint64_t)c->id * SMP_STACK_WINDOW;
+
+	c->stack_top = map_stack(w + 1 * FRAME_SIZE, KSTACK_PAGES);
+	c->ist_top[0] = map_stack(w + 6 * FRAME_SIZE, IST_PAGES);
+	c->ist_top[1] = map_stack(w + 9 * FRAME_SIZE, IST_PAGES);
+	c->ist_top[2] = map_stack(w + 12 * FRAME_SIZE, IST_PAGES);
+}
+
+/* Stacks, a TSS pointing at them, and a GDT pair for it. 0, or -1 if the GDT is full. */
+static int cpu_prepare(struct cpu *c, unsigned int id, uint32_t apic)
+{
+	c->self = c;
+	c->id = id;
+	c->apic_id = apic;
+	cpu_stacks(c);
+	c->tss.rsp[0] = c->stack_top;
+	for (int i = 0; i < 3; i++)
+		c->tss.ist[i] = c->ist_top[i];
+	c->tss.iomap_base = sizeof(c->tss);
+	c->tss_sel = gdt_alloc_tss(&c->tss);
+	if (c->tss_sel < 0) {
+		pr_err("smp: no GDT slot pair for CPU %u's TSS (%d)\n", id, c->tss_sel);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ every CPU */
+
+static void load_idt(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) ptr = { idt_limit, idt_base };
+
+	__asm__ volatile("lidt %0" : : "m"(ptr) : "memory");
+}
+
+/* What each CPU does for itself: tables, GS base, APIC. */
+static void cpu_setup_self(struct cpu *c)
+{
+	gdt_load_cpu((uint16_t)c->tss_sel);
+	load_idt();
+	wrmsr(MSR_GS_BASE, (uint64_t)c);
+	apic_init_cpu();
+}
+
+/* The AP's first C code, on its own stack, called by the trampoline. */
+static void __attribute__((noreturn)) ap_main(struct cpu *c)
+{
+	cpu_setup_self(c);
+	if (apic_id() != c->apic_id)
+		pr_warn("smp: CPU %u reports APIC ID %u, MADT said %u\n", c->id, apic_id(),
+			c->apic_id);
+	cpumask_set_atomic(&cpu_online_mask, c->id);
+	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+	smp_idle_loop();
+}
+
+/* ------------------------------------------------------------ the boot CPU */
+
+static const void *acpi_map(void *ctx, uint64_t phys, size_t len)
+{
+	(void)ctx;
+	/* Firmware tables and the BIOS area sit below 4 GiB, inside the boot identity map. */
+	if (phys >= FOUR_GIB || len > FOUR_GIB - phys)
+		return phys_to_virt(phys);
+	return (const void *)phys;
+}
+
+static void acpi_vlog(void *ctx, const char *fmt, va_list ap)
+{
+	char line[160];
+
+	(void)ctx;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	pr_warn("%s\n", line);
+}
+
+static void ipi_handler(void)
+{
+	/* Nothing to do: waking from hlt is the point; the idle loop reads the mailbox. */
+}
+
+static void setup_vectors(void)
+{
+	irqvec_init(&kernel_vectors);
+	irqvec_reserve_range(&kernel_vectors, PIC_VECTOR_BASE, 16);
+	irqvec_reserve(&kernel_vectors, APIC_SPURIOUS_VECTOR);
+	ipi_vector = (uint8_t)irqvec_alloc(&kernel_vectors, IRQVEC_HIGH);
+	smp_irq_register(ipi_vector, ipi_handler);
+}
+
+/* Copy the trampoline below 1 MiB and fill in what every AP shares. */
+static bool setup_trampoline(void)
+{
+	uint64_t page = pfa_alloc_below(LOW_MEMORY, 1, 1);
+	size_t len = (size_t)(trampoline_end - trampoline_start);
+
+	if (!page) {
+		pr_err("smp: no page below 1 MiB for the AP trampoline\n");
+		return false;
+	}
+	if (read_cr3() >= FOUR_GIB) {
+		pr_err("smp: page tables above 4 GiB; the trampoline loads CR3 in 32-bit mode\n");
+		return false;
+	}
+	trampoline_phys = page;
+	trampoline = phys_to_virt(page);
+	memcpy(trampoline, trampoline_start, len);
+	*(uint64_t *)(trampoline + (tr_cr3 - trampoline_start)) = read_cr3();
+	*(uint64_t *)(trampoline + (tr_efer - trampoline_start)) =
+		rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE);
+	*(uint64_t *)(trampoline + (tr_entry - trampoline_start)) = (uint64_t)ap_main;
+	return true;
+}
+
+static uint8_t trampoline_page(void)
+{
+	return (uint8_t)(trampoline_phys >> 12);
+}
+
+/* INIT, SIPI, SIPI, then wait (bounded) for the AP to say it is online. */
+static bool start_ap(struct cpu *c)
+{
+	uint64_t start = rdtsc(), deadline;
+
+	*(uint64_t *)(trampoline + (tr_stack - trampoline_start)) = c->stack_top;
+	*(uint64_t *)(trampoline + (tr_cpu - trampoline_start)) = (uint64_t)c;
+	apic_send_init(c->apic_id);
+	udelay(INIT_DELAY_US);
+	apic_send_sipi(c->apic_id, trampoline_page());
+	udelay(SIPI_DELAY_US);
+	if (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
+		apic_send_sipi(c->apic_id, trampoline_page());
+	deadline = start + AP_TIMEOUT_MS * tsc_khz();
+	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
+		if (rdtsc() > deadline)
+			return false;
+		cpu_relax();
+	}
+	c->up_cycles = rdtsc() - start;
+	return true;
+}
+
+/*
+ * Start every enabled MADT CPU but this one; they get the next logical
+ * numbers. Returns how many never answered.
+ */
+static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
+{
+	uint64_t t0 = rdtsc();
+	unsigned int tried = 0, lost = 0;
+	char list[64];
+
+	for (unsigned int i = 0; i < m->ncpus && ncpus < SMP_MAX_CPUS; i++) {
+		struct cpu *c = &cpus[ncpus];
+
+		if (m->cpus[i].apic_id == bsp_apic || !(m->cpus[i].flags & MADT_ENABLED))
+			continue;
+		tried++;
+		if (cpu_prepare(c, ncpus, m->cpus[i].apic_id) < 0)
+			break;
+		if (!start_ap(c)) {
+			pr_err("smp: CPU with APIC ID %u did not answer in %d ms; left out\n",
+			       c->apic_id, AP_TIMEOUT_MS);
+			gdt_free_tss(c->tss_sel);	/* its stacks stay mapped: it might wake later */
+			lost++;
+			continue;
+		}
+		pr_info("smp: CPU %u up: APIC ID %u, TSS selector 0x%x, %lu us\n", c->id,
+			c->apic_id, c->tss_sel, c->up_cycles * 1000 / tsc_khz());
+		ncpus++;
+	}
+	smp_wait_idle();
+	cpumask_print(list, sizeof(list), &cpu_idle_mask, ncpus);
+	pr_info("smp: %u of %u CPUs online, APs up in %lu ms total; idle: %s\n", ncpus,
+		tried + 1, (rdtsc() - t0) / tsc_khz(), list);
+	return lost;
+}
+
+/* The boot CPU becomes CPU 0: a TSS with guarded IST stacks, GS base, its APIC. */
+static void bsp_setup(const struct madt_info *m)
+{
+	struct cpu *c = &cpus[0];
+
+	apic_setup(m->lapic_addr);
+	apic_init_cpu();
+	idt_current(&idt_base, &idt_limit);
+	if (gdt_reserve_cpus(m->nenabled ? m->nenabled : 1) < 0)
+		panic("smp: %u CPUs do not fit the GDT", m->nenabled);
+	if (cpu_prepare(c, 0, apic_id()) < 0)
+		panic("smp: no GDT slot for the boot CPU's TSS");
+	gdt_load_cpu((uint16_t)c->tss_sel);
+	gdt_release_boot_tss();
+	wrmsr(MSR_GS_BASE, (uint64_t)c);
+	c->online = true;
+	cpumask_set_atomic(&cpu_online_mask, 0);
+	smp_up = true;
+}
+
+void smp_init(const void *mbi)
+{
+	static struct madt_info m;
+	const struct acpi_env env = { acpi_map, acpi_vlog, NULL };
+
+	if (acpi_read_madt(&env, mbi, &m) < 0 || !m.ncpus) {
+		pr_warn("smp: no usable MADT; running on the boot CPU only\n");
+		return;
+	}
+	pr_info("acpi: MADT: %u CPUs (%u enabled), %u I/O APICs, %u overrides, LAPIC at 0x%lx%s\n",
+		m.ncpus, m.nenabled, m.nioapics, m.noverrides, m.lapic_addr,
+		m.skipped ? " (entries skipped: see above)" : "");
+	setup_vectors();
+	bsp_setup(&m);
+	pr_info("smp: boot CPU: APIC ID %u (%s), TSS selector 0x%x, IPI vector 0x%x, "
+		"timer %u ticks/ms\n", cpus[0].apic_id, apic_x2apic() ? "x2APIC" : "xAPIC",
+		cpus[0].tss_sel, ipi_vector, apic_timer_calibrate());
+	if (!setup_trampoline())
+		return;
+	/* A CPU that missed its SIPIs could still run the trampoline later: then keep it. */
+	if (start_aps(&m, cpus[0].apic_id) == 0)
+		pfa_free_range(trampoline_phys, 1);	/* to the pool: a CPU cache ignores the floor */
+}
+
+/* ------------------------------------------------------------ interrupts */
+
+static void (*irq_handlers[NR_VECTORS])(void);
+
+void smp_irq_register(uint8_t vector, void (*fn)(void))
+{
+	irq_handlers[vector] = fn;
+}
+
+bool smp_irq(uint64_t vector)
+{
+	if (vector == APIC_SPURIOUS_VECTOR)
+		return smp_up;		/* never acknowledged: the APIC did not deliver it */
+	if (vector >= NR_VECTORS || !irq_handlers[vector])
+		return false;
+	irq_handlers[vector]();
+	apic_eoi();
+	return true;
+}
+
+bool smp_nmi(struct trap_frame *f)
+{
+	struct cpu *c;
+
+	if (!smp_up)
+		return false;
+	if (__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+		cpu_halt_forever();
+	c = this_cpu();
+	c->nmi_frame = (uint64_t)f;
+	__atomic_fetch_add(&c->nmi_count, 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+void smp_stop_others(void)
+{
+	if (!smp_up || ncpus < 2)
+		return;
+	__atomic_store_n(&stopping, true, __ATOMIC_RELEASE);
+	apic_send_nmi_others();
+}

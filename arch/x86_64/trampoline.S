@@ -1,0 +1,96 @@
+/*
+ * The AP start-up trampoline. The boot CPU copies [trampoline_start,
+ * trampoline_end) to a page below 1 MiB, fills in the tr_* fields, and
+ * sends INIT-SIPI-SIPI with that page: the AP starts here in real mode at
+ * CS = page >> 4, IP = 0, climbs to long mode on the kernel's page tables
+ * and calls tr_entry(tr_cpu) on tr_stack. Code is position-independent
+ * within the page: absolute addresses are built from tr_base at run time.
+ */
+	.section .rodata
+	.balign	16
+	.globl	trampoline_start, trampoline_end
+	.globl	tr_cr3, tr_efer, tr_stack, tr_cpu, tr_entry
+
+#define OFF(x)		((x) - trampoline_start)
+#define TR_CS32		0x08
+#define TR_DS		0x10
+#define TR_CS64		0x18
+
+	.code16
+trampoline_start:
+	cli
+	cld
+	movw	%cs, %ax
+	movw	%ax, %ds
+	/* Page base, for the far jumps and the GDT pointer (ES:BX addressing is no help in 32-bit). */
+	xorl	%ebx, %ebx
+	movw	%cs, %bx
+	shll	$4, %ebx
+	leal	OFF(tr_gdt)(%ebx), %eax
+	movl	%eax, OFF(tr_gdt_ptr) + 2
+	leal	OFF(tr32)(%ebx), %eax
+	movl	%eax, OFF(tr32_ptr)
+	leal	OFF(tr64)(%ebx), %eax
+	movl	%eax, OFF(tr64_ptr)
+	lgdtl	OFF(tr_gdt_ptr)
+	movl	%cr0, %eax
+	orl	$1, %eax		/* PE */
+	movl	%eax, %cr0
+	ljmpl	*OFF(tr32_ptr)
+
+	.code32
+tr32:
+	movw	$TR_DS, %ax
+	movw	%ax, %ds
+	movw	%ax, %es
+	movw	%ax, %ss
+	movl	%cr4, %eax
+	orl	$(1 << 5), %eax		/* PAE */
+	movl	%eax, %cr4
+	movl	OFF(tr_cr3)(%ebx), %eax
+	movl	%eax, %cr3
+	movl	$0xC0000080, %ecx	/* EFER: LME, and NXE if the boot CPU uses it */
+	rdmsr
+	orl	OFF(tr_efer)(%ebx), %eax
+	wrmsr
+	movl	%cr0, %eax
+	orl	$0x80010000, %eax	/* PG, WP */
+	movl	%eax, %cr0
+	ljmpl	*OFF(tr64_ptr)(%ebx)
+
+	.code64
+tr64:
+	movl	%ebx, %ebx
+	movq	OFF(tr_stack)(%rbx), %rsp
+	movq	OFF(tr_cpu)(%rbx), %rdi
+	movq	OFF(tr_entry)(%rbx), %rax
+	xorl	%ebp, %ebp		/* ends every backtrace */
+	call	*%rax
+1:	cli
+	hlt
+	jmp	1b
+
+	.balign	8
+tr_gdt:
+	.quad	0
+	.quad	0x00CF9A000000FFFF	/* TR_CS32: 32-bit code, 4 GiB */
+	.quad	0x00CF92000000FFFF	/* TR_DS: data, 4 GiB */
+	.quad	0x00209A0000000000	/* TR_CS64: 64-bit code */
+tr_gdt_ptr:
+	.word	4 * 8 - 1
+	.long	0
+	.balign	4
+tr32_ptr:
+	.long	0
+	.word	TR_CS32
+	.balign	4
+tr64_ptr:
+	.long	0
+	.word	TR_CS64
+	.balign	8
+tr_cr3:		.quad	0
+tr_efer:	.quad	0
+tr_stack:	.quad	0
+tr_cpu:		.quad	0
+tr_entry:	.quad	0
+trampoline_end:

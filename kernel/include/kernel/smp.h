@@ -1,0 +1,54 @@
+/*
+ * Work dispatch to idle CPUs through the idle mask.
+ *
+ * An AP with nothing to do sets its bit in cpu_idle_mask and halts with
+ * interrupts on. smp_dispatch() claims an idle CPU within the affinity
+ * (atomic test-and-clear: one winner per idle CPU), posts the work to that
+ * CPU's one-slot mailbox and sends it an IPI; the CPU runs the work and
+ * sets its bit again. The claimer owns the mailbox from the claim until the
+ * CPU is idle again, so a mailbox never holds two items.
+ *
+ * No lost wake-ups: the CPU sets its idle bit once per piece of work, then
+ * loops "interrupts off; mailbox empty? sti; hlt". An IPI that arrives
+ * after the check stays pending while interrupts are off and ends the hlt
+ * at once (sti's one-instruction shadow keeps the two together), and a
+ * spurious wake never sets the bit a second time.
+ */
+#ifndef KERNEL_SMP_H
+#define KERNEL_SMP_H
+
+#include <stdint.h>
+
+#include <kernel/cpumask.h>
+#include <kernel/irqvec.h>
+
+/* CPUs that came up (atomic bits). */
+extern struct cpumask cpu_online_mask;
+/* CPUs halted and waiting for work (atomic bits). */
+extern struct cpumask cpu_idle_mask;
+/* The kernel's interrupt vectors (IPI, timer, devices). */
+extern struct irqvec kernel_vectors;
+
+struct smp_dispatch_stats {
+	uint64_t posted;	/* went to an idle CPU */
+	uint64_t local;		/* no idle CPU in the affinity: ran on the caller */
+	uint64_t lost_races;	/* claims lost to another dispatcher, retried */
+};
+
+/*
+ * Run fn(arg) on an idle CPU in affinity (NULL: any online CPU), or right
+ * here if none is idle. Returns the CPU that runs it; the call does not
+ * wait for the work to finish.
+ */
+unsigned int smp_dispatch(const struct cpumask *affinity, void (*fn)(void *), void *arg);
+/* Run fn(arg) on every online CPU, this one included, and wait until all are done. */
+void smp_call_all(void (*fn)(void *), void *arg);
+/* Wait until every online CPU but the caller is idle again. */
+void smp_wait_idle(void);
+/* Counters of smp_dispatch since boot. */
+void smp_dispatch_stats(struct smp_dispatch_stats *s);
+
+/* An AP's life after bring-up: wait for work, run it, forever. */
+void smp_idle_loop(void) __attribute__((noreturn));
+
+#endif /* KERNEL_SMP_H */

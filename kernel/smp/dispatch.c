@@ -1,0 +1,93 @@
+/* The idle-CPU mask at work: APs park in it, dispatchers claim them, mailboxes carry the work. */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/smp.h>
+#include <kernel/smp.h>
+
+static struct smp_dispatch_stats stats;
+static unsigned int rotor;	/* where the next search starts: spreads work over the CPUs */
+
+/* Hand fn(arg) to CPU c, which the caller has claimed from the idle mask. */
+static void post(struct cpu *c, void (*fn)(void *), void *arg)
+{
+	c->mbox.fn = fn;
+	c->mbox.arg = arg;
+	__atomic_store_n(&c->mbox.pending, 1, __ATOMIC_RELEASE);
+	apic_send_ipi(c->apic_id, smp_ipi_vector());
+}
+
+unsigned int smp_dispatch(const struct cpumask *affinity, void (*fn)(void *), void *arg)
+{
+	unsigned int n = smp_cpus_online(), lost = 0, from, cpu;
+
+	from = __atomic_fetch_add(&rotor, 1, __ATOMIC_RELAXED) % n;
+	cpu = cpumask_claim_idle_atomic(&cpu_idle_mask, affinity ? affinity : &cpu_online_mask,
+					n, from, &lost);
+	if (lost)
+		__atomic_fetch_add(&stats.lost_races, lost, __ATOMIC_RELAXED);
+	if (cpu >= n) {
+		__atomic_fetch_add(&stats.local, 1, __ATOMIC_RELAXED);
+		fn(arg);
+		return smp_cpu_id();
+	}
+	__atomic_fetch_add(&stats.posted, 1, __ATOMIC_RELAXED);
+	post(&cpus[cpu], fn, arg);
+	return cpu;
+}
+
+void smp_wait_idle(void)
+{
+	unsigned int self = smp_cpu_id();
+
+	for (unsigned int cpu = 0; cpu < smp_cpus_online(); cpu++)
+		while (cpu != self && !cpumask_test_atomic(&cpu_idle_mask, cpu))
+			cpu_relax();
+}
+
+void smp_call_all(void (*fn)(void *), void *arg)
+{
+	unsigned int self = smp_cpu_id();
+
+	for (unsigned int cpu = 0; cpu < smp_cpus_online(); cpu++) {
+		if (cpu == self)
+			continue;
+		/* Busy CPUs come back to the mask when they finish: wait for each. */
+		while (!cpumask_test_and_clear_atomic(&cpu_idle_mask, cpu))
+			cpu_relax();
+		post(&cpus[cpu], fn, arg);
+	}
+	fn(arg);
+	smp_wait_idle();
+}
+
+void smp_dispatch_stats(struct smp_dispatch_stats *s)
+{
+	s->posted = __atomic_load_n(&stats.posted, __ATOMIC_RELAXED);
+	s->local = __atomic_load_n(&stats.local, __ATOMIC_RELAXED);
+	s->lost_races = __atomic_load_n(&stats.lost_races, __ATOMIC_RELAXED);
+}
+
+/* Halt until the mailbox has work; interrupts are off between the check and the hlt. */
+static void wait_for_work(struct cpu *c)
+{
+	for (;;) {
+		cpu_cli();
+		if (__atomic_load_n(&c->mbox.pending, __ATOMIC_ACQUIRE))
+			break;
+		cpu_sti_hlt();
+	}
+	cpu_sti();
+}
+
+void smp_idle_loop(void)
+{
+	struct cpu *c = this_cpu();
+
+	for (;;) {
+		/* Release: the work's effects are visible to whoever claims us next. */
+		cpumask_set_atomic(&cpu_idle_mask, c->id);
+		wait_for_work(c);
+		c->mbox.fn(c->mbox.arg);
+		__atomic_store_n(&c->mbox.pending, 0, __ATOMIC_RELEASE);
+	}
+}

@@ -1,0 +1,400 @@
+/*
+ * smp: the CPUs QEMU was given are all up, each on its own TSS and IST
+ * stacks; work dispatched through the idle mask runs exactly once; atomic
+ * claims and the frame allocator hold up with every CPU hammering them.
+ *
+ * Command line: ktest.expect_cpus=N (the runner passes -smp's N),
+ * ktest.smp_items=N (dispatch count, default SMP_ITEMS).
+ */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/fault.h>
+#include <arch/gdt.h>
+#include <arch/smp.h>
+#include <arch/tsc.h>
+#include <bitmap/bitmap.h>
+#include <kernel/cmdline.h>
+#include <kernel/gdtslot.h>
+#include <kernel/ktest.h>
+#include <kernel/panic.h>
+#include <kernel/pfa.h>
+#include <kernel/printk.h>
+#include <kernel/smp.h>
+
+#define SMP_ITEMS		100000
+#define LATENCY_SAMPLES		1000
+#define CLAIM_BITS		8192
+#define FRAMES_PER_CPU		64
+#define WAIT_CYCLES		(2000ull * tsc_khz())	/* 2 s */
+
+/* A decimal command-line value, or def when absent or malformed. */
+static uint64_t cmdline_number(const char *key, uint64_t def)
+{
+	char buf[24];
+	uint64_t v = 0;
+
+	if (!cmdline_get(kernel_cmdline(), key, buf, sizeof(buf)) || !buf[0])
+		return def;
+	for (const char *p = buf; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return def;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	return v;
+}
+
+static unsigned int online(void)
+{
+	return smp_cpus_online();
+}
+
+/* ------------------------------------------------------------ bring-up */
+
+KTEST(smp, cpus_online_as_given)
+{
+	uint64_t want = cmdline_number("ktest.expect_cpus", 0);
+
+	for (unsigned int i = 0; i < online(); i++)
+		ktest_diag(t, "CPU %u: APIC ID %u, TSS 0x%x, up in %lu us", i, cpus[i].apic_id,
+			   cpus[i].tss_sel, i ? cpus[i].up_cycles * 1000 / tsc_khz() : 0);
+	if (!want)
+		ktest_skip(t, "no ktest.expect_cpus= on the command line");
+	EXPECT_EQ(t, online(), want);
+	EXPECT_EQ(t, cpumask_weight(&cpu_online_mask, NR_CPUS), want);
+}
+
+static uint32_t seen_apic[SMP_MAX_CPUS];
+static uint16_t seen_tr[SMP_MAX_CPUS];
+static uint64_t seen_gs[SMP_MAX_CPUS];
+
+static void record_self(void *arg)
+{
+	unsigned int id = smp_cpu_id();
+
+	(void)arg;
+	seen_apic[id] = apic_id();
+	seen_tr[id] = cpu_str();
+	seen_gs[id] = (uint64_t)this_cpu();
+}
+
+KTEST(smp, apic_ids_unique_and_self_reported)
+{
+	smp_call_all(record_self, NULL);
+	for (unsigned int i = 0; i < online(); i++) {
+		EXPECT_EQ(t, seen_apic[i], cpus[i].apic_id);
+		EXPECT_EQ(t, seen_gs[i], (uint64_t)&cpus[i]);
+		for (unsigned int j = 0; j < i; j++)
+			EXPECT_NE(t, cpus[i].apic_id, cpus[j].apic_id);
+	}
+}
+
+KTEST(smp, each_cpu_runs_on_its_own_tss)
+{
+	const struct gdt_slots *g = gdt_slots();
+
+	smp_call_all(record_self, NULL);
+	for (unsigned int i = 0; i < online(); i++) {
+		struct gdt_tss_desc d;
+
+		ASSERT_EQ(t, seen_tr[i], cpus[i].tss_sel);
+		ASSERT_LT(t, (size_t)seen_tr[i] / 8 + 1, g->nslots);
+		d = gdt_decode_tss(&g->table[seen_tr[i] / 8]);
+		EXPECT_EQ(t, d.base, (uint64_t)&cpus[i].tss);
+		EXPECT_EQ(t, d.limit, sizeof(struct tss) - 1);
+		EXPECT_EQ(t, d.type, GDT_TYPE_TSS_BUSY);	/* ltr marked it */
+		EXPECT_TRUE(t, d.present);
+		EXPECT_TRUE(t, bm_test(g->used, seen_tr[i] / 8));
+		EXPECT_TRUE(t, bm_test(g->used, seen_tr[i] / 8 + 1));
+		for (unsigned int j = 0; j < i; j++)
+			EXPECT_NE(t, seen_tr[i], seen_tr[j]);
+	}
+	/* The GDT is sized for these CPUs, well inside the 8192-descriptor limit. */
+	EXPECT_GE(t, g->nslots, 6 + 2 * (size_t)online());
+	EXPECT_LE(t, g->nslots, GDT_MAX_SLOTS);
+}
+
+/* An NMI to each CPU lands on that CPU's IST2 stack. */
+KTEST(smp, nmi_runs_on_the_ist_stack)
+{
+	for (unsigned int i = 0; i < online(); i++) {
+		struct cpu *c = &cpus[i];
+		uint64_t before = __atomic_load_n(&c->nmi_count, __ATOMIC_ACQUIRE);
+		uint64_t start = rdtsc(), frame;
+
+		apic_send_nmi(c->apic_id);
+		while (__atomic_load_n(&c->nmi_count, __ATOMIC_ACQUIRE) == before &&
+		       rdtsc() - start < WAIT_CYCLES)
+			cpu_relax();
+		ASSERT_EQ(t, __atomic_load_n(&c->nmi_count, __ATOMIC_ACQUIRE), before + 1);
+		frame = c->nmi_frame;
+		EXPECT_GE(t, frame, c->ist_top[IST_NMI - 1] - IST_STACK_SIZE);
+		EXPECT_LT(t, frame, c->ist_top[IST_NMI - 1]);
+	}
+}
+
+/* The page below CPU 0's kernel stack is a guard: touching it faults. */
+KTEST_FAULT(smp, guard_page_below_the_stack, VEC_PF, SMP_STACK_AREA)
+{
+	EXPECT_EQ(t, fault_read(cpus[0].stack_top - 8), 0);	/* mapped and zeroed */
+	fault_read(SMP_STACK_AREA);
+}
+
+/* ------------------------------------------------------------ dispatch */
+
+static uint8_t item_runs[SMP_ITEMS];
+static uint64_t per_cpu_items[SMP_MAX_CPUS];
+
+static void run_item(void *arg)
+{
+	__atomic_fetch_add(&item_runs[(uintptr_t)arg], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&per_cpu_items[smp_cpu_id()], 1, __ATOMIC_RELAXED);
+}
+
+static void expect_all_idle(struct ktest *t)
+{
+	char got[64], want[64];
+	struct cpumask aps = cpu_online_mask;
+
+	bm_clear(aps.bits, 0);
+	cpumask_print(got, sizeof(got), &cpu_idle_mask, online());
+	cpumask_print(want, sizeof(want), &aps, online());
+	EXPECT_STREQ(t, got, want);
+	ktest_diag(t, "idle: %s", got);
+}
+
+KTEST(smp, dispatch_runs_each_item_exactly_once)
+{
+	uint64_t n = cmdline_number("ktest.smp_items", SMP_ITEMS), start, bad = 0, sum = 0;
+	struct smp_dispatch_stats before, after;
+
+	if (n > SMP_ITEMS)
+		n = SMP_ITEMS;
+	for (uint64_t i = 0; i < n; i++)
+		item_runs[i] = 0;
+	for (unsigned int c = 0; c < online(); c++)
+		per_cpu_items[c] = 0;
+	smp_dispatch_stats(&before);
+	start = rdtsc();
+	for (uint64_t i = 0; i < n; i++)
+		smp_dispatch(NULL, run_item, (void *)(uintptr_t)i);
+	smp_wait_idle();
+	smp_dispatch_stats(&after);
+	for (uint64_t i = 0; i < n; i++)
+		bad += item_runs[i] != 1;
+	EXPECT_EQ(t, bad, 0);
+	for (unsigned int c = 0; c < online(); c++)
+		sum += per_cpu_items[c];
+	EXPECT_EQ(t, sum, n);
+	EXPECT_EQ(t, (after.posted - before.posted) + (after.local - before.local), n);
+	expect_all_idle(t);
+	ktest_diag(t, "%lu items on %u CPUs in %lu ms: %lu posted, %lu run locally, "
+		   "%lu lost races", n, online(), (rdtsc() - start) / tsc_khz(),
+		   after.posted - before.posted, after.local - before.local,
+		   after.lost_races - before.lost_races);
+	for (unsigned int c = 0; c < online() && c < 16; c++)
+		ktest_diag(t, "CPU %u ran %lu", c, per_cpu_items[c]);
+}
+
+static int done_flag;
+
+static void set_done(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&done_flag, 1, __ATOMIC_RELEASE);
+}
+
+static uint64_t lat[LATENCY_SAMPLES];
+
+/* Round trip: claim, post, IPI, the CPU wakes and runs it, we see the result. */
+KTEST(smp, dispatch_round_trip_latency)
+{
+	struct cpumask one = { { 0 } };
+	unsigned int target = online() - 1;
+
+	if (online() < 2)
+		ktest_skip(t, "one CPU: nothing to dispatch to");
+	bm_set(one.bits, target);
+	for (int i = 0; i < LATENCY_SAMPLES; i++) {
+		uint64_t start;
+
+		smp_wait_idle();
+		__atomic_store_n(&done_flag, 0, __ATOMIC_RELAXED);
+		start = rdtsc();
+		ASSERT_EQ(t, smp_dispatch(&one, set_done, NULL), target);
+		while (!__atomic_load_n(&done_flag, __ATOMIC_ACQUIRE))
+			cpu_relax();
+		lat[i] = rdtsc() - start;
+	}
+	/* Insertion sort: 1000 samples, once. */
+	for (int i = 1; i < LATENCY_SAMPLES; i++)
+		for (int j = i; j > 0 && lat[j - 1] > lat[j]; j--) {
+			uint64_t x = lat[j];
+
+			lat[j] = lat[j - 1];
+			lat[j - 1] = x;
+		}
+	EXPECT_GT(t, lat[0], 0);
+	ktest_diag(t, "dispatch round trip to CPU %u: median %lu, p99 %lu, min %lu TSC cycles",
+		   target, lat[LATENCY_SAMPLES / 2], lat[LATENCY_SAMPLES * 99 / 100], lat[0]);
+	smp_wait_idle();
+	expect_all_idle(t);
+}
+
+/* ------------------------------------------------------------ concurrency */
+
+static BM_DECLARE(claim_map, CLAIM_BITS);
+static uint8_t claim_owner_count[CLAIM_BITS];
+static uint64_t claims_by_cpu[SMP_MAX_CPUS];
+
+static void hammer_claims(void *arg)
+{
+	uint64_t n = 0;
+	size_t bit;
+
+	(void)arg;
+	while ((bit = bm_claim_atomic(claim_map, CLAIM_BITS)) < CLAIM_BITS) {
+		__atomic_fetch_add(&claim_owner_count[bit], 1, __ATOMIC_RELAXED);
+		n++;
+	}
+	claims_by_cpu[smp_cpu_id()] = n;
+}
+
+KTEST(smp, concurrent_claims_hand_out_each_bit_once)
+{
+	uint64_t start, cycles, total = 0, twice = 0;
+
+	bm_zero(claim_map, CLAIM_BITS);
+	for (int i = 0; i < CLAIM_BITS; i++)
+		claim_owner_count[i] = 0;
+	start = rdtsc();
+	smp_call_all(hammer_claims, NULL);
+	cycles = rdtsc() - start;
+	for (int i = 0; i < CLAIM_BITS; i++)
+		twice += claim_owner_count[i] != 1;
+	for (unsigned int c = 0; c < online(); c++)
+		total += claims_by_cpu[c];
+	EXPECT_EQ(t, twice, 0);
+	EXPECT_EQ(t, total, CLAIM_BITS);
+	EXPECT_TRUE(t, bm_full(claim_map, CLAIM_BITS));
+	for (int i = 0; i < CLAIM_BITS; i++)
+		bm_release_atomic(claim_map, (size_t)i);
+	EXPECT_TRUE(t, bm_empty(claim_map, CLAIM_BITS));
+	ktest_diag(t, "%d claims by %u CPUs: %lu cycles each, %lu claims/ms", CLAIM_BITS,
+		   online(), cycles / CLAIM_BITS, CLAIM_BITS * tsc_khz() / (cycles ? cycles : 1));
+}
+
+static uint64_t frames[SMP_MAX_CPUS][FRAMES_PER_CPU];
+
+static void hammer_frames(void *arg)
+{
+	uint64_t *mine = frames[smp_cpu_id()];
+
+	(void)arg;
+	for (int i = 0; i < FRAMES_PER_CPU; i++)
+		mine[i] = pfa_alloc();
+}
+
+static void free_frames(void *arg)
+{
+	uint64_t *mine = frames[smp_cpu_id()];
+
+	(void)arg;
+	for (int i = 0; i < FRAMES_PER_CPU; i++)
+		if (mine[i])
+			pfa_free(mine[i]);
+}
+
+/* Every CPU takes frames at once: no frame twice, and the count returns to its baseline. */
+KTEST(smp, concurrent_frame_allocation)
+{
+	struct pfa_stats s0, s1;
+	uint64_t dup = 0, none = 0, n = (uint64_t)online() * FRAMES_PER_CPU;
+
+	pfa_stats(&s0);
+	smp_call_all(hammer_frames, NULL);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t f = frames[i / FRAMES_PER_CPU][i % FRAMES_PER_CPU];
+
+		none += !f;
+		/* n is at most 16K: a quadratic check is quick enough and needs no memory. */
+		for (uint64_t j = i + 1; j < n && f; j++)
+			dup += frames[j / FRAMES_PER_CPU][j % FRAMES_PER_CPU] == f;
+	}
+	EXPECT_EQ(t, none, 0);
+	EXPECT_EQ(t, dup, 0);
+	smp_call_all(free_frames, NULL);
+	pfa_stats(&s1);
+	EXPECT_EQ(t, s1.free, s0.free);
+	EXPECT_EQ(t, s1.used, s0.used);
+}
+
+/* ------------------------------------------------------------ the timer */
+
+static uint64_t ticks, ticks_after_stop;
+
+static void count_tick(void)
+{
+	__atomic_fetch_add(&ticks, 1, __ATOMIC_RELAXED);
+}
+
+static void run_timer(void *arg)
+{
+	uint8_t vec = (uint8_t)(uintptr_t)arg;
+	uint64_t stopped;
+
+	apic_timer_periodic(vec, 1000);
+	udelay(50000);
+	apic_timer_periodic(vec, 0);
+	stopped = __atomic_load_n(&ticks, __ATOMIC_RELAXED);
+	udelay(5000);
+	ticks_after_stop = __atomic_load_n(&ticks, __ATOMIC_RELAXED) - stopped;
+}
+
+/*
+ * 50 ms of a 1 kHz LAPIC timer on an AP with interrupts on: periodic ticks
+ * (about 50; TCG delivers them late and in bursts, so only the order of
+ * magnitude is checked), and none once it is stopped.
+ */
+KTEST(smp, lapic_timer_ticks_on_an_ap)
+{
+	struct cpumask one = { { 0 } };
+	int vec;
+
+	if (online() < 2)
+		ktest_skip(t, "one CPU: the boot CPU runs the tests with interrupts off");
+	vec = irqvec_alloc(&kernel_vectors, IRQVEC_HIGH);
+	ASSERT_GE(t, vec, 32);
+	smp_irq_register((uint8_t)vec, count_tick);
+	ticks = 0;
+	bm_set(one.bits, 1);
+	smp_wait_idle();
+	ASSERT_EQ(t, smp_dispatch(&one, run_timer, (void *)(uintptr_t)vec), 1);
+	smp_wait_idle();
+	smp_irq_register((uint8_t)vec, NULL);
+	EXPECT_EQ(t, irqvec_free(&kernel_vectors, (unsigned int)vec), 0);
+	ktest_diag(t, "%lu ticks in 50 ms at 1 kHz on vector 0x%x (timer: %u ticks/ms)", ticks,
+		   vec, apic_timer_khz());
+	EXPECT_IN_RANGE(t, ticks, 3, 100);
+	EXPECT_EQ(t, ticks_after_stop, 0);
+}
+
+/* ------------------------------------------------------------ panic */
+
+static void panic_here(void *arg)
+{
+	(void)arg;
+	panic("smp selftest: deliberate panic on CPU %u", smp_cpu_id());
+}
+
+/* ktest.selftest=smp_panic: an AP panics; the report must name it, the others stop. */
+KTEST(selftest, smp_panic)
+{
+	struct cpumask one = { { 0 } };
+
+	if (online() < 2)
+		panic("smp selftest: needs two CPUs");
+	bm_set(one.bits, 1);
+	smp_dispatch(&one, panic_here, NULL);
+	for (;;)
+		cpu_relax();	/* the panicking CPU stops us with an NMI */
+}
