@@ -5,6 +5,7 @@
  * the kernel on serial alone. The framebuffer must lie in the boot
  * identity map (below 4 GiB); GRUB has never been seen to put one higher.
  */
+#include <arch/io.h>
 #include <kernel/console.h>
 #include <kernel/multiboot2.h>
 #include <kernel/printk.h>
@@ -13,6 +14,10 @@
 #define MAX_ROWS	128
 #define MAX_COLS	256
 #define IDENTITY_LIMIT	(4ull << 30)
+#define CRTC_INDEX	0x3D4
+#define CRTC_DATA	0x3D5
+#define CRTC_CURSOR_START 0x0A
+#define CURSOR_DISABLE	0x20
 
 /* The RGB colour fields after the common framebuffer tag (multiboot2 spec 3.6.12). */
 struct mb2_fb_rgb {
@@ -59,6 +64,9 @@ static bool setup_vga_text(const struct mb2_tag_framebuffer *tag)
 	    tag->width == 0 || tag->height == 0 || tag->pitch < tag->width * 2)
 		return false;
 	vga = (struct vgacon){ (volatile uint16_t *)(uintptr_t)tag->addr, tag->pitch / 2 };
+	/* The blinking hardware cursor stays where the BIOS left it: our cursor is a cell. */
+	outb(CRTC_INDEX, CRTC_CURSOR_START);
+	outb(CRTC_DATA, CURSOR_DISABLE);
 	con_init(&con, &vgacon_ops, &vga, cells, min(tag->height, MAX_ROWS),
 		 min(tag->width, MAX_COLS));
 	snprintf(description, sizeof(description), "VGA text %ux%u at 0x%lx",
