@@ -210,13 +210,12 @@ def failure_summary(rep):
     return f"not ok: {bad[0]}{more}"
 
 
-def judge(text, status, expected=QEMU_PASS, qemu=True, timed_out=False, timeout=None):
-    """Judges one run from its log text and exit status. Returns a Verdict."""
+def judge(text, status, expected=QEMU_PASS, qemu=True, killed=None):
+    """Judges one run from its log text and exit status. Returns a Verdict.
+    killed: why the runner had to kill it ("timeout after 120s"), if it did."""
     rep = parse_ktap(text)
     counts = count_cases(rep)
-    reasons = []
-    if timed_out:
-        reasons.append(f"timeout after {timeout:g}s" if timeout else "timeout")
+    reasons = [killed] if killed else []
     if rep.panic:
         reasons.append(f"panic: {rep.panic}")
     if (bad := failure_summary(rep)):
@@ -230,9 +229,9 @@ def judge(text, status, expected=QEMU_PASS, qemu=True, timed_out=False, timeout=
     return Verdict(not reasons, "; ".join(reasons), *counts)
 
 
-def judge_status(status, timed_out, timeout):
+def judge_status(status, killed):
     """A boot with no serial line has no log: isa-debug-exit's status is the verdict."""
-    reasons = [f"timeout after {timeout:g}s"] if timed_out else []
+    reasons = [killed] if killed else []
     if (why := exit_reason(status, QEMU_PASS, True)):
         reasons.append(why)
     ok = not reasons
@@ -268,6 +267,7 @@ class Run:
     vars_fd: str = None         # UEFI runs: a fresh copy of vars_src, writable
     vars_src: str = None
     expect: str = None          # break-on-purpose: the reason it must fail with
+    stall: float = None         # kill it after this many seconds without output
     serial: bool = True         # False: -serial none, judged by the exit status alone
 
 
@@ -362,7 +362,7 @@ def qemu_run(args, firmware, smp, mem, cmdline=TEST_CMDLINE, name=None,
     return Run(name, qemu_argv(args, firmware, smp, mem, vars_fd, serial),
                os.path.join(args.out, name + ".log"), timeout or args.timeout,
                cmdline=cmdline, vars_fd=vars_fd, vars_src=args.ovmf_vars, expect=expect,
-               serial=serial)
+               serial=serial, stall=args.stall if serial else None)
 
 
 def matrix(args):
@@ -388,7 +388,7 @@ def matrix(args):
 SELFTESTS = [
     ("fail", "not ok: selftest.fail", False),
     ("panic", "panic: ", False),
-    ("hang", "timeout after", True),
+    ("hang", "timeout", True),
     ("triplefault", "exit status 0 (triple fault", False),
     ("unexpected", "not ok: selftest.unexpected", False),
 ]
@@ -426,14 +426,13 @@ def execute(run, isos):
         argv += ["-cdrom", iso]
         if run.vars_fd:
             shutil.copyfile(run.vars_src, run.vars_fd)
-    status, timed_out = spawn(argv, run.log, run.timeout)
+    status, killed = spawn(argv, run.log, run.timeout, run.stall)
     with open(run.log, errors="replace") as f:
         text = f.read()
     if run.serial:
-        verdict = judge(text, status, QEMU_PASS if run.qemu else 0, run.qemu,
-                        timed_out, run.timeout)
+        verdict = judge(text, status, QEMU_PASS if run.qemu else 0, run.qemu, killed)
     else:
-        verdict = judge_status(status, timed_out, run.timeout)
+        verdict = judge_status(status, killed)
     return Outcome(run, verdict, time.monotonic() - start, status)
 
 
@@ -476,25 +475,46 @@ def kill_group(proc):
         pass                    # it exited on its own in the meantime
 
 
-def spawn(argv, log, timeout):
-    """Runs argv with stdout+stderr in log. Returns (status, timed_out)."""
+def spawn(argv, log, timeout, stall=None):
+    """Runs argv with stdout+stderr in log. Returns (status, why it was killed or None).
+    A hung kernel goes quiet long before its timeout: `stall` seconds without
+    a byte of output end the run early."""
     with open(log, "w") as out:
         try:
             proc = CHILDREN.start(argv, out)
         except OSError as e:
             out.write(f"ktest-runner: cannot run {argv[0]}: {e}\n")
-            return 127, False
+            return 127, None
         if proc is None:
             out.write("ktest-runner: interrupted before the start\n")
-            return None, False
+            return None, "interrupted"
         try:
-            return proc.wait(timeout=timeout), False
-        except subprocess.TimeoutExpired:
-            kill_group(proc)    # its own session: QEMU and nothing else
-            proc.wait()
-            return None, True
+            return watch(proc, log, timeout, stall)
         finally:
             CHILDREN.finish(proc)
+
+
+def watch(proc, log, timeout, stall):
+    """Waits for proc; kills its session on timeout or stall. Returns (status, killed)."""
+    start = last_growth = time.monotonic()
+    size = 0
+    while True:
+        try:
+            return proc.wait(timeout=1), None
+        except subprocess.TimeoutExpired:
+            pass
+        now = time.monotonic()
+        if os.path.getsize(log) != size:
+            size, last_growth = os.path.getsize(log), now
+        if now - start >= timeout:
+            killed = f"timeout after {timeout:g}s"
+        elif stall and now - last_growth >= stall:
+            killed = f"timeout: no output for {stall:g}s"
+        else:
+            continue
+        kill_group(proc)        # its own session: QEMU and nothing else
+        proc.wait()
+        return None, killed
 
 
 # ------------------------------------------------------------------ report
@@ -603,6 +623,8 @@ def main(argv=None):
                    help="also boot each ktest.selftest switch and expect the right failure")
     t.add_argument("--jobs", type=int, default=2)
     t.add_argument("--timeout", type=float, default=120, help="seconds per QEMU boot")
+    t.add_argument("--stall", type=float, default=45,
+                   help="seconds without serial output before a QEMU boot counts as hung")
     t.add_argument("--hang-timeout", type=float, default=20,
                    help="seconds before the ktest.selftest=hang boot counts as hung")
     t.add_argument("--host-timeout", type=float, default=600)

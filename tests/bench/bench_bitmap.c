@@ -33,7 +33,7 @@
 #define FULL_BITS	(1u << 26)
 #define LIST_BITS	(1u << 16)
 #define CLAIM_BITS	4096
-#define CLAIM_OPS	2000000
+#define CLAIM_OPS	100000
 
 /* ------------------------------------------------------------ maps */
 

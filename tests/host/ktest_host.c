@@ -40,21 +40,16 @@ void ktest_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void vdiag(const char *fmt, va_list ap)
-{
-	printf("  # ");
-	vprintf(fmt, ap);
-	printf("\n");
-}
-
 void ktest_diag(struct ktest *t, const char *fmt, ...)
 {
 	va_list ap;
 
 	(void)t;
+	printf("  # ");
 	va_start(ap, fmt);
-	vdiag(fmt, ap);
+	vprintf(fmt, ap);
 	va_end(ap);
+	printf("\n");
 }
 
 void ktest_fail_at(struct ktest *t, const char *file, int line,
@@ -214,8 +209,8 @@ static bool run_case(const struct ktest_case *tc, int index,
 	return true;
 }
 
-/* Run list[0..n) of one suite as a nested KTAP block. Returns true if none failed. */
-static bool run_suite(const struct ktest_case **list, size_t n, int index,
+/* Run list[0..n), one suite, as a nested KTAP block and print its result. */
+static void run_suite(const struct ktest_case **list, size_t n, int index,
 		      struct totals *tot)
 {
 	bool ok = true;
@@ -227,7 +222,6 @@ static bool run_suite(const struct ktest_case **list, size_t n, int index,
 	for (i = 0; i < n; i++)
 		ok &= run_case(list[i], (int)i + 1, tot);
 	printf("%sok %d %s\n", ok ? "" : "not ", index, list[0]->suite);
-	return ok;
 }
 
 static int usage(void)

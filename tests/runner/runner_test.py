@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -89,8 +90,8 @@ class Suite:
 def check_canned(log, status, want_ok, want_reasons, want_counts):
     with open(os.path.join(HERE, "logs", log)) as f:
         text = f.read()
-    timed_out = status == TIMEOUT
-    v = runner.judge(text, None if timed_out else status, timed_out=timed_out, timeout=120)
+    killed = "timeout after 120s" if status == TIMEOUT else None
+    v = runner.judge(text, None if killed else status, killed=killed)
     problems = []
     if v.ok != want_ok:
         problems.append(f"{log}: expected {'pass' if want_ok else 'fail'}, "
@@ -205,6 +206,25 @@ def check_end_to_end(env, want_status, want_last, want_text):
     return problems
 
 
+def check_stall():
+    """A boot that goes quiet is killed long before its timeout, and says so."""
+    out = os.path.join(ROOT, "build", "test", "runner-stall")
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "tools", "ktest-runner.py"), "test",
+         "--matrix", "none", "--selftests", "--hang-timeout", "60", "--stall", "1",
+         "--out", out, "--qemu", os.path.join(HERE, "fake-qemu.py"),
+         "--mkiso", os.path.join(HERE, "fake-mkiso.sh")],
+        capture_output=True, text=True, timeout=120)
+    problems = []
+    if "caught selftest-hang: timeout: no output for 1s" not in proc.stdout:
+        problems.append(f"no stall verdict in: {proc.stdout.strip()[-300:]!r}")
+    if proc.returncode != 0 or time.monotonic() - started > 30:
+        problems.append(f"exit status {proc.returncode} after "
+                        f"{time.monotonic() - started:.0f}s (want 0, well before 60s)")
+    return problems
+
+
 def main():
     demo = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/host/ktest-demo")
     print("KTAP version 1\n1..3")
@@ -224,9 +244,10 @@ def main():
     s.end(2)
     passed, failed = passed + s.passed, failed + s.failed
 
-    s = Suite("runner", len(END_TO_END))
+    s = Suite("runner", len(END_TO_END) + 1)
     for name, *spec in END_TO_END:
         s.case(name, check_end_to_end(*spec))
+    s.case("silent_boot_stalls", check_stall())
     s.end(3)
     passed, failed = passed + s.passed, failed + s.failed
 
