@@ -6,7 +6,14 @@
 static unsigned int next_candidate(const struct cpumask *idle, const struct cpumask *affinity,
 				   unsigned int ncpus, unsigned int from)
 {
-	size_t cpu = bm_find_next_and(idle->bits, affinity->bits, ncpus, from);
+	struct cpumask now;
+	size_t cpu;
+
+	/* Other CPUs flip idle bits meanwhile: search a copy read with atomic loads. */
+	for (size_t w = 0; w < BM_WORDS(ncpus); w++)
+		now.bits[w] = bm__load_word_relaxed(idle->bits, w);
+	idle = &now;
+	cpu = bm_find_next_and(idle->bits, affinity->bits, ncpus, from);
 
 	if (cpu < ncpus)
 		return (unsigned int)cpu;
