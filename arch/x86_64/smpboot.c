@@ -234,20 +234,17 @@ static uint8_t trampoline_page(void)
 	return (uint8_t)(trampoline_phys >> 12);
 }
 
-/* INIT, SIPI, SIPI, then wait (bounded) for the AP to say it is online. */
+/* SIPI, SIPI, then wait (bounded) for the AP, already INITed, to say it is online. */
 static bool start_ap(struct cpu *c)
 {
-	uint64_t start = rdtsc(), deadline;
+	uint64_t start = rdtsc(), deadline = start + AP_TIMEOUT_MS * tsc_khz();
 
 	*(uint64_t *)(trampoline + (tr_stack - trampoline_start)) = c->stack_top;
 	*(uint64_t *)(trampoline + (tr_cpu - trampoline_start)) = (uint64_t)c;
-	apic_send_init(c->apic_id);
-	udelay(INIT_DELAY_US);
 	apic_send_sipi(c->apic_id, trampoline_page());
 	udelay(SIPI_DELAY_US);
 	if (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
 		apic_send_sipi(c->apic_id, trampoline_page());
-	deadline = start + AP_TIMEOUT_MS * tsc_khz();
 	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
 		if (rdtsc() > deadline)
 			return false;
@@ -257,9 +254,16 @@ static bool start_ap(struct cpu *c)
 	return true;
 }
 
+static bool is_ap(const struct madt_cpu *mc, uint32_t bsp_apic)
+{
+	return mc->apic_id != bsp_apic && (mc->flags & MADT_ENABLED);
+}
+
 /*
  * Start every enabled MADT CPU but this one; they get the next logical
- * numbers. Returns how many never answered.
+ * numbers. INIT goes to all of them first, so the MP spec's 10 ms pass
+ * once, not once per CPU; then each gets its SIPIs in turn, as they share
+ * the trampoline's stack and CPU fields. Returns how many never answered.
  */
 static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
 {
@@ -267,10 +271,14 @@ static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
 	unsigned int tried = 0, lost = 0;
 	char list[64];
 
+	for (unsigned int i = 0; i < m->ncpus; i++)
+		if (is_ap(&m->cpus[i], bsp_apic))
+			apic_send_init(m->cpus[i].apic_id);
+	udelay(INIT_DELAY_US);
 	for (unsigned int i = 0; i < m->ncpus && ncpus < SMP_MAX_CPUS; i++) {
 		struct cpu *c = &cpus[ncpus];
 
-		if (m->cpus[i].apic_id == bsp_apic || !(m->cpus[i].flags & MADT_ENABLED))
+		if (!is_ap(&m->cpus[i], bsp_apic))
 			continue;
 		tried++;
 		if (cpu_prepare(c, ncpus, m->cpus[i].apic_id) < 0)
@@ -282,14 +290,14 @@ static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
 			lost++;
 			continue;
 		}
-		pr_info("smp: CPU %u up: APIC ID %u, TSS selector 0x%x, %lu us\n", c->id,
-			c->apic_id, c->tss_sel, c->up_cycles * 1000 / tsc_khz());
+		pr_info("smp: CPU %u up: APIC ID %u, TSS selector 0x%x, %lu us after its SIPI\n",
+			c->id, c->apic_id, c->tss_sel, c->up_cycles * 1000 / tsc_khz());
 		ncpus++;
 	}
 	smp_wait_idle();
 	cpumask_print(list, sizeof(list), &cpu_idle_mask, ncpus);
-	pr_info("smp: %u of %u CPUs online, APs up in %lu ms total; idle: %s\n", ncpus,
-		tried + 1, (rdtsc() - t0) / tsc_khz(), list);
+	pr_info("smp: %u of %u CPUs online, all APs up in %lu us (INIT wait included); "
+		"idle: %s\n", ncpus, tried + 1, (rdtsc() - t0) * 1000 / tsc_khz(), list);
 	return lost;
 }
 
