@@ -57,7 +57,7 @@ QEMU_FLAGS = $(QEMU_FIRMWARE) -smp $(SMP) -m $(MEM) \
 # isa-debug-exit's 33 means the tests passed; Ctrl-A X exits 0.
 QEMU_STATUS_OK = status=$$?; [ $$status -eq 0 ] || [ $$status -eq 33 ] || exit $$status
 
-.PHONY: run-prep test-build test-runner
+.PHONY: run-prep test-build test-runner test-big
 
 # Dependencies first (deps.sh installs them as root), then the build; mk/kernel.mk
 # rebuilds $(ISO) whenever CMDLINE= changes. UEFI variables start fresh each run.
@@ -91,6 +91,10 @@ test-build:
 
 test: test-build
 	$(Q)$(KTEST_RUNNER) $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) $(HOST_TEST_BINS)
+
+# Opt-in: 64 CPUs on each firmware (bring-up and dispatch at scale; slow under TCG).
+test-big: all
+	$(Q)$(KTEST_RUNNER) --matrix big
 
 # Only the runner's own checks: canned logs, then each ktest.selftest boot must fail.
 test-runner: test-build

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ktest-runner: runs setbit's tests (host commands, QEMU boots) and judges each from its KTAP log.
 
-    ktest-runner.py test [--matrix full|quick|none] [--selftests] [--jobs N] HOST_CMD...
+    ktest-runner.py test [--matrix full|quick|big|none] [--selftests] [--jobs N] HOST_CMD...
     ktest-runner.py judge LOG [--status N] [--host]
 
 A run passes only if its exit status is the expected one (0 on the host, 33
@@ -354,9 +354,11 @@ def qemu_argv(args, firmware, smp, mem, vars_fd=None, serial=True):
     return argv
 
 
-def qemu_run(args, firmware, smp, mem, cmdline=TEST_CMDLINE, name=None,
+def qemu_run(args, firmware, smp, mem, cmdline=None, name=None,
              timeout=None, expect=None, serial=True):
     machine = "q35" if firmware == "uefi" else "pc"
+    # The SMP suite checks that every CPU QEMU was given came up.
+    cmdline = cmdline or f"{TEST_CMDLINE} ktest.expect_cpus={smp}"
     name = name or f"{firmware}-{machine}-smp{smp}-{mem}" + ("" if serial else "-noserial")
     vars_fd = os.path.join(args.out, name + ".vars.fd") if firmware == "uefi" else None
     return Run(name, qemu_argv(args, firmware, smp, mem, vars_fd, serial),
@@ -371,8 +373,15 @@ def matrix(args):
         return []
     if args.matrix == "quick":
         return [qemu_run(args, "bios", 4, "512M")]
-    grid = [qemu_run(args, fw, smp, mem)
-            for fw in ("bios", "uefi") for smp in (1, 4) for mem in ("128M", "2G")]
+    if args.matrix == "big":
+        return [qemu_run(args, fw, 64, "2G") for fw in ("bios", "uefi")]
+    # Each CPU count once per firmware, the memory sizes spread over them
+    # (not the full cross product: it would not fit the time budget).
+    grid = [qemu_run(args, fw, smp, mem) for fw, smp, mem in (
+        ("bios", 1, "128M"), ("bios", 2, "2G"), ("bios", 4, "512M"),
+        ("bios", 8, "128M"), ("bios", 16, "2G"),
+        ("uefi", 1, "512M"), ("uefi", 2, "128M"), ("uefi", 4, "2G"),
+        ("uefi", 8, "512M"), ("uefi", 16, "2G"))]
     # Memory sizes for the frame allocator: tiny, crossing the PCI hole at
     # 3.5 GiB, and RAM above 4 GiB (OVMF needs more than 32M).
     sizes = [qemu_run(args, fw, 2, mem)
@@ -391,6 +400,7 @@ SELFTESTS = [
     ("hang", "timeout", True),
     ("triplefault", "exit status 0 (triple fault", False),
     ("unexpected", "not ok: selftest.unexpected", False),
+    ("smp_panic", "panic: ", False),     # an AP panics: it must stop the boot CPU too
 ]
 
 
@@ -417,7 +427,8 @@ def execute(run, isos):
     start = time.monotonic()
     argv = list(run.argv)
     if run.qemu:
-        iso_name = "ktest" if run.expect is None else run.name
+        # One ISO per command line: normal boots differ in ktest.expect_cpus (smpN).
+        iso_name = run.name if run.expect is not None else "ktest-" + run.name.split("-")[2]
         iso, err = isos.get(iso_name, run.cmdline)
         if err:
             with open(run.log, "w") as f:
@@ -617,8 +628,9 @@ def main(argv=None):
     sub = ap.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("test", help="run host commands and the QEMU matrix")
     t.add_argument("host", nargs="*", help="host test commands (KTAP on stdout, exit 0)")
-    t.add_argument("--matrix", choices=("full", "quick", "none"), default="full",
-                   help="QEMU configs: all 12, one (BIOS, smp 4, 512M), or none")
+    t.add_argument("--matrix", choices=("full", "quick", "big", "none"), default="full",
+                   help="QEMU configs: all 15, one (BIOS, smp 4, 512M), "
+                   "64 CPUs on each firmware, or none")
     t.add_argument("--selftests", action="store_true",
                    help="also boot each ktest.selftest switch and expect the right failure")
     t.add_argument("--jobs", type=int, default=2)

@@ -20,6 +20,7 @@ SELFTEST = {
     "panic": ("panic.log", 35, 0),
     "hang": ("truncated.log", 0, 3600),
     "triplefault": ("truncated.log", 0, 0),
+    "smp_panic": ("panic.log", 35, 0),
 }
 
 REQUIRED = [["-no-reboot"], ["-display", "none"],

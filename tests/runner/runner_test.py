@@ -158,24 +158,24 @@ def check_judge_on_demo(demo):
     return problems
 
 
-# The whole runner with fake-qemu.py and fake-mkiso.sh: one host command, 13
-# matrix boots (one without a serial line, counted as one case) and 5
+# The whole runner with fake-qemu.py and fake-mkiso.sh: one host command, 15
+# matrix boots (one without a serial line, counted as one case) and 6
 # break-on-purpose boots; pass.log holds 4 passing cases.
 # (name, environment for fake-qemu, exit status, closing line, regexps the output must match)
 END_TO_END = [
-    ("all_pass", {}, 0, "58 passed, 0 failed",
+    ("all_pass", {}, 0, "67 passed, 0 failed",
      [r"uefi-q35-smp4-2G +\| PASS +\| +4 \| +0 \| +1 \|",
       r"selftest-hang +\| CAUGHT \|", r"caught selftest-hang: timeout after 1s",
       r"bios-pc-smp2-128M-noserial +\| PASS +\| +1 \| +0 \| +0 \|"]),
     ("matrix_fails", {"FAKE_QEMU_LOG": "not-ok.log", "FAKE_QEMU_STATUS": "35"}, 1,
-     "45 passed, 13 failed",
+     "52 passed, 15 failed",
      [r"FAIL bios-pc-smp1-128M: not ok: bitmap\.find_first \(tests/bitmap/find_test\.c:42",
       r"exit status 35 \(kernel reported failure\) \[.*/bios-pc-smp1-128M\.log\]",
       r"FAIL bios-pc-smp2-128M-noserial: exit status 35 \(kernel reported failure\)"]),
-    ("selftests_missed", {"FAKE_QEMU_IGNORE_SELFTEST": "1"}, 1, "53 passed, 5 failed",
+    ("selftests_missed", {"FAKE_QEMU_IGNORE_SELFTEST": "1"}, 1, "61 passed, 6 failed",
      [r"FAIL selftest-panic: passed, but must fail with 'panic: '",
       r"selftest-fail +\| MISSED \|"]),
-    ("host_command_fails", {"FAKE_HOST_FAIL": "1"}, 1, "58 passed, 1 failed",
+    ("host_command_fails", {"FAKE_HOST_FAIL": "1"}, 1, "67 passed, 1 failed",
      [r"FAIL host:fake-host: exit status 1 \["]),
 ]
 
