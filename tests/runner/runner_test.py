@@ -47,6 +47,7 @@ CANNED = [
     ("wrong_summary", "wrong-summary.log", 33, False,
      ["summary says 3 passed, 0 failed, 0 skipped but the results say 2, 0, 0"], (2, 0, 0)),
     ("rebooted", "rebooted.log", 33, False, ["KTAP restarted"], (1, 0, 0)),
+    ("no_cases", "empty.log", 33, False, ["no test cases ran"], (0, 0, 0)),
     ("triple_fault_status", "pass.log", 0, False,
      ["exit status 0 (triple fault"], (4, 0, 1)),
     ("fail_status_clean_log", "pass.log", 35, False,
