@@ -1,0 +1,329 @@
+/* Task core: spawn onto an idle CPU of the affinity or into the shared queue, run to completion, reap. */
+#include <kernel/task.h>
+
+void task_sched_init(struct task_sched *s, struct pid_map *pids, struct cpumask *idle,
+		     unsigned int ncpus, const struct task_ops *ops, void *ctx)
+{
+	spin_init(&s->lock);
+	s->queue_head = s->queue_tail = NULL;
+	s->list = NULL;
+	s->idle = idle;
+	s->pids = pids;
+	s->ops = ops;
+	s->ctx = ctx;
+	s->ncpus = ncpus == 0 ? 1 : ncpus > NR_CPUS ? NR_CPUS : ncpus;
+	s->next_cpu = 0;
+	s->stats = (struct task_stats){ 0 };
+	for (unsigned int c = 0; c < NR_CPUS; c++) {
+		spin_init(&s->cpu[c].lock);
+		s->cpu[c].head = s->cpu[c].tail = NULL;
+		s->cpu[c].current = NULL;
+	}
+}
+
+static int state_of(const struct task *t)
+{
+	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+}
+
+/* Publish a state change: everything written to t before it is visible with it. */
+static void set_state(struct task *t, int state)
+{
+	__atomic_store_n(&t->state, state, __ATOMIC_RELEASE);
+}
+
+/* t->cpu is read by task_dump on any CPU while it changes. */
+static void set_cpu(struct task *t, int cpu)
+{
+	__atomic_store_n(&t->cpu, cpu, __ATOMIC_RELAXED);
+}
+
+static void fifo_push(struct task **head, struct task **tail, struct task *t)
+{
+	t->next = NULL;
+	if (*tail)
+		(*tail)->next = t;
+	else
+		*head = t;
+	*tail = t;
+}
+
+/* Unlink the first task of the fifo that cpu may run (NULL: any), or return NULL. */
+static struct task *fifo_take(struct task **head, struct task **tail, int cpu)
+{
+	struct task *prev = NULL, *t;
+
+	for (t = *head; t; prev = t, t = t->next)
+		if (cpu < 0 || bm_test(t->affinity.bits, (size_t)cpu))
+			break;
+	if (!t)
+		return NULL;
+	if (prev)
+		prev->next = t->next;
+	else
+		*head = t->next;
+	if (*tail == t)
+		*tail = prev;
+	t->next = NULL;
+	return t;
+}
+
+/* ------------------------------------------------------------ placement */
+
+/* Hand t to cpu, whose idle bit we won, and wake it. */
+static void place(struct task_sched *s, struct task *t, unsigned int cpu)
+{
+	struct task_cpu *c = &s->cpu[cpu];
+
+	set_cpu(t, (int)cpu);
+	set_state(t, TASK_PLACED);
+	spin_lock(&c->lock);
+	fifo_push(&c->head, &c->tail, t);
+	spin_unlock(&c->lock);
+	s->ops->wake(s->ctx, cpu);
+}
+
+/* An idle CPU of the affinity, its bit now ours; ncpus if none. Claims start round-robin. */
+static unsigned int claim_cpu(struct task_sched *s, const struct cpumask *affinity)
+{
+	unsigned int from = __atomic_fetch_add(&s->next_cpu, 1, __ATOMIC_RELAXED) % s->ncpus;
+
+	return cpumask_claim_idle_atomic(s->idle, affinity, s->ncpus, from, NULL);
+}
+
+/*
+ * An idle CPU of the affinity gets the task; else it waits in the shared
+ * queue, and we look once more for a CPU that went idle meanwhile. A CPU
+ * that drained the queue and is on its way to idle can still miss it: the
+ * task's waiter, finding it still queued, claims a CPU for it (kick()).
+ */
+static void dispatch(struct task_sched *s, struct task *t)
+{
+	unsigned int cpu = claim_cpu(s, &t->affinity);
+
+	if (cpu < s->ncpus) {
+		place(s, t, cpu);
+		spin_lock(&s->lock);
+		s->stats.placed++;
+		spin_unlock(&s->lock);
+		return;
+	}
+	set_cpu(t, -1);
+	set_state(t, TASK_QUEUED);
+	spin_lock(&s->lock);
+	fifo_push(&s->queue_head, &s->queue_tail, t);
+	spin_unlock(&s->lock);
+	cpu = claim_cpu(s, &t->affinity);
+	if (cpu < s->ncpus)
+		s->ops->wake(s->ctx, cpu);
+}
+
+/* ------------------------------------------------------------ spawn, run, exit, wait */
+
+static bool affinity_ok(const struct task_sched *s, const struct cpumask *affinity)
+{
+	return bm_find_first(affinity->bits, s->ncpus) < s->ncpus;
+}
+
+/* A task with its PID and stack, not yet dispatched; or NULL with *err set. */
+static struct task *task_create(struct task_sched *s, task_fn fn, void *arg,
+				const struct cpumask *affinity, int *err)
+{
+	struct task *t = s->ops->task_alloc(s->ctx);
+
+	*err = -TASK_ENOMEM;
+	if (!t)
+		return NULL;
+	t->pid = pid_map_alloc(s->pids);
+	if (t->pid < 0) {
+		*err = t->pid;
+		s->ops->task_free(s->ctx, t);
+		return NULL;
+	}
+	if (s->ops->stack_alloc(s->ctx, t) != 0) {
+		pid_map_free(s->pids, t->pid);
+		s->ops->task_free(s->ctx, t);
+		return NULL;
+	}
+	t->entry = fn;
+	t->arg = arg;
+	if (affinity)
+		bm_copy(t->affinity.bits, affinity->bits, NR_CPUS);
+	else
+		bm_fill(t->affinity.bits, NR_CPUS);
+	t->cpu = -1;
+	return t;
+}
+
+static void list_add(struct task_sched *s, struct task *t)
+{
+	spin_lock(&s->lock);
+	t->list_prev = NULL;
+	t->list_next = s->list;
+	if (s->list)
+		s->list->list_prev = t;
+	s->list = t;
+	s->stats.live++;
+	s->stats.spawned++;
+	spin_unlock(&s->lock);
+}
+
+int task_spawn(struct task_sched *s, task_fn fn, void *arg, const struct cpumask *affinity,
+	       struct task **out)
+{
+	struct task *t;
+	int err;
+
+	if (affinity && !affinity_ok(s, affinity))
+		return -TASK_EINVAL;
+	t = task_create(s, fn, arg, affinity, &err);
+	if (!t)
+		return err;
+	list_add(s, t);
+	*out = t;
+	dispatch(s, t);
+	return 0;
+}
+
+/* Runs on the task's own stack. */
+static void task_body(struct task *t)
+{
+	t->exit_code = t->entry(t->arg);
+}
+
+/* The task returned: give back its stack and PID; the struct waits for task_wait. */
+static void task_exit(struct task_sched *s, struct task *t)
+{
+	bool overrun = s->ops->stack_free(s->ctx, t) != 0;
+
+	pid_map_free(s->pids, t->pid);
+	if (overrun) {
+		spin_lock(&s->lock);
+		s->stats.stack_errors++;
+		spin_unlock(&s->lock);
+	}
+	/* The last touch: a waiter may free t as soon as it sees this. */
+	set_state(t, TASK_DEAD);
+}
+
+/* Run t on this CPU (cpu) to completion, inside whatever task was running here. */
+static void run(struct task_sched *s, struct task *t, unsigned int cpu)
+{
+	struct task_cpu *c = &s->cpu[cpu];
+	struct task *outer = c->current;
+
+	set_cpu(t, (int)cpu);
+	set_state(t, TASK_RUNNING);
+	c->current = t;
+	s->ops->run_on_stack(s->ctx, t, task_body);
+	c->current = outer;
+	task_exit(s, t);
+}
+
+/* The next task for cpu: its own queue first, then the shared one. */
+static struct task *next_task(struct task_sched *s, unsigned int cpu)
+{
+	struct task_cpu *c = &s->cpu[cpu];
+	struct task *t;
+
+	spin_lock(&c->lock);
+	t = fifo_take(&c->head, &c->tail, -1);
+	spin_unlock(&c->lock);
+	if (t)
+		return t;
+	spin_lock(&s->lock);
+	t = fifo_take(&s->queue_head, &s->queue_tail, (int)cpu);
+	spin_unlock(&s->lock);
+	return t;
+}
+
+bool task_run_one(struct task_sched *s, unsigned int cpu)
+{
+	struct task *t = next_task(s, cpu);
+
+	if (t)
+		run(s, t, cpu);
+	return t != NULL;
+}
+
+static void list_del(struct task_sched *s, struct task *t)
+{
+	spin_lock(&s->lock);
+	if (t->list_prev)
+		t->list_prev->list_next = t->list_next;
+	else
+		s->list = t->list_next;
+	if (t->list_next)
+		t->list_next->list_prev = t->list_prev;
+	s->stats.live--;
+	s->stats.reaped++;
+	spin_unlock(&s->lock);
+}
+
+/* t is still queued: wake an idle CPU of its affinity, if there is one now. */
+static void kick(struct task_sched *s, struct task *t)
+{
+	unsigned int cpu = claim_cpu(s, &t->affinity);
+
+	if (cpu >= s->ncpus)
+		return;
+	s->ops->wake(s->ctx, cpu);
+	spin_lock(&s->lock);
+	s->stats.kicked++;
+	spin_unlock(&s->lock);
+}
+
+int task_wait(struct task_sched *s, struct task *t)
+{
+	unsigned int cpu = s->ops->this_cpu(s->ctx);
+	int code;
+
+	while (state_of(t) != TASK_DEAD) {
+		if (task_run_one(s, cpu))
+			continue;
+		if (state_of(t) == TASK_QUEUED)
+			kick(s, t);
+		s->ops->relax(s->ctx);
+	}
+	code = t->exit_code;
+	list_del(s, t);
+	s->ops->task_free(s->ctx, t);
+	return code;
+}
+
+void task_drain(struct task_sched *s, unsigned int cpu)
+{
+	while (task_run_one(s, cpu))
+		;
+}
+
+/* ------------------------------------------------------------ inspection */
+
+struct task *task_current(struct task_sched *s)
+{
+	return s->cpu[s->ops->this_cpu(s->ctx)].current;
+}
+
+void task_get_stats(struct task_sched *s, struct task_stats *st)
+{
+	spin_lock(&s->lock);
+	*st = s->stats;
+	spin_unlock(&s->lock);
+}
+
+const char *task_state_name(int state)
+{
+	static const char *const names[] = { "queued", "placed", "running", "dead" };
+
+	return state >= 0 && state <= TASK_DEAD ? names[state] : "?";
+}
+
+void task_dump(struct task_sched *s, void (*print)(const char *fmt, ...))
+{
+	spin_lock(&s->lock);
+	print("%7s %4s %s\n", "PID", "CPU", "STATE");
+	for (struct task *t = s->list; t; t = t->list_next)
+		print("%7d %4d %s\n", t->pid, __atomic_load_n(&t->cpu, __ATOMIC_RELAXED),
+		      task_state_name(state_of(t)));
+	spin_unlock(&s->lock);
+}

@@ -1,0 +1,291 @@
+/* Threads play CPUs: 100,000 tasks spawned from every CPU with mixed affinities, under TSan; prints KTAP. */
+#include <kernel/task.h>
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/*
+ * CPU 0 is the main thread; CPUs 1..NCPUS-1 behave like the kernel's APs
+ * (kernel/smp/dispatch.c): set the idle bit, sleep until a claimer posts
+ * to the mailbox, run task_drain, and go round again. A spawner
+ * task per CPU (affinity: that CPU alone) spawns its share of short tasks
+ * in batches, each with a random affinity, and waits for the batch. Each
+ * short task claims its PID in `owner` (finding it taken means a PID is
+ * held twice) and checks it runs inside its affinity. Afterwards every
+ * PID, struct and stack must be back.
+ */
+
+#define NCPUS		4
+#define TOTAL		100000
+#define BATCH		32
+#define CANARY		0x57ac4ca7a11c0deull
+
+struct cpu_sim {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool posted;		/* the mailbox: a claimer asked for a drain */
+	atomic_long ran;
+};
+
+static struct cpu_sim cpus[NCPUS];
+static _Thread_local unsigned int this_cpu_id;
+static struct task_sched sched;
+static struct pid_map pids;
+static uint64_t *pid_storage;
+static struct cpumask idle;
+static atomic_int owner[PID_MAX_DEFAULT];
+static atomic_long structs_out, stacks_out;
+static atomic_long held_twice, outside_affinity, bad_cpu_seen, spawn_errors, wrong_code;
+
+static struct task *sim_task_alloc(void *ctx)
+{
+	(void)ctx;
+	atomic_fetch_add(&structs_out, 1);
+	return calloc(1, sizeof(struct task));
+}
+
+static void sim_task_free(void *ctx, struct task *t)
+{
+	(void)ctx;
+	atomic_fetch_sub(&structs_out, 1);
+	free(t);
+}
+
+static int sim_stack_alloc(void *ctx, struct task *t)
+{
+	uint64_t *stack = malloc(256);
+
+	(void)ctx;
+	if (!stack)
+		return -TASK_ENOMEM;
+	stack[0] = CANARY;
+	t->stack = stack;
+	t->stack_top = (uintptr_t)(stack + 32);
+	atomic_fetch_add(&stacks_out, 1);
+	return 0;
+}
+
+static int sim_stack_free(void *ctx, struct task *t)
+{
+	uint64_t *stack = t->stack;
+	int err = stack[0] == CANARY ? 0 : -1;
+
+	(void)ctx;
+	free(stack);
+	atomic_fetch_sub(&stacks_out, 1);
+	return err;
+}
+
+static void sim_run_on_stack(void *ctx, struct task *t, void (*body)(struct task *))
+{
+	(void)ctx;
+	atomic_fetch_add(&cpus[this_cpu_id].ran, 1);
+	body(t);
+}
+
+/* Host threads outnumber the cores: spinning would starve the thread being waited for. */
+static void sim_relax(void *ctx)
+{
+	(void)ctx;
+	sched_yield();
+}
+
+static unsigned int sim_this_cpu(void *ctx)
+{
+	(void)ctx;
+	return this_cpu_id;
+}
+
+/* Post to a CPU the caller claimed from the idle mask: it owns the mailbox until the CPU idles. */
+static void sim_wake(void *ctx, unsigned int cpu)
+{
+	(void)ctx;
+	pthread_mutex_lock(&cpus[cpu].lock);
+	cpus[cpu].posted = true;
+	pthread_cond_signal(&cpus[cpu].cond);
+	pthread_mutex_unlock(&cpus[cpu].lock);
+}
+
+static const struct task_ops sim_ops = {
+	.task_alloc = sim_task_alloc,
+	.task_free = sim_task_free,
+	.stack_alloc = sim_stack_alloc,
+	.stack_free = sim_stack_free,
+	.run_on_stack = sim_run_on_stack,
+	.relax = sim_relax,
+	.this_cpu = sim_this_cpu,
+	.wake = sim_wake,
+};
+
+/* One short task's instructions and what it saw. */
+struct job {
+	struct cpumask affinity;
+	unsigned int cpu;
+};
+
+static int short_task(void *arg)
+{
+	struct job *j = arg;
+	struct task *self = task_current(&sched);
+	unsigned int cpu = this_cpu_id;
+	int pid = self->pid;
+
+	if (atomic_exchange(&owner[pid], 1) != 0)
+		atomic_fetch_add(&held_twice, 1);
+	if (!bm_test(j->affinity.bits, cpu))
+		atomic_fetch_add(&outside_affinity, 1);
+	j->cpu = cpu;
+	atomic_store(&owner[pid], 0);
+	return pid;
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A random non-empty set of CPUs: often one CPU, sometimes all. */
+static void random_affinity(struct cpumask *m, uint64_t *rng)
+{
+	uint64_t r = next_rand(rng);
+
+	bm_zero(m->bits, NR_CPUS);
+	if (r % 4 == 0)
+		bm_set(m->bits, (r >> 8) % NCPUS);
+	else if (r % 4 == 1)
+		bm_set_range(m->bits, 0, NCPUS);
+	else
+		for (unsigned int c = 0; c < NCPUS; c++)
+			if (((r >> 8) >> c & 1) || c == (r >> 16) % NCPUS)
+				bm_set(m->bits, c);
+}
+
+static int spawner(void *arg)
+{
+	uintptr_t me = (uintptr_t)arg;
+	uint64_t rng = 0x9e3779b97f4a7c15ull * (me + 1);
+	struct job jobs[BATCH];
+	struct task *tasks[BATCH];
+
+	if (this_cpu_id != me)
+		atomic_fetch_add(&bad_cpu_seen, 1);
+	for (int done = 0; done < TOTAL / NCPUS; done += BATCH) {
+		int n = 0;
+
+		for (; n < BATCH && done + n < TOTAL / NCPUS; n++) {
+			random_affinity(&jobs[n].affinity, &rng);
+			if (task_spawn(&sched, short_task, &jobs[n], &jobs[n].affinity, &tasks[n])) {
+				atomic_fetch_add(&spawn_errors, 1);
+				break;
+			}
+		}
+		for (int i = 0; i < n; i++) {
+			int pid = tasks[i]->pid;
+
+			if (task_wait(&sched, tasks[i]) != pid)
+				atomic_fetch_add(&wrong_code, 1);
+			if (!bm_test(jobs[i].affinity.bits, jobs[i].cpu))
+				atomic_fetch_add(&outside_affinity, 1);
+		}
+	}
+	return 0;
+}
+
+static atomic_bool stopping;
+
+/* An AP: idle until posted to, drain, again; until main says stop. */
+static void *cpu_thread(void *arg)
+{
+	struct cpu_sim *c = &cpus[(uintptr_t)arg];
+
+	this_cpu_id = (unsigned int)(uintptr_t)arg;
+	for (;;) {
+		bool posted;
+
+		cpumask_set_atomic(&idle, this_cpu_id);
+		pthread_mutex_lock(&c->lock);
+		while (!c->posted && !stopping)
+			pthread_cond_wait(&c->cond, &c->lock);
+		posted = c->posted;
+		pthread_mutex_unlock(&c->lock);
+		if (!posted)
+			return NULL;
+		task_drain(&sched, this_cpu_id);
+		pthread_mutex_lock(&c->lock);
+		c->posted = false;
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
+static void stop_cpus(void)
+{
+	atomic_store(&stopping, true);
+	for (int c = 1; c < NCPUS; c++) {
+		pthread_mutex_lock(&cpus[c].lock);
+		pthread_cond_signal(&cpus[c].cond);
+		pthread_mutex_unlock(&cpus[c].lock);
+	}
+}
+
+int main(void)
+{
+	pthread_t threads[NCPUS];
+	struct task *spawners[NCPUS];
+	struct task_stats st;
+	int bad = 0;
+
+	printf("KTAP version 1\n1..1\n");
+	pid_storage = calloc(pid_map_storage_words(PID_MAX_DEFAULT), sizeof(uint64_t));
+	pid_map_init(&pids, pid_storage, PID_MAX_DEFAULT);
+	for (int c = 0; c < NCPUS; c++) {
+		pthread_mutex_init(&cpus[c].lock, NULL);
+		pthread_cond_init(&cpus[c].cond, NULL);
+	}
+	task_sched_init(&sched, &pids, &idle, NCPUS, &sim_ops, NULL);
+	for (uintptr_t c = 1; c < NCPUS; c++)
+		pthread_create(&threads[c], NULL, cpu_thread, (void *)c);
+
+	for (uintptr_t c = 0; c < NCPUS; c++) {
+		struct cpumask only;
+
+		bm_zero(only.bits, NR_CPUS);
+		bm_set(only.bits, c);
+		if (task_spawn(&sched, spawner, (void *)c, &only, &spawners[c]))
+			atomic_fetch_add(&spawn_errors, 1);
+	}
+	for (int c = 0; c < NCPUS; c++)
+		task_wait(&sched, spawners[c]);
+	stop_cpus();
+	for (int c = 1; c < NCPUS; c++)
+		pthread_join(threads[c], NULL);
+
+	task_get_stats(&sched, &st);
+	printf("# %llu tasks, %llu placed on an idle CPU, %llu kicked by a waiter; ran per CPU:",
+	       (unsigned long long)st.spawned, (unsigned long long)st.placed,
+	       (unsigned long long)st.kicked);
+	for (int c = 0; c < NCPUS; c++)
+		printf(" %ld", (long)cpus[c].ran);
+	printf("\n");
+	bad |= held_twice || outside_affinity || bad_cpu_seen || spawn_errors || wrong_code;
+	bad |= st.spawned != TOTAL + NCPUS || st.reaped != st.spawned || st.live != 0;
+	bad |= st.stack_errors != 0 || structs_out != 0 || stacks_out != 0;
+	bad |= pid_map_count(&pids) != 0 || !pid_map_check(&pids);
+	for (int c = 0; c < NCPUS; c++)
+		bad |= cpus[c].ran == 0;
+	if (bad)
+		printf("# held twice %ld, outside affinity %ld, spawner moved %ld, spawn errors %ld, "
+		       "wrong exit codes %ld, live %llu, stack errors %llu, structs out %ld, "
+		       "stacks out %ld, PIDs held %d\n", (long)held_twice, (long)outside_affinity,
+		       (long)bad_cpu_seen, (long)spawn_errors, (long)wrong_code,
+		       (unsigned long long)st.live, (unsigned long long)st.stack_errors,
+		       (long)structs_out, (long)stacks_out, pid_map_count(&pids));
+	printf("%sok 1 spawn_100000_from_every_cpu\n", bad ? "not " : "");
+	free(pid_storage);
+	return bad;
+}
