@@ -104,6 +104,100 @@ bench: bench-pid
 bench-pid: $(PID_BENCH)
 	$(Q)$(PID_BENCH)
 
+# Memory (issue 4): the memory map, frame allocator and heap cores
+# (portable), the kernel glue and the direct map (kernel only), their suites.
+KERNEL_PORTABLE_SRCS += \
+	kernel/mm/heap.c \
+	kernel/mm/memmap.c \
+	kernel/mm/pfa.c \
+	kernel/mm/pfa_dump.c
+
+KERNEL_C_SRCS += \
+	kernel/mm/directmap.c \
+	kernel/mm/mm.c
+
+TEST_PORTABLE_SRCS += \
+	tests/mm/heap_test.c \
+	tests/mm/memmap_test.c \
+	tests/mm/pfa_test.c
+
+TEST_KERNEL_SRCS += tests/mm/mm_kernel_test.c
+
+# `make fuzz`: random memory maps and alloc/free sequences against the
+# frame allocator (FUZZ_CFLAGS and FUZZ_SECONDS come from mk/bitmap.mk).
+FUZZ_PFA := $(BUILD)/fuzz/fuzz_pfa
+
+$(FUZZ_PFA): tests/fuzz/fuzz_pfa.c kernel/mm/memmap.c kernel/mm/pfa.c $(BITMAP_SRCS) \
+		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+	$(quiet) FUZZLD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $(filter %.c,$^) -o $@
+
+.PHONY: fuzz-pfa
+fuzz: fuzz-pfa
+fuzz-pfa: $(FUZZ_PFA)
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus-pfa
+	$(Q)$(FUZZ_PFA) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-pfa
+
+# `make bench`: single frames flat vs hbm vs the allocator, 2 MiB runs, 1 vs 2 threads.
+PFA_BENCH := $(BUILD)/bench/bench-pfa
+
+$(PFA_BENCH): tests/bench/bench_pfa.c kernel/mm/memmap.c kernel/mm/pfa.c $(BITMAP_SRCS) \
+		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+	$(quiet) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(filter-out -O1 -MMD -MP,$(HOSTCFLAGS)) -O2 -pthread $(filter %.c,$^) -o $@
+
+.PHONY: bench-pfa
+bench: bench-pfa
+bench-pfa: $(PFA_BENCH)
+	$(Q)$(PFA_BENCH)
+
+# The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a 10 s smoke.
+FUZZ_ACPI      := $(BUILD)/fuzz/fuzz_acpi
+FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/acpi.c kernel/multiboot2.c
+HOST_TEST_BINS += tests/fuzz/fuzz-acpi-smoke.sh
+HOST_TEST_DEPS += $(FUZZ_ACPI)
+
+$(FUZZ_ACPI): $(FUZZ_ACPI_SRCS) kernel/include/kernel/acpi.h kernel/include/kernel/multiboot2.h
+	$(quiet) FUZZLD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $(FUZZ_ACPI_SRCS) -o $@
+
+.PHONY: fuzz-acpi
+fuzz: fuzz-acpi
+fuzz-acpi: $(FUZZ_ACPI)
+	$(Q)mkdir -p $(BUILD)/fuzz/acpi-corpus
+	$(Q)$(FUZZ_ACPI) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$(BUILD)/fuzz/acpi-corpus tests/fuzz/acpi-corpus
+
+# Screen, keyboard and monitor shell (issue 7): the console grid, its
+# framebuffer and VGA text backends, the font, the input decoders and the
+# line editor (portable); the screen, input devices, shell and reboot (kernel).
+KERNEL_PORTABLE_SRCS += \
+	kernel/console/console.c \
+	kernel/console/fb.c \
+	kernel/console/font8x16.c \
+	kernel/console/vga.c \
+	kernel/input/kbd.c \
+	kernel/input/lineedit.c \
+	kernel/input/queue.c \
+	kernel/shell_parse.c
+
+TEST_PORTABLE_SRCS += \
+	tests/console/console_test.c \
+	tests/console/input_test.c
+
+KERNEL_C_SRCS += \
+	kernel/console/screen.c \
+	kernel/input/input.c \
+	kernel/reboot.c \
+	kernel/shell.c
+
+# The monitor driven over COM1 and the PS/2 keyboard, screenshots read back
+# glyph by glyph (one QEMU boot, ~15 s); it boots $(KERNEL_ELF).
+HOST_TEST_BINS += tests/runner/shell_test.py
+
 KERNEL_ELF := $(BUILD)/kernel.elf
 ISO        := $(BUILD)/setbit.iso
 # The default ISO's command line; `make CMDLINE=...` overrides it.
