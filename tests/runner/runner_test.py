@@ -159,26 +159,32 @@ def check_judge_on_demo(demo):
     return problems
 
 
-# The whole runner with fake-qemu.py and fake-mkiso.sh: one host command, 15
-# matrix boots (one without a serial line, counted as one case) and 6
-# break-on-purpose boots; pass.log holds 4 passing cases.
-# (name, environment for fake-qemu, exit status, closing line, regexps the output must match)
-END_TO_END = [
-    ("all_pass", {}, 0, "67 passed, 0 failed",
-     [r"uefi-q35-smp4-2G +\| PASS +\| +4 \| +0 \| +1 \|",
-      r"selftest-hang +\| CAUGHT \|", r"caught selftest-hang: timeout after 1s",
-      r"bios-pc-smp2-128M-noserial +\| PASS +\| +1 \| +0 \| +0 \|"]),
-    ("matrix_fails", {"FAKE_QEMU_LOG": "not-ok.log", "FAKE_QEMU_STATUS": "35"}, 1,
-     "52 passed, 15 failed",
-     [r"FAIL bios-pc-smp1-128M: not ok: bitmap\.find_first \(tests/bitmap/find_test\.c:42",
-      r"exit status 35 \(kernel reported failure\) \[.*/bios-pc-smp1-128M\.log\]",
-      r"FAIL bios-pc-smp2-128M-noserial: exit status 35 \(kernel reported failure\)"]),
-    ("selftests_missed", {"FAKE_QEMU_IGNORE_SELFTEST": "1"}, 1, "61 passed, 6 failed",
-     [r"FAIL selftest-panic: passed, but must fail with 'panic: '",
-      r"selftest-fail +\| MISSED \|"]),
-    ("host_command_fails", {"FAKE_HOST_FAIL": "1"}, 1, "67 passed, 1 failed",
-     [r"FAIL host:fake-host: exit status 1 \["]),
-]
+def end_to_end_cases():
+    """The whole runner with fake-qemu.py and fake-mkiso.sh, on the real matrix:
+    one host command, the boots (one without a serial line counts as one case)
+    and the break-on-purpose boots; pass.log holds 4 passing cases.
+    Yields (name, environment for fake-qemu, exit status, closing line,
+    regexps the output must match)."""
+    boots = runner.matrix(runner.parse_args(["test"]))
+    serial = sum(1 for b in boots if b.serial)
+    silent = len(boots) - serial
+    breaks = len(runner.SELFTESTS)
+    everything = 4 + 4 * serial + silent + breaks
+    yield ("all_pass", {}, 0, f"{everything} passed, 0 failed",
+           [r"uefi-q35-smp4-2G +\| PASS +\| +4 \| +0 \| +1 \|",
+            r"selftest-hang +\| CAUGHT \|", r"caught selftest-hang: timeout after 1s",
+            r"bios-pc-smp2-128M-noserial +\| PASS +\| +1 \| +0 \| +0 \|"])
+    yield ("matrix_fails", {"FAKE_QEMU_LOG": "not-ok.log", "FAKE_QEMU_STATUS": "35"}, 1,
+           f"{4 + 3 * serial + breaks} passed, {serial + silent} failed",
+           [r"FAIL bios-pc-smp1-128M: not ok: bitmap\.find_first \(tests/bitmap/find_test\.c:42",
+            r"exit status 35 \(kernel reported failure\) \[.*/bios-pc-smp1-128M\.log\]",
+            r"FAIL bios-pc-smp2-128M-noserial: exit status 35 \(kernel reported failure\)"])
+    yield ("selftests_missed", {"FAKE_QEMU_IGNORE_SELFTEST": "1"}, 1,
+           f"{everything - breaks} passed, {breaks} failed",
+           [r"FAIL selftest-panic: passed, but must fail with 'panic: '",
+            r"selftest-fail +\| MISSED \|"])
+    yield ("host_command_fails", {"FAKE_HOST_FAIL": "1"}, 1,
+           f"{everything} passed, 1 failed", [r"FAIL host:fake-host: exit status 1 \["])
 
 
 def check_end_to_end(env, want_status, want_last, want_text):
@@ -245,8 +251,9 @@ def main():
     s.end(2)
     passed, failed = passed + s.passed, failed + s.failed
 
-    s = Suite("runner", len(END_TO_END) + 1)
-    for name, *spec in END_TO_END:
+    cases = list(end_to_end_cases())
+    s = Suite("runner", len(cases) + 1)
+    for name, *spec in cases:
         s.case(name, check_end_to_end(*spec))
     s.case("silent_boot_stalls", check_stall())
     s.end(3)
