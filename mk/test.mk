@@ -78,9 +78,11 @@ debug: run-prep
 
 JOBS    ?= 2
 TIMEOUT ?= 120
+# Seconds without serial output before a boot counts as hung (and is stopped).
+STALL   ?= 45
 
 KTEST_RUNNER = $(PYTHON) tools/ktest-runner.py test --jobs $(JOBS) \
-	--timeout $(TIMEOUT) --out $(BUILD)/test --mkiso $(MKISO) \
+	--timeout $(TIMEOUT) --stall $(STALL) --out $(BUILD)/test --mkiso $(MKISO) \
 	--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 	$(if $(filter 1,$(KVM)),--kvm)
 
