@@ -18,6 +18,7 @@
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <kernel/string.h>
+#include <kernel/task.h>
 
 void kmain(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
 
@@ -87,6 +88,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	print_cpu();
 	bootinfo_print(info);
 	mm_init(info);
+	task_init();
 
 	ktest_main(cmdline);
 	if (!cmdline_flag(cmdline, "ktest.exit"))

@@ -69,9 +69,12 @@ TEST_PORTABLE_SRCS += \
 	tests/smp/gdtslot_test.c \
 	tests/smp/irqvec_test.c
 
-# PIDs and tasks (issue 6): the PID allocator and task cores, their suites.
+# PIDs and tasks (issue 6): the PID allocator and task cores, their suites;
+# the kernel's instances (kernel/proc.c) and the in-kernel spawn stress.
 KERNEL_PORTABLE_SRCS += kernel/pid.c kernel/task.c
 TEST_PORTABLE_SRCS += tests/pid/pid_test.c tests/pid/task_test.c
+KERNEL_C_SRCS += kernel/proc.c
+TEST_KERNEL_SRCS += tests/pid/task_kernel_test.c
 
 # Under ThreadSanitizer, each with its own main() printing KTAP: concurrent
 # PID alloc/free, and 100,000 tasks on threads playing CPUs.

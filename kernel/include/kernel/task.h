@@ -151,7 +151,17 @@ void task_dump(struct task_sched *s, void (*print)(const char *fmt, ...));
 /* "queued", "placed", "running", "dead". */
 const char *task_state_name(int state);
 
+/* CPUs the scheduler places tasks on: [0, ncpus). */
+static inline unsigned int task_ncpus(const struct task_sched *s)
+{
+	return s->ncpus;
+}
+
 /* The kernel's scheduler (kernel only). */
 extern struct task_sched kernel_tasks;
+/* Bring up the kernel's PIDs (pid_init) and tasks, after the heap. */
+void task_init(void);
+/* Print the kernel's tasks: PID, CPU, state. */
+void task_ps(void);
 
 #endif /* KERNEL_TASK_H */

@@ -1,0 +1,192 @@
+/* The kernel's PIDs and tasks: pid_max from the command line, task stacks with canary pages. */
+#include <arch/cpu.h>
+#include <arch/stack.h>
+#include <kernel/cmdline.h>
+#include <kernel/heap.h>
+#include <kernel/ksyms.h>
+#include <kernel/mm.h>
+#include <kernel/panic.h>
+#include <kernel/pfa.h>
+#include <kernel/pid.h>
+#include <kernel/printk.h>
+#include <kernel/task.h>
+
+/*
+ * Task stacks come from the frame allocator, so they live in the direct
+ * map, whose 2 MiB and 1 GiB pages leave no room for an unmapped guard
+ * page. Below each stack sits a canary page instead, filled with
+ * TASK_CANARY when the task starts and checked when it returns: an
+ * overflow of up to a page is caught (logged, counted in stack_errors) at
+ * exit, not at the faulting write; a deeper one tramples whatever lies
+ * below. A real guard needs the stacks mapped with 4 KiB pages, as the
+ * per-CPU stacks are (<arch/smp.h>).
+ */
+#define TASK_STACK_PAGES	2
+#define TASK_CANARY		0x5441534b43414e59ull	/* "TASKCANY" */
+
+static struct pid_map kernel_pids;
+struct task_sched kernel_tasks;
+/* Until the APs run tasks, CPU 0 is the only one, and never idle. */
+static struct cpumask no_idle_cpus;
+
+/* ------------------------------------------------------------ PIDs */
+
+void pid_init(void)
+{
+	int pid_max, err = pid_parse_max(kernel_cmdline(), &pid_max);
+	uint64_t bytes, phys;
+
+	if (err == -PID_EINVAL)
+		pr_warn("pid: pid_max= is not a number; using %d\n", pid_max);
+	else if (err == -PID_ERANGE)
+		pr_warn("pid: pid_max= outside [%d, %d]; using %d\n", PID_MAX_MIN,
+			PID_MAX_LIMIT, pid_max);
+	bytes = pid_map_storage_words(pid_max) * sizeof(uint64_t);
+	phys = pfa_alloc_contig(mm_align_up(bytes, FRAME_SIZE) / FRAME_SIZE, 1);
+	if (!phys)
+		panic("pid: no memory for a map of %d PIDs (%llu bytes)", pid_max,
+		      (unsigned long long)bytes);
+	pid_map_init(&kernel_pids, phys_to_virt(phys), pid_max);
+	pr_info("pid: pid_max %d, map of %llu KiB\n", pid_max,
+		(unsigned long long)(bytes + 1023) / 1024);
+}
+
+int pid_alloc(void)
+{
+	return pid_map_alloc(&kernel_pids);
+}
+
+int pid_free(int pid)
+{
+	int err = pid_map_free(&kernel_pids, pid);
+	char caller[64];
+
+	if (err)
+		pr_err("pid: refused to free PID %d (%s), from %s\n", pid,
+		       err == -PID_ENOENT ? "not allocated" : "no such PID",
+		       ksym_format(caller, sizeof(caller),
+				   (uint64_t)__builtin_return_address(0)));
+	return err;
+}
+
+struct pid_map *pid_kernel_map(void)
+{
+	return &kernel_pids;
+}
+
+/* ------------------------------------------------------------ task ops */
+
+static struct task *kernel_task_alloc(void *ctx)
+{
+	(void)ctx;
+	return kzalloc(sizeof(struct task));
+}
+
+static void kernel_task_free(void *ctx, struct task *t)
+{
+	(void)ctx;
+	kfree(t);
+}
+
+static int kernel_stack_alloc(void *ctx, struct task *t)
+{
+	uint64_t phys = pfa_alloc_contig(TASK_STACK_PAGES + 1, 1);
+	uint64_t *canary;
+
+	(void)ctx;
+	if (!phys)
+		return -TASK_ENOMEM;
+	canary = phys_to_virt(phys);
+	for (size_t i = 0; i < FRAME_SIZE / sizeof(*canary); i++)
+		canary[i] = TASK_CANARY;
+	t->stack = canary;
+	t->stack_top = (uintptr_t)canary + (TASK_STACK_PAGES + 1) * FRAME_SIZE;
+	return 0;
+}
+
+/* Index of the lowest canary word that changed, or the page's length in words. */
+static size_t canary_damage(const uint64_t *canary)
+{
+	size_t i = 0;
+
+	while (i < FRAME_SIZE / sizeof(*canary) && canary[i] == TASK_CANARY)
+		i++;
+	return i;
+}
+
+static int kernel_stack_free(void *ctx, struct task *t)
+{
+	size_t bad = canary_damage(t->stack);
+	bool intact = bad == FRAME_SIZE / sizeof(uint64_t);
+
+	(void)ctx;
+	if (!intact)
+		pr_err("task: PID %d overflowed its stack by %zu bytes or more (canary page %p)\n",
+		       t->pid, FRAME_SIZE - bad * sizeof(uint64_t), t->stack);
+	if (pfa_free_range((uintptr_t)t->stack - DIRECT_MAP_BASE, TASK_STACK_PAGES + 1))
+		panic("task: PID %d's stack %p was not ours to free", t->pid, t->stack);
+	return intact ? 0 : -1;
+}
+
+struct stack_call {
+	void (*body)(struct task *t);
+	struct task *t;
+};
+
+static void stack_entry(void *arg)
+{
+	struct stack_call *c = arg;
+
+	c->body(c->t);
+}
+
+static void kernel_run_on_stack(void *ctx, struct task *t, void (*body)(struct task *t))
+{
+	struct stack_call c = { body, t };
+
+	(void)ctx;
+	call_on_stack(t->stack_top, stack_entry, &c);
+}
+
+static void kernel_relax(void *ctx)
+{
+	(void)ctx;
+	cpu_relax();
+}
+
+static unsigned int kernel_this_cpu(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* Never called while no CPU can be idle: claims on an empty mask always fail. */
+static void kernel_wake(void *ctx, unsigned int cpu)
+{
+	(void)ctx;
+	panic("task: CPU %u claimed from an idle mask nobody sets", cpu);
+}
+
+static const struct task_ops kernel_task_ops = {
+	.task_alloc = kernel_task_alloc,
+	.task_free = kernel_task_free,
+	.stack_alloc = kernel_stack_alloc,
+	.stack_free = kernel_stack_free,
+	.run_on_stack = kernel_run_on_stack,
+	.relax = kernel_relax,
+	.this_cpu = kernel_this_cpu,
+	.wake = kernel_wake,
+};
+
+void task_init(void)
+{
+	pid_init();
+	task_sched_init(&kernel_tasks, &kernel_pids, &no_idle_cpus, 1, &kernel_task_ops, NULL);
+	pr_info("task: %d KiB stacks with a canary page, %u CPU\n",
+		(int)(TASK_STACK_PAGES * FRAME_SIZE / 1024), 1u);
+}
+
+void task_ps(void)
+{
+	task_dump(&kernel_tasks, printk);
+}

@@ -1,0 +1,251 @@
+/* Kernel tasks for real: own stacks, canary pages, bad PID frees, and the spawn stress (kernel only). */
+#include <bitmap/bitmap.h>
+#include <kernel/cmdline.h>
+#include <kernel/heap.h>
+#include <kernel/ktest.h>
+#include <kernel/mm.h>
+#include <kernel/pfa.h>
+#include <kernel/pid.h>
+#include <kernel/task.h>
+
+#define STRESS_DEFAULT	100000
+#define BATCH		32
+
+static struct task_sched *const s = &kernel_tasks;
+
+struct stack_probe {
+	uintptr_t local;	/* address of a local variable of the task */
+	uintptr_t low, top;	/* its stack: [low, top) above the canary page */
+};
+
+static int stack_probe_fn(void *arg)
+{
+	struct stack_probe *p = arg;
+	struct task *self = task_current(s);
+	volatile int local = 0;
+
+	p->local = (uintptr_t)&local;
+	p->low = (uintptr_t)self->stack + FRAME_SIZE;
+	p->top = self->stack_top;
+	return local + 5;
+}
+
+KTEST(task_kernel, runs_on_its_own_stack)
+{
+	struct stack_probe p = { 0 };
+	int here;
+	struct task *tk;
+
+	ASSERT_EQ(t, task_spawn(s, stack_probe_fn, &p, NULL, &tk), 0);
+	EXPECT_EQ(t, task_wait(s, tk), 5);
+	EXPECT_GE(t, p.local, p.low);
+	EXPECT_LT(t, p.local, p.top);
+	/* Not on ours. */
+	EXPECT_TRUE(t, (uintptr_t)&here < p.low || (uintptr_t)&here >= p.top);
+}
+
+/* Write just below the stack, into the canary page, as an overflow would. */
+static int overflow_fn(void *arg)
+{
+	struct task *self = task_current(s);
+
+	(void)arg;
+	((volatile uint64_t *)self->stack)[FRAME_SIZE / sizeof(uint64_t) - 1] = 0;
+	return 0;
+}
+
+KTEST(task_kernel, canary_page_catches_an_overflow)
+{
+	struct task_stats before, after;
+	struct task *tk;
+
+	task_get_stats(s, &before);
+	ASSERT_EQ(t, task_spawn(s, overflow_fn, NULL, NULL, &tk), 0);
+	EXPECT_EQ(t, task_wait(s, tk), 0);
+	task_get_stats(s, &after);
+	EXPECT_EQ(t, after.stack_errors, before.stack_errors + 1);
+	EXPECT_EQ(t, after.live, before.live);
+}
+
+KTEST(task_kernel, bad_pid_frees_are_refused)
+{
+	struct pid_map *m = pid_kernel_map();
+	unsigned long bad = pid_map_bad_frees(m);
+	int pid = pid_alloc();
+
+	ASSERT_GT(t, pid, 0);
+	EXPECT_TRUE(t, pid_map_in_use(m, pid));
+	EXPECT_EQ(t, pid_free(pid), 0);
+	EXPECT_EQ(t, pid_free(pid), -PID_ENOENT);
+	EXPECT_EQ(t, pid_free(0), -PID_EINVAL);
+	EXPECT_EQ(t, pid_free(pid_map_max(m)), -PID_EINVAL);
+	EXPECT_EQ(t, pid_map_bad_frees(m), bad + 1);
+	EXPECT_FALSE(t, pid_map_in_use(m, pid));
+}
+
+/* ------------------------------------------------------------ the stress */
+
+struct stress {
+	int per_spawner;
+	uint64_t *alive;		/* bit per PID: held by a running short task */
+	unsigned long held_twice, outside_affinity, spawn_errors, wrong_code;	/* atomic */
+};
+
+struct job {
+	struct stress *st;
+	struct cpumask affinity;
+	unsigned int cpu;
+};
+
+static void count(unsigned long *c)
+{
+	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
+static int short_task(void *arg)
+{
+	struct job *j = arg;
+	struct task *self = task_current(s);
+
+	if (bm_test_and_set_atomic(j->st->alive, (size_t)self->pid))
+		count(&j->st->held_twice);
+	j->cpu = (unsigned int)self->cpu;
+	if (!bm_test(j->affinity.bits, j->cpu))
+		count(&j->st->outside_affinity);
+	bm_clear_atomic(j->st->alive, (size_t)self->pid);
+	return self->pid;
+}
+
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* One CPU, some, or all of [0, ncpus). */
+static void random_affinity(struct cpumask *m, uint64_t *rng, unsigned int ncpus)
+{
+	uint64_t r = next_rand(rng);
+
+	bm_zero(m->bits, NR_CPUS);
+	if (r % 4 == 0) {
+		bm_set(m->bits, (r >> 8) % ncpus);
+	} else if (r % 4 == 1) {
+		bm_set_range(m->bits, 0, ncpus);
+	} else {
+		for (unsigned int c = 0; c < ncpus; c++)
+			if ((r >> (8 + c % 48)) & 1)
+				bm_set(m->bits, c);
+		bm_set(m->bits, (r >> 56) % ncpus);
+	}
+}
+
+/* Spawn this spawner's share in batches with random affinities; wait for each batch. */
+static int spawner(void *arg)
+{
+	struct stress *st = arg;
+	struct task *self = task_current(s);
+	uint64_t rng = 0x9e3779b97f4a7c15ull * (uint64_t)(self->cpu + 1);
+	struct job jobs[BATCH];
+	struct task *tasks[BATCH];
+
+	for (int done = 0; done < st->per_spawner; done += BATCH) {
+		int n;
+
+		for (n = 0; n < BATCH && done + n < st->per_spawner; n++) {
+			jobs[n].st = st;
+			random_affinity(&jobs[n].affinity, &rng, task_ncpus(s));
+			if (task_spawn(s, short_task, &jobs[n], &jobs[n].affinity, &tasks[n]) != 0) {
+				count(&st->spawn_errors);
+				break;
+			}
+		}
+		for (int i = 0; i < n; i++) {
+			int pid = tasks[i]->pid;
+
+			if (task_wait(s, tasks[i]) != pid)
+				count(&st->wrong_code);
+		}
+	}
+	return 0;
+}
+
+/* task.stress=N on the command line, else STRESS_DEFAULT. */
+static int stress_count(void)
+{
+	char val[16];
+	int n = 0;
+
+	if (!cmdline_get(kernel_cmdline(), "task.stress", val, sizeof(val)))
+		return STRESS_DEFAULT;
+	for (const char *p = val; *p >= '0' && *p <= '9' && n < 100000000; p++)
+		n = n * 10 + (*p - '0');
+	return n;
+}
+
+struct usage {
+	int pids;
+	uint64_t frames_outside_heap;
+	uint64_t heap_objects, heap_large, heap_slabs;
+};
+
+static void measure(struct usage *u)
+{
+	struct pfa_stats p;
+	struct heap_stats h;
+
+	pfa_stats(&p);
+	heap_get_stats(&kernel_heap, &h);
+	u->pids = pid_map_count(pid_kernel_map());
+	u->frames_outside_heap = p.used - h.slabs * SLAB_FRAMES - h.large_frames;
+	u->heap_objects = h.objects;
+	u->heap_large = h.large;
+	u->heap_slabs = h.slabs;
+}
+
+KTEST(task_kernel, spawn_stress_from_every_cpu)
+{
+	unsigned int ncpus = task_ncpus(s);
+	int total = stress_count();
+	struct stress st = { .per_spawner = (total + (int)ncpus - 1) / (int)ncpus };
+	struct task *spawners[NR_CPUS];
+	struct task_stats ts0, ts1;
+	struct usage before, after;
+
+	st.alive = kzalloc(BM_WORDS(pid_map_max(pid_kernel_map())) * sizeof(uint64_t));
+	ASSERT_NOT_NULL(t, st.alive);
+	measure(&before);
+	task_get_stats(s, &ts0);
+	for (unsigned int c = 0; c < ncpus; c++) {
+		struct cpumask only;
+
+		bm_zero(only.bits, NR_CPUS);
+		bm_set(only.bits, c);
+		ASSERT_EQ(t, task_spawn(s, spawner, &st, &only, &spawners[c]), 0);
+	}
+	task_ps();
+	for (unsigned int c = 0; c < ncpus; c++)
+		EXPECT_EQ(t, task_wait(s, spawners[c]), 0);
+	task_get_stats(s, &ts1);
+	measure(&after);
+	kfree(st.alive);
+
+	ktest_diag(t, "%d tasks on %u CPUs: %llu placed on an idle CPU, %llu kicked", total,
+		   ncpus, (unsigned long long)(ts1.placed - ts0.placed),
+		   (unsigned long long)(ts1.kicked - ts0.kicked));
+	EXPECT_EQ(t, st.held_twice, 0);
+	EXPECT_EQ(t, st.outside_affinity, 0);
+	EXPECT_EQ(t, st.spawn_errors, 0);
+	EXPECT_EQ(t, st.wrong_code, 0);
+	EXPECT_EQ(t, ts1.spawned - ts0.spawned, (uint64_t)(st.per_spawner * (int)ncpus + (int)ncpus));
+	EXPECT_EQ(t, ts1.live, ts0.live);
+	EXPECT_EQ(t, ts1.stack_errors, ts0.stack_errors);
+	/* Exactly back: PIDs, frames, heap objects; the heap may keep an empty slab per class. */
+	EXPECT_EQ(t, after.pids, before.pids);
+	EXPECT_EQ(t, after.frames_outside_heap, before.frames_outside_heap);
+	EXPECT_EQ(t, after.heap_objects, before.heap_objects);
+	EXPECT_EQ(t, after.heap_large, before.heap_large);
+	EXPECT_LE(t, after.heap_slabs, before.heap_slabs + HEAP_CLASSES);
+}
