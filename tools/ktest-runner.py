@@ -221,7 +221,7 @@ def judge(text, status, expected=QEMU_PASS, qemu=True, killed=None):
     if (bad := failure_summary(rep)):
         reasons.append(bad)
     reasons += structure_problems(rep)
-    if rep.version and rep.plan is not None and not rep.cases():
+    if rep.version and rep.plan is not None and not rep.suites:
         reasons.append("no test cases ran")     # a lost ktest_cases section looks like this
     if rep.version and not any(r.startswith("truncated") for r in reasons):
         # Only ktest prints the summary; other host commands may print plain KTAP.
