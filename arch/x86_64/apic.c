@@ -44,6 +44,7 @@
 
 static volatile uint32_t *mmio;
 static bool x2;
+static int lint_nmi = -1;
 static uint32_t timer_khz;
 
 static uint32_t apic_read(uint32_t reg)
@@ -61,12 +62,13 @@ static void apic_write(uint32_t reg, uint32_t val)
 		mmio[reg / 4] = val;
 }
 
-void apic_setup(uint64_t mmio_phys)
+void apic_setup(uint64_t mmio_phys, int nmi_lint)
 {
 	uint32_t a, b, c, d;
 
 	cpuid(1, 0, &a, &b, &c, &d);
 	x2 = c & CPUID1_ECX_X2APIC;
+	lint_nmi = nmi_lint;
 	/* The APIC page is not RAM, so it is outside the direct map; the boot map covers 4 GiB. */
 	mmio = (volatile uint32_t *)mmio_phys;
 }
@@ -81,8 +83,9 @@ void apic_init_cpu(void)
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_LVT_TIMER, LVT_MASKED);
-	apic_write(APIC_LVT_LINT0, LVT_MASKED);
-	apic_write(APIC_LVT_LINT1, LVT_NMI);
+	/* The 8259s stay masked, so LINT0's ExtINT wiring is not needed. */
+	apic_write(APIC_LVT_LINT0, lint_nmi == 0 ? LVT_NMI : LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, lint_nmi == 1 ? LVT_NMI : LVT_MASKED);
 	apic_write(APIC_LVT_ERROR, LVT_MASKED);
 	apic_write(APIC_SVR, SVR_ENABLE | APIC_SPURIOUS_VECTOR);
 	/* The ESR latches on a write; clear what firmware left. */

@@ -301,12 +301,21 @@ static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
 	return lost;
 }
 
+/* The LINT pin wired to NMI on every processor (LAPIC NMI entries for all), or -1. */
+static int nmi_lint(const struct madt_info *m)
+{
+	for (unsigned int i = 0; i < m->nnmis; i++)
+		if ((m->nmis[i].uid == 0xFF || m->nmis[i].uid == 0xFFFFFFFF) && m->nmis[i].lint <= 1)
+			return m->nmis[i].lint;
+	return -1;
+}
+
 /* The boot CPU becomes CPU 0: a TSS with guarded IST stacks, GS base, its APIC. */
 static void bsp_setup(const struct madt_info *m)
 {
 	struct cpu *c = &cpus[0];
 
-	apic_setup(m->lapic_addr);
+	apic_setup(m->lapic_addr, nmi_lint(m));
 	apic_init_cpu();
 	idt_current(&idt_base, &idt_limit);
 	if (gdt_reserve_cpus(m->nenabled ? m->nenabled : 1) < 0)

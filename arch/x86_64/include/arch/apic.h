@@ -16,9 +16,13 @@
 
 #define APIC_SPURIOUS_VECTOR	0xFF
 
-/* Choose x2APIC if the CPU has it, else xAPIC at mmio_phys (from the MADT). */
-void apic_setup(uint64_t mmio_phys);
-/* Enable this CPU's APIC: spurious vector, LINT1 as NMI, everything else masked. */
+/*
+ * Choose x2APIC if the CPU has it, else xAPIC at mmio_phys; nmi_lint is
+ * the LINT pin the MADT wires to NMI (0 or 1), or -1 for none. Both from
+ * the MADT.
+ */
+void apic_setup(uint64_t mmio_phys, int nmi_lint);
+/* Enable this CPU's APIC: spurious vector, the NMI pin, everything else masked. */
 void apic_init_cpu(void);
 /* Is it in x2APIC mode? */
 bool apic_x2apic(void);
