@@ -99,7 +99,8 @@ static unsigned int claim_cpu(struct task_sched *s, const struct cpumask *affini
  */
 static void dispatch(struct task_sched *s, struct task *t)
 {
-	unsigned int cpu = claim_cpu(s, &t->affinity);
+	struct cpumask affinity = t->affinity;	/* once queued, t may run and be reaped */
+	unsigned int cpu = claim_cpu(s, &affinity);
 
 	if (cpu < s->ncpus) {
 		place(s, t, cpu);
@@ -113,7 +114,7 @@ static void dispatch(struct task_sched *s, struct task *t)
 	spin_lock(&s->lock);
 	fifo_push(&s->queue_head, &s->queue_tail, t);
 	spin_unlock(&s->lock);
-	cpu = claim_cpu(s, &t->affinity);
+	cpu = claim_cpu(s, &affinity);
 	if (cpu < s->ncpus)
 		s->ops->wake(s->ctx, cpu);
 }
