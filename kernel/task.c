@@ -38,13 +38,28 @@ static void set_cpu(struct task *t, int cpu)
 	__atomic_store_n(&t->cpu, cpu, __ATOMIC_RELAXED);
 }
 
+/* Queue heads are written under their lock but peeked at without it (fifo_empty). */
+static void set_head(struct task **head, struct task *t)
+{
+	__atomic_store_n(head, t, __ATOMIC_RELAXED);
+}
+
+/*
+ * Is the queue empty? A hint, read without the lock: waiters spin on it,
+ * and taking a lock every lap would have every CPU queue for the lock.
+ */
+static bool fifo_empty(struct task *const *head)
+{
+	return __atomic_load_n(head, __ATOMIC_RELAXED) == NULL;
+}
+
 static void fifo_push(struct task **head, struct task **tail, struct task *t)
 {
 	t->next = NULL;
 	if (*tail)
 		(*tail)->next = t;
 	else
-		*head = t;
+		set_head(head, t);
 	*tail = t;
 }
 
@@ -61,7 +76,7 @@ static struct task *fifo_take(struct task **head, struct task **tail, int cpu)
 	if (prev)
 		prev->next = t->next;
 	else
-		*head = t->next;
+		set_head(head, t->next);
 	if (*tail == t)
 		*tail = prev;
 	t->next = NULL;
@@ -225,12 +240,14 @@ static void run(struct task_sched *s, struct task *t, unsigned int cpu)
 static struct task *next_task(struct task_sched *s, unsigned int cpu)
 {
 	struct task_cpu *c = &s->cpu[cpu];
-	struct task *t;
+	struct task *t = NULL;
 
-	spin_lock(&c->lock);
-	t = fifo_take(&c->head, &c->tail, -1);
-	spin_unlock(&c->lock);
-	if (t)
+	if (!fifo_empty(&c->head)) {
+		spin_lock(&c->lock);
+		t = fifo_take(&c->head, &c->tail, -1);
+		spin_unlock(&c->lock);
+	}
+	if (t || fifo_empty(&s->queue_head))
 		return t;
 	spin_lock(&s->lock);
 	t = fifo_take(&s->queue_head, &s->queue_tail, (int)cpu);
