@@ -16,6 +16,11 @@ static void post(struct cpu *c, void (*fn)(void *), void *arg)
 	apic_send_ipi(c->apic_id, smp_ipi_vector());
 }
 
+void smp_post(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	post(&cpus[cpu], fn, arg);
+}
+
 unsigned int smp_dispatch(const struct cpumask *affinity, void (*fn)(void *), void *arg)
 {
 	unsigned int n = smp_cpus_online(), lost = 0, from, cpu;

@@ -41,6 +41,12 @@ struct smp_dispatch_stats {
  * wait for the work to finish.
  */
 unsigned int smp_dispatch(const struct cpumask *affinity, void (*fn)(void *), void *arg);
+/*
+ * Post fn(arg) to cpu, whose idle bit the caller has won (a claim or a
+ * test-and-clear on cpu_idle_mask), and send it the IPI. For callers that
+ * choose the CPU themselves, such as the task scheduler.
+ */
+void smp_post(unsigned int cpu, void (*fn)(void *), void *arg);
 /* Run fn(arg) on every online CPU, this one included, and wait until all are done. */
 void smp_call_all(void (*fn)(void *), void *arg);
 /* Wait until every online CPU but the caller is idle again. */
