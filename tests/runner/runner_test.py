@@ -16,7 +16,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def load_runner():
-    """tools/ktest-runner.py has a dash in its name, so import it by path."""
+    """tools/ktest-runner.py has a dash in its name, so import it by path
+    (and leave no __pycache__ behind in tools/)."""
+    sys.dont_write_bytecode = True
     spec = importlib.util.spec_from_file_location(
         "ktest_runner", os.path.join(ROOT, "tools", "ktest-runner.py"))
     mod = importlib.util.module_from_spec(spec)
