@@ -35,7 +35,7 @@ KTEST(memmap, qemu_bios_map)
 
 KTEST(memmap, unsorted_gives_the_same_map)
 {
-	static const struct mb2_mmap_entry shuffled[] = {
+	const struct mb2_mmap_entry shuffled[] = {
 		qemu128[5], qemu128[3], qemu128[0], qemu128[4], qemu128[2], qemu128[1],
 	};
 
