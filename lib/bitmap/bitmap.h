@@ -291,23 +291,48 @@ void bm_shift_left(uint64_t *dst, const uint64_t *src, size_t shift, size_t nbit
 void bm_shift_right(uint64_t *dst, const uint64_t *src, size_t shift, size_t nbits);
 
 /* ------------------------------------------------------------ searches */
-/* Out-of-line bodies; call the bm_find_* names below. */
-size_t bm__find_next(const uint64_t *map, size_t nbits, size_t start);
-size_t bm__find_next_zero(const uint64_t *map, size_t nbits, size_t start);
+/* Out-of-line bodies: the lowest set (clear) bit in the words after word w, or nbits. */
+size_t bm__find_next_word(const uint64_t *map, size_t nbits, size_t w);
+size_t bm__find_next_zero_word(const uint64_t *map, size_t nbits, size_t w);
 size_t bm__find_last(const uint64_t *map, size_t nbits);
+
+/*
+ * bm_find_next{,_zero}: the rest of start's word is searched inline. On
+ * dense maps and in iteration the answer is nearly always there, and the
+ * call would be most of the cost; only an exhausted word goes out of line.
+ */
+static inline size_t bm__find_next_inline(const uint64_t *map, size_t nbits, size_t start,
+					  bool zero)
+{
+	uint64_t v;
+	size_t i;
+
+	if (start >= nbits)
+		return nbits;
+	v = map[BM__WORD(start)];
+	v = (zero ? ~v : v) >> (start % BM_WORD_BITS);
+	/*
+	 * The bit at start itself: in maps made of runs the next bit after a
+	 * hit is usually one too, and this branch, being predictable, lets a
+	 * caller's loop run ahead without waiting for the load and the scan.
+	 */
+	if (v & 1)
+		return start;
+	if (v) {
+		/* A hit in the tail bits of the last word means none. */
+		i = start + bm__ffs64(v);
+		return i < nbits ? i : nbits;
+	}
+	if (BM__SMALL(nbits))
+		return nbits;
+	return zero ? bm__find_next_zero_word(map, nbits, BM__WORD(start))
+		    : bm__find_next_word(map, nbits, BM__WORD(start));
+}
 
 /* Lowest set bit at or after start, or nbits. */
 static inline size_t bm_find_next(const uint64_t *map, size_t nbits, size_t start)
 {
-	if (BM__SMALL(nbits)) {
-		uint64_t w;
-
-		if (start >= nbits)
-			return nbits;
-		w = map[0] & BM__LAST_MASK(nbits) & BM__FIRST_MASK(start);
-		return w ? bm__ffs64(w) : nbits;
-	}
-	return bm__find_next(map, nbits, start);
+	return bm__find_next_inline(map, nbits, start, false);
 }
 
 /* Lowest set bit, or nbits. */
@@ -319,15 +344,7 @@ static inline size_t bm_find_first(const uint64_t *map, size_t nbits)
 /* Lowest clear bit at or after start, or nbits. */
 static inline size_t bm_find_next_zero(const uint64_t *map, size_t nbits, size_t start)
 {
-	if (BM__SMALL(nbits)) {
-		uint64_t w;
-
-		if (start >= nbits)
-			return nbits;
-		w = ~map[0] & BM__LAST_MASK(nbits) & BM__FIRST_MASK(start);
-		return w ? bm__ffs64(w) : nbits;
-	}
-	return bm__find_next_zero(map, nbits, start);
+	return bm__find_next_inline(map, nbits, start, true);
 }
 
 /* Lowest clear bit, or nbits. */
@@ -363,25 +380,65 @@ size_t bm_find_next_or(const uint64_t *a, const uint64_t *b, size_t nbits, size_
 size_t bm_find_next_wrap(const uint64_t *map, size_t nbits, size_t start);
 
 /* ------------------------------------------------------------ iteration */
+/*
+ * bm_for_each_set/clear keep their place as a word and the mask of its
+ * bits not yet visited, so a step is a few ALU operations on the mask
+ * instead of a search that waits for the index of the previous one. The
+ * word is re-read at every step: what the body writes is seen, just as
+ * with a search per bit.
+ */
+struct bm__iter {
+	size_t pos;		/* the current bit; >= nbits at the end */
+	size_t w;		/* its word */
+	uint64_t ahead;		/* the bits of word w above pos */
+};
+
+/* The iterator at the first wanted bit at or after from. */
+static inline struct bm__iter bm__iter_at(const uint64_t *map, size_t nbits, size_t from,
+					  bool zero)
+{
+	struct bm__iter it;
+
+	it.pos = bm__find_next_inline(map, nbits, from, zero);
+	it.w = BM__WORD(it.pos);
+	it.ahead = ~(uint64_t)1 << (it.pos % BM_WORD_BITS);
+	return it;
+}
+
+/* Move it to the next wanted bit after it->pos < nbits (or past nbits). */
+static inline void bm__iter_next(struct bm__iter *it, const uint64_t *map, size_t nbits,
+				 bool zero)
+{
+	uint64_t v = (zero ? ~map[it->w] : map[it->w]) & it->ahead;
+	size_t i;
+
+	if (!v) {
+		i = zero ? bm__find_next_zero_word(map, nbits, it->w)
+			 : bm__find_next_word(map, nbits, it->w);
+		it->pos = i;
+		it->w = BM__WORD(i);
+		it->ahead = ~(uint64_t)1 << (i % BM_WORD_BITS);
+		return;
+	}
+	/* The bits above v's lowest: ~v and v - 1 are computed side by side. */
+	it->ahead = ~v ^ (v - 1);
+	/* May be a tail bit, >= nbits: the loop test ends there and stores nbits. */
+	it->pos = it->w * BM_WORD_BITS + bm__ffs64(v);
+}
+
+#define bm__for_each(i, map, nbits, from, zero)					\
+	for (struct bm__iter bm__it = bm__iter_at((map), (nbits), (from), (zero));	\
+	     bm__it.pos < (nbits) ? ((i) = bm__it.pos, true) : ((i) = (nbits), false);	\
+	     bm__iter_next(&bm__it, (map), (nbits), (zero)))
+
 /* i (size_t) takes each set bit in increasing order; the body may change bits. */
-#define bm_for_each_set(i, map, nbits)						\
-	for ((i) = bm_find_first((map), (nbits)); (i) < (nbits);		\
-	     (i) = bm_find_next((map), (nbits), (i) + 1))
-
+#define bm_for_each_set(i, map, nbits)		bm__for_each(i, map, nbits, 0, false)
 /* As bm_for_each_set, starting at the current value of i. */
-#define bm_for_each_set_from(i, map, nbits)					\
-	for ((i) = bm_find_next((map), (nbits), (i)); (i) < (nbits);		\
-	     (i) = bm_find_next((map), (nbits), (i) + 1))
-
+#define bm_for_each_set_from(i, map, nbits)	bm__for_each(i, map, nbits, (i), false)
 /* i takes each clear bit in increasing order. */
-#define bm_for_each_clear(i, map, nbits)					\
-	for ((i) = bm_find_first_zero((map), (nbits)); (i) < (nbits);		\
-	     (i) = bm_find_next_zero((map), (nbits), (i) + 1))
-
+#define bm_for_each_clear(i, map, nbits)	bm__for_each(i, map, nbits, 0, true)
 /* As bm_for_each_clear, starting at the current value of i. */
-#define bm_for_each_clear_from(i, map, nbits)					\
-	for ((i) = bm_find_next_zero((map), (nbits), (i)); (i) < (nbits);	\
-	     (i) = bm_find_next_zero((map), (nbits), (i) + 1))
+#define bm_for_each_clear_from(i, map, nbits)	bm__for_each(i, map, nbits, (i), true)
 
 /* [rs, re) takes each maximal run of set bits in increasing order. */
 #define bm_for_each_run(rs, re, map, nbits)					\

@@ -18,27 +18,36 @@ uint64_t fetch(const uint64_t *a, const uint64_t *b, enum fetch how, size_t w)
 	return 0;
 }
 
+/* Lowest set bit of the fetched words after word w, or nbits; nbits > 0. */
+static inline __attribute__((always_inline))
+size_t find_after(const uint64_t *a, const uint64_t *b, enum fetch how, size_t nbits, size_t w)
+{
+	size_t last = BM__WORD(nbits - 1), i;
+	uint64_t v;
+
+	do {
+		if (++w > last)
+			return nbits;
+		v = fetch(a, b, how, w);
+	} while (!v);
+	/* A hit in the tail of the last word is junk: report not found. */
+	i = w * BM_WORD_BITS + bm__ffs64(v);
+	return i < nbits ? i : nbits;
+}
+
 /* Lowest set bit of the fetched words in [start, nbits), or nbits. */
 static inline __attribute__((always_inline))
 size_t find_next(const uint64_t *a, const uint64_t *b, enum fetch how, size_t nbits, size_t start)
 {
-	size_t w, last, i;
+	size_t w, i;
 	uint64_t v;
 
 	if (start >= nbits)
 		return nbits;
 	w = BM__WORD(start);
 	v = fetch(a, b, how, w) & BM__FIRST_MASK(start);
-	/* The bound is only needed past the first word: keep it off the dense path. */
-	if (!v) {
-		last = BM__WORD(nbits - 1);
-		do {
-			if (++w > last)
-				return nbits;
-			v = fetch(a, b, how, w);
-		} while (!v);
-	}
-	/* A hit in the tail of the last word is junk: report not found. */
+	if (!v)
+		return find_after(a, b, how, nbits, w);
 	i = w * BM_WORD_BITS + bm__ffs64(v);
 	return i < nbits ? i : nbits;
 }
@@ -64,14 +73,14 @@ size_t find_prev(const uint64_t *map, enum fetch how, size_t nbits, size_t end)
 	return w * BM_WORD_BITS + bm__fls64(v);
 }
 
-size_t bm__find_next(const uint64_t *map, size_t nbits, size_t start)
+size_t bm__find_next_word(const uint64_t *map, size_t nbits, size_t w)
 {
-	return find_next(map, NULL, PLAIN, nbits, start);
+	return find_after(map, NULL, PLAIN, nbits, w);
 }
 
-size_t bm__find_next_zero(const uint64_t *map, size_t nbits, size_t start)
+size_t bm__find_next_zero_word(const uint64_t *map, size_t nbits, size_t w)
 {
-	return find_next(map, NULL, INVERT, nbits, start);
+	return find_after(map, NULL, INVERT, nbits, w);
 }
 
 size_t bm__find_last(const uint64_t *map, size_t nbits)

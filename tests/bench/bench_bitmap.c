@@ -276,6 +276,35 @@ static uint64_t next_zero_naive(const void *arg, size_t *ops)
 	return sum;
 }
 
+/* The same walks written the way a setbit caller would: its iteration macros. */
+static uint64_t each_setbit(const void *arg, size_t *ops)
+{
+	const struct map *m = arg;
+	uint64_t sum = 0;
+	size_t n = 0, i;
+
+	bm_for_each_set(i, m->w, m->nbits) {
+		sum += i;
+		n++;
+	}
+	*ops = n;
+	return sum;
+}
+
+static uint64_t each_zero_setbit(const void *arg, size_t *ops)
+{
+	const struct map *m = arg;
+	uint64_t sum = 0;
+	size_t n = 0, i;
+
+	bm_for_each_clear(i, m->w, m->nbits) {
+		sum += i;
+		n++;
+	}
+	*ops = n;
+	return sum;
+}
+
 /* Linux's test_find_last_bit: walk down, each search below the last hit. */
 static uint64_t last_setbit(const void *arg, size_t *ops)
 {
@@ -762,6 +791,11 @@ static const struct pair and_dense = { &dense, &dense2 }, and_sparse = { &sparse
 	{ "bitstring", next_bitstring, false }, { "naive", next_naive, false } }
 #define NEXT_ZERO_IMPLS { { "setbit", next_zero_setbit, false }, \
 	{ "bitstring", next_zero_bitstring, false }, { "naive", next_zero_naive, false } }
+/* Each peer iterates through its own idiom: libbitmask and bitstring have no loop macro. */
+#define EACH_IMPLS { { "setbit", each_setbit, false }, { "libbitmask", next_bitmask, false }, \
+	{ "bitstring", next_bitstring, false }, { "naive", next_naive, false } }
+#define EACH_ZERO_IMPLS { { "setbit", each_zero_setbit, false }, \
+	{ "bitstring", next_zero_bitstring, false }, { "naive", next_zero_naive, false } }
 #define FIRST_IMPLS { { "setbit", first_setbit, false }, { "libbitmask", first_bitmask, false }, \
 	{ "bitstring", first_bitstring, false }, { "naive", first_naive, false } }
 #define RUN_IMPLS { { "setbit", run_setbit, false }, { "setbit hbm", run_hbm, false }, \
@@ -772,6 +806,10 @@ static const struct workload workloads[] = {
 	{ "find_next_bit sparse", &sparse, bitmask_reset, NEXT_IMPLS, 88 },
 	{ "find_next_zero_bit dense", &dense, NULL, NEXT_ZERO_IMPLS, 0 },
 	{ "find_next_zero_bit sparse", &sparse, NULL, NEXT_ZERO_IMPLS, 0 },
+	{ "for_each_set_bit dense", &dense, bitmask_reset, EACH_IMPLS, 0 },
+	{ "for_each_set_bit sparse", &sparse, bitmask_reset, EACH_IMPLS, 0 },
+	{ "for_each_clear_bit dense", &dense, NULL, EACH_ZERO_IMPLS, 0 },
+	{ "for_each_clear_bit sparse", &sparse, NULL, EACH_ZERO_IMPLS, 0 },
 	{ "find_last_bit dense", &dense, NULL,
 	  { { "setbit", last_setbit, false }, { "naive", last_naive, false } }, 0 },
 	{ "find_last_bit sparse", &sparse, NULL,
@@ -875,8 +913,14 @@ static double time_impl(const struct workload *w, const struct impl *im, uint64_
 	return best;
 }
 
+static const char legend[] =
+	"# find_*: one search call per found bit, the same loop for every library.\n"
+	"# for_each_*: each library's own idiom: setbit bm_for_each_set/clear, libbitmask\n"
+	"#   bitmask_next, bitstring bit_ffs/bit_ffc from the next bit, naive a test per bit.\n";
+
 static void run_timed(void)
 {
+	printf("%s", legend);
 	printf("%-34s %-12s %10s %12s\n", "workload", "impl", "ns/op", "setbit/impl");
 	for (size_t k = 0; k < NWORKLOADS; k++) {
 		const struct workload *w = &workloads[k];

@@ -60,6 +60,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="icount.") as outdir:
         rows = run(sys.argv[1], outdir, sys.argv[2:])
         counts = dumps(outdir)
+    print("# find_*: one search call per found bit, the same loop for every library.")
+    print("# for_each_*: each library's own idiom: setbit bm_for_each_set/clear, libbitmask")
+    print("#   bitmask_next, bitstring bit_ffs/bit_ffc from the next bit, naive a test per bit.")
     print("%-34s %-12s %14s %12s  %s" % ("workload", "impl", "instr/op", "setbit/impl", "target"))
     mine = {}
     for label, ops, target in rows:

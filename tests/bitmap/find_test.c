@@ -177,6 +177,50 @@ KTEST(bitmap_find, for_each_set_and_clear)
 	}
 }
 
+/*
+ * The macros walk a word at a time but must behave as a search per bit:
+ * bits the body sets or clears ahead of i, in i's word or later, count;
+ * bits it sets behind i do not. i is nbits after the loop.
+ */
+KTEST(bitmap_find, for_each_sees_the_body_writes)
+{
+	static const size_t want[] = { 3, 7, 64, 66, 130 };
+	BM_DECLARE(map, 200);
+	size_t i, n = 0;
+
+	bm_zero(map, 200);
+	bm_set(map, 3);
+	bm_set(map, 5);
+	bm_set(map, 64);
+	bm_set(map, 130);
+	bm_for_each_set(i, map, 200) {
+		ASSERT_LT(t, n, sizeof(want) / sizeof(want[0]));
+		EXPECT_EQ(t, i, want[n]);
+		n++;
+		if (i == 3) {
+			bm_clear(map, 5);
+			bm_set(map, 7);
+			bm_set(map, 66);
+			bm_set(map, 2);
+		}
+	}
+	EXPECT_EQ(t, n, sizeof(want) / sizeof(want[0]));
+	EXPECT_EQ(t, i, (size_t)200);
+
+	/* The same on clear bits, the body taking each one and the next. */
+	bm_fill(map, 130);
+	bm_clear_range(map, 60, 70);
+	n = 0;
+	bm_for_each_clear(i, map, 130) {
+		n++;
+		if (i + 1 < 130)
+			bm_set(map, i + 1);
+	}
+	/* Every second bit of [60, 130), across the word boundary at 64. */
+	EXPECT_EQ(t, n, (size_t)35);
+	EXPECT_EQ(t, i, (size_t)130);
+}
+
 /* The runs a macro produced must tile exactly the model's bits of `value` from `from`. */
 static void check_runs(struct ktest *t, size_t nruns, bool value, size_t from)
 {
