@@ -7,10 +7,17 @@
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS=N)
 #   make bench      host benchmarks (ICOUNT=1: instruction counts under callgrind)
 #   make clean
+#   make DEBUG=1 ...  kernel with invariant checks (BM_DEBUG, PFA_DEBUG) in build-debug/
 #
 # Toolchain: CROSS=x86_64-elf- and CC=clang are honoured; V=1 shows commands.
 
+# DEBUG=1: lib/bitmap and allocator invariant checks in the kernel, in build-debug/.
+ifeq ($(DEBUG),1)
+BUILD    := build-debug
+EXTRA_KCFLAGS += -DBM_DEBUG -DPFA_DEBUG
+else
 BUILD    := build
+endif
 CROSS    ?=
 ifeq ($(origin CC),default)
 CC       := $(CROSS)gcc

@@ -19,7 +19,7 @@ HOST_TEST_BINS += $(KTEST_HOST) tests/runner/runner_test.py
 $(KTEST_HOST_OBJ)/%.o: %.c
 	$(quiet) HOSTCC $<
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) -c $< -o $@
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) -DBM_DEBUG -c $< -o $@
 
 $(KTEST_HOST): $(call ktest_objs,$(KTEST_HOST_SRCS))
 	$(quiet) HOSTLD $@

@@ -65,6 +65,14 @@ void ktest_fail_at(struct ktest *t, const char *file, int line,
 	printf("\n");
 }
 
+/* lib/bitmap's invariant checks (this binary builds it with BM_DEBUG). */
+void bm_assert_fail(const char *expr, const char *file, int line)
+{
+	fflush(stdout);
+	fprintf(stderr, "assertion failed: lib/bitmap at %s:%d: %s\n", file, line, expr);
+	abort();
+}
+
 void ktest_abort(struct ktest *t)
 {
 	longjmp(*(jmp_buf *)t->priv, 1);
