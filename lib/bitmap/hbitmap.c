@@ -272,22 +272,16 @@ void hbm_clear_range(struct hbm *h, size_t start, size_t n)
 }
 
 /*
- * Lowest bit at or after start that the tree looks for. Try the start
- * word; else climb while no summary word has a bit past our position,
- * then descend along lowest bits. Exact summaries make every bit taken on
- * the way down lead to a non-zero child.
+ * Lowest bit the tree looks for in the leaf words after idx, or nbits:
+ * climb while no summary word has a bit past our position, then descend
+ * along lowest bits. Exact summaries make every bit taken on the way down
+ * lead to a non-zero child.
  */
-static size_t find_next(const struct hbm *h, int tree, size_t start)
+static __attribute__((noinline)) size_t find_after(const struct hbm *h, int tree, size_t idx)
 {
-	size_t idx = BM__WORD(start);
 	unsigned int k;
-	uint64_t w;
+	uint64_t w = 0;
 
-	if (start >= h->nbits)
-		return h->nbits;
-	w = leaf_bits(h, tree, idx, h->words[idx]) & BM__FIRST_MASK(start);
-	if (w)
-		return idx * WORD_BITS + __builtin_ctzll(w);
 	for (k = 0; k < h->levels; k++, idx /= WORD_BITS) {
 		/* ~1 << b: the siblings strictly after child b. */
 		w = h->sum[tree][k][idx / WORD_BITS] & (~(uint64_t)1 << (idx % WORD_BITS));
@@ -300,6 +294,29 @@ static size_t find_next(const struct hbm *h, int tree, size_t start)
 	while (k-- > 0)
 		idx = idx * WORD_BITS + __builtin_ctzll(h->sum[tree][k][idx]);
 	return idx * WORD_BITS + __builtin_ctzll(leaf_bits(h, tree, idx, h->words[idx]));
+}
+
+/*
+ * Lowest bit at or after start that the tree looks for. The start word is
+ * tried inline, as in bm_find_next: short searches end there and never
+ * pay for the climb. Tails need no check: they are clear in the leaf and
+ * leaf_bits() hides them from the clear tree.
+ */
+static inline __attribute__((always_inline))
+size_t find_next(const struct hbm *h, int tree, size_t start)
+{
+	size_t idx = BM__WORD(start);
+	uint64_t w;
+
+	if (start >= h->nbits)
+		return h->nbits;
+	w = leaf_bits(h, tree, idx, h->words[idx]) >> (start % WORD_BITS);
+	/* The bit at start first: a predictable branch in maps made of runs. */
+	if (w & 1)
+		return start;
+	if (w)
+		return start + __builtin_ctzll(w);
+	return find_after(h, tree, idx);
 }
 
 size_t hbm_find_next(const struct hbm *h, size_t start)
@@ -341,18 +358,29 @@ static uint64_t run_starts(uint64_t c, size_t n)
 }
 
 /*
- * Each round looks at the word holding the next clear bit: a run inside
- * it (n <= 64), else the clear run reaching its top, continued into the
- * next words up to the next set bit. A run that fails ends at a set bit,
- * and the next round starts at the clear bit after it.
+ * hbm_find_zero_run for n >= 2. Each round looks at the word holding the
+ * next clear bit: a run inside it (n <= 64), else the clear run reaching
+ * its top, continued into the next words up to the next set bit. A run
+ * that fails ends at a set bit, and the next round starts at the clear
+ * bit after it.
  */
-size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
+static __attribute__((noinline))
+size_t find_long_zero_run(const struct hbm *h, size_t start, size_t n)
 {
-	size_t pos = start, wi, top, s, e;
+	size_t pos, wi, top, s, e;
 	uint64_t c, r;
 
-	if (n == 0)
+	/*
+	 * Next-fit searches mostly start in a clear run long enough: measure
+	 * the first run whole before going word by word past it.
+	 */
+	pos = find_next(h, HBM_HAS_CLEAR, start);
+	if (pos >= h->nbits)
 		return h->nbits;
+	e = find_next(h, HBM_HAS_SET, pos);
+	if (e - pos >= n)
+		return pos;
+	pos = e;
 	for (;;) {
 		pos = find_next(h, HBM_HAS_CLEAR, pos);
 		if (pos >= h->nbits || n > h->nbits - pos)
@@ -377,6 +405,16 @@ size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
 			return s;
 		pos = e;
 	}
+}
+
+size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
+{
+	/* One bit is a run by itself: the plain search, inline, with no registers to save. */
+	if (n == 1)
+		return find_next(h, HBM_HAS_CLEAR, start);
+	if (n == 0)
+		return h->nbits;
+	return find_long_zero_run(h, start, n);
 }
 
 /*

@@ -2,14 +2,15 @@
 #include <bitmap/bitmap.h>
 
 /*
- * Lowest index in [start, end - n] where n bits equal to `value` begin, or
- * end. Each miss resumes past the bit that broke the run, and each probe
- * reads at most n bits, so the whole search reads the map about once.
- * Treating end as the map size keeps every read below end.
+ * Lowest index in [start, end - n] where n >= 2 bits equal to `value`
+ * begin, or end. Each miss resumes past the bit that broke the run, and
+ * each probe reads at most n bits, so the whole search reads the map about
+ * once. Treating end as the map size keeps every read below end.
  */
-static size_t find_run(const uint64_t *map, size_t end, size_t start, size_t n, bool value)
+static __attribute__((noinline))
+size_t find_long_run(const uint64_t *map, size_t end, size_t start, size_t n, bool value)
 {
-	if (n == 0 || n > end)
+	if (n > end)
 		return end;
 	while (start <= end - n) {
 		size_t s, e;
@@ -17,9 +18,6 @@ static size_t find_run(const uint64_t *map, size_t end, size_t start, size_t n, 
 		s = value ? bm_find_next(map, end, start) : bm_find_next_zero(map, end, start);
 		if (s >= end || s > end - n)
 			return end;
-		/* s is a run of one already: no probe (the common next-fit case). */
-		if (n == 1)
-			return s;
 		e = value ? bm_find_next_zero(map, s + n, s) : bm_find_next(map, s + n, s);
 		if (e == s + n)
 			return s;
@@ -27,6 +25,20 @@ static size_t find_run(const uint64_t *map, size_t end, size_t start, size_t n, 
 		start = e + 1;
 	}
 	return end;
+}
+
+/*
+ * find_long_run for any n. One bit is a run by itself, the common next-fit
+ * case: exactly the plain search, inline, with no registers to save first.
+ */
+static inline __attribute__((always_inline))
+size_t find_run(const uint64_t *map, size_t end, size_t start, size_t n, bool value)
+{
+	if (n == 1)
+		return value ? bm_find_next(map, end, start) : bm_find_next_zero(map, end, start);
+	if (n == 0)
+		return end;
+	return find_long_run(map, end, start, n, value);
 }
 
 /* find_run from hint, then over runs starting below hint; nbits if none. */
