@@ -35,8 +35,8 @@
  *   bm_test_and_set_atomic and bm_claim*_atomic acquire (take a bit);
  *   bm_clear_atomic, bm_set_atomic and bm_release_atomic release (publish
  *   a bit); bm_change_atomic and bm_test_and_{clear,change}_atomic are
- *   acquire-release. In the kernel they are `lock bts/btr/btc`, a full
- *   barrier on x86; on the host, __atomic builtins (seen by TSan).
+ *   acquire-release. On x86-64 they are `lock bts/btr/btc`, a full
+ *   barrier; under TSan and elsewhere, __atomic builtins (seen by TSan).
  * - With BM_DEBUG defined, internal invariants are checked through
  *   bm_assert_fail(), which the kernel or host program provides.
  *

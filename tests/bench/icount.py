@@ -63,6 +63,7 @@ def main():
     print("# find_*: one search call per found bit, the same loop for every library.")
     print("# for_each_*: each library's own idiom: setbit bm_for_each_set/clear, libbitmask")
     print("#   bitmask_next, bitstring bit_ffs/bit_ffc from the next bit, naive a test per bit.")
+    print("# claim: the mutex is glibc's in a process that has started a thread (locked, as on SMP).")
     print("%-34s %-12s %14s %12s  %s" % ("workload", "impl", "instr/op", "setbit/impl", "target"))
     mine = {}
     for label, ops, target in rows:
