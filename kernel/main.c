@@ -4,6 +4,7 @@
 #include <arch/gdt.h>
 #include <arch/layout.h>
 #include <arch/pic.h>
+#include <arch/smp.h>
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <arch/uart.h>
@@ -88,6 +89,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	print_cpu();
 	bootinfo_print(info);
 	mm_init(info);
+	smp_init(info);
 	task_init();
 
 	ktest_main(cmdline);

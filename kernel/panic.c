@@ -4,6 +4,7 @@
 #include <arch/backtrace.h>
 #include <arch/cpu.h>
 #include <arch/debug_exit.h>
+#include <arch/smp.h>
 #include <kernel/cmdline.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -13,15 +14,19 @@ static bool panicking;
 static void panic_vbegin(const char *fmt, va_list ap)
 {
 	cpu_cli();
-	if (panicking) {
+	if (__atomic_exchange_n(&panicking, true, __ATOMIC_ACQ_REL)) {
 		/* A fault while reporting: the report is what broke, so stop. */
 		console_printf("\nKERNEL PANIC: nested panic\n");
 		panic_end();
 	}
-	panicking = true;
+	/* First the others stop, so the report is the last thing any CPU prints. */
+	smp_stop_others();
 	console_printf("\nKERNEL PANIC: ");
 	console_vprintf(fmt, ap);
 	console_printf("\n");
+	if (smp_cpus_online() > 1)
+		console_printf("  on CPU %u of %u; the others were stopped by NMI\n",
+			       smp_cpu_id(), smp_cpus_online());
 }
 
 void panic_begin(const char *fmt, ...)

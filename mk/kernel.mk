@@ -56,7 +56,17 @@ TEST_KERNEL_SRCS += \
 	tests/kernel/selftest_test.c \
 	tests/kernel/string_test.c
 
-# SMP (issue 5): ACPI/MADT, GDT slots, IRQ vectors, the idle-CPU mask.
+# SMP (issue 5): ACPI/MADT, GDT slots, IRQ vectors, the idle-CPU mask
+# (portable); the local APIC, AP start-up and dispatch (kernel).
+KERNEL_ASM_SRCS += arch/x86_64/trampoline.S
+
+KERNEL_C_SRCS += \
+	arch/x86_64/apic.c \
+	arch/x86_64/smpboot.c \
+	kernel/smp/dispatch.c
+
+TEST_KERNEL_SRCS += tests/smp/smp_test.c
+
 KERNEL_PORTABLE_SRCS += \
 	kernel/acpi.c \
 	kernel/smp/cpumask.c \

@@ -1,6 +1,15 @@
-/* The kernel GDT and the boot CPU's TSS, whose IST stacks catch #DF, NMI and #MC. */
+/*
+ * The kernel GDT: the fixed segments first, then one TSS descriptor pair
+ * per CPU, handed out by the slot allocator (kernel/gdtslot.h). The table
+ * has room for SMP_MAX_CPUS pairs; its limit, what the CPUs see, grows to
+ * fit the CPUs the MADT lists. The boot TSS (static IST stacks) serves
+ * until smp_init() gives the boot CPU a TSS of its own.
+ */
 #include <stdint.h>
 #include <arch/gdt.h>
+#include <arch/smp.h>
+#include <kernel/gdtslot.h>
+#include <kernel/panic.h>
 
 #define SEG_PRESENT	(1ull << 47)
 #define SEG_USER	(3ull << 45)
@@ -11,44 +20,43 @@
 #define SEG_DB		(1ull << 54)
 #define SEG_GRAN	(1ull << 55)
 #define SEG_LIMIT_MAX	(0xFull << 48 | 0xFFFF)
-#define SEG_TSS_AVAIL	(9ull << 40)
 
 #define CODE64		(SEG_PRESENT | SEG_CODE_DATA | SEG_EXEC | SEG_RW | SEG_LONG)
 #define DATA		(SEG_PRESENT | SEG_CODE_DATA | SEG_RW | SEG_GRAN | \
 			 SEG_DB | SEG_LIMIT_MAX)
 #define CODE32		(DATA | SEG_EXEC)
 
-static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16))) = {
+#define GDT_FIXED	(GDT_TSS / 8)	/* null, kernel CS/DS, user CS32/DS/CS64 */
+#define GDT_PAIRS(n)	(GDT_FIXED + 2 * (n))
+/* Every CPU's pair, plus the boot TSS's until the boot CPU moves off it. */
+#define GDT_CAPACITY	GDT_PAIRS(SMP_MAX_CPUS + 1)
+
+_Static_assert(GDT_CAPACITY <= GDT_MAX_SLOTS, "the GDTR limit is 16 bits");
+
+static uint64_t gdt[GDT_CAPACITY] __attribute__((aligned(16))) = {
 	[GDT_KERNEL_CS / 8]	= CODE64,
 	[GDT_KERNEL_DS / 8]	= DATA,
 	[GDT_USER32_CS / 8]	= CODE32 | SEG_USER,
 	[GDT_USER_DS / 8]	= DATA | SEG_USER,
 	[GDT_USER64_CS / 8]	= CODE64 | SEG_USER,
 };
+static BM_DECLARE(gdt_used, GDT_CAPACITY);
+static struct gdt_slots slots;
 
 static struct tss boot_tss;
 static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static int boot_tss_sel;
 
 struct gdt_ptr {
 	uint16_t limit;
 	uint64_t base;
 } __attribute__((packed));
 
-/* A 64-bit TSS descriptor fills two slots: base bits 32..63 go in the second. */
-static void gdt_set_tss(int index, struct tss *tss)
+void gdt_load_cpu(uint16_t tss_sel)
 {
-	uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
+	struct gdt_ptr ptr = { gdt_slots_limit(&slots), (uint64_t)gdt };
 
-	gdt[index] = SEG_PRESENT | SEG_TSS_AVAIL | (limit & 0xFFFF) |
-		     (base & 0xFFFFFF) << 16 | (base >> 24 & 0xFF) << 56;
-	gdt[index + 1] = base >> 32;
-}
-
-/* Load GDTR, reload every segment register (CS by a far return), load TR. */
-static void gdt_load(void)
-{
-	struct gdt_ptr ptr = { sizeof(gdt) - 1, (uint64_t)gdt };
-
+	/* CS by a far return; GS and FS null (GS base is an MSR, set after this). */
 	__asm__ volatile(
 		"lgdt %0\n\t"
 		"pushq %1\n\t"
@@ -63,25 +71,70 @@ static void gdt_load(void)
 		"movw %w3, %%gs\n\t"
 		"ltr %w4"
 		: : "m"(ptr), "i"(GDT_KERNEL_CS), "r"(GDT_KERNEL_DS), "r"(0),
-		    "r"(GDT_TSS)
+		    "r"(tss_sel)
 		: "rax", "memory");
-}
-
-bool tss_ist_contains(int ist, uint64_t sp)
-{
-	uint64_t base;
-
-	if (ist < 1 || ist > 3)
-		return false;
-	base = (uint64_t)ist_stacks[ist - 1];
-	return sp >= base && sp < base + IST_STACK_SIZE;
 }
 
 void gdt_init(void)
 {
+	gdt_slots_init(&slots, gdt, gdt_used, GDT_CAPACITY, GDT_FIXED, GDT_PAIRS(1));
 	for (int i = 0; i < 3; i++)
 		boot_tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
 	boot_tss.iomap_base = sizeof(boot_tss);
-	gdt_set_tss(GDT_TSS / 8, &boot_tss);
-	gdt_load();
+	boot_tss_sel = gdt_alloc_tss(&boot_tss);
+	if (boot_tss_sel != GDT_TSS)
+		panic("gdt: boot TSS at 0x%x, expected 0x%x", boot_tss_sel, GDT_TSS);
+	gdt_load_cpu(GDT_TSS);
+}
+
+int gdt_reserve_cpus(unsigned int ncpus)
+{
+	if (ncpus > SMP_MAX_CPUS)
+		return -GDT_EINVAL;
+	/* +1: the boot TSS still holds its pair while the boot CPU moves. */
+	if (GDT_PAIRS(ncpus + 1) <= slots.nslots)
+		return 0;
+	return gdt_slots_grow(&slots, GDT_PAIRS(ncpus + 1));
+}
+
+int gdt_alloc_tss(struct tss *tss)
+{
+	return gdt_tss_alloc(&slots, (uint64_t)tss, sizeof(*tss) - 1);
+}
+
+int gdt_free_tss(int sel)
+{
+	return sel < 0 ? -GDT_EINVAL : gdt_tss_free(&slots, (unsigned int)sel);
+}
+
+void gdt_release_boot_tss(void)
+{
+	if (gdt_free_tss(boot_tss_sel) < 0)
+		panic("gdt: boot TSS pair 0x%x was not allocated", boot_tss_sel);
+}
+
+const struct gdt_slots *gdt_slots(void)
+{
+	return &slots;
+}
+
+/* The TSS this CPU's task register points at, from its descriptor. */
+static const struct tss *current_tss(void)
+{
+	uint16_t sel = cpu_str();
+
+	if (!sel || (size_t)sel / 8 + 1 >= slots.nslots)
+		return NULL;
+	return (const struct tss *)gdt_decode_tss(&gdt[sel / 8]).base;
+}
+
+bool tss_ist_contains(int ist, uint64_t sp)
+{
+	const struct tss *tss = current_tss();
+	uint64_t top;
+
+	if (ist < 1 || ist > 3 || !tss)
+		return false;
+	top = tss->ist[ist - 1];
+	return sp >= top - IST_STACK_SIZE && sp < top;
 }

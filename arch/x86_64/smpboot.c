@@ -1,8 +1,9 @@
 /*
  * SMP bring-up: the MADT's CPUs, per-CPU stacks with guard pages and TSSs
  * in GDT slots, and the INIT-SIPI-SIPI start of each AP through the
- * trampoline. APs start one at a time: each is given a bounded wait, and
- * one that never answers is logged and left out.
+ * trampoline. Every AP gets its INIT at once; the SIPIs go one AP at a
+ * time, each with a bounded wait, and an AP that never answers is logged
+ * and left out while the others come up.
  */
 #include <stdarg.h>
 #include <arch/apic.h>
@@ -42,6 +43,7 @@ struct cpumask cpu_online_mask, cpu_idle_mask;
 struct irqvec kernel_vectors;
 
 static unsigned int ncpus = 1;
+static uint64_t bringup_us;
 static bool smp_up;
 static bool stopping;
 static uint8_t ipi_vector;
@@ -62,6 +64,11 @@ unsigned int smp_cpu_id(void)
 unsigned int smp_cpus_online(void)
 {
 	return ncpus;
+}
+
+uint64_t smp_bringup_us(void)
+{
+	return bringup_us;
 }
 
 uint8_t smp_ipi_vector(void)
@@ -295,9 +302,10 @@ static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
 		ncpus++;
 	}
 	smp_wait_idle();
+	bringup_us = (rdtsc() - t0) * 1000 / tsc_khz();
 	cpumask_print(list, sizeof(list), &cpu_idle_mask, ncpus);
 	pr_info("smp: %u of %u CPUs online, all APs up in %lu us (INIT wait included); "
-		"idle: %s\n", ncpus, tried + 1, (rdtsc() - t0) * 1000 / tsc_khz(), list);
+		"idle: %s\n", ncpus, tried + 1, bringup_us, list);
 	return lost;
 }
 

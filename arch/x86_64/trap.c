@@ -2,6 +2,7 @@
 #include <arch/backtrace.h>
 #include <arch/cpu.h>
 #include <arch/pic.h>
+#include <arch/smp.h>
 #include <arch/trap.h>
 #include <kernel/ktest_run.h>
 #include <kernel/panic.h>
@@ -63,10 +64,12 @@ static void trap_dump(const struct trap_frame *f, uint64_t cr2)
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector >= NR_EXCEPTIONS) {
-		if (!pic_irq_dispatch(f->vector))
+		if (!smp_irq(f->vector) && !pic_irq_dispatch(f->vector))
 			pic_spurious(f->vector);
 		return;
 	}
+	if (f->vector == VEC_NMI && smp_nmi(f))
+		return;
 
 	uint64_t cr2 = f->vector == VEC_PF ? read_cr2() : 0;
 	struct ktest_fault fault = {
@@ -77,8 +80,9 @@ void trap_dispatch(struct trap_frame *f)
 		.handler_sp = (uint64_t)f,
 	};
 
-	/* Inside a test case this does not return: the case ends here. */
-	ktest_exception(&fault);
+	/* Inside a test case this does not return: the case ends here. Cases run on CPU 0. */
+	if (smp_cpu_id() == 0)
+		ktest_exception(&fault);
 
 	panic_begin("unhandled %s at rip 0x%lx", trap_name(f->vector), f->rip);
 	trap_dump(f, cr2);

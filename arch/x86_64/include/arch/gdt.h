@@ -1,4 +1,4 @@
-/* The GDT and the 64-bit TSS of the boot CPU. */
+/* The GDT (fixed segments, then a TSS pair per CPU) and the 64-bit TSS. */
 #ifndef ARCH_GDT_H
 #define ARCH_GDT_H
 
@@ -19,9 +19,32 @@ struct tss {
 
 _Static_assert(sizeof(struct tss) == 104, "64-bit TSS is 104 bytes");
 
-/* Load the kernel GDT and the boot CPU's TSS (with its IST stacks). */
+struct gdt_slots;
+
+/* Load the kernel GDT and the boot TSS (static IST stacks) on the boot CPU. */
 void gdt_init(void);
-/* Is sp inside the boot CPU's interrupt stack `ist` (1-based)? */
+/* Load the GDT on this CPU, reload the segment registers and load TR with tss_sel. */
+void gdt_load_cpu(uint16_t tss_sel);
+/* Size the GDT's limit for ncpus TSS pairs: 0, or -GDT_EINVAL past SMP_MAX_CPUS. */
+int gdt_reserve_cpus(unsigned int ncpus);
+/* A descriptor pair for tss: its selector, or -GDT_ENOSPC. */
+int gdt_alloc_tss(struct tss *tss);
+/* Give back the pair at sel: 0 or -GDT_EINVAL. */
+int gdt_free_tss(int sel);
+/* Free the boot TSS's pair once the boot CPU has loaded a TSS of its own. */
+void gdt_release_boot_tss(void);
+/* The slot allocator behind the GDT (tests read descriptors back through it). */
+const struct gdt_slots *gdt_slots(void);
+/* Is sp inside this CPU's interrupt stack `ist` (1-based), per its current TSS? */
 bool tss_ist_contains(int ist, uint64_t sp);
+
+/* The task register: this CPU's TSS selector. */
+static inline uint16_t cpu_str(void)
+{
+	uint16_t sel;
+
+	__asm__ volatile("str %0" : "=r"(sel));
+	return sel;
+}
 
 #endif /* ARCH_GDT_H */

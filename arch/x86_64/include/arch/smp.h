@@ -71,6 +71,8 @@ void smp_init(const void *mbi);
 unsigned int smp_cpu_id(void);
 /* CPUs online (1 before SMP is up). */
 unsigned int smp_cpus_online(void);
+/* How long starting the APs took, INIT wait included (microseconds). */
+uint64_t smp_bringup_us(void);
 /* The IPI vector that wakes a CPU for its mailbox. */
 uint8_t smp_ipi_vector(void);
 
