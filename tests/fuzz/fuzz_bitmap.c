@@ -76,6 +76,43 @@ static size_t take_len(struct input *in, size_t nbits)
 	return v & 1 ? (v >> 1) % 130 : (v >> 1) % (nbits + 2);
 }
 
+/*
+ * A hint and a length for a search that wraps around, aimed at where its
+ * edge cases are: the start or the end of one of the model's runs of
+ * `value` (a bit either side, the run's own length or one off), nbits or
+ * a word boundary; else the uniform choices above. The wrap window of a
+ * run search is only wrong by one when a run of exactly n sits right
+ * below the hint, which uniform choices almost never build.
+ */
+static void take_hint(struct input *in, const uint64_t *model, size_t nbits, bool value,
+		      size_t *hint, size_t *len)
+{
+	unsigned mode = (unsigned)take(in, 1);
+	size_t p = take_index(in, nbits), s, e;
+	size_t d = (size_t)(mode >> 2 & 3) - 1, dl = (size_t)(mode >> 4 & 3) - 1;
+
+	s = model_next(model, nbits, p, value);
+	e = model_next(model, nbits, s, !value);
+	switch (mode & 3) {
+	case 0:
+		*hint = p;
+		*len = take_len(in, nbits);
+		break;
+	case 1:
+		*hint = s + d;
+		*len = e - s + dl;
+		break;
+	case 2:
+		*hint = e + d;
+		*len = e - s + dl;
+		break;
+	case 3:
+		*hint = (mode & 0x40 ? nbits : p / BM_WORD_BITS * BM_WORD_BITS) + d;
+		*len = take_len(in, nbits);
+		break;
+	}
+}
+
 /* ------------------------------------------------------------ checks */
 
 static void bm_fail(const char *what, size_t nbits, unsigned op, size_t got, size_t want,
@@ -245,9 +282,15 @@ static void flat_write(struct maps *m, struct input *in, unsigned what)
 
 static void flat_alloc(struct maps *m, struct input *in, unsigned what)
 {
-	size_t n = m->nbits, i = take_index(in, n), len = take_len(in, n) % 70;
-	size_t got, want;
+	size_t n = m->nbits, i, len, got, want;
 
+	/* Run searches aim at runs; the others take any index and a short length. */
+	if (what <= 1) {
+		take_hint(in, m->flat_model, n, what == 1, &i, &len);
+	} else {
+		i = take_index(in, n);
+		len = take_len(in, n) % 70;
+	}
 	switch (what) {
 	case 0:
 		want = model_run_wrap(m->flat_model, n, i, len, false);
@@ -344,7 +387,15 @@ static void flat_whole(struct maps *m, struct input *in, unsigned what)
 static void flat_search(struct maps *m, struct input *in, unsigned what)
 {
 	const uint64_t *f = m->flat, *fm = m->flat_model, *b = hbm_words(&m->h);
-	size_t n = m->nbits, s = take_index(in, n), len = take_len(in, n), want = n;
+	size_t n = m->nbits, s, len, want = n;
+
+	/* The wrapping searches and the run searches aim at runs. */
+	if (what >= 5 && what <= 7) {
+		take_hint(in, fm, n, what == 5, &s, &len);
+	} else {
+		s = take_index(in, n);
+		len = take_len(in, n);
+	}
 
 	switch (what) {
 	case 0:
@@ -474,11 +525,15 @@ static void flat_list(struct maps *m, struct input *in)
 
 static void rtl_ops(struct maps *m, struct input *in)
 {
-	size_t n = m->nbits, nl = (n + 31) / 32, hint = take_index(in, n), len = take_len(in, n);
+	size_t n = m->nbits, nl = (n + 31) / 32, hint, len;
 	ULONG *buf, start = 0, got;
 	RTL_BITMAP bm;
 	size_t want_start, want;
 
+	/* RTL hints: >= nbits counts as 0; ULONG arguments, so keep them in range. */
+	take_hint(in, m->flat_model, n, false, &hint, &len);
+	hint = hint > n + 2 ? n : hint;
+	len = len > n + 2 ? n + 1 : len;
 	/* An exact-size heap buffer: ASan reports any access past it. */
 	buf = malloc(nl ? nl * sizeof(ULONG) : 1);
 	if (!buf)
@@ -520,9 +575,16 @@ static void rtl_ops(struct maps *m, struct input *in)
 static void hbm_ops(struct maps *m, struct input *in, unsigned what)
 {
 	struct hbm *h = &m->h;
-	size_t n = m->nbits, i = take_index(in, n), len = take_len(in, n);
+	size_t n = m->nbits, i, len;
 	uint64_t *hm = m->h_model;
 	size_t want;
+
+	if (what >= 5) {
+		take_hint(in, hm, n, false, &i, &len);
+	} else {
+		i = take_index(in, n);
+		len = take_len(in, n);
+	}
 
 	switch (what) {
 	case 0:
