@@ -431,7 +431,7 @@ static inline void bm__iter_next(struct bm__iter *it, const uint64_t *map, size_
 	     bm__it.pos < (nbits) ? ((i) = bm__it.pos, true) : ((i) = (nbits), false);	\
 	     bm__iter_next(&bm__it, (map), (nbits), (zero)))
 
-/* i (size_t) takes each set bit in increasing order; the body may change bits. */
+/* i (size_t) takes each set bit in increasing order; the body may change bits, not i. */
 #define bm_for_each_set(i, map, nbits)		bm__for_each(i, map, nbits, 0, false)
 /* As bm_for_each_set, starting at the current value of i. */
 #define bm_for_each_set_from(i, map, nbits)	bm__for_each(i, map, nbits, (i), false)
