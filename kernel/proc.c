@@ -1,5 +1,6 @@
 /* The kernel's PIDs and tasks: pid_max from the command line, task stacks with canary pages. */
 #include <arch/cpu.h>
+#include <arch/smp.h>
 #include <arch/stack.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
@@ -9,6 +10,7 @@
 #include <kernel/pfa.h>
 #include <kernel/pid.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/task.h>
 
 /*
@@ -26,8 +28,6 @@
 
 static struct pid_map kernel_pids;
 struct task_sched kernel_tasks;
-/* Until the APs run tasks, CPU 0 is the only one, and never idle. */
-static struct cpumask no_idle_cpus;
 
 /* ------------------------------------------------------------ PIDs */
 
@@ -157,14 +157,20 @@ static void kernel_relax(void *ctx)
 static unsigned int kernel_this_cpu(void *ctx)
 {
 	(void)ctx;
-	return 0;
+	return smp_cpu_id();
 }
 
-/* Never called while no CPU can be idle: claims on an empty mask always fail. */
+/* What a CPU claimed for tasks runs from its mailbox, before it goes idle again. */
+static void drain_here(void *arg)
+{
+	task_drain(arg, smp_cpu_id());
+}
+
+/* cpu's idle bit is ours: post the drain to its mailbox (and send the IPI). */
 static void kernel_wake(void *ctx, unsigned int cpu)
 {
 	(void)ctx;
-	panic("task: CPU %u claimed from an idle mask nobody sets", cpu);
+	smp_post(cpu, drain_here, &kernel_tasks);
 }
 
 static const struct task_ops kernel_task_ops = {
@@ -181,9 +187,10 @@ static const struct task_ops kernel_task_ops = {
 void task_init(void)
 {
 	pid_init();
-	task_sched_init(&kernel_tasks, &kernel_pids, &no_idle_cpus, 1, &kernel_task_ops, NULL);
-	pr_info("task: %d KiB stacks with a canary page, %u CPU\n",
-		(int)(TASK_STACK_PAGES * FRAME_SIZE / 1024), 1u);
+	task_sched_init(&kernel_tasks, &kernel_pids, &cpu_idle_mask, smp_cpus_online(),
+			&kernel_task_ops, NULL);
+	pr_info("task: %d KiB stacks with a canary page, %u CPUs\n",
+		(int)(TASK_STACK_PAGES * FRAME_SIZE / 1024), task_ncpus(&kernel_tasks));
 }
 
 void task_ps(void)

@@ -1,6 +1,8 @@
 /* Task core: spawn onto an idle CPU of the affinity or into the shared queue, run to completion, reap. */
 #include <kernel/task.h>
 
+#define TASK_WAIT_MAX_PAUSE	64	/* relax() calls between a waiter's looks */
+
 void task_sched_init(struct task_sched *s, struct pid_map *pids, struct cpumask *idle,
 		     unsigned int ncpus, const struct task_ops *ops, void *ctx)
 {
@@ -278,10 +280,14 @@ static void list_del(struct task_sched *s, struct task *t)
 	spin_unlock(&s->lock);
 }
 
-/* t is still queued: wake an idle CPU of its affinity, if there is one now. */
+/*
+ * t is still queued: wake an idle CPU of its affinity, if there is one
+ * now. Waiters come here every lap, so the search starts at CPU 0 rather
+ * than at the shared rotor, which would bounce between all of them.
+ */
 static void kick(struct task_sched *s, struct task *t)
 {
-	unsigned int cpu = claim_cpu(s, &t->affinity);
+	unsigned int cpu = cpumask_claim_idle_atomic(s->idle, &t->affinity, s->ncpus, 0, NULL);
 
 	if (cpu >= s->ncpus)
 		return;
@@ -294,14 +300,20 @@ static void kick(struct task_sched *s, struct task *t)
 int task_wait(struct task_sched *s, struct task *t)
 {
 	unsigned int cpu = s->ops->this_cpu(s->ctx);
+	unsigned int pause = 1;	/* back off while idle: less traffic on shared lines */
 	int code;
 
 	while (state_of(t) != TASK_DEAD) {
-		if (task_run_one(s, cpu))
+		if (task_run_one(s, cpu)) {
+			pause = 1;
 			continue;
+		}
 		if (state_of(t) == TASK_QUEUED)
 			kick(s, t);
-		s->ops->relax(s->ctx);
+		for (unsigned int i = 0; i < pause; i++)
+			s->ops->relax(s->ctx);
+		if (pause < TASK_WAIT_MAX_PAUSE)
+			pause *= 2;
 	}
 	code = t->exit_code;
 	list_del(s, t);

@@ -8,7 +8,14 @@
 #include <kernel/pid.h>
 #include <kernel/task.h>
 
+/*
+ * 100,000 tasks, but at most 25,000 per CPU past four CPUs: under TCG on a
+ * two-core host the run grows with the CPU count (100,000 took 32 s with
+ * 4 CPUs, 40-55 s with 8 or 16 on a loaded host), and a boot must finish
+ * within the runner's timeout. task.stress=N sets N for any config.
+ */
 #define STRESS_DEFAULT	100000
+#define STRESS_FULL_CPUS	4
 #define BATCH		32
 
 static struct task_sched *const s = &kernel_tasks;
@@ -86,6 +93,7 @@ KTEST(task_kernel, bad_pid_frees_are_refused)
 /* ------------------------------------------------------------ the stress */
 
 struct stress {
+	struct ktest *t;		/* for spawner 0's progress lines */
 	int per_spawner;
 	uint64_t *alive;		/* bit per PID: held by a running short task */
 	unsigned long held_twice, outside_affinity, spawn_errors, wrong_code;	/* atomic */
@@ -148,11 +156,16 @@ static int spawner(void *arg)
 	struct stress *st = arg;
 	struct task *self = task_current(s);
 	uint64_t rng = 0x9e3779b97f4a7c15ull * (uint64_t)(self->cpu + 1);
+	/* About eight progress lines from CPU 0, so a slow TCG run is not taken for a hang. */
+	int step = (st->per_spawner / 8 / BATCH + 1) * BATCH;
 	struct job jobs[BATCH];
 	struct task *tasks[BATCH];
 
 	for (int done = 0; done < st->per_spawner; done += BATCH) {
 		int n;
+
+		if (self->cpu == 0 && done % step == 0)
+			ktest_diag(st->t, "CPU 0 spawned %d of its %d", done, st->per_spawner);
 
 		for (n = 0; n < BATCH && done + n < st->per_spawner; n++) {
 			jobs[n].st = st;
@@ -172,14 +185,15 @@ static int spawner(void *arg)
 	return 0;
 }
 
-/* task.stress=N on the command line, else STRESS_DEFAULT. */
-static int stress_count(void)
+/* task.stress=N on the command line, else STRESS_DEFAULT scaled down past STRESS_FULL_CPUS. */
+static int stress_count(unsigned int ncpus)
 {
 	char val[16];
 	int n = 0;
 
 	if (!cmdline_get(kernel_cmdline(), "task.stress", val, sizeof(val)))
-		return STRESS_DEFAULT;
+		return ncpus <= STRESS_FULL_CPUS ? STRESS_DEFAULT :
+		       STRESS_DEFAULT / (int)ncpus * STRESS_FULL_CPUS;
 	for (const char *p = val; *p >= '0' && *p <= '9' && n < 100000000; p++)
 		n = n * 10 + (*p - '0');
 	return n;
@@ -208,8 +222,8 @@ static void measure(struct usage *u)
 KTEST(task_kernel, spawn_stress_from_every_cpu)
 {
 	unsigned int ncpus = task_ncpus(s);
-	int total = stress_count();
-	struct stress st = { .per_spawner = (total + (int)ncpus - 1) / (int)ncpus };
+	int total = stress_count(ncpus);
+	struct stress st = { .t = t, .per_spawner = (total + (int)ncpus - 1) / (int)ncpus };
 	struct task *spawners[NR_CPUS];
 	struct task_stats ts0, ts1;
 	struct usage before, after;
