@@ -150,30 +150,33 @@ static void random_affinity(struct cpumask *m, uint64_t *rng, unsigned int ncpus
 	}
 }
 
-/* Spawn this spawner's share in batches with random affinities; wait for each batch. */
+/*
+ * Spawn this spawner's share in batches with random affinities and wait
+ * for each batch. Out of PIDs (a small pid_max=), it waits for what it has
+ * and tries again; any other error ends it.
+ */
 static int spawner(void *arg)
 {
 	struct stress *st = arg;
 	struct task *self = task_current(s);
 	uint64_t rng = 0x9e3779b97f4a7c15ull * (uint64_t)(self->cpu + 1);
 	/* About eight progress lines from CPU 0, so a slow TCG run is not taken for a hang. */
-	int step = (st->per_spawner / 8 / BATCH + 1) * BATCH;
+	int step = st->per_spawner / 8 + 1, next_line = 0;
 	struct job jobs[BATCH];
 	struct task *tasks[BATCH];
 
-	for (int done = 0; done < st->per_spawner; done += BATCH) {
-		int n;
+	for (int done = 0; done < st->per_spawner;) {
+		int n = 0, err = 0;
 
-		if (self->cpu == 0 && done % step == 0)
+		if (self->cpu == 0 && done >= next_line) {
 			ktest_diag(st->t, "CPU 0 spawned %d of its %d", done, st->per_spawner);
-
-		for (n = 0; n < BATCH && done + n < st->per_spawner; n++) {
+			next_line += step;
+		}
+		while (n < BATCH && done + n < st->per_spawner && !err) {
 			jobs[n].st = st;
 			random_affinity(&jobs[n].affinity, &rng, task_ncpus(s));
-			if (task_spawn(s, short_task, &jobs[n], &jobs[n].affinity, &tasks[n]) != 0) {
-				count(&st->spawn_errors);
-				break;
-			}
+			err = task_spawn(s, short_task, &jobs[n], &jobs[n].affinity, &tasks[n]);
+			n += err == 0;
 		}
 		for (int i = 0; i < n; i++) {
 			int pid = tasks[i]->pid;
@@ -181,6 +184,14 @@ static int spawner(void *arg)
 			if (task_wait(s, tasks[i]) != pid)
 				count(&st->wrong_code);
 		}
+		done += n;
+		if (err && err != -PID_EAGAIN) {
+			count(&st->spawn_errors);
+			return err;
+		}
+		/* Every PID is held by others: run something meanwhile, or we may hold up their tasks. */
+		if (err && n == 0)
+			task_run_one(s, (unsigned int)self->cpu);
 	}
 	return 0;
 }

@@ -18,7 +18,9 @@
  * any number of tasks and no CPU ever waits for itself. If the task it
  * waits for is still queued, it claims an idle CPU of the task's affinity
  * for it: that covers a CPU that drained the queue just before the task
- * arrived and went idle just after the spawner looked.
+ * arrived and went idle just after the spawner looked. Tasks are not
+ * preempted: a task that waits for anything else must do the same, call
+ * task_run_one() while it waits, or hold up the tasks only its CPU may run.
  *
  * The core is portable (host-tested): task memory, stacks, running on a
  * stack, waking a CPU and which CPU we are on come from a struct
