@@ -29,6 +29,7 @@
 #define LVT_MASKED		(1u << 16)
 #define LVT_PERIODIC		(1u << 17)
 #define LVT_NMI			(4u << 8)
+#define LVT_EXTINT		(7u << 8)
 #define TIMER_DIV_16		0x3
 
 #define ICR_FIXED		(0u << 8)
@@ -73,7 +74,15 @@ void apic_setup(uint64_t mmio_phys, int nmi_lint)
 	mmio = (volatile uint32_t *)mmio_phys;
 }
 
-void apic_init_cpu(void)
+/* What a LINT pin carries: NMI if the MADT says so, else the 8259s on the boot CPU's LINT0. */
+static uint32_t lint_mode(int pin, bool boot_cpu)
+{
+	if (lint_nmi == pin)
+		return LVT_NMI;
+	return pin == 0 && boot_cpu ? LVT_EXTINT : LVT_MASKED;
+}
+
+void apic_init_cpu(bool boot_cpu)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
 
@@ -83,9 +92,8 @@ void apic_init_cpu(void)
 		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
 	apic_write(APIC_TPR, 0);
 	apic_write(APIC_LVT_TIMER, LVT_MASKED);
-	/* The 8259s stay masked, so LINT0's ExtINT wiring is not needed. */
-	apic_write(APIC_LVT_LINT0, lint_nmi == 0 ? LVT_NMI : LVT_MASKED);
-	apic_write(APIC_LVT_LINT1, lint_nmi == 1 ? LVT_NMI : LVT_MASKED);
+	apic_write(APIC_LVT_LINT0, lint_mode(0, boot_cpu));
+	apic_write(APIC_LVT_LINT1, lint_mode(1, boot_cpu));
 	apic_write(APIC_LVT_ERROR, LVT_MASKED);
 	apic_write(APIC_SVR, SVR_ENABLE | APIC_SPURIOUS_VECTOR);
 	/* The ESR latches on a write; clear what firmware left. */

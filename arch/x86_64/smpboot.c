@@ -163,7 +163,7 @@ static void cpu_setup_self(struct cpu *c)
 	gdt_load_cpu((uint16_t)c->tss_sel);
 	load_idt();
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
-	apic_init_cpu();
+	apic_init_cpu(false);
 }
 
 /* The AP's first C code, on its own stack, called by the trampoline. */
@@ -324,7 +324,7 @@ static void bsp_setup(const struct madt_info *m)
 	struct cpu *c = &cpus[0];
 
 	apic_setup(m->lapic_addr, nmi_lint(m));
-	apic_init_cpu();
+	apic_init_cpu(true);
 	idt_current(&idt_base, &idt_limit);
 	if (gdt_reserve_cpus(m->nenabled ? m->nenabled : 1) < 0)
 		panic("smp: %u CPUs do not fit the GDT", m->nenabled);

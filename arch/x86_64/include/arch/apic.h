@@ -22,8 +22,12 @@
  * the MADT.
  */
 void apic_setup(uint64_t mmio_phys, int nmi_lint);
-/* Enable this CPU's APIC: spurious vector, the NMI pin, everything else masked. */
-void apic_init_cpu(void);
+/*
+ * Enable this CPU's APIC: spurious vector, the NMI pin, and on the boot CPU
+ * LINT0 as ExtINT (the 8259s' wire, which the keyboard and COM1 IRQs
+ * still use); everything else masked.
+ */
+void apic_init_cpu(bool boot_cpu);
 /* Is it in x2APIC mode? */
 bool apic_x2apic(void);
 /* This CPU's APIC ID (8 bits in xAPIC mode, 32 in x2APIC mode). */
