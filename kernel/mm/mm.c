@@ -6,6 +6,7 @@
 
 #include <arch/layout.h>
 #include <arch/paging.h>
+#include <arch/smp.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
 #include <kernel/memmap.h>
@@ -36,10 +37,10 @@ static void log_printk(const char *fmt, va_list ap)
 	pr_info("%s\n", line);
 }
 
-/* Until SMP bring-up gives each CPU an index, every caller shares cache 0 (safely: it has a lock). */
-static unsigned int this_cpu(void)
+/* Each CPU its own frame cache (0 before SMP is up); a cache has a lock, so sharing one is safe too. */
+static unsigned int cache_cpu(void)
 {
-	return 0;
+	return smp_cpu_id();
 }
 
 /* Memory map tag, else basic meminfo, else nothing. */
@@ -169,7 +170,7 @@ static uint64_t frame_to_phys(uint64_t f)
 
 uint64_t pfa_alloc(void)
 {
-	return frame_to_phys(pfa_alloc_frame(&kernel_pfa, this_cpu()));
+	return frame_to_phys(pfa_alloc_frame(&kernel_pfa, cache_cpu()));
 }
 
 uint64_t pfa_alloc_zeroed(void)
@@ -208,7 +209,7 @@ int pfa_free(uint64_t addr)
 
 	if (!aligned_free(addr, caller))
 		return -1;
-	return pfa_free_frame(&kernel_pfa, this_cpu(), addr >> FRAME_SHIFT, caller);
+	return pfa_free_frame(&kernel_pfa, cache_cpu(), addr >> FRAME_SHIFT, caller);
 }
 
 int pfa_free_range(uint64_t addr, uint64_t n)
