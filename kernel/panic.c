@@ -16,11 +16,13 @@ static void panic_vbegin(const char *fmt, va_list ap)
 	cpu_cli();
 	if (__atomic_exchange_n(&panicking, true, __ATOMIC_ACQ_REL)) {
 		/* A fault while reporting: the report is what broke, so stop. */
+		console_panic();
 		console_printf("\nKERNEL PANIC: nested panic\n");
 		panic_end();
 	}
 	/* First the others stop, so the report is the last thing any CPU prints. */
 	smp_stop_others();
+	console_panic();	/* a stopped CPU may own the console mid-line */
 	console_printf("\nKERNEL PANIC: ");
 	console_vprintf(fmt, ap);
 	console_printf("\n");

@@ -1,24 +1,83 @@
 /*
  * printk and the console: timestamped, levelled lines on the serial port and the screen.
- * Single CPU for now; SMP will need a lock around the line state.
+ *
+ * Lines from several CPUs never mix: the CPU that starts a line owns the
+ * console until it writes the line's '\n', however many calls that takes
+ * (KTAP lines are built piecewise). Interrupt handlers on the owning CPU
+ * write through. A CPU that cannot get the console within
+ * CONSOLE_WAIT_MS (its owner is stopped, or left a prompt open while it
+ * waits for a key) writes anyway: a mixed line beats a silent machine. A
+ * panic stops the other CPUs first and then bypasses the lock for good.
  */
 #include <stdbool.h>
+#include <arch/cpu.h>
+#include <arch/smp.h>
 #include <arch/tsc.h>
 #include <arch/uart.h>
 #include <kernel/console.h>
 #include <kernel/printk.h>
 
 #define LINE_MAX	512
+#define CONSOLE_WAIT_MS	20
+#define NO_OWNER	(-1)
 
 static bool at_line_start = true;
+static int owner = NO_OWNER;	/* atomic: CPU in the middle of a line */
+static int depth;		/* the owner's nested console_lock()s */
+static bool bypass;		/* atomic: panic, no more locking */
+
+/* Spin for the console; true if this CPU owns it now (it may have already). */
+static bool console_lock(void)
+{
+	int self = (int)smp_cpu_id(), expected = NO_OWNER;
+	uint64_t start = 0, limit = tsc_khz() * CONSOLE_WAIT_MS;
+
+	if (__atomic_load_n(&bypass, __ATOMIC_RELAXED))
+		return false;
+	if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == self) {
+		depth++;
+		return true;
+	}
+	for (;;) {
+		if (__atomic_compare_exchange_n(&owner, &expected, self, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			depth = 1;
+			return true;
+		}
+		expected = NO_OWNER;
+		if (!start)
+			start = rdtsc();
+		else if (rdtsc() - start > limit || __atomic_load_n(&bypass, __ATOMIC_RELAXED))
+			return false;
+		cpu_relax();
+	}
+}
+
+/* Give the console up once our line is complete and no outer call of ours is still writing. */
+static void console_unlock(bool owned)
+{
+	if (!owned || --depth > 0)
+		return;
+	if (at_line_start)	/* else ours until the line's '\n', whichever call writes it */
+		__atomic_store_n(&owner, NO_OWNER, __ATOMIC_RELEASE);
+}
+
+void console_panic(void)
+{
+	__atomic_store_n(&bypass, true, __ATOMIC_RELEASE);
+}
 
 void console_write(const char *s, size_t len)
 {
+	bool owned;
+
 	if (!len)
 		return;
+	owned = console_lock();
 	uart_write(s, len);
 	screen_write(s, len);
 	at_line_start = s[len - 1] == '\n';
+	console_unlock(owned);
 }
 
 void console_vprintf(const char *fmt, va_list ap)
@@ -66,6 +125,8 @@ void vprintk(const char *fmt, va_list ap)
 	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 
 	/* Each line of the message gets its own prefix; the screen colours it by level. */
+	bool owned = console_lock();
+
 	screen_set_level(level);
 	for (size_t start = 0, i = 0; i < len; start = i) {
 		while (i < len && buf[i++] != '\n')
@@ -75,6 +136,7 @@ void vprintk(const char *fmt, va_list ap)
 		console_write(buf + start, i - start);
 	}
 	screen_set_level(0);
+	console_unlock(owned);
 }
 
 void printk(const char *fmt, ...)

@@ -33,6 +33,8 @@ void console_write(const char *s, size_t len);
 /* Formatted raw output. */
 void console_printf(const char *fmt, ...) __printf(1, 2);
 void console_vprintf(const char *fmt, va_list ap);
+/* Panic: the other CPUs are stopped; write without the line lock from now on. */
+void console_panic(void);
 
 /*
  * Format into buf like C's snprintf: %d %i %u %x %X %p %s %c %%, flags
