@@ -5,6 +5,7 @@
 #include <kernel/smp.h>
 
 static struct smp_dispatch_stats stats;
+static const struct smp_idle_hook *idle_hook;
 static unsigned int rotor;	/* where the next search starts: spreads work over the CPUs */
 
 /* Hand fn(arg) to CPU c, which the caller has claimed from the idle mask. */
@@ -70,6 +71,7 @@ void smp_dispatch_stats(struct smp_dispatch_stats *s)
 	s->posted = __atomic_load_n(&stats.posted, __ATOMIC_RELAXED);
 	s->local = __atomic_load_n(&stats.local, __ATOMIC_RELAXED);
 	s->lost_races = __atomic_load_n(&stats.lost_races, __ATOMIC_RELAXED);
+	s->idle_runs = __atomic_load_n(&stats.idle_runs, __ATOMIC_RELAXED);
 }
 
 /* Halt until the mailbox has work; interrupts are off between the check and the hlt. */
@@ -84,6 +86,33 @@ static void wait_for_work(struct cpu *c)
 	cpu_sti();
 }
 
+void smp_set_idle_hook(const struct smp_idle_hook *hook)
+{
+	__atomic_store_n(&idle_hook, hook, __ATOMIC_RELEASE);
+}
+
+/*
+ * Our idle bit is set: is there hook work we must not sleep on? The full
+ * fence orders our bit's store before the hook's look at the queue; a
+ * queuer stores to its queue, then claims (a locked RMW on the mask). So
+ * either it sees our bit and wakes us, or we see its work: Dekker's
+ * handshake. If we both see, one test-and-clear wins our bit: the queuer
+ * (and we wait for its post) or we (and we run the work now).
+ */
+static bool idle_work(struct cpu *c)
+{
+	const struct smp_idle_hook *h = __atomic_load_n(&idle_hook, __ATOMIC_ACQUIRE);
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!h || !h->pending(h->arg, c->id))
+		return false;
+	if (!cpumask_test_and_clear_atomic(&cpu_idle_mask, c->id))
+		return false;
+	__atomic_fetch_add(&stats.idle_runs, 1, __ATOMIC_RELAXED);
+	h->run(h->arg, c->id);
+	return true;
+}
+
 void smp_idle_loop(void)
 {
 	struct cpu *c = this_cpu();
@@ -91,6 +120,8 @@ void smp_idle_loop(void)
 	for (;;) {
 		/* Release: the work's effects are visible to whoever claims us next. */
 		cpumask_set_atomic(&cpu_idle_mask, c->id);
+		if (idle_work(c))
+			continue;
 		wait_for_work(c);
 		c->mbox.fn(c->mbox.arg);
 		__atomic_store_n(&c->mbox.pending, 0, __ATOMIC_RELEASE);

@@ -17,6 +17,7 @@
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <kernel/cpumask.h>
@@ -33,6 +34,7 @@ struct smp_dispatch_stats {
 	uint64_t posted;	/* went to an idle CPU */
 	uint64_t local;		/* no idle CPU in the affinity: ran on the caller */
 	uint64_t lost_races;	/* claims lost to another dispatcher, retried */
+	uint64_t idle_runs;	/* idle hook work a CPU found on its way to halt */
 };
 
 /*
@@ -53,6 +55,20 @@ void smp_call_all(void (*fn)(void *), void *arg);
 void smp_wait_idle(void);
 /* Counters of smp_dispatch since boot. */
 void smp_dispatch_stats(struct smp_dispatch_stats *s);
+
+/*
+ * Work an idle CPU looks for itself: pending(arg, cpu) says whether there
+ * is any for cpu, run(arg, cpu) does it. The idle loop asks after setting
+ * its idle bit and before it halts, and runs the work if it wins its own
+ * bit back; so work queued while the CPU was on its way to idle, when the
+ * queuer's claim found it busy, is not left waiting. One hook (NULL: none).
+ */
+struct smp_idle_hook {
+	bool (*pending)(void *arg, unsigned int cpu);
+	void (*run)(void *arg, unsigned int cpu);
+	void *arg;
+};
+void smp_set_idle_hook(const struct smp_idle_hook *hook);
 
 /* An AP's life after bring-up: wait for work, run it, forever. */
 void smp_idle_loop(void) __attribute__((noreturn));
