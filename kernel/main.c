@@ -66,6 +66,18 @@ static void print_cpu(void)
 		tsc_khz() / 1000, tsc_khz() % 1000, nx ? "on" : "off", ksym_count());
 }
 
+/* The rest of the boot, on CPU 0's guarded stack: tasks, the tests, the monitor. */
+static void __attribute__((noreturn)) kmain_late(void)
+{
+	task_init();
+	ktest_main(cmdline);
+	if (!cmdline_flag(cmdline, "ktest.exit"))
+		shell_run();
+
+	pr_info("setbit: nothing left to do; idling\n");
+	cpu_idle_forever();
+}
+
 /* Called by boot/entry.S in long mode, on the boot stack, with .bss cleared. */
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
@@ -90,12 +102,6 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	bootinfo_print(info);
 	mm_init(info);
 	smp_init(info);
-	task_init();
-
-	ktest_main(cmdline);
-	if (!cmdline_flag(cmdline, "ktest.exit"))
-		shell_run();
-
-	pr_info("setbit: nothing left to do; idling\n");
-	cpu_idle_forever();
+	/* Off the boot stack, which has no guard page, onto CPU 0's own. */
+	smp_boot_cpu_restack(kmain_late);
 }

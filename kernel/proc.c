@@ -1,5 +1,6 @@
-/* The kernel's PIDs and tasks: pid_max from the command line, task stacks with canary pages. */
+/* The kernel's PIDs and tasks: pid_max from the command line, task stacks with guard pages. */
 #include <arch/cpu.h>
+#include <arch/kstack.h>
 #include <arch/smp.h>
 #include <arch/stack.h>
 #include <kernel/cmdline.h>
@@ -14,17 +15,10 @@
 #include <kernel/task.h>
 
 /*
- * Task stacks come from the frame allocator, so they live in the direct
- * map, whose 2 MiB and 1 GiB pages leave no room for an unmapped guard
- * page. Below each stack sits a canary page instead, filled with
- * TASK_CANARY when the task starts and checked when it returns: an
- * overflow of up to a page is caught (logged, counted in stack_errors) at
- * exit, not at the faulting write; a deeper one tramples whatever lies
- * below. A real guard needs the stacks mapped with 4 KiB pages, as the
- * per-CPU stacks are (<arch/smp.h>).
+ * Task stacks come from the stack area (<arch/kstack.h>): 4 KiB pages with
+ * an unmapped guard page below, so an overflow faults where it happens.
  */
 #define TASK_STACK_PAGES	2
-#define TASK_CANARY		0x5441534b43414e59ull	/* "TASKCANY" */
 
 static struct pid_map kernel_pids;
 struct task_sched kernel_tasks;
@@ -90,42 +84,22 @@ static void kernel_task_free(void *ctx, struct task *t)
 
 static int kernel_stack_alloc(void *ctx, struct task *t)
 {
-	uint64_t phys = pfa_alloc_contig(TASK_STACK_PAGES + 1, 1);
-	uint64_t *canary;
+	uint64_t top = kstack_alloc(TASK_STACK_PAGES);
 
 	(void)ctx;
-	if (!phys)
+	if (!top)
 		return -TASK_ENOMEM;
-	canary = phys_to_virt(phys);
-	for (size_t i = 0; i < FRAME_SIZE / sizeof(*canary); i++)
-		canary[i] = TASK_CANARY;
-	t->stack = canary;
-	t->stack_top = (uintptr_t)canary + (TASK_STACK_PAGES + 1) * FRAME_SIZE;
+	t->stack = (void *)kstack_bottom(top, TASK_STACK_PAGES);
+	t->stack_top = top;
 	return 0;
 }
 
-/* Index of the lowest canary word that changed, or the page's length in words. */
-static size_t canary_damage(const uint64_t *canary)
-{
-	size_t i = 0;
-
-	while (i < FRAME_SIZE / sizeof(*canary) && canary[i] == TASK_CANARY)
-		i++;
-	return i;
-}
-
+/* Overruns fault on the guard page, so a stack that comes back is intact. */
 static int kernel_stack_free(void *ctx, struct task *t)
 {
-	size_t bad = canary_damage(t->stack);
-	bool intact = bad == FRAME_SIZE / sizeof(uint64_t);
-
 	(void)ctx;
-	if (!intact)
-		pr_err("task: PID %d overflowed its stack by %zu bytes or more (canary page %p)\n",
-		       t->pid, FRAME_SIZE - bad * sizeof(uint64_t), t->stack);
-	if (pfa_free_range((uintptr_t)t->stack - DIRECT_MAP_BASE, TASK_STACK_PAGES + 1))
-		panic("task: PID %d's stack %p was not ours to free", t->pid, t->stack);
-	return intact ? 0 : -1;
+	kstack_free(t->stack_top, TASK_STACK_PAGES);
+	return 0;
 }
 
 struct stack_call {
@@ -173,6 +147,19 @@ static void kernel_wake(void *ctx, unsigned int cpu)
 	smp_post(cpu, drain_here, &kernel_tasks);
 }
 
+static bool idle_pending(void *arg, unsigned int cpu)
+{
+	return task_pending(arg, cpu);
+}
+
+static void idle_run(void *arg, unsigned int cpu)
+{
+	task_drain(arg, cpu);
+}
+
+/* An AP on its way to halt looks once more for tasks queued while it was busy. */
+static const struct smp_idle_hook task_idle_hook = { idle_pending, idle_run, &kernel_tasks };
+
 static const struct task_ops kernel_task_ops = {
 	.task_alloc = kernel_task_alloc,
 	.task_free = kernel_task_free,
@@ -187,9 +174,11 @@ static const struct task_ops kernel_task_ops = {
 void task_init(void)
 {
 	pid_init();
+	kstack_init();
 	task_sched_init(&kernel_tasks, &kernel_pids, &cpu_idle_mask, smp_cpus_online(),
 			&kernel_task_ops, NULL);
-	pr_info("task: %d KiB stacks with a canary page, %u CPUs\n",
+	smp_set_idle_hook(&task_idle_hook);
+	pr_info("task: %d KiB stacks with a guard page, %u CPUs\n",
 		(int)(TASK_STACK_PAGES * FRAME_SIZE / 1024), task_ncpus(&kernel_tasks));
 }
 

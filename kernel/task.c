@@ -228,13 +228,20 @@ static void task_exit(struct task_sched *s, struct task *t)
 static void run(struct task_sched *s, struct task *t, unsigned int cpu)
 {
 	struct task_cpu *c = &s->cpu[cpu];
-	struct task *outer = c->current;
 
+	t->outer = c->current;
 	set_cpu(t, (int)cpu);
 	set_state(t, TASK_RUNNING);
 	c->current = t;
 	s->ops->run_on_stack(s->ctx, t, task_body);
-	c->current = outer;
+	c->current = t->outer;
+	task_exit(s, t);
+}
+
+void task_exit_unwound(struct task_sched *s, struct task *t, int code)
+{
+	s->cpu[t->cpu].current = t->outer;
+	t->exit_code = code;
 	task_exit(s, t);
 }
 
@@ -319,6 +326,22 @@ int task_wait(struct task_sched *s, struct task *t)
 	list_del(s, t);
 	s->ops->task_free(s->ctx, t);
 	return code;
+}
+
+/* Does any task wait in its own queue or the shared one; for the shared one, is cpu in its affinity? */
+bool task_pending(struct task_sched *s, unsigned int cpu)
+{
+	bool found = false;
+
+	if (!fifo_empty(&s->cpu[cpu].head))
+		return true;
+	if (fifo_empty(&s->queue_head))
+		return false;
+	spin_lock(&s->lock);
+	for (struct task *t = s->queue_head; t && !found; t = t->next)
+		found = bm_test(t->affinity.bits, cpu);
+	spin_unlock(&s->lock);
+	return found;
 }
 
 void task_drain(struct task_sched *s, unsigned int cpu)

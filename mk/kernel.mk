@@ -62,10 +62,11 @@ KERNEL_ASM_SRCS += arch/x86_64/trampoline.S
 
 KERNEL_C_SRCS += \
 	arch/x86_64/apic.c \
+	arch/x86_64/kstack.c \
 	arch/x86_64/smpboot.c \
 	kernel/smp/dispatch.c
 
-TEST_KERNEL_SRCS += tests/smp/smp_test.c
+TEST_KERNEL_SRCS += tests/smp/smp_test.c tests/smp/kstack_test.c
 
 KERNEL_PORTABLE_SRCS += \
 	kernel/acpi.c \

@@ -9,10 +9,12 @@
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
+#include <arch/kstack.h>
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <arch/pic.h>
 #include <arch/smp.h>
+#include <arch/stack.h>
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <kernel/acpi.h>
@@ -28,6 +30,7 @@
 #define INIT_DELAY_US		10000	/* MP spec: INIT, then 10 ms */
 #define SIPI_DELAY_US		200	/* and 200 us between the two SIPIs */
 #define AP_TIMEOUT_MS		1000	/* generous: 16 vCPUs share 2 host cores under TCG */
+#define TLB_FLUSH_TIMEOUT_MS	1000
 #define EFER_LME		(1u << 8)
 #define LOW_MEMORY		(1ull << 20)
 #define FOUR_GIB		(1ull << 32)
@@ -78,52 +81,15 @@ uint8_t smp_ipi_vector(void)
 
 /* ------------------------------------------------------------ stacks */
 
-/* The page-table entry for va, building missing levels from zeroed frames. */
-static uint64_t *pte_for(uint64_t va)
-{
-	uint64_t *table = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
-
-	for (unsigned int shift = 39; shift > 12; shift -= 9) {
-		uint64_t *e = &table[pt_index(va, shift)];
-
-		if (!(*e & PTE_PRESENT)) {
-			uint64_t phys = pfa_alloc_zeroed();
-
-			if (!phys)
-				panic("smp: out of memory for stack page tables");
-			*e = phys | PTE_PRESENT | PTE_WRITE;
-		}
-		table = phys_to_virt(*e & PTE_ADDR_MASK);
-	}
-	return &table[pt_index(va, 12)];
-}
-
-/* Back [va, va + pages pages) with fresh frames; returns the top (the initial RSP). */
-static uint64_t map_stack(uint64_t va, unsigned int pages)
-{
-	uint64_t flags = PTE_PRESENT | PTE_WRITE;
-
-	if (rdmsr(MSR_EFER) & EFER_NXE)
-		flags |= PTE_NX;
-	for (unsigned int i = 0; i < pages; i++) {
-		uint64_t phys = pfa_alloc_zeroed();
-
-		if (!phys)
-			panic("smp: out of memory for CPU stacks");
-		*pte_for(va + i * FRAME_SIZE) = phys | flags;
-	}
-	return va + pages * FRAME_SIZE;
-}
-
 /* Map CPU c's stacks into its window, leaving the guard pages out. */
 static void cpu_stacks(struct cpu *c)
 {
 	uint64_t w = SMP_STACK_AREA + (uint64_t)c->id * SMP_STACK_WINDOW;
 
-	c->stack_top = map_stack(w + 1 * FRAME_SIZE, KSTACK_PAGES);
-	c->ist_top[0] = map_stack(w + 6 * FRAME_SIZE, IST_PAGES);
-	c->ist_top[1] = map_stack(w + 9 * FRAME_SIZE, IST_PAGES);
-	c->ist_top[2] = map_stack(w + 12 * FRAME_SIZE, IST_PAGES);
+	c->stack_top = kstack_map(w + 1 * FRAME_SIZE, KSTACK_PAGES);
+	c->ist_top[0] = kstack_map(w + 6 * FRAME_SIZE, IST_PAGES);
+	c->ist_top[1] = kstack_map(w + 9 * FRAME_SIZE, IST_PAGES);
+	c->ist_top[2] = kstack_map(w + 12 * FRAME_SIZE, IST_PAGES);
 }
 
 /* Stacks, a TSS pointing at them, and a GDT pair for it. 0, or -1 if the GDT is full. */
@@ -338,6 +304,24 @@ static void bsp_setup(const struct madt_info *m)
 	smp_up = true;
 }
 
+static void (*boot_continuation)(void);
+
+static void boot_restacked(void *arg)
+{
+	(void)arg;
+	boot_continuation();
+}
+
+void smp_boot_cpu_restack(void (*fn)(void))
+{
+	boot_continuation = fn;
+	if (smp_up)
+		call_on_stack(cpus[0].stack_top, boot_restacked, NULL);
+	else
+		fn();
+	panic("smp: the boot CPU's continuation returned");
+}
+
 void smp_init(const void *mbi)
 {
 	static struct madt_info m;
@@ -391,9 +375,34 @@ bool smp_nmi(struct trap_frame *f)
 	if (__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
 		cpu_halt_forever();
 	c = this_cpu();
+	if (__atomic_load_n(&c->tlb_flush, __ATOMIC_ACQUIRE)) {
+		write_cr3(read_cr3());
+		__atomic_store_n(&c->tlb_flush, 0, __ATOMIC_RELEASE);
+		return true;
+	}
 	c->nmi_frame = (uint64_t)f;
 	__atomic_fetch_add(&c->nmi_count, 1, __ATOMIC_RELEASE);
 	return true;
+}
+
+void smp_flush_tlb_others(void)
+{
+	unsigned int self = smp_cpu_id();
+	uint64_t start = rdtsc();
+
+	if (!smp_up)
+		return;
+	for (unsigned int i = 0; i < ncpus; i++) {
+		if (i == self || !cpumask_test_atomic(&cpu_online_mask, i))
+			continue;
+		__atomic_store_n(&cpus[i].tlb_flush, 1, __ATOMIC_RELEASE);
+		apic_send_nmi(cpus[i].apic_id);
+	}
+	for (unsigned int i = 0; i < ncpus; i++)
+		while (__atomic_load_n(&cpus[i].tlb_flush, __ATOMIC_ACQUIRE))
+			if (rdtsc() - start > TLB_FLUSH_TIMEOUT_MS * tsc_khz())
+				panic("smp: CPU %u did not flush its TLB in %d ms", i,
+				      TLB_FLUSH_TIMEOUT_MS);
 }
 
 void smp_stop_others(void)

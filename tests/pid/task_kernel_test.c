@@ -1,11 +1,18 @@
-/* Kernel tasks for real: own stacks, canary pages, bad PID frees, and the spawn stress (kernel only). */
+/* Kernel tasks for real: own stacks, guard pages, bad PID frees, wake-ups and the spawn stress (kernel only). */
+#include <arch/cpu.h>
+#include <arch/fault.h>
+#include <arch/kstack.h>
+#include <arch/smp.h>
+#include <arch/tsc.h>
 #include <bitmap/bitmap.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
 #include <kernel/ktest.h>
+#include <kernel/ktest_run.h>
 #include <kernel/mm.h>
 #include <kernel/pfa.h>
 #include <kernel/pid.h>
+#include <kernel/smp.h>
 #include <kernel/task.h>
 
 /*
@@ -22,7 +29,7 @@ static struct task_sched *const s = &kernel_tasks;
 
 struct stack_probe {
 	uintptr_t local;	/* address of a local variable of the task */
-	uintptr_t low, top;	/* its stack: [low, top) above the canary page */
+	uintptr_t low, top;	/* its stack: [low, top) above the guard page */
 };
 
 static int stack_probe_fn(void *arg)
@@ -32,7 +39,7 @@ static int stack_probe_fn(void *arg)
 	volatile int local = 0;
 
 	p->local = (uintptr_t)&local;
-	p->low = (uintptr_t)self->stack + FRAME_SIZE;
+	p->low = (uintptr_t)self->stack;
 	p->top = self->stack_top;
 	return local + 5;
 }
@@ -51,29 +58,6 @@ KTEST(task_kernel, runs_on_its_own_stack)
 	EXPECT_TRUE(t, (uintptr_t)&here < p.low || (uintptr_t)&here >= p.top);
 }
 
-/* Write just below the stack, into the canary page, as an overflow would. */
-static int overflow_fn(void *arg)
-{
-	struct task *self = task_current(s);
-
-	(void)arg;
-	((volatile uint64_t *)self->stack)[FRAME_SIZE / sizeof(uint64_t) - 1] = 0;
-	return 0;
-}
-
-KTEST(task_kernel, canary_page_catches_an_overflow)
-{
-	struct task_stats before, after;
-	struct task *tk;
-
-	task_get_stats(s, &before);
-	ASSERT_EQ(t, task_spawn(s, overflow_fn, NULL, NULL, &tk), 0);
-	EXPECT_EQ(t, task_wait(s, tk), 0);
-	task_get_stats(s, &after);
-	EXPECT_EQ(t, after.stack_errors, before.stack_errors + 1);
-	EXPECT_EQ(t, after.live, before.live);
-}
-
 KTEST(task_kernel, bad_pid_frees_are_refused)
 {
 	struct pid_map *m = pid_kernel_map();
@@ -88,6 +72,60 @@ KTEST(task_kernel, bad_pid_frees_are_refused)
 	EXPECT_EQ(t, pid_free(pid_map_max(m)), -PID_EINVAL);
 	EXPECT_EQ(t, pid_map_bad_frees(m), bad + 1);
 	EXPECT_FALSE(t, pid_map_in_use(m, pid));
+}
+
+/* ------------------------------------------------------------ lost wake-up */
+
+#define WAKE_WAIT_MS	2000
+
+static void hold_until_released(void *arg)
+{
+	while (!__atomic_load_n((int *)arg, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+static int note_cpu(void *arg)
+{
+	*(unsigned int *)arg = smp_cpu_id();
+	return 7;
+}
+
+/*
+ * The lost wake-up, forced: CPU 1 is busy (we claimed it and it spins on
+ * our flag) when a task only it may run is spawned, so the task goes to
+ * the shared queue and nobody is woken. Then CPU 1 finishes and goes idle.
+ * Nobody waits for the task yet (task_wait would kick CPU 1): only the
+ * idle loop's second look can run it.
+ */
+KTEST(task_kernel, cpu_going_idle_runs_work_queued_meanwhile)
+{
+	struct cpumask only1;
+	struct smp_dispatch_stats before, after;
+	unsigned int ran_on = ~0u;
+	int release = 0;
+	uint64_t start;
+	struct task *tk;
+
+	if (task_ncpus(s) < 2)
+		ktest_skip(t, "needs two CPUs");
+	smp_wait_idle();
+	ASSERT_TRUE(t, cpumask_test_and_clear_atomic(&cpu_idle_mask, 1));
+	smp_post(1, hold_until_released, &release);
+	smp_dispatch_stats(&before);
+	bm_zero(only1.bits, NR_CPUS);
+	bm_set(only1.bits, 1);
+	ASSERT_EQ(t, task_spawn(s, note_cpu, &ran_on, &only1, &tk), 0);
+	EXPECT_EQ(t, tk->state, TASK_QUEUED);
+	__atomic_store_n(&release, 1, __ATOMIC_RELEASE);
+	start = rdtsc();
+	while (__atomic_load_n(&tk->state, __ATOMIC_ACQUIRE) != TASK_DEAD &&
+	       rdtsc() - start < tsc_khz() * WAKE_WAIT_MS)
+		cpu_relax();
+	EXPECT_EQ(t, __atomic_load_n(&tk->state, __ATOMIC_ACQUIRE), TASK_DEAD);
+	EXPECT_EQ(t, task_wait(s, tk), 7);
+	EXPECT_EQ(t, ran_on, 1);
+	smp_dispatch_stats(&after);
+	EXPECT_GE(t, after.idle_runs, before.idle_runs + 1);
 }
 
 /* ------------------------------------------------------------ the stress */
@@ -273,4 +311,58 @@ KTEST(task_kernel, spawn_stress_from_every_cpu)
 	EXPECT_EQ(t, after.heap_objects, before.heap_objects);
 	EXPECT_EQ(t, after.heap_large, before.heap_large);
 	EXPECT_LE(t, after.heap_slabs, before.heap_slabs + HEAP_CLASSES);
+}
+
+/* ------------------------------------------------------------ the guard page */
+
+static struct task *overflowed;
+static volatile uint64_t guard_addr;	/* volatile: stored before the faulting write */
+
+/* Write just below the stack, onto the guard page, as an overflow would. */
+static int overflow_fn(void *arg)
+{
+	struct task *self = task_current(s);
+
+	(void)arg;
+	guard_addr = (uintptr_t)self->stack - sizeof(uint64_t);
+	*(volatile uint64_t *)guard_addr = 0;
+	return 0;
+}
+
+/* Spawn it for CPU 0 and wait: the wait runs it here, and the #PF ends this inner case. */
+static void spawn_overflow(struct ktest *t)
+{
+	struct cpumask only0;
+
+	bm_zero(only0.bits, NR_CPUS);
+	bm_set(only0.bits, 0);
+	ASSERT_EQ(t, task_spawn(s, overflow_fn, NULL, &only0, &overflowed), 0);
+	task_wait(s, overflowed);
+}
+
+KTEST(task_kernel, guard_page_catches_an_overflow)
+{
+	static const struct ktest_case overflow = {
+		"task_kernel", "overflow", __FILE__, __LINE__, spawn_overflow, VEC_PF, KTEST_ANY_ADDR
+	};
+	struct ktest_outcome out;
+	struct usage before, after;
+
+	measure(&before);
+	guard_addr = 0;
+	ktest_run_quiet(&overflow, &out);
+	ASSERT_TRUE(t, out.faulted);
+	EXPECT_EQ(t, out.failures, 0);
+	EXPECT_EQ(t, out.fault.vector, VEC_PF);
+	ASSERT_NE(t, guard_addr, 0);
+	EXPECT_EQ(t, out.fault.addr, guard_addr);
+	EXPECT_FALSE(t, kstack_mapped(guard_addr));
+	EXPECT_TRUE(t, kstack_mapped(guard_addr + sizeof(uint64_t)));
+	/* The fault unwound past run(): finish the task so its PID, stack and struct come back. */
+	task_exit_unwound(s, overflowed, -14);
+	EXPECT_EQ(t, task_wait(s, overflowed), -14);
+	measure(&after);
+	EXPECT_EQ(t, after.pids, before.pids);
+	EXPECT_EQ(t, after.frames_outside_heap, before.frames_outside_heap);
+	EXPECT_EQ(t, after.heap_objects, before.heap_objects);
 }

@@ -8,7 +8,10 @@
  * (ops->wake: in the kernel, a post to the CPU's mailbox and an IPI); the
  * CPU drains its queues and goes idle again. With no such CPU idle the
  * task waits in the shared queue, which every CPU draining or waiting
- * searches for tasks it may run, oldest first.
+ * searches for tasks it may run, oldest first, and which a CPU about to
+ * go idle checks once more after setting its idle bit (task_pending, the
+ * kernel's smp idle hook), so a task queued while every CPU of its
+ * affinity looked busy is not left waiting for them.
  *
  * A task exits by returning from its entry function: its PID and stack go
  * back at once, and the return value waits in the struct task for
@@ -64,6 +67,7 @@ struct task {
 	int state;			/* enum task_state, atomic */
 	int cpu;			/* where it is placed or ran; -1 while queued (atomic) */
 	int exit_code;
+	struct task *outer;		/* what ran on its CPU when it started (run()) */
 	void *stack;			/* the ops' business: base of the allocation */
 	uintptr_t stack_top;		/* where the stack pointer starts */
 };
@@ -136,8 +140,17 @@ int task_spawn(struct task_sched *s, task_fn fn, void *arg, const struct cpumask
 /* Wait for t to return, running other tasks meanwhile; free t and return its exit code. */
 int task_wait(struct task_sched *s, struct task *t);
 
+/*
+ * t faulted and the fault unwound past the code that ran it (a test
+ * case's longjmp): finish it as if it had returned code, so task_wait
+ * can reap it. Call on the CPU it ran on.
+ */
+void task_exit_unwound(struct task_sched *s, struct task *t, int code);
+
 /* Run one task waiting for this CPU (cpu is the caller's): true if there was one. */
 bool task_run_one(struct task_sched *s, unsigned int cpu);
+/* Is there a task cpu may run now (its own queue, or the shared one within affinity)? */
+bool task_pending(struct task_sched *s, unsigned int cpu);
 /* Run tasks waiting for this CPU until there are none: what a woken CPU does. */
 void task_drain(struct task_sched *s, unsigned int cpu);
 

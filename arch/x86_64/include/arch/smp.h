@@ -15,8 +15,9 @@
  *	page 11	guard		pages 12-13	IST3 (#MC)
  *	pages 14-15 unmapped
  *
- * The boot CPU keeps running on its boot stack (no guard page); its TSS
- * and IST stacks move to the area like everyone else's.
+ * The boot CPU moves to its window too: after smp_init, kmain goes on
+ * through smp_boot_cpu_restack() on CPU 0's guarded kernel stack, and the
+ * boot stack in .bss (no guard) is left behind.
  */
 #ifndef ARCH_SMP_H
 #define ARCH_SMP_H
@@ -50,6 +51,7 @@ struct cpu {
 	uint64_t up_cycles;	/* INIT sent -> online, on the boot CPU's TSC */
 	uint64_t nmi_count;
 	uint64_t nmi_frame;	/* where the last NMI's trap frame was: on IST2? */
+	int tlb_flush;		/* atomic: 1 = reload CR3 at the next NMI, then clear */
 	struct cpu_mailbox mbox __attribute__((aligned(64)));
 	struct tss tss __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
@@ -67,6 +69,11 @@ static inline struct cpu *this_cpu(void)
 
 /* Find the CPUs in the MADT, set up the boot CPU's APIC and TSS, start the others. */
 void smp_init(const void *mbi);
+/*
+ * Go on in fn, on the boot CPU's guarded kernel stack (as an AP runs on
+ * its own); fn must not return. Without SMP (no MADT), fn runs here.
+ */
+void smp_boot_cpu_restack(void (*fn)(void)) __attribute__((noreturn));
 /* This CPU's logical number; 0 before SMP is up. */
 unsigned int smp_cpu_id(void);
 /* CPUs online (1 before SMP is up). */
@@ -82,6 +89,13 @@ void smp_irq_register(uint8_t vector, void (*fn)(void));
 bool smp_nmi(struct trap_frame *f);
 /* Interrupt hook for trap_dispatch: true if vector is a local APIC vector we handled. */
 bool smp_irq(uint64_t vector);
+/*
+ * Make every other online CPU reload CR3, and wait until each has. The
+ * request rides on an NMI: the boot CPU runs the boot and the test suites
+ * with interrupts off, and would never take a maskable IPI there. One
+ * caller at a time (kstack's lock).
+ */
+void smp_flush_tlb_others(void);
 /* Stop every other CPU (panic): an NMI each, after which they halt for good. */
 void smp_stop_others(void);
 
