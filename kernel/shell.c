@@ -5,10 +5,16 @@
  * changes anything; a bad one gets a one-line error and the prompt back.
  */
 #include <arch/cpu.h>
+#include <arch/gdt.h>
+#include <arch/smp.h>
 #include <arch/tsc.h>
 #include <bitmap/bitmap.h>
 #include <bitmap/list.h>
+#include <bitmap/hbitmap.h>
 #include <kernel/console.h>
+#include <kernel/cpumask.h>
+#include <kernel/gdtslot.h>
+#include <kernel/heap.h>
 #include <kernel/input.h>
 #include <kernel/ktest_run.h>
 #include <kernel/mm.h>
@@ -16,7 +22,9 @@
 #include <kernel/pid.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
+#include <kernel/task.h>
 
 #define PROMPT		"setbit> "
 #define MAX_ARGS	8
@@ -117,38 +125,165 @@ static int cmd_free(int argc, char **argv)
 
 static int cmd_cpus(int argc, char **argv)
 {
+	unsigned int n = smp_cpus_online();
+	char online[128], idle[128];
+
 	(void)argc, (void)argv;
-	return not_available("SMP bring-up (online/idle masks, APIC IDs, TSS) is not in kmain yet");
+	cpumask_print(online, sizeof(online), &cpu_online_mask, SMP_MAX_CPUS);
+	cpumask_print(idle, sizeof(idle), &cpu_idle_mask, SMP_MAX_CPUS);
+	out("online: %s (%u CPUs), idle: %s\n", online[0] ? online : "0", n, idle[0] ? idle : "none");
+	out("  CPU  APIC  TSS\n");
+	for (unsigned int i = 0; i < n; i++)
+		out("  %3u  %4u  0x%x%s\n", cpus[i].id, cpus[i].apic_id, cpus[i].tss_sel,
+		    i == smp_cpu_id() ? "  (this one)" : "");
+	return 0;
 }
 
+/* The CPU whose TSS the descriptor pair at slot points at, or -1. */
+static int tss_owner(const struct gdt_slots *g, size_t slot)
+{
+	struct gdt_tss_desc d = gdt_decode_tss(&g->table[slot]);
+
+	for (unsigned int i = 0; i < smp_cpus_online(); i++)
+		if (d.base == (uint64_t)&cpus[i].tss)
+			return (int)i;
+	return -1;
+}
+
+/* One character per slot: F fixed segment, T/t a TSS pair's halves, . free. */
 static int cmd_gdt(int argc, char **argv)
 {
+	const struct gdt_slots *g = gdt_slots();
+	size_t used = 0;
+
 	(void)argc, (void)argv;
-	return not_available("the GDT slot allocator is not in kmain yet");
+	out("%zu slots (%zu fixed), limit 0x%x:\n  ", g->nslots, g->nfixed, gdt_slots_limit(g));
+	for (size_t i = 0; i < g->nslots; i++) {
+		bool taken = bm_test(g->used, i);
+
+		used += taken;
+		out("%c%s", i < g->nfixed ? 'F' : !taken ? '.' : (i - g->nfixed) % 2 ? 't' : 'T',
+		    i % 64 == 63 && i + 1 < g->nslots ? "\n  " : "");
+	}
+	out("\n  fixed: 0-%zu (null, kernel and user segments)\n", g->nfixed - 1);
+	for (size_t i = g->nfixed; i + 1 < g->nslots; i += 2) {
+		if (!bm_test(g->used, i))
+			continue;
+		int cpu = tss_owner(g, i);
+
+		if (cpu >= 0)
+			out("  0x%zx: TSS of CPU %d\n", i * GDT_SLOT_SIZE, cpu);
+		else
+			out("  0x%zx: TSS (no CPU)\n", i * GDT_SLOT_SIZE);
+	}
+	out("  %zu of %zu slots used, %zu free\n", used, g->nslots, g->nslots - used);
+	return 0;
+}
+
+/* Append "a" or "a-b" to the list in buf; false once it is full. */
+static bool list_append(char *buf, size_t size, size_t *len, int a, int b)
+{
+	int n = a == b ? snprintf(buf + *len, size - *len, "%s%d", *len ? "," : "", a)
+		       : snprintf(buf + *len, size - *len, "%s%d-%d", *len ? "," : "", a, b);
+
+	if (n < 0 || (size_t)n >= size - *len)
+		return false;
+	*len += (size_t)n;
+	return true;
 }
 
 static int cmd_pids(int argc, char **argv)
 {
+	struct pid_map *m = pid_kernel_map();
+	char list[512];
+	size_t len = 0, count = 0, max, i;
+	bool full = false;
+	int last;
+
 	(void)argc, (void)argv;
-	return not_available("the kernel's PID map (pid_init) is not in kmain yet");
+	list[0] = '\0';
+	spin_lock(&m->lock);
+	max = (size_t)m->pid_max;
+	last = m->last;
+	/* PID 0 is never handed out; its bit is always set. */
+	for (i = hbm_find_next(&m->used, 1); i < max; i = hbm_find_next(&m->used, i)) {
+		size_t end = hbm_find_next_zero(&m->used, i);
+
+		if (end > max)
+			end = max;
+		count += end - i;
+		if (!full)
+			full = !list_append(list, sizeof(list), &len, (int)i, (int)end - 1);
+		i = end;
+	}
+	spin_unlock(&m->lock);
+	out("pid_max %zu, last %d, %zu allocated: %s%s\n", max, last, count,
+	    count ? list : "none", full ? ",..." : "");
+	return 0;
+}
+
+struct spawn_job {
+	struct cpumask *used;	/* CPUs that ran a task (atomic bits) */
+};
+
+/* A short task: note the CPU, spin a little so the tasks spread out. */
+static int spawn_job(void *arg)
+{
+	struct spawn_job *j = arg;
+	uint64_t until = rdtsc() + tsc_khz() / 10;	/* 100 us */
+
+	cpumask_set_atomic(j->used, smp_cpu_id());
+	while (rdtsc() < until)
+		cpu_relax();
+	return task_current(&kernel_tasks)->pid;
 }
 
 static int cmd_spawn(int argc, char **argv)
 {
-	uint64_t n;
+	struct cpumask used = { 0 };
+	struct spawn_job job = { &used };
+	struct task **tasks;
+	uint64_t n, start, us;
+	int lo = 0, hi = 0, err = 0, wrong = 0;
+	size_t made = 0;
+	char cpulist[128];
 
 	(void)argc;
 	if (!shell_parse_u64(argv[1], &n) || n < 1 || n > 1000) {
 		out("bad task count '%s': expected 1-1000\n", argv[1]);
 		return 0;
 	}
-	return not_available("kernel tasks are not in kmain yet");
+	tasks = kmalloc(n * sizeof(*tasks));
+	if (!tasks) {
+		out("spawn: no memory for %lu task pointers\n", n);
+		return 0;
+	}
+	start = rdtsc();
+	while (made < n && (err = task_spawn(&kernel_tasks, spawn_job, &job, NULL,
+					       &tasks[made])) == 0)
+		made++;
+	for (size_t i = 0; i < made; i++) {
+		int pid = tasks[i]->pid;
+
+		lo = i == 0 || pid < lo ? pid : lo;
+		hi = pid > hi ? pid : hi;
+		wrong += task_wait(&kernel_tasks, tasks[i]) != pid;
+	}
+	us = (rdtsc() - start) * 1000 / (tsc_khz() ? tsc_khz() : 1);
+	kfree(tasks);
+	cpumask_print(cpulist, sizeof(cpulist), &used, SMP_MAX_CPUS);
+	out("spawned %zu of %lu tasks: PIDs %d-%d, on CPUs %s, %lu us; %d wrong exit codes\n",
+	    made, n, lo, hi, made ? cpulist : "none", us, wrong);
+	if (err)
+		out("spawn: stopped early: error %d\n", err);
+	return 0;
 }
 
 static int cmd_ps(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	return not_available("kernel tasks are not in kmain yet");
+	task_dump(&kernel_tasks, console_printf);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- scratch bitmap */
@@ -333,7 +468,7 @@ static const struct command commands[] = {
 	{ "cpus", "cpus", "online and idle CPU masks, APIC IDs, TSS selectors", cmd_cpus, 0, 0 },
 	{ "gdt", "gdt", "GDT slot map", cmd_gdt, 0, 0 },
 	{ "pids", "pids", "allocated PIDs, pid_max, last", cmd_pids, 0, 0 },
-	{ "spawn", "spawn N", "start N kernel tasks", cmd_spawn, 1, 1 },
+	{ "spawn", "spawn N", "start N short tasks across the CPUs and wait for them", cmd_spawn, 1, 1 },
 	{ "ps", "ps", "list tasks", cmd_ps, 0, 0 },
 	{ "bitmap", "bitmap [set|clear LIST]", "scratch bitmap; also find N, alloc N, reset",
 	  cmd_bitmap, 0, 2 },

@@ -29,6 +29,7 @@ PROMPT = b"setbit> "
 # Boot with one quick suite so the screen shows KTAP results too.
 CMDLINE = "ktest=run ktest.filter=input"
 BOOT_TIMEOUT = 60
+SMP = 2
 REPLY_TIMEOUT = 20
 
 
@@ -39,7 +40,7 @@ class Machine:
         self.mon_path = os.path.join(tmp, "monitor.sock")
         self.tmp = tmp
         self.proc = subprocess.Popen(
-            ["qemu-system-x86_64", "-machine", "pc", "-m", "128M", "-smp", "2",
+            ["qemu-system-x86_64", "-machine", "pc", "-m", "128M", "-smp", str(SMP),
              "-cdrom", iso, "-serial", "stdio", "-display", "none",
              "-monitor", f"unix:{self.mon_path},server,nowait", "-no-reboot",
              "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
@@ -174,15 +175,42 @@ def check_commands(m, r):
     expect(r, "double_free_refused", m.command(f"free {addr} 3"), r"^free: refused")
     r.case("free_shows_in_mem", used_frames(m) == before, "frames leaked")
 
-    for cmd in ("cpus", "gdt", "pids", "spawn 2", "ps"):
-        reply = m.command(cmd)
-        ok = reply is not None and reply.strip() and "unknown command" not in reply \
-            and "usage" not in reply
-        r.case(f"{cmd.split()[0]}_answers", bool(ok), f"reply {reply!r}")
+    check_cpus_gdt_pids(m, r)
     expect(r, "spawn_bad_count", m.command("spawn 0"), r"^bad task count '0'")
     expect(r, "test_reruns_suites", m.command("test shell"),
            r"^KTAP version 1$", r"^ok 1 shell$", r"^# ktest: [1-9]\d* passed, 0 failed")
     expect(r, "bench_reports", m.command("bench"), r"ns per bit found", r"ns per pair")
+
+
+def check_cpus_gdt_pids(m, r):
+    """cpus, gdt, pids, spawn, ps against what QEMU was given (-smp 2) and each other."""
+    reply = expect(r, "cpus_lists_the_cpus_qemu_has", m.command("cpus"),
+                   rf"^online: 0-{SMP - 1} \({SMP} CPUs\), idle: 1(-{SMP - 1})?$",
+                   *[rf"^ +{i} +{i} +0x[0-9a-f]+" for i in range(SMP)])
+    tss = re.findall(r"^ +(\d+) +\d+ +(0x[0-9a-f]+)", reply or "", re.M)
+    r.case("cpus_have_distinct_tss", len(set(sel for _, sel in tss)) == SMP, f"TSS {tss}")
+    reply = expect(r, "gdt_shows_fixed_slots_and_a_tss_per_cpu", m.command("gdt"),
+                   r"^\d+ slots \(\d+ fixed\), limit 0x[0-9a-f]+:$", r"^  F+[.Tt]*Tt[.Tt]*$",
+                   r"^  fixed: 0-\d+ ", r"^  \d+ of \d+ slots used, \d+ free$")
+    owners = dict(re.findall(r"^  (0x[0-9a-f]+): TSS of CPU (\d+)$", reply or "", re.M))
+    r.case("gdt_tss_pairs_match_cpus", len(owners) == SMP and
+           owners == {sel: cpu for cpu, sel in tss}, f"gdt {owners} vs cpus {tss}")
+    pids_re = r"^pid_max (\d+), last (\d+), (\d+) allocated: (.*)$"
+    before = re.search(pids_re, m.command("pids") or "", re.M)
+    reply = expect(r, "spawn_runs_and_waits_for_its_tasks", m.command("spawn 10"),
+                   r"^spawned 10 of 10 tasks: PIDs \d+-\d+, on CPUs [0-9,-]+, \d+ us; "
+                   r"0 wrong exit codes$")
+    got = re.search(r"PIDs (\d+)-(\d+), on CPUs (\d+(?:[-,]\d+)*),", reply or "")
+    r.case("spawn_pids_are_ten_in_a_row", got is not None and
+           int(got.group(2)) - int(got.group(1)) == 9, f"reply {reply!r}")
+    r.case("spawn_uses_only_real_cpus", got is not None and
+           all(int(c) < SMP for c in re.split(r"[,-]", got.group(3))), f"reply {reply!r}")
+    after = re.search(pids_re, m.command("pids") or "", re.M)
+    r.case("pids_shows_no_leak_after_spawn", before is not None and after is not None and
+           after.group(3) == before.group(3) and after.group(4) == before.group(4) and
+           got is not None and after.group(2) == got.group(2),
+           f"before {before and before.group(0)!r}, after {after and after.group(0)!r}")
+    expect(r, "ps_lists_no_task_after_spawn", m.command("ps"), r"\A +PID +CPU STATE\n\Z")
 
 
 def check_editing(m, r):
