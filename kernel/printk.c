@@ -26,40 +26,64 @@ static int owner = NO_OWNER;	/* atomic: CPU in the middle of a line */
 static int depth;		/* the owner's nested console_lock()s */
 static bool bypass;		/* atomic: panic, no more locking */
 
+/* Interrupts off, so a handler's printk on this CPU never sees owner and depth disagree. */
+static uint64_t irq_save(void)
+{
+	uint64_t flags = cpu_rflags();
+
+	cpu_cli();
+	return flags;
+}
+
+static void irq_restore(uint64_t flags)
+{
+	if (flags & RFLAGS_IF)
+		cpu_sti();
+}
+
+/* Own the console (or nest in our own ownership): true, or false to write unlocked. */
+static bool try_own(int self)
+{
+	uint64_t flags = irq_save();
+	int expected = NO_OWNER;
+	bool own = __atomic_load_n(&owner, __ATOMIC_RELAXED) == self ||
+		   __atomic_compare_exchange_n(&owner, &expected, self, false,
+					       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+
+	if (own)
+		depth++;
+	irq_restore(flags);
+	return own;
+}
+
 /* Spin for the console; true if this CPU owns it now (it may have already). */
 static bool console_lock(void)
 {
-	int self = (int)smp_cpu_id(), expected = NO_OWNER;
-	uint64_t start = 0, limit = tsc_khz() * CONSOLE_WAIT_MS;
+	int self = (int)smp_cpu_id();
+	uint64_t start = rdtsc(), limit = tsc_khz() * CONSOLE_WAIT_MS;
 
-	if (__atomic_load_n(&bypass, __ATOMIC_RELAXED))
-		return false;
-	if (__atomic_load_n(&owner, __ATOMIC_RELAXED) == self) {
-		depth++;
-		return true;
-	}
-	for (;;) {
-		if (__atomic_compare_exchange_n(&owner, &expected, self, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-			depth = 1;
+	while (!__atomic_load_n(&bypass, __ATOMIC_RELAXED)) {
+		if (try_own(self))
 			return true;
-		}
-		expected = NO_OWNER;
-		if (!start)
-			start = rdtsc();
-		else if (rdtsc() - start > limit || __atomic_load_n(&bypass, __ATOMIC_RELAXED))
-			return false;
+		if (rdtsc() - start > limit)
+			break;
 		cpu_relax();
 	}
+	return false;
 }
 
 /* Give the console up once our line is complete and no outer call of ours is still writing. */
 static void console_unlock(bool owned)
 {
-	if (!owned || --depth > 0)
+	uint64_t flags;
+
+	if (!owned)
 		return;
-	if (at_line_start)	/* else ours until the line's '\n', whichever call writes it */
+	flags = irq_save();
+	/* At a line's end, else ours until its '\n', whichever call writes it. */
+	if (--depth == 0 && at_line_start)
 		__atomic_store_n(&owner, NO_OWNER, __ATOMIC_RELEASE);
+	irq_restore(flags);
 }
 
 void console_panic(void)

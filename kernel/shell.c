@@ -222,17 +222,12 @@ static int cmd_pids(int argc, char **argv)
 	return 0;
 }
 
-struct spawn_job {
-	struct cpumask *used;	/* CPUs that ran a task (atomic bits) */
-};
-
-/* A short task: note the CPU, spin a little so the tasks spread out. */
+/* A short task: note its CPU in the mask arg, spin a little so the tasks spread out. */
 static int spawn_job(void *arg)
 {
-	struct spawn_job *j = arg;
 	uint64_t until = rdtsc() + tsc_khz() / 10;	/* 100 us */
 
-	cpumask_set_atomic(j->used, smp_cpu_id());
+	cpumask_set_atomic(arg, smp_cpu_id());
 	while (rdtsc() < until)
 		cpu_relax();
 	return task_current(&kernel_tasks)->pid;
@@ -240,8 +235,7 @@ static int spawn_job(void *arg)
 
 static int cmd_spawn(int argc, char **argv)
 {
-	struct cpumask used = { 0 };
-	struct spawn_job job = { &used };
+	struct cpumask used = { 0 };	/* CPUs that ran a task (atomic bits) */
 	struct task **tasks;
 	uint64_t n, start, us;
 	int lo = 0, hi = 0, err = 0, wrong = 0;
@@ -259,7 +253,7 @@ static int cmd_spawn(int argc, char **argv)
 		return 0;
 	}
 	start = rdtsc();
-	while (made < n && (err = task_spawn(&kernel_tasks, spawn_job, &job, NULL,
+	while (made < n && (err = task_spawn(&kernel_tasks, spawn_job, &used, NULL,
 					       &tasks[made])) == 0)
 		made++;
 	for (size_t i = 0; i < made; i++) {

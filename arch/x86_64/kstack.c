@@ -161,15 +161,26 @@ uint64_t kstack_alloc(unsigned int pages)
 	return slot_top(slot);
 }
 
-void kstack_free(uint64_t top, unsigned int pages)
+/* Is top the top of a live stack? */
+static bool live_top(uint64_t top)
 {
 	size_t slot = (top - KSTACK_AREA) / KSTACK_SLOT_SIZE - 1;
+	bool live;
 
-	if (top <= KSTACK_AREA || (top - KSTACK_AREA) % KSTACK_SLOT_SIZE || slot >= KSTACK_SLOTS ||
-	    !bm_test(taken, slot) || bm_test(stale, slot))
+	if (top <= KSTACK_AREA || (top - KSTACK_AREA) % KSTACK_SLOT_SIZE || slot >= KSTACK_SLOTS)
+		return false;
+	spin_lock(&lock);
+	live = bm_test(taken, slot) && !bm_test(stale, slot);
+	spin_unlock(&lock);
+	return live;
+}
+
+void kstack_free(uint64_t top, unsigned int pages)
+{
+	if (!live_top(top))
 		panic("kstack: free of 0x%lx, which is no live stack", top);
 	unmap(kstack_bottom(top, pages), pages);
-	retire_slot(slot);
+	retire_slot((top - KSTACK_AREA) / KSTACK_SLOT_SIZE - 1);
 }
 
 void kstack_get_stats(struct kstack_stats *st)
