@@ -48,6 +48,7 @@ TEST_PORTABLE_SRCS += \
 
 TEST_KERNEL_SRCS += \
 	tests/kernel/boot_test.c \
+	tests/kernel/console_lock_test.c \
 	tests/kernel/fault_test.c \
 	tests/kernel/idt_test.c \
 	tests/kernel/ksyms_test.c \
