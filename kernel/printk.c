@@ -5,7 +5,7 @@
  * console until it writes the line's '\n', however many calls that takes
  * (KTAP lines are built piecewise). Interrupt handlers on the owning CPU
  * write through. A CPU that cannot get the console within
- * CONSOLE_WAIT_MS (its owner is stopped, or left a prompt open while it
+ * 20 ms (its owner is stopped, or left a prompt open while it
  * waits for a key) writes anyway: a mixed line beats a silent machine. A
  * panic stops the other CPUs first and then bypasses the lock for good.
  */
@@ -18,13 +18,13 @@
 #include <kernel/printk.h>
 
 #define LINE_MAX	512
-#define CONSOLE_WAIT_MS	20
 #define NO_OWNER	(-1)
 
 static bool at_line_start = true;
 static int owner = NO_OWNER;	/* atomic: CPU in the middle of a line */
 static int depth;		/* the owner's nested console_lock()s */
 static bool bypass;		/* atomic: panic, no more locking */
+static unsigned int wait_ms = 20;	/* atomic: see console_set_wait_ms */
 
 /* Interrupts off, so a handler's printk on this CPU never sees owner and depth disagree. */
 static uint64_t irq_save(void)
@@ -60,7 +60,7 @@ static bool try_own(int self)
 static bool console_lock(void)
 {
 	int self = (int)smp_cpu_id();
-	uint64_t start = rdtsc(), limit = tsc_khz() * CONSOLE_WAIT_MS;
+	uint64_t start = rdtsc(), limit = tsc_khz() * __atomic_load_n(&wait_ms, __ATOMIC_RELAXED);
 
 	while (!__atomic_load_n(&bypass, __ATOMIC_RELAXED)) {
 		if (try_own(self))
@@ -84,6 +84,11 @@ static void console_unlock(bool owned)
 	if (--depth == 0 && at_line_start)
 		__atomic_store_n(&owner, NO_OWNER, __ATOMIC_RELEASE);
 	irq_restore(flags);
+}
+
+unsigned int console_set_wait_ms(unsigned int ms)
+{
+	return __atomic_exchange_n(&wait_ms, ms, __ATOMIC_RELAXED);
 }
 
 void console_panic(void)

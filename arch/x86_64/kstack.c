@@ -13,8 +13,8 @@ static BM_DECLARE(taken, KSTACK_SLOTS);	/* live or stale */
 static BM_DECLARE(stale, KSTACK_SLOTS);	/* freed; other TLBs may still map it */
 static struct kstack_stats stats;
 
-/* The page-table entry for va, building missing levels from zeroed frames. */
-static uint64_t *pte_for(uint64_t va)
+/* The page-table entry for va; missing levels are built from zeroed frames if create, else NULL. */
+static uint64_t *walk(uint64_t va, bool create)
 {
 	uint64_t *table = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
 
@@ -22,8 +22,10 @@ static uint64_t *pte_for(uint64_t va)
 		uint64_t *e = &table[pt_index(va, shift)];
 
 		if (!(*e & PTE_PRESENT)) {
-			uint64_t phys = pfa_alloc_zeroed();
+			uint64_t phys = create ? pfa_alloc_zeroed() : 0;
 
+			if (!create)
+				return NULL;
 			if (!phys)
 				panic("kstack: out of memory for stack page tables");
 			*e = phys | PTE_PRESENT | PTE_WRITE;
@@ -31,6 +33,11 @@ static uint64_t *pte_for(uint64_t va)
 		table = phys_to_virt(*e & PTE_ADDR_MASK);
 	}
 	return &table[pt_index(va, 12)];
+}
+
+static uint64_t *pte_for(uint64_t va)
+{
+	return walk(va, true);
 }
 
 static uint64_t stack_pte_flags(void)
@@ -79,7 +86,9 @@ uint64_t kstack_map(uint64_t va, unsigned int pages)
 
 bool kstack_mapped(uint64_t va)
 {
-	return *pte_for(va) & PTE_PRESENT;
+	uint64_t *pte = walk(va, false);
+
+	return pte && (*pte & PTE_PRESENT);
 }
 
 /* ------------------------------------------------------------ shootdown */

@@ -50,7 +50,7 @@ static inline uint64_t kstack_bottom(uint64_t top, unsigned int pages)
 }
 /* Back [va, va + pages pages) with fresh zeroed frames (per-CPU stacks); returns the top. */
 uint64_t kstack_map(uint64_t va, unsigned int pages);
-/* Is va mapped? */
+/* Is va, in the stack area (4 KiB pages only), mapped? Builds nothing. */
 bool kstack_mapped(uint64_t va);
 /* A snapshot of the counters. */
 void kstack_get_stats(struct kstack_stats *st);
