@@ -74,8 +74,14 @@ static uint64_t summary_word(const struct hbm *h, int tree, unsigned int k, size
 	return w;
 }
 
-/* Point h at storage: leaf words, then the clear tree, then the set tree. */
-static void layout(struct hbm *h, uint64_t *storage, size_t nbits)
+/* The last tree h keeps: the set tree, unless h has only the clear tree. */
+static int last_tree(const struct hbm *h)
+{
+	return h->set_tree ? HBM_HAS_SET : HBM_HAS_CLEAR;
+}
+
+/* Point h at storage: leaf words, then the clear tree, then the set tree if kept. */
+static void layout(struct hbm *h, uint64_t *storage, size_t nbits, bool set_tree)
 {
 	uint64_t *p = storage + BM_WORDS(nbits);
 	unsigned int k;
@@ -85,11 +91,12 @@ static void layout(struct hbm *h, uint64_t *storage, size_t nbits)
 	h->nbits = nbits;
 	h->nwords = BM_WORDS(nbits);
 	h->last_mask = BM__LAST_MASK(nbits);
+	h->set_tree = set_tree;
 	h->levels = 0;
 	while (level_words(h->nwords, h->levels) > 1)
 		h->levels++;
 	h->levels++;
-	for (tree = HBM_HAS_CLEAR; tree <= HBM_HAS_SET; tree++) {
+	for (tree = HBM_HAS_CLEAR; tree <= last_tree(h); tree++) {
 		for (k = 0; k < h->levels; k++) {
 			h->sum[tree][k] = p;
 			p += level_words(h->nwords, k);
@@ -109,7 +116,7 @@ void hbm_rebuild(struct hbm *h)
 	for (i = 0; i < h->nwords; i++)
 		h->weight += bm_popcount64(h->words[i]);
 	/* Bottom up: each level is computed from the one below it. */
-	for (tree = HBM_HAS_CLEAR; tree <= HBM_HAS_SET; tree++) {
+	for (tree = HBM_HAS_CLEAR; tree <= last_tree(h); tree++) {
 		for (k = 0; k < h->levels; k++) {
 			size_t count = level_words(h->nwords, k);
 
@@ -119,24 +126,31 @@ void hbm_rebuild(struct hbm *h)
 	}
 }
 
-void hbm_init(struct hbm *h, uint64_t *storage, size_t nbits)
+/* Lay h out and give every leaf word the value fill. */
+static void init_filled(struct hbm *h, uint64_t *storage, size_t nbits, bool set_tree,
+			uint64_t fill)
 {
 	size_t i;
 
-	layout(h, storage, nbits);
+	layout(h, storage, nbits, set_tree);
 	for (i = 0; i < h->nwords; i++)
-		h->words[i] = 0;
+		h->words[i] = fill;
 	hbm_rebuild(h);
+}
+
+void hbm_init(struct hbm *h, uint64_t *storage, size_t nbits)
+{
+	init_filled(h, storage, nbits, true, 0);
 }
 
 void hbm_init_full(struct hbm *h, uint64_t *storage, size_t nbits)
 {
-	size_t i;
+	init_filled(h, storage, nbits, true, ~(uint64_t)0);
+}
 
-	layout(h, storage, nbits);
-	for (i = 0; i < h->nwords; i++)
-		h->words[i] = ~(uint64_t)0;
-	hbm_rebuild(h);
+void hbm_init_clear_tree(struct hbm *h, uint64_t *storage, size_t nbits)
+{
+	init_filled(h, storage, nbits, false, 0);
 }
 
 bool hbm_check(const struct hbm *h)
@@ -151,7 +165,7 @@ bool hbm_check(const struct hbm *h)
 		weight += bm_popcount64(h->words[i]);
 	if (weight != h->weight)
 		return false;
-	for (tree = HBM_HAS_CLEAR; tree <= HBM_HAS_SET; tree++) {
+	for (tree = HBM_HAS_CLEAR; tree <= last_tree(h); tree++) {
 		for (k = 0; k < h->levels; k++) {
 			size_t count = level_words(h->nwords, k);
 
@@ -166,9 +180,10 @@ bool hbm_check(const struct hbm *h)
 /*
  * Leaf word idx turned zero or non-zero in the tree's view: record it, and
  * go up only while a summary word itself turns zero or non-zero, since
- * that is all its parent records.
+ * that is all its parent records. Out of line: most writes never get here.
  */
-static void summary_update(struct hbm *h, int tree, size_t idx, bool nonzero)
+static __attribute__((noinline))
+void summary_update(struct hbm *h, int tree, size_t idx, bool nonzero)
 {
 	unsigned int k;
 
@@ -186,54 +201,30 @@ static void summary_update(struct hbm *h, int tree, size_t idx, bool nonzero)
 	}
 }
 
-/* Store leaf word wi and fix both trees; the caller fixes the weight. */
+/* Full as the clear tree sees it: tails are kept clear and never count. */
+static inline uint64_t full_word(const struct hbm *h, size_t wi)
+{
+	return wi == h->nwords - 1 ? h->last_mask : ~(uint64_t)0;
+}
+
+/* Fix the trees for leaf word wi going from old to w (already stored). */
+void hbm__leaf_flipped(struct hbm *h, size_t wi, uint64_t old, uint64_t w)
+{
+	uint64_t full = full_word(h, wi);
+
+	if ((old == full) != (w == full))
+		summary_update(h, HBM_HAS_CLEAR, wi, w != full);
+	if (h->set_tree && (old == 0) != (w == 0))
+		summary_update(h, HBM_HAS_SET, wi, w != 0);
+}
+
+/* Store leaf word wi and fix the trees; the caller fixes the weight. */
 static void leaf_write(struct hbm *h, size_t wi, uint64_t w)
 {
 	uint64_t old = h->words[wi];
-	int tree;
 
 	h->words[wi] = w;
-	for (tree = HBM_HAS_CLEAR; tree <= HBM_HAS_SET; tree++) {
-		bool had = leaf_bits(h, tree, wi, old) != 0;
-		bool has = leaf_bits(h, tree, wi, w) != 0;
-
-		if (had != has)
-			summary_update(h, tree, wi, has);
-	}
-}
-
-bool hbm_test_and_set(struct hbm *h, size_t i)
-{
-	size_t wi = BM__WORD(i);
-	uint64_t old = h->words[wi];
-
-	if (old & BM__BIT(i))
-		return true;
-	leaf_write(h, wi, old | BM__BIT(i));
-	h->weight++;
-	return false;
-}
-
-bool hbm_test_and_clear(struct hbm *h, size_t i)
-{
-	size_t wi = BM__WORD(i);
-	uint64_t old = h->words[wi];
-
-	if (!(old & BM__BIT(i)))
-		return false;
-	leaf_write(h, wi, old & ~BM__BIT(i));
-	h->weight--;
-	return true;
-}
-
-void hbm_set(struct hbm *h, size_t i)
-{
-	hbm_test_and_set(h, i);
-}
-
-void hbm_clear(struct hbm *h, size_t i)
-{
-	hbm_test_and_clear(h, i);
+	hbm__leaf_flipped(h, wi, old, w);
 }
 
 /* Set or clear [start, start + n) a word at a time. */
@@ -281,6 +272,9 @@ static __attribute__((noinline)) size_t find_after(const struct hbm *h, int tree
 {
 	unsigned int k;
 	uint64_t w = 0;
+
+	if (tree > last_tree(h))
+		return bm_find_next(h->words, h->nbits, (idx + 1) * WORD_BITS);
 
 	for (k = 0; k < h->levels; k++, idx /= WORD_BITS) {
 		/* ~1 << b: the siblings strictly after child b. */

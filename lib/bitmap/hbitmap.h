@@ -36,6 +36,11 @@
  * words first. Nothing here allocates or locks: the caller serialises
  * every call on the same struct hbm (readers included, against writers).
  * Like bm_set_range, the writers trust the caller that the bits exist.
+ *
+ * A map that never looks for set bits can skip the set tree
+ * (hbm_init_clear_tree): a write then touches at most one summary tree,
+ * and searches for set bits (hbm_find_next, the end of a run in
+ * hbm_find_zero_run and hbm_find_zero_area) scan the leaf words instead.
  */
 
 /* Summary levels needed for any size_t nbits: 64^10 words exceed 2^64 bits. */
@@ -62,6 +67,7 @@ struct hbm {
 	size_t weight;			/* set bits, kept up to date */
 	uint64_t last_mask;		/* bits of the last leaf word below nbits */
 	unsigned int levels;		/* summary levels, at least one */
+	bool set_tree;			/* false: only the clear tree is kept */
 };
 
 /* Exact number of storage words hbm_init() needs for nbits bits. */
@@ -70,6 +76,8 @@ size_t hbm_storage_words(size_t nbits);
 void hbm_init(struct hbm *h, uint64_t *storage, size_t nbits);
 /* As hbm_init, with every bit set: a frame allocator starts all-reserved. */
 void hbm_init_full(struct hbm *h, uint64_t *storage, size_t nbits);
+/* As hbm_init, keeping only the clear tree: cheaper writes, set-bit searches scan (same storage). */
+void hbm_init_clear_tree(struct hbm *h, uint64_t *storage, size_t nbits);
 /* Recompute tail, weight and summaries from the leaf words after direct writes. */
 void hbm_rebuild(struct hbm *h);
 /* Are the summaries, the weight and the tail exactly what the leaf words say? */
@@ -99,14 +107,55 @@ static inline bool hbm_test(const struct hbm *h, size_t i)
 	return bm_test(h->words, i);
 }
 
+/* Out of line: leaf word wi went from old to w, turning full/not-full or empty/not-empty. */
+void hbm__leaf_flipped(struct hbm *h, size_t wi, uint64_t old, uint64_t w);
+
+/*
+ * Set bit i (or clear it: set false); was it set before? Inline, because
+ * most writes change no summary: a word that neither fills up nor (with a
+ * set tree) empties costs a load, a store and two compares.
+ */
+static inline bool hbm__write_bit(struct hbm *h, size_t i, bool set)
+{
+	size_t wi = BM__WORD(i);
+	uint64_t old = h->words[wi], w = old ^ BM__BIT(i);
+	/* Of old and w, the one that is full if the clear tree flips, and empty if the set tree does. */
+	uint64_t fuller = set ? w : old, emptier = set ? old : w;
+
+	if (!!(old & BM__BIT(i)) == set)
+		return set;
+	h->words[wi] = w;
+	h->weight += set ? 1 : (size_t)-1;
+	/* The last word is full at last_mask: its tail stays clear. */
+	if (fuller == ~(uint64_t)0 || (fuller == h->last_mask && wi == h->nwords - 1) ||
+	    (h->set_tree && emptier == 0))
+		hbm__leaf_flipped(h, wi, old, w);
+	return !set;
+}
+
 /* Set bit i (i < nbits). */
-void hbm_set(struct hbm *h, size_t i);
+static inline void hbm_set(struct hbm *h, size_t i)
+{
+	hbm__write_bit(h, i, true);
+}
+
 /* Clear bit i (i < nbits). */
-void hbm_clear(struct hbm *h, size_t i);
+static inline void hbm_clear(struct hbm *h, size_t i)
+{
+	hbm__write_bit(h, i, false);
+}
+
 /* Set bit i (i < nbits); was it set before? */
-bool hbm_test_and_set(struct hbm *h, size_t i);
+static inline bool hbm_test_and_set(struct hbm *h, size_t i)
+{
+	return hbm__write_bit(h, i, true);
+}
+
 /* Clear bit i (i < nbits); was it set before? */
-bool hbm_test_and_clear(struct hbm *h, size_t i);
+static inline bool hbm_test_and_clear(struct hbm *h, size_t i)
+{
+	return hbm__write_bit(h, i, false);
+}
 /* Set [start, start + n); the caller guarantees start + n <= nbits. */
 void hbm_set_range(struct hbm *h, size_t start, size_t n);
 /* Clear [start, start + n); the caller guarantees start + n <= nbits. */
