@@ -398,13 +398,22 @@ static void random_queries(struct ktest *t, size_t nbits, bool naive)
  * the summaries are checked and the searches compared. The model is
  * bit-by-bit, so on large maps it checks only one query in 16.
  */
-static void random_ops(struct ktest *t, size_t nbits, uint64_t seed, int nops)
+static void random_ops_on(struct ktest *t, size_t nbits, uint64_t seed, int nops,
+			  bool set_tree)
 {
 	bool full = seed & 1;
 	int before = t->failures, op;
 
 	rng_state = seed;
-	if (full) {
+	if (!set_tree) {
+		/* No full variant: filling by range is one more write path checked. */
+		hbm_init_clear_tree(&hb, store, nbits);
+		bm_zero(flat, nbits);
+		if (full) {
+			hbm_set_range(&hb, 0, nbits);
+			bm_fill(flat, nbits);
+		}
+	} else if (full) {
 		hbm_init_full(&hb, store, nbits);
 		bm_fill(flat, nbits);
 	} else {
@@ -419,8 +428,13 @@ static void random_ops(struct ktest *t, size_t nbits, uint64_t seed, int nops)
 		random_queries(t, nbits, nbits <= 4097 || op % 16 == 0);
 	}
 	if (t->failures != before)
-		ktest_diag(t, "nbits %llu seed %llu op %d", (unsigned long long)nbits,
-			   (unsigned long long)seed, op);
+		ktest_diag(t, "nbits %llu seed %llu op %d%s", (unsigned long long)nbits,
+			   (unsigned long long)seed, op, set_tree ? "" : " (clear tree only)");
+}
+
+static void random_ops(struct ktest *t, size_t nbits, uint64_t seed, int nops)
+{
+	random_ops_on(t, nbits, seed, nops, true);
 }
 
 KTEST(hbitmap, random_ops_small)
@@ -450,6 +464,17 @@ KTEST(hbitmap, random_ops_256k)
 	for (i = 8; i < NSIZES; i++) {
 		random_ops(t, sizes[i], 5000 + i, 300);
 		random_ops(t, sizes[i], 6001 + i, 300);
+	}
+}
+
+/* Without the set tree: the same answers, set-bit searches by scanning, summaries exact. */
+KTEST(hbitmap, random_ops_clear_tree_only)
+{
+	size_t i;
+
+	for (i = 0; i < NSIZES; i++) {
+		random_ops_on(t, sizes[i], 7000 + i, sizes[i] > 4097 ? 200 : 600, false);
+		random_ops_on(t, sizes[i], 8001 + i, sizes[i] > 4097 ? 200 : 600, false);
 	}
 }
 
