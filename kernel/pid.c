@@ -28,13 +28,25 @@ static bool pid_valid(const struct pid_map *m, int pid)
 }
 
 /*
- * The lowest free PID after the cursor, else the lowest at or above
- * PID_RESERVED; pid_max if none. Lock held. The cursor's own word is
- * tested here, inline: after a random mix of frees it nearly always has
- * a free PID. Past it both searches climb the summaries, so a nearly full
- * map costs O(log64 pid_max) words, not a scan.
+ * The lowest free PID at or after start, else the lowest at or above
+ * PID_RESERVED; pid_max if none. Lock held. Both searches climb the
+ * summaries, so a nearly full map costs O(log64 pid_max) words, not a
+ * scan. Out of line, to keep the common case below free of spills.
  */
-static size_t find_free(const struct pid_map *m)
+static __attribute__((noinline)) size_t find_free_far(const struct pid_map *m, size_t start)
+{
+	size_t pid = hbm_find_next_zero(&m->used, start);
+
+	if (pid < (size_t)m->pid_max)
+		return pid;
+	return hbm_find_next_zero(&m->used, PID_RESERVED);
+}
+
+/*
+ * find_free_far from the cursor, with the cursor's own word tested here,
+ * inline: after a random mix of frees it nearly always has a free PID.
+ */
+static inline size_t find_free(const struct pid_map *m)
 {
 	size_t max = (size_t)m->pid_max, start = (size_t)m->last + 1, pid;
 
@@ -44,11 +56,8 @@ static size_t find_free(const struct pid_map *m)
 		/* A free bit at or past pid_max is the word's tail: none is left in it. */
 		if (free && (pid = start + (size_t)__builtin_ctzll(free)) < max)
 			return pid;
-		pid = hbm_find_next_zero(&m->used, start);
-		if (pid < max)
-			return pid;
 	}
-	return hbm_find_next_zero(&m->used, PID_RESERVED);
+	return find_free_far(m, start);
 }
 
 int pid_map_alloc(struct pid_map *m)
