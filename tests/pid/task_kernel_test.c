@@ -16,13 +16,12 @@
 #include <kernel/task.h>
 
 /*
- * 100,000 tasks, but at most 25,000 per CPU past four CPUs: under TCG on a
- * two-core host the run grows with the CPU count (100,000 took 32 s with
- * 4 CPUs, 40-55 s with 8 or 16 on a loaded host), and a boot must finish
- * within the runner's timeout. task.stress=N sets N for any config.
+ * 100,000 tasks on every CPU count, as the issue asks. Since the idle hook
+ * (a CPU going idle runs work queued meanwhile) the run no longer grows with
+ * the CPU count: 100,000 tasks on 16 CPUs take about 10 s under TCG.
+ * task.stress=N sets N for any config.
  */
 #define STRESS_DEFAULT	100000
-#define STRESS_FULL_CPUS	4
 #define BATCH		32
 
 static struct task_sched *const s = &kernel_tasks;
@@ -234,15 +233,14 @@ static int spawner(void *arg)
 	return 0;
 }
 
-/* task.stress=N on the command line, else STRESS_DEFAULT scaled down past STRESS_FULL_CPUS. */
-static int stress_count(unsigned int ncpus)
+/* task.stress=N on the command line, else STRESS_DEFAULT. */
+static int stress_count(void)
 {
 	char val[16];
 	int n = 0;
 
 	if (!cmdline_get(kernel_cmdline(), "task.stress", val, sizeof(val)))
-		return ncpus <= STRESS_FULL_CPUS ? STRESS_DEFAULT :
-		       STRESS_DEFAULT / (int)ncpus * STRESS_FULL_CPUS;
+		return STRESS_DEFAULT;
 	for (const char *p = val; *p >= '0' && *p <= '9' && n < 100000000; p++)
 		n = n * 10 + (*p - '0');
 	return n;
@@ -271,7 +269,7 @@ static void measure(struct usage *u)
 KTEST(task_kernel, spawn_stress_from_every_cpu)
 {
 	unsigned int ncpus = task_ncpus(s);
-	int total = stress_count(ncpus);
+	int total = stress_count();
 	struct stress st = { .t = t, .per_spawner = (total + (int)ncpus - 1) / (int)ncpus };
 	struct task *spawners[NR_CPUS];
 	struct task_stats ts0, ts1;
