@@ -221,14 +221,29 @@ def judge(text, status, expected=QEMU_PASS, qemu=True, killed=None):
     if (bad := failure_summary(rep)):
         reasons.append(bad)
     reasons += structure_problems(rep)
-    if rep.version and rep.plan is not None and not rep.suites:
-        reasons.append("no test cases ran")     # a lost ktest_cases section looks like this
+    reasons += empty_problems(rep, counts)
     if rep.version and not any(r.startswith("truncated") for r in reasons):
         # Only ktest prints the summary; other host commands may print plain KTAP.
         reasons += summary_problems(rep, counts, required=qemu)
     if (why := exit_reason(status, expected, qemu)):
         reasons.append(why)
     return Verdict(not reasons, "; ".join(reasons), *counts)
+
+
+def empty_problems(rep, counts):
+    """A verdict with nothing behind it: no case ran (a lost ktest_cases
+    section, a filter that matches nothing), a suite ran none, or every case
+    was skipped. Each is a failure, not a pass."""
+    if not rep.version or rep.plan is None:
+        return []
+    if not rep.suites:
+        return ["no test cases ran"]
+    problems = [f"no test cases ran in suite {s.name}"
+                for s in rep.suites if s.result is not None and not s.cases]
+    passed, failed, skipped = counts
+    if not passed and not failed and skipped:
+        problems.append(f"no test cases ran: all {skipped} skipped")
+    return problems
 
 
 def judge_status(status, killed):

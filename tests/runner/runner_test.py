@@ -50,6 +50,11 @@ CANNED = [
      ["summary says 3 passed, 0 failed, 0 skipped but the results say 2, 0, 0"], (2, 0, 0)),
     ("rebooted", "rebooted.log", 33, False, ["KTAP restarted"], (1, 0, 0)),
     ("no_cases", "empty.log", 33, False, ["no test cases ran"], (0, 0, 0)),
+    ("suite_with_plan_zero", "suite-plan-zero.log", 33, False,
+     ["no test cases ran in suite pfa"], (2, 0, 0)),
+    ("every_case_skipped", "all-skipped.log", 33, False,
+     ["no test cases ran: all 3 skipped"], (0, 0, 3)),
+    ("some_cases_skipped", "some-skipped.log", 33, True, [], (1, 0, 2)),
     ("triple_fault_status", "pass.log", 0, False,
      ["exit status 0 (triple fault"], (4, 0, 1)),
     ("fail_status_clean_log", "pass.log", 35, False,
@@ -123,6 +128,13 @@ def check_host_verdicts():
     if not v.ok or (v.passed, v.failed, v.skipped) != (2, 0, 1):
         problems.append(f"flat-host.log: expected a pass with counts (2, 0, 1), "
                         f"got {(v.passed, v.failed, v.skipped)}: {v.reason!r}")
+    for log, want in (("flat-empty.log", "no test cases ran"),
+                      ("flat-skipped.log", "no test cases ran: all 1 skipped")):
+        with open(os.path.join(HERE, "logs", log)) as f:
+            v = runner.judge(f.read(), 0, expected=0, qemu=False)
+        if v.ok or want not in v.reason:
+            problems.append(f"{log} with exit status 0: expected a failure with {want!r}, "
+                            f"got {'pass' if v.ok else 'fail'} ({v.reason!r})")
     return problems
 
 
