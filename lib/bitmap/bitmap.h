@@ -26,8 +26,8 @@
  *   Functions that take no nbits (single-bit ops, bm_set_range,
  *   bm_clear_range, bm_weight_range) trust the caller that the bits exist;
  *   the _checked variants take nbits and refuse instead.
- * - Errors are negative: -BM_EINVAL, -BM_ERANGE, -BM_ENOMEM, -BM_EBUSY
- *   (the Linux errno values).
+ * - Errors are negative: -BM_EINVAL, -BM_ERANGE, -BM_ENOMEM, -BM_EBUSY,
+ *   -BM_EOVERFLOW (the Linux errno values).
  * - Locking: only the *_atomic functions may race with each other. Every
  *   other function needs the caller's lock or exclusive ownership of the
  *   map, and must not race with an atomic one on the same words.
@@ -90,6 +90,7 @@
 #define BM_ERANGE		34
 #define BM_ENOMEM		12
 #define BM_EBUSY		16
+#define BM_EOVERFLOW		75
 
 #ifdef BM_DEBUG
 /* Provided by the program linking the library; may not return. */

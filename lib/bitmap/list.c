@@ -3,6 +3,13 @@
 #include <bitmap/bitmap.h>
 #include <bitmap/list.h>
 
+/* What a parse is checked against: the map's size and the largest number. */
+struct limits {
+	size_t nbits;
+	size_t max;		/* a larger number is `overflow` */
+	int overflow;		/* -BM_ERANGE (bm_parse_list) or -BM_EOVERFLOW */
+};
+
 /* One region "start-end:used/group"; without a pattern every bit of it. */
 struct region {
 	size_t start;
@@ -34,16 +41,17 @@ static bool is_all(const char *s)
 }
 
 /*
- * Read a number or "N" at *sp and move past it. With nbits = 0, "N" is
- * SIZE_MAX, which the range check then refuses.
+ * Read a number or "N" at *sp and move past it; a number above lim->max is
+ * refused as soon as it is read. With nbits = 0, "N" is SIZE_MAX, which
+ * the range check then refuses.
  */
-static int get_num(const char **sp, size_t nbits, size_t *v)
+static int get_num(const char **sp, const struct limits *lim, size_t *v)
 {
 	const char *s = *sp;
 	size_t n = 0;
 
 	if (*s == 'N') {
-		*v = nbits - 1;
+		*v = lim->nbits - 1;
 		*sp = s + 1;
 		return 0;
 	}
@@ -52,8 +60,8 @@ static int get_num(const char **sp, size_t nbits, size_t *v)
 	for (; is_digit(*s); s++) {
 		size_t d = (size_t)(*s - '0');
 
-		if (n > (SIZE_MAX - d) / 10)
-			return -BM_ERANGE;
+		if (lim->max < d || n > (lim->max - d) / 10)
+			return lim->overflow;
 		n = n * 10 + d;
 	}
 	*v = n;
@@ -62,23 +70,23 @@ static int get_num(const char **sp, size_t nbits, size_t *v)
 }
 
 /* Read the ":used/group" part of a region at *sp. */
-static int get_pattern(const char **sp, size_t nbits, struct region *r)
+static int get_pattern(const char **sp, const struct limits *lim, struct region *r)
 {
 	int err;
 
 	(*sp)++;
-	err = get_num(sp, nbits, &r->used);
+	err = get_num(sp, lim, &r->used);
 	if (err)
 		return err;
 	if (**sp != '/')
 		return -BM_EINVAL;
 	(*sp)++;
 	r->pattern = true;
-	return get_num(sp, nbits, &r->group);
+	return get_num(sp, lim, &r->group);
 }
 
 /* Read one region at *sp (not a separator) and move past it. */
-static int get_region(const char **sp, size_t nbits, struct region *r)
+static int get_region(const char **sp, const struct limits *lim, struct region *r)
 {
 	bool ranged = true;
 	int err;
@@ -86,24 +94,24 @@ static int get_region(const char **sp, size_t nbits, struct region *r)
 	r->pattern = false;
 	if (is_all(*sp)) {
 		r->start = 0;
-		r->end = nbits - 1;
+		r->end = lim->nbits - 1;
 		*sp += 3;
 	} else {
-		err = get_num(sp, nbits, &r->start);
+		err = get_num(sp, lim, &r->start);
 		if (err)
 			return err;
 		r->end = r->start;
 		ranged = **sp == '-';
 		if (ranged) {
 			(*sp)++;
-			err = get_num(sp, nbits, &r->end);
+			err = get_num(sp, lim, &r->end);
 			if (err)
 				return err;
 		}
 	}
 	/* As in Linux, a pattern needs a range: "5:1/2" is an error. */
 	if (ranged && **sp == ':') {
-		err = get_pattern(sp, nbits, r);
+		err = get_pattern(sp, lim, r);
 		if (err)
 			return err;
 	}
@@ -142,7 +150,7 @@ static void set_region(uint64_t *map, const struct region *r)
 }
 
 /* Walk every region of s; set them in map unless map is NULL (validation only). */
-static int walk_list(const char *s, uint64_t *map, size_t nbits)
+static int walk_list(const char *s, uint64_t *map, const struct limits *lim)
 {
 	struct region r;
 	int err;
@@ -152,9 +160,9 @@ static int walk_list(const char *s, uint64_t *map, size_t nbits)
 			s++;
 		if (is_end(*s))
 			return 0;
-		err = get_region(&s, nbits, &r);
+		err = get_region(&s, lim, &r);
 		if (!err)
-			err = check_region(&r, nbits);
+			err = check_region(&r, lim->nbits);
 		if (err)
 			return err;
 		if (map)
@@ -162,14 +170,28 @@ static int walk_list(const char *s, uint64_t *map, size_t nbits)
 	}
 }
 
-int bm_parse_list(const char *s, uint64_t *map, size_t nbits)
+static int parse_list(const char *s, uint64_t *map, const struct limits *lim)
 {
-	int err = walk_list(s, NULL, nbits);
+	int err = walk_list(s, NULL, lim);
 
 	if (err)
 		return err;
-	bm_zero(map, nbits);
-	return walk_list(s, map, nbits);
+	bm_zero(map, lim->nbits);
+	return walk_list(s, map, lim);
+}
+
+int bm_parse_list(const char *s, uint64_t *map, size_t nbits)
+{
+	const struct limits lim = { nbits, SIZE_MAX, -BM_ERANGE };
+
+	return parse_list(s, map, &lim);
+}
+
+int bm_parse_list_max(const char *s, uint64_t *map, size_t nbits, size_t max_num)
+{
+	const struct limits lim = { nbits, max_num, -BM_EOVERFLOW };
+
+	return parse_list(s, map, &lim);
 }
 
 /* snprintf-style output: count everything, store what fits before the NUL. */

@@ -35,6 +35,13 @@
 int bm_parse_list(const char *s, uint64_t *map, size_t nbits);
 
 /*
+ * bm_parse_list with Linux's number rule: a number above max_num (Linux:
+ * UINT_MAX) is -BM_EOVERFLOW, refused where it is read, so an earlier
+ * region's error still comes first. Map unchanged on any error.
+ */
+int bm_parse_list_max(const char *s, uint64_t *map, size_t nbits, size_t max_num);
+
+/*
  * Write map as a list ("0-3,7"; "" when empty) into buf, like snprintf:
  * at most size - 1 characters and a NUL when size > 0. Returns the length
  * of the whole list (capped at INT_MAX), so a return >= size means it was
