@@ -21,6 +21,7 @@ TEST_PORTABLE_SRCS += tests/bitmap/dyn_test.c
 # a file that includes only that header, built by `make test` (through
 # HOST_TEST_DEPS).
 
+BITMAP_SRCS += lib/bitmap/compat/linux.c
 BITMAP_SRCS += lib/bitmap/compat/nanos.c
 BITMAP_SRCS += lib/bitmap/compat/rtl.c
 

@@ -14,20 +14,42 @@
  *
  *	DECLARE_BITMAP(map, 128);		unsigned long map[2]
  *	set_bit / clear_bit / change_bit	atomic, no ordering (relaxed)
- *	__set_bit / __clear_bit / __change_bit	plain
+ *	__set_bit / __clear_bit / __change_bit	plain; __assign_bit, assign_bit
  *	test_and_{set,clear,change}_bit		atomic, fully ordered
  *	__test_and_{set,clear,change}_bit	plain
  *	test_and_set_bit_lock / clear_bit_unlock	acquire / release
  *	find_*_bit(map, size, offset)		not found: size
- *	bitmap_*(..., nbits)			whole-map and range operations
+ *	for_each_{set,clear}_bit{,_from}, for_each_{set,clear}_bitrange{,_from},
+ *	for_each_set_bit_wrap, for_each_set_clump8
+ *	bitmap_*(..., nbits)			whole-map and range operations,
+ *						read/write of up to 64 bits,
+ *						arr32/arr64, cut, gather/scatter
+ *	bitmap_parselist / bitmap_parse		list and hex text in
+ *	bitmap_print_*, bitmap_scnlistprintf	list and hex text out
  *
- * Linux's contract holds: a failed search (and offset >= size) returns
- * size, bits past nbits in the last word are don't-care, and bitmap_zero,
- * bitmap_fill and bitmap_copy work on whole words. Where this dialect
- * differs from Linux it is safer: bitmap_allocate_region refuses a
- * misaligned pos with -EINVAL, and bitmap_find_next_zero_area with nr = 0
- * fails (returns size). Linux and NanoVMs both call something bitmap_set,
- * so a file includes one dialect, never both.
+ * Linux's contract holds (include/linux/bitmap.h, lib/bitmap.c,
+ * lib/find_bit.c): a failed search (and offset >= size) returns size;
+ * bits past nbits in the last word are don't-care; bitmap_zero,
+ * bitmap_fill and bitmap_copy write whole words, BITS_TO_LONGS(nbits) of
+ * them, tail bits included, and nothing past them (nbits == 0 writes
+ * nothing); a constant nbits <= BITS_PER_LONG takes the one-word inline
+ * path (small_const_nbits), so such calls fold to constants. Numbers in
+ * lists are unsigned int: a larger one is -EOVERFLOW where it is read.
+ *
+ * Where this dialect deliberately differs from Linux, it is safer:
+ * - bitmap_parselist and bitmap_parse leave the map unchanged on error
+ *   (Linux has already zeroed it and set the regions before the bad one).
+ * - bitmap_parselist wants a separator or the end after a region: Linux
+ *   reads "0-7:1/2N" as two regions, setbit says -EINVAL. The text ends
+ *   at the first newline (Linux reads on past a newline that follows a
+ *   separator). A region ending at UINT_MAX ("4294967295") is -ERANGE,
+ *   where Linux's unsigned arithmetic wraps and says -EINVAL.
+ * - bitmap_allocate_region refuses a misaligned pos with -EINVAL.
+ * - bitmap_find_next_zero_area with nr = 0 fails (returns size).
+ * - bitmap_print_bitmask_to_buf / _list_to_buf never allocate: they
+ *   print the window [off, off + count) of the text directly.
+ * Linux and NanoVMs both call something bitmap_set, so a file includes
+ * one dialect, never both.
  *
  * Linux's bitmaps are arrays of unsigned long; this header requires the
  * LP64 x86-64 ABI, where uint64_t *is* unsigned long, so the casts below
@@ -50,6 +72,18 @@ _Static_assert(_Generic((uint64_t)0, unsigned long: 1, default: 0),
 #define BIT_MASK(nr)		(1UL << ((nr) % BITS_PER_LONG))
 #define BITMAP_FIRST_WORD_MASK(start)	(~0UL << ((start) & (BITS_PER_LONG - 1)))
 #define BITMAP_LAST_WORD_MASK(nbits)	(~0UL >> (-(nbits) & (BITS_PER_LONG - 1)))
+#ifndef BITS_TO_U32
+#define BITS_TO_U32(nr)		DIV_ROUND_UP(nr, 32)
+#define BITS_TO_U64(nr)		DIV_ROUND_UP(nr, 64)
+#define BITS_TO_BYTES(nr)	DIV_ROUND_UP(nr, BITS_PER_BYTE)
+#endif
+/* A u64 as bitmap words: on LP64 one word, the value itself. */
+#define BITMAP_FROM_U64(n)	(n)
+/* A constant nbits that fits one word: the inline one-word paths apply. */
+#define small_const_nbits(nbits) \
+	(__builtin_constant_p(nbits) && (nbits) <= BITS_PER_LONG && (nbits) > 0)
+/* Linux's one-word fast paths are __always_inline, so constants fold. */
+#define lx__always_inline	static inline __attribute__((always_inline))
 
 /* The same values as <errno.h>, spelled the same way so either may come first. */
 #ifndef ENOMEM
@@ -64,8 +98,11 @@ _Static_assert(_Generic((uint64_t)0, unsigned long: 1, default: 0),
 #ifndef ERANGE
 #define ERANGE	34
 #endif
+#ifndef EOVERFLOW
+#define EOVERFLOW	75
+#endif
 _Static_assert(ENOMEM == BM_ENOMEM && EBUSY == BM_EBUSY && EINVAL == BM_EINVAL &&
-	       ERANGE == BM_ERANGE, "Linux errno values");
+	       ERANGE == BM_ERANGE && EOVERFLOW == BM_EOVERFLOW, "Linux errno values");
 
 /*
  * smp_mb__{before,after}_atomic: what turns a native atomic into Linux's
@@ -131,6 +168,13 @@ static inline void __change_bit(unsigned long nr, volatile unsigned long *addr)
 {
 	bm_change(lx__map(addr), nr);
 }
+
+/* Set bit nr if value, else clear it (not atomic). */
+#define __assign_bit(nr, addr, value) \
+	((value) ? __set_bit((nr), (addr)) : __clear_bit((nr), (addr)))
+/* Set bit nr if value, else clear it (atomic). */
+#define assign_bit(nr, addr, value) \
+	((value) ? set_bit((nr), (addr)) : clear_bit((nr), (addr)))
 
 /* Is bit nr set? */
 static inline bool test_bit(unsigned long nr, const volatile unsigned long *addr)
@@ -283,126 +327,376 @@ static inline unsigned long find_next_bit_wrap(const unsigned long *addr, unsign
 #define for_each_set_bitrange(b, e, addr, size)	bm_for_each_run(b, e, lx__cmap(addr), size)
 #define for_each_set_bitrange_from(b, e, addr, size) \
 	bm_for_each_run_from(b, e, lx__cmap(addr), size)
+/* [b, e) takes each run of clear bits. */
+#define for_each_clear_bitrange(b, e, addr, size) \
+	bm_for_each_clear_run(b, e, lx__cmap(addr), size)
+#define for_each_clear_bitrange_from(b, e, addr, size) \
+	bm_for_each_clear_run_from(b, e, lx__cmap(addr), size)
+
+/* The set bit after n in the walk from start round to start, or size. */
+static inline unsigned long __for_each_wrap(const unsigned long *addr, unsigned long size,
+					    unsigned long start, unsigned long n)
+{
+	unsigned long bit;
+
+	if (n > start) {
+		bit = find_next_bit(addr, size, n);
+		if (bit < size)
+			return bit;
+		n = 0;
+	}
+	bit = find_next_bit(addr, start, n);
+	return bit < start ? bit : size;
+}
+
+/* bit takes each set bit from start up, then from 0 up to start. */
+#define for_each_set_bit_wrap(bit, addr, size, start)				\
+	for ((bit) = find_next_bit_wrap((addr), (size), (start));		\
+	     (bit) < (size);							\
+	     (bit) = __for_each_wrap((addr), (size), (start), (bit) + 1))
+
+/* The 8 bits at start (a multiple of 8). */
+static inline unsigned long bitmap_get_value8(const unsigned long *map, unsigned long start)
+{
+	return (map[BIT_WORD(start)] >> (start % BITS_PER_LONG)) & 0xff;
+}
+
+/* Store the 8-bit value at start (a multiple of 8). */
+static inline void bitmap_set_value8(unsigned long *map, unsigned long value,
+				     unsigned long start)
+{
+	unsigned long *w = &map[BIT_WORD(start)];
+
+	*w = (*w & ~(0xffUL << (start % BITS_PER_LONG))) | value << (start % BITS_PER_LONG);
+}
+
+/* The first 8-bit clump at or after offset with a set bit: its index, *clump its value. */
+static inline unsigned long find_next_clump8(unsigned long *clump, const unsigned long *addr,
+					     unsigned long size, unsigned long offset)
+{
+	offset = find_next_bit(addr, size, offset);
+	if (offset == size)
+		return size;
+	offset &= ~7UL;
+	*clump = bitmap_get_value8(addr, offset);
+	return offset;
+}
+
+#define find_first_clump8(clump, bits, size)	find_next_clump8((clump), (bits), (size), 0)
+
+/* start takes each 8-bit clump with a set bit, clump its value. */
+#define for_each_set_clump8(start, clump, bits, size)				\
+	for ((start) = find_first_clump8(&(clump), (bits), (size));		\
+	     (start) < (size);							\
+	     (start) = find_next_clump8(&(clump), (bits), (size), (start) + 8))
 
 /* ------------------------------------------------------------ whole maps */
+/*
+ * Each takes the one-word path for a constant nbits <= 64, as Linux does;
+ * otherwise the library. Whole-word writers go word by word here.
+ */
 
-/* Clear the map (whole words). */
-static inline void bitmap_zero(unsigned long *dst, unsigned int nbits)
+static inline void lx__store_words(unsigned long *dst, unsigned int nbits, unsigned long v)
 {
-	bm_zero(lx__map(dst), nbits);
+	for (unsigned int k = 0; k < BITS_TO_LONGS(nbits); k++)
+		dst[k] = v;
 }
 
-/* Set bits [0, nbits); the rest of the last word is left zero. */
-static inline void bitmap_fill(unsigned long *dst, unsigned int nbits)
+/* Clear BITS_TO_LONGS(nbits) whole words. */
+lx__always_inline void bitmap_zero(unsigned long *dst, unsigned int nbits)
 {
-	bm_fill(lx__map(dst), nbits);
+	if (small_const_nbits(nbits))
+		*dst = 0;
+	else
+		lx__store_words(dst, nbits, 0);
 }
 
-/* dst = src, whole words. */
-static inline void bitmap_copy(unsigned long *dst, const unsigned long *src, unsigned int nbits)
+/* Set BITS_TO_LONGS(nbits) whole words, tail bits included. */
+lx__always_inline void bitmap_fill(unsigned long *dst, unsigned int nbits)
 {
-	bm_copy(lx__map(dst), lx__cmap(src), nbits);
+	if (small_const_nbits(nbits))
+		*dst = ~0UL;
+	else
+		lx__store_words(dst, nbits, ~0UL);
 }
+
+/* dst = src, BITS_TO_LONGS(nbits) whole words. */
+lx__always_inline void bitmap_copy(unsigned long *dst, const unsigned long *src,
+				   unsigned int nbits)
+{
+	if (small_const_nbits(nbits))
+		*dst = *src;
+	else
+		bm_copy(lx__map(dst), lx__cmap(src), nbits);
+}
+
+/* bitmap_copy, then clear the tail bits of the last word. */
+static inline void bitmap_copy_clear_tail(unsigned long *dst, const unsigned long *src,
+					  unsigned int nbits)
+{
+	bitmap_copy(dst, src, nbits);
+	if (nbits % BITS_PER_LONG)
+		dst[nbits / BITS_PER_LONG] &= BITMAP_LAST_WORD_MASK(nbits);
+}
+
+/* Set [start, start + nbits), out of line. */
+static inline void __bitmap_set(unsigned long *map, unsigned int start, unsigned int len)
+{
+	bm_set_range(lx__map(map), start, len);
+}
+
+/* Clear [start, start + nbits), out of line. */
+static inline void __bitmap_clear(unsigned long *map, unsigned int start, unsigned int len)
+{
+	bm_clear_range(lx__map(map), start, len);
+}
+
+/* Bits [start, start + nbits) of one word, as a mask. */
+#define lx__word_range(start, nbits) \
+	(BITMAP_FIRST_WORD_MASK(start) & BITMAP_LAST_WORD_MASK((start) + (nbits)))
 
 /* Set [start, start + nbits). */
-static inline void bitmap_set(unsigned long *map, unsigned int start, unsigned int nbits)
+lx__always_inline void bitmap_set(unsigned long *map, unsigned int start, unsigned int nbits)
 {
-	bm_set_range(lx__map(map), start, nbits);
+	if (__builtin_constant_p(nbits) && nbits == 1)
+		__set_bit(start, map);
+	else if (small_const_nbits(start + nbits))
+		*map |= lx__word_range(start, nbits);
+	else
+		__bitmap_set(map, start, nbits);
 }
 
 /* Clear [start, start + nbits). */
-static inline void bitmap_clear(unsigned long *map, unsigned int start, unsigned int nbits)
+lx__always_inline void bitmap_clear(unsigned long *map, unsigned int start, unsigned int nbits)
 {
-	bm_clear_range(lx__map(map), start, nbits);
+	if (__builtin_constant_p(nbits) && nbits == 1)
+		__clear_bit(start, map);
+	else if (small_const_nbits(start + nbits))
+		*map &= ~lx__word_range(start, nbits);
+	else
+		__bitmap_clear(map, start, nbits);
 }
 
 /* How many bits are set? */
-static inline unsigned int bitmap_weight(const unsigned long *src, unsigned int nbits)
+lx__always_inline unsigned int bitmap_weight(const unsigned long *src, unsigned int nbits)
 {
+	if (small_const_nbits(nbits))
+		return bm_popcount64(*src & BITMAP_LAST_WORD_MASK(nbits));
 	return (unsigned int)bm_weight(lx__cmap(src), nbits);
 }
 
 /* Is no bit set? */
-static inline bool bitmap_empty(const unsigned long *src, unsigned int nbits)
+lx__always_inline bool bitmap_empty(const unsigned long *src, unsigned int nbits)
 {
+	if (small_const_nbits(nbits))
+		return !(*src & BITMAP_LAST_WORD_MASK(nbits));
 	return bm_empty(lx__cmap(src), nbits);
 }
 
 /* Is every bit set? */
-static inline bool bitmap_full(const unsigned long *src, unsigned int nbits)
+lx__always_inline bool bitmap_full(const unsigned long *src, unsigned int nbits)
 {
+	if (small_const_nbits(nbits))
+		return !(~*src & BITMAP_LAST_WORD_MASK(nbits));
 	return bm_full(lx__cmap(src), nbits);
 }
 
-/* Do the maps hold the same bits? */
-static inline bool bitmap_equal(const unsigned long *src1, const unsigned long *src2,
-				unsigned int nbits)
+/* Do the maps hold the same bits? (Out of line.) */
+static inline bool __bitmap_equal(const unsigned long *src1, const unsigned long *src2,
+				  unsigned int nbits)
 {
 	return bm_equal(lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
-/* Is every bit of src1 set in src2? */
-static inline bool bitmap_subset(const unsigned long *src1, const unsigned long *src2,
-				 unsigned int nbits)
+/* Do the maps hold the same bits? */
+lx__always_inline bool bitmap_equal(const unsigned long *src1, const unsigned long *src2,
+				    unsigned int nbits)
 {
+	if (small_const_nbits(nbits))
+		return !((*src1 ^ *src2) & BITMAP_LAST_WORD_MASK(nbits));
+	return __bitmap_equal(src1, src2, nbits);
+}
+
+/* Is every bit of src1 set in src2? */
+lx__always_inline bool bitmap_subset(const unsigned long *src1, const unsigned long *src2,
+				     unsigned int nbits)
+{
+	if (small_const_nbits(nbits))
+		return !((*src1 & ~*src2) & BITMAP_LAST_WORD_MASK(nbits));
 	return bm_subset(lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
 /* Do the maps share a set bit? */
-static inline bool bitmap_intersects(const unsigned long *src1, const unsigned long *src2,
-				     unsigned int nbits)
+lx__always_inline bool bitmap_intersects(const unsigned long *src1, const unsigned long *src2,
+					 unsigned int nbits)
 {
+	if (small_const_nbits(nbits))
+		return (*src1 & *src2 & BITMAP_LAST_WORD_MASK(nbits)) != 0;
 	return bm_intersects(lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
 /* dst = src1 & src2; is dst non-empty? */
-static inline bool bitmap_and(unsigned long *dst, const unsigned long *src1,
-			      const unsigned long *src2, unsigned int nbits)
+lx__always_inline bool bitmap_and(unsigned long *dst, const unsigned long *src1,
+				  const unsigned long *src2, unsigned int nbits)
 {
+	if (small_const_nbits(nbits))
+		return (*dst = *src1 & *src2 & BITMAP_LAST_WORD_MASK(nbits)) != 0;
 	return bm_and(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
 /* dst = src1 | src2. */
-static inline void bitmap_or(unsigned long *dst, const unsigned long *src1,
-			     const unsigned long *src2, unsigned int nbits)
+lx__always_inline void bitmap_or(unsigned long *dst, const unsigned long *src1,
+				 const unsigned long *src2, unsigned int nbits)
 {
-	bm_or(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
+	if (small_const_nbits(nbits))
+		*dst = *src1 | *src2;
+	else
+		bm_or(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
 /* dst = src1 ^ src2. */
-static inline void bitmap_xor(unsigned long *dst, const unsigned long *src1,
-			      const unsigned long *src2, unsigned int nbits)
+lx__always_inline void bitmap_xor(unsigned long *dst, const unsigned long *src1,
+				  const unsigned long *src2, unsigned int nbits)
 {
-	bm_xor(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
+	if (small_const_nbits(nbits))
+		*dst = *src1 ^ *src2;
+	else
+		bm_xor(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
 /* dst = src1 & ~src2; is dst non-empty? */
-static inline bool bitmap_andnot(unsigned long *dst, const unsigned long *src1,
-				 const unsigned long *src2, unsigned int nbits)
+lx__always_inline bool bitmap_andnot(unsigned long *dst, const unsigned long *src1,
+				     const unsigned long *src2, unsigned int nbits)
 {
+	if (small_const_nbits(nbits))
+		return (*dst = *src1 & ~*src2 & BITMAP_LAST_WORD_MASK(nbits)) != 0;
 	return bm_andnot(lx__map(dst), lx__cmap(src1), lx__cmap(src2), nbits);
 }
 
 /* dst = ~src over nbits. */
-static inline void bitmap_complement(unsigned long *dst, const unsigned long *src,
-				     unsigned int nbits)
+lx__always_inline void bitmap_complement(unsigned long *dst, const unsigned long *src,
+					 unsigned int nbits)
 {
-	bm_complement(lx__map(dst), lx__cmap(src), nbits);
+	if (small_const_nbits(nbits))
+		*dst = ~*src;
+	else
+		bm_complement(lx__map(dst), lx__cmap(src), nbits);
 }
 
 /* dst = src << shift within nbits. */
-static inline void bitmap_shift_left(unsigned long *dst, const unsigned long *src,
-				     unsigned int shift, unsigned int nbits)
+lx__always_inline void bitmap_shift_left(unsigned long *dst, const unsigned long *src,
+					 unsigned int shift, unsigned int nbits)
 {
-	bm_shift_left(lx__map(dst), lx__cmap(src), shift, nbits);
+	if (small_const_nbits(nbits))
+		*dst = shift < BITS_PER_LONG ? (*src << shift) & BITMAP_LAST_WORD_MASK(nbits) : 0;
+	else
+		bm_shift_left(lx__map(dst), lx__cmap(src), shift, nbits);
 }
 
 /* dst = src >> shift. */
-static inline void bitmap_shift_right(unsigned long *dst, const unsigned long *src,
-				      unsigned int shift, unsigned int nbits)
+lx__always_inline void bitmap_shift_right(unsigned long *dst, const unsigned long *src,
+					  unsigned int shift, unsigned int nbits)
 {
-	bm_shift_right(lx__map(dst), lx__cmap(src), shift, nbits);
+	if (small_const_nbits(nbits))
+		*dst = shift < BITS_PER_LONG ? (*src & BITMAP_LAST_WORD_MASK(nbits)) >> shift : 0;
+	else
+		bm_shift_right(lx__map(dst), lx__cmap(src), shift, nbits);
 }
+
+/* dst = (old & ~mask) | (new & mask), whole words. */
+lx__always_inline void bitmap_replace(unsigned long *dst, const unsigned long *old,
+				      const unsigned long *new, const unsigned long *mask,
+				      unsigned int nbits)
+{
+	for (unsigned int k = 0; k < BITS_TO_LONGS(nbits); k++)
+		dst[k] = (old[k] & ~mask[k]) | (new[k] & mask[k]);
+}
+
+/* dst bits 0, 1, ... = the bits of src at mask's set bits, in order; the rest clear. */
+static inline void bitmap_gather(unsigned long *dst, const unsigned long *src,
+				 const unsigned long *mask, unsigned int nbits)
+{
+	unsigned int n = 0, bit;
+
+	bitmap_zero(dst, nbits);
+	for_each_set_bit(bit, mask, nbits)
+		__assign_bit(n++, dst, test_bit(bit, src));
+}
+
+/* dst at mask's set bits = src bits 0, 1, ..., in order; the rest clear. */
+static inline void bitmap_scatter(unsigned long *dst, const unsigned long *src,
+				  const unsigned long *mask, unsigned int nbits)
+{
+	unsigned int n = 0, bit;
+
+	bitmap_zero(dst, nbits);
+	for_each_set_bit(bit, mask, nbits)
+		__assign_bit(bit, dst, test_bit(n++, src));
+}
+
+/*
+ * The nbits (<= 64) bits at start as a number, bit start lowest; 0 when
+ * nbits is 0 or above 64 (then map is not read).
+ */
+lx__always_inline unsigned long bitmap_read(const unsigned long *map, unsigned long start,
+					    unsigned long nbits)
+{
+	unsigned long off = start % BITS_PER_LONG, w = BIT_WORD(start), lo;
+
+	if (nbits == 0 || nbits > BITS_PER_LONG)
+		return 0;
+	lo = map[w] >> off;
+	if (off + nbits <= BITS_PER_LONG)
+		return lo & BITMAP_LAST_WORD_MASK(nbits);
+	return (lo | map[w + 1] << (BITS_PER_LONG - off)) & BITMAP_LAST_WORD_MASK(nbits);
+}
+
+/*
+ * Store the low nbits (<= 64) bits of value at start, touching no other
+ * bit; nothing when nbits is 0 or above 64.
+ */
+lx__always_inline void bitmap_write(unsigned long *map, unsigned long value,
+				    unsigned long start, unsigned long nbits)
+{
+	unsigned long off = start % BITS_PER_LONG, w = BIT_WORD(start), mask;
+
+	if (nbits == 0 || nbits > BITS_PER_LONG)
+		return;
+	mask = BITMAP_LAST_WORD_MASK(nbits);
+	value &= mask;
+	map[w] = (map[w] & ~(mask << off)) | value << off;
+	if (off + nbits > BITS_PER_LONG) {
+		unsigned long space = BITS_PER_LONG - off;
+
+		map[w + 1] = (map[w + 1] & ~(mask >> space)) | value >> space;
+	}
+}
+
+/* A u64 as the first bits of dst (one word on LP64). */
+static inline void bitmap_from_u64(unsigned long *dst, uint64_t mask)
+{
+	dst[0] = mask;
+}
+
+/* Copy nbits bits of an array of u64 in and out; tail bits of the last word cleared. */
+#define bitmap_from_arr64(bitmap, buf, nbits) \
+	bitmap_copy_clear_tail((unsigned long *)(bitmap), (const unsigned long *)(buf), (nbits))
+#define bitmap_to_arr64(buf, bitmap, nbits) \
+	bitmap_copy_clear_tail((unsigned long *)(buf), (const unsigned long *)(bitmap), (nbits))
+
+/* Copy nbits bits from an array of u32, whole words; the tail of the last word cleared. */
+void bitmap_from_arr32(unsigned long *bitmap, const uint32_t *buf, unsigned int nbits);
+/* Copy nbits bits into an array of u32; the tail of the last u32 cleared. */
+void bitmap_to_arr32(uint32_t *buf, const unsigned long *bitmap, unsigned int nbits);
+
+/*
+ * dst = src with bits [first, first + cut) taken out and the bits above
+ * moved down: over BITS_TO_LONGS(nbits) whole words, as Linux does, so
+ * the source's tail bits move down too; the top cut bits clear. dst and
+ * src may overlap.
+ */
+void bitmap_cut(unsigned long *dst, const unsigned long *src, unsigned int first,
+		unsigned int cut, unsigned int nbits);
 
 /* ------------------------------------------------------------ areas and regions */
 
@@ -459,13 +753,26 @@ static inline void bitmap_release_region(unsigned long *bitmap, unsigned int pos
 
 /* ------------------------------------------------------------ lists */
 
-/* Parse "0-3,7,10-31:4/8" into maskp: 0, -EINVAL or -ERANGE (maskp unchanged). */
+/*
+ * Parse "0-3,7,10-31:4/8" (also "N", "all", blanks) into maskp: 0, or
+ * -EINVAL for syntax, -EOVERFLOW for a number above UINT_MAX, -ERANGE for
+ * a bit at or past nmaskbits; on error maskp is unchanged.
+ */
 static inline int bitmap_parselist(const char *buf, unsigned long *maskp, int nmaskbits)
 {
 	if (nmaskbits < 0)
 		return -EINVAL;
-	return bm_parse_list(buf, lx__map(maskp), (size_t)nmaskbits);
+	return bm_parse_list_max(buf, lx__map(maskp), (size_t)nmaskbits, 0xffffffffu);
 }
+
+/*
+ * Parse hex "badf00d,deadbeef" (32-bit chunks, most significant first;
+ * blanks and empty chunks allowed) of at most buflen characters, ending
+ * early at NUL or newline: 0, -EINVAL for a bad character, -EOVERFLOW for
+ * a chunk over 32 bits or a bit at or past nmaskbits. The bits above the
+ * text are cleared; on error maskp is unchanged.
+ */
+int bitmap_parse(const char *buf, unsigned int buflen, unsigned long *maskp, int nmaskbits);
 
 /*
  * scnprintf(buf, buflen, "%*pbl", nmaskbits, maskp): write the list,
@@ -482,5 +789,30 @@ static inline int bitmap_scnlistprintf(char *buf, unsigned int buflen,
 	len = bm_print_list(buf, buflen, lx__cmap(maskp), (size_t)nmaskbits);
 	return len < (int)buflen ? len : (int)buflen - 1;
 }
+
+/*
+ * scnprintf(buf, buflen, "%*pb", ...): the map in hex, 32-bit chunks
+ * most significant first, comma-separated ("33333333,11111111"; the first
+ * chunk has (nbits % 32) / 4 digits, rounded up). Returns the characters
+ * written, as bitmap_scnlistprintf.
+ */
+int bitmap_scnprintf(char *buf, unsigned int buflen, const unsigned long *maskp,
+		     int nmaskbits);
+
+/*
+ * The list (list true) or hex form and a newline into buf, a 4096-byte
+ * page: at most to the end of buf's page. Returns the characters written,
+ * without the NUL.
+ */
+int bitmap_print_to_pagebuf(bool list, char *buf, const unsigned long *maskp, int nmaskbits);
+
+/*
+ * The hex form (or the list) and "\n\0" is a text; copy its bytes
+ * [off, off + count) to buf and return how many (0 past its end).
+ */
+int bitmap_print_bitmask_to_buf(char *buf, const unsigned long *maskp, int nmaskbits,
+				long long off, size_t count);
+int bitmap_print_list_to_buf(char *buf, const unsigned long *maskp, int nmaskbits,
+			     long long off, size_t count);
 
 #endif /* BITMAP_COMPAT_LINUX_H */
