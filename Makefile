@@ -6,6 +6,7 @@
 #   make test       host suites (ASan/UBSan, TSan), fuzz smoke, QEMU matrix (QUICK=1: one config)
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS=N)
 #   make bench      host benchmarks (ICOUNT=1: instruction counts under callgrind)
+#   make mutate     mutation score of the portable cores (FILES=, JOBS=; slow)
 #   make clean
 #   make DEBUG=1 ...  kernel with invariant checks (BM_DEBUG, PFA_DEBUG) in build-debug/
 #
@@ -73,6 +74,7 @@ all:
 include mk/bitmap.mk
 include mk/kernel.mk
 include mk/test.mk
+include mk/mutate.mk
 
 clean:
 	$(quiet) CLEAN $(BUILD)

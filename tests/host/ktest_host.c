@@ -18,6 +18,9 @@ extern const struct ktest_case __stop_ktest_cases[] __attribute__((weak));
 
 #define SELFTEST_SUITE "selftest"
 
+/* KTEST_FAILFAST set in the environment: exit 1 at the first failed case. */
+static bool failfast;
+
 struct totals {
 	int passed;
 	int failed;
@@ -204,6 +207,8 @@ static bool run_case(const struct ktest_case *tc, int index,
 	if (t.failures) {
 		printf("  not ok %d %s\n", index, tc->name);
 		tot->failed++;
+		if (failfast)
+			exit(1);
 		return false;
 	}
 	if (t.skipped) {
@@ -251,6 +256,7 @@ int main(int argc, char **argv)
 		return usage();
 	/* Line-buffered, so a crash or a sanitizer report leaves every finished line behind. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	failfast = getenv("KTEST_FAILFAST") != NULL;
 
 	n = collect_cases(filter, &list);
 	printf("KTAP version 1\n");
