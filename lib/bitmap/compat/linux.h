@@ -121,12 +121,12 @@ _Static_assert(ENOMEM == BM_ENOMEM && EBUSY == BM_EBUSY && EINVAL == BM_EINVAL &
 #endif
 
 /* Linux passes maps as (volatile) unsigned long *: the native word pointer. */
-static inline uint64_t *lx__map(volatile unsigned long *addr)
+lx__always_inline uint64_t *lx__map(volatile unsigned long *addr)
 {
 	return (uint64_t *)addr;
 }
 
-static inline const uint64_t *lx__cmap(const volatile unsigned long *addr)
+lx__always_inline const uint64_t *lx__cmap(const volatile unsigned long *addr)
 {
 	return (const uint64_t *)addr;
 }
@@ -152,19 +152,19 @@ static inline void change_bit(unsigned long nr, volatile unsigned long *addr)
 }
 
 /* Set bit nr (not atomic). */
-static inline void __set_bit(unsigned long nr, volatile unsigned long *addr)
+lx__always_inline void __set_bit(unsigned long nr, volatile unsigned long *addr)
 {
 	bm_set(lx__map(addr), nr);
 }
 
 /* Clear bit nr (not atomic). */
-static inline void __clear_bit(unsigned long nr, volatile unsigned long *addr)
+lx__always_inline void __clear_bit(unsigned long nr, volatile unsigned long *addr)
 {
 	bm_clear(lx__map(addr), nr);
 }
 
 /* Flip bit nr (not atomic). */
-static inline void __change_bit(unsigned long nr, volatile unsigned long *addr)
+lx__always_inline void __change_bit(unsigned long nr, volatile unsigned long *addr)
 {
 	bm_change(lx__map(addr), nr);
 }
@@ -177,7 +177,7 @@ static inline void __change_bit(unsigned long nr, volatile unsigned long *addr)
 	((value) ? set_bit((nr), (addr)) : clear_bit((nr), (addr)))
 
 /* Is bit nr set? */
-static inline bool test_bit(unsigned long nr, const volatile unsigned long *addr)
+lx__always_inline bool test_bit(unsigned long nr, const volatile unsigned long *addr)
 {
 	return bm_test(lx__cmap(addr), nr);
 }
@@ -216,19 +216,19 @@ static inline bool test_and_change_bit(unsigned long nr, volatile unsigned long 
 }
 
 /* Set bit nr; was it set? (Not atomic.) */
-static inline bool __test_and_set_bit(unsigned long nr, volatile unsigned long *addr)
+lx__always_inline bool __test_and_set_bit(unsigned long nr, volatile unsigned long *addr)
 {
 	return bm_test_and_set(lx__map(addr), nr);
 }
 
 /* Clear bit nr; was it set? (Not atomic.) */
-static inline bool __test_and_clear_bit(unsigned long nr, volatile unsigned long *addr)
+lx__always_inline bool __test_and_clear_bit(unsigned long nr, volatile unsigned long *addr)
 {
 	return bm_test_and_clear(lx__map(addr), nr);
 }
 
 /* Flip bit nr; was it set? (Not atomic.) */
-static inline bool __test_and_change_bit(unsigned long nr, volatile unsigned long *addr)
+lx__always_inline bool __test_and_change_bit(unsigned long nr, volatile unsigned long *addr)
 {
 	return bm_test_and_change(lx__map(addr), nr);
 }
