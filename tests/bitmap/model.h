@@ -107,4 +107,75 @@ static inline size_t model_diff(const uint64_t *a, const uint64_t *b, size_t nbi
 	return nbits;
 }
 
+/*
+ * The Windows RTL_BITMAP routines as Windows defines them (Microsoft Learn;
+ * the results Wine's rtlbitmap.c and ReactOS' RtlBitmap.c tests check on
+ * real Windows), written from that definition, not from rtl.c. Maps here
+ * are the same bits as the ULONG buffer (bit i is bit i of either).
+ */
+
+/*
+ * RtlFind{Clear,Set}Bits: the first start of n bits equal to v in the
+ * order hint, hint + 1, ..., nbits - 1, 0, ..., hint - 1 (a hint >= nbits
+ * counts as 0); n = 0 gives the hint rounded down to a multiple of 8.
+ * len[] is model_run_lengths(map, nbits, v). Not found: `none`.
+ */
+static inline size_t model_rtl_find(const size_t *len, size_t nbits, size_t n, size_t hint,
+				    size_t none)
+{
+	if (hint >= nbits)
+		hint = 0;
+	if (n == 0)
+		return hint & ~(size_t)7;
+	for (size_t k = 0; k < nbits; k++) {
+		size_t s = hint + k < nbits ? hint + k : hint + k - nbits;
+
+		if (len[s] >= n)
+			return s;
+	}
+	return none;
+}
+
+/*
+ * RtlFindNextForwardRun{Clear,Set}: walk up from `from` to the first bit
+ * equal to v, then on while bits equal v. *start: that bit, nbits if none,
+ * `from` if from >= nbits. Returns the run's length.
+ */
+static inline size_t model_rtl_forward(const uint64_t *map, size_t nbits, size_t from, bool v,
+				       size_t *start)
+{
+	size_t s = from, e;
+
+	*start = from;
+	if (from >= nbits)
+		return 0;
+	while (s < nbits && model_get(map, s) != v)
+		s++;
+	for (e = s; e < nbits && model_get(map, e) == v; e++)
+		;
+	*start = s;
+	return e - s;
+}
+
+/*
+ * RtlFindLastBackwardRun{Clear,Set}: walk down from `from` (included) to
+ * the last bit equal to v, then on down while bits equal v. *start: the
+ * run's first bit, 0 if none, `from` if from >= nbits. Returns the length.
+ */
+static inline size_t model_rtl_backward(const uint64_t *map, size_t nbits, size_t from, bool v,
+					size_t *start)
+{
+	size_t end = from + 1, s;
+
+	*start = from;
+	if (from >= nbits)
+		return 0;
+	while (end > 0 && model_get(map, end - 1) != v)
+		end--;
+	for (s = end; s > 0 && model_get(map, s - 1) == v; s--)
+		;
+	*start = s;
+	return end - s;
+}
+
 #endif /* TESTS_BITMAP_MODEL_H */

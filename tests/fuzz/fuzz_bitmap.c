@@ -523,6 +523,21 @@ static void flat_list(struct maps *m, struct input *in)
 
 /* ------------------------------------------------------------ RTL on a ULONG copy */
 
+/* RtlFind{Clear,Set}Bits against the Windows definition (model_rtl_find). */
+static void rtl_searches(struct maps *m, struct input *in, RTL_BITMAP *bm, size_t hint, size_t len)
+{
+	size_t n = m->nbits, want;
+
+	model_run_lengths(m->flat_model, n, false, runlen);
+	want = model_rtl_find(runlen, n, len, hint, RTL_BITMAP_NOT_FOUND);
+	CHECK_EQ(m, in, "RtlFindClearBits", RtlFindClearBits(bm, (ULONG)len, (ULONG)hint), want,
+		 hint, len);
+	model_run_lengths(m->flat_model, n, true, runlen);
+	want = model_rtl_find(runlen, n, len, hint, RTL_BITMAP_NOT_FOUND);
+	CHECK_EQ(m, in, "RtlFindSetBits", RtlFindSetBits(bm, (ULONG)len, (ULONG)hint), want,
+		 hint, len);
+}
+
 static void rtl_ops(struct maps *m, struct input *in)
 {
 	size_t n = m->nbits, nl = (n + 31) / 32, hint, len;
@@ -542,12 +557,7 @@ static void rtl_ops(struct maps *m, struct input *in)
 		buf[k] = (ULONG)(m->flat_model[k / 2] >> (32 * (k % 2)));
 	RtlInitializeBitMap(&bm, buf, (ULONG)n);
 
-	want = model_run_wrap(m->flat_model, n, hint, len, false);
-	CHECK_EQ(m, in, "RtlFindClearBits", RtlFindClearBits(&bm, (ULONG)len, (ULONG)hint),
-		 want < n ? want : RTL_BITMAP_NOT_FOUND, hint, len);
-	want = model_run_wrap(m->flat_model, n, hint, len, true);
-	CHECK_EQ(m, in, "RtlFindSetBits", RtlFindSetBits(&bm, (ULONG)len, (ULONG)hint),
-		 want < n ? want : RTL_BITMAP_NOT_FOUND, hint, len);
+	rtl_searches(m, in, &bm, hint, len);
 	CHECK_EQ(m, in, "RtlNumberOfSetBits", RtlNumberOfSetBits(&bm),
 		 model_count(m->flat_model, 0, n, true), 0, 0);
 	got = RtlFindLongestRunClear(&bm, &start);
@@ -555,18 +565,24 @@ static void rtl_ops(struct maps *m, struct input *in)
 	CHECK_EQ(m, in, "RtlFindLongestRunClear", got, want, 0, 0);
 	if (want)
 		CHECK_EQ(m, in, "RtlFindLongestRunClear start", start, want_runs[0].start, 0, 0);
-	/* The last clear run below hint, cut at hint. */
-	want_start = model_prev(m->flat_model, n, hint, false);
-	want = 0;
-	if (want_start < n) {
-		size_t set = model_prev(m->flat_model, n, want_start, true);
-
-		want = want_start + 1 - (set < n ? set + 1 : 0);
+	for (int v = 0; v < 2; v++) {
+		want = model_rtl_backward(m->flat_model, n, hint, v, &want_start);
+		got = v ? RtlFindLastBackwardRunSet(&bm, (ULONG)hint, &start) :
+			  RtlFindLastBackwardRunClear(&bm, (ULONG)hint, &start);
+		CHECK_EQ(m, in, "RtlFindLastBackwardRun (v = set?)", got, want, hint, v);
+		CHECK_EQ(m, in, "RtlFindLastBackwardRun start", start, want_start, hint, v);
+		want = model_rtl_forward(m->flat_model, n, hint, v, &want_start);
+		got = v ? RtlFindNextForwardRunSet(&bm, (ULONG)hint, &start) :
+			  RtlFindNextForwardRunClear(&bm, (ULONG)hint, &start);
+		CHECK_EQ(m, in, "RtlFindNextForwardRun (v = set?)", got, want, hint, v);
+		CHECK_EQ(m, in, "RtlFindNextForwardRun start", start, want_start, hint, v);
 	}
-	CHECK_EQ(m, in, "RtlFindLastBackwardRunClear",
-		 RtlFindLastBackwardRunClear(&bm, (ULONG)hint, &start), want, hint, 0);
-	CHECK_EQ(m, in, "RtlFindClearBitsAndSet of 0 bits", RtlFindClearBitsAndSet(&bm, 0, 0),
-		 RTL_BITMAP_NOT_FOUND, 0, 0);
+	/* n = 0: the hint rounded down to a byte, and nothing is written. */
+	CHECK_EQ(m, in, "RtlFindClearBitsAndSet of 0 bits",
+		 RtlFindClearBitsAndSet(&bm, 0, (ULONG)hint), (hint < n ? hint : 0) & ~(size_t)7,
+		 hint, 0);
+	CHECK_EQ(m, in, "RtlNumberOfSetBits after 0 bits set", RtlNumberOfSetBits(&bm),
+		 model_count(m->flat_model, 0, n, true), 0, 0);
 	free(buf);
 }
 

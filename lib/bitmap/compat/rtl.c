@@ -103,13 +103,18 @@ static size_t find_run(const ULONG *buf, size_t end, size_t start, size_t n, boo
 	return end;
 }
 
-/* find_run from hint, then over runs starting below it; RTL_BITMAP_NOT_FOUND if none. */
+/*
+ * find_run from hint, then over runs starting below it; RTL_BITMAP_NOT_FOUND
+ * if none. n = 0 answers the hint rounded down to a byte, as Windows does.
+ */
 static ULONG find_run_wrap(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
 {
 	size_t size = bm->SizeOfBitMap, i, end;
 
 	if (hint >= size)
 		hint = 0;
+	if (n == 0)
+		return (ULONG)(hint & ~(size_t)7);
 	i = find_run(bm->Buffer, size, hint, n, value);
 	if (i < size)
 		return (ULONG)i;
@@ -119,6 +124,16 @@ static ULONG find_run_wrap(const RTL_BITMAP *bm, size_t n, size_t hint, bool val
 	end = n - 1 > size - hint ? size : hint + n - 1;
 	i = find_run(bm->Buffer, end, 0, n, value);
 	return i < end ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
+}
+
+/* find_run_wrap, then give the run the other value (nothing to do for n = 0). */
+static ULONG find_run_and_flip(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
+{
+	ULONG i = find_run_wrap(bm, n, hint, value);
+
+	if (i != RTL_BITMAP_NOT_FOUND && n != 0)
+		fill(bm->Buffer, i, n, !value);
+	return i;
 }
 
 void RtlSetBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToSet)
@@ -155,39 +170,31 @@ void RtlClearBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber)
 	RtlClearBits(BitMapHeader, BitNumber, 1);
 }
 
-BOOLEAN RtlTestBit(const RTL_BITMAP *BitMapHeader, ULONG BitNumber)
+BOOLEAN RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber)
 {
 	if (BitNumber >= BitMapHeader->SizeOfBitMap)
 		return FALSE;
 	return (BitMapHeader->Buffer[BitNumber / UBITS] >> (BitNumber % UBITS)) & 1;
 }
 
-ULONG RtlFindClearBits(const RTL_BITMAP *BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
+ULONG RtlFindClearBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
 	return find_run_wrap(BitMapHeader, NumberToFind, HintIndex, false);
 }
 
-ULONG RtlFindSetBits(const RTL_BITMAP *BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
+ULONG RtlFindSetBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
 	return find_run_wrap(BitMapHeader, NumberToFind, HintIndex, true);
 }
 
 ULONG RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
-	ULONG i = find_run_wrap(BitMapHeader, NumberToFind, HintIndex, false);
-
-	if (i != RTL_BITMAP_NOT_FOUND)
-		fill(BitMapHeader->Buffer, i, NumberToFind, true);
-	return i;
+	return find_run_and_flip(BitMapHeader, NumberToFind, HintIndex, false);
 }
 
 ULONG RtlFindSetBitsAndClear(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
-	ULONG i = find_run_wrap(BitMapHeader, NumberToFind, HintIndex, true);
-
-	if (i != RTL_BITMAP_NOT_FOUND)
-		fill(BitMapHeader->Buffer, i, NumberToFind, false);
-	return i;
+	return find_run_and_flip(BitMapHeader, NumberToFind, HintIndex, true);
 }
 
 /* Put run r into runs[0..*count), longest first, keeping at most n (n > 0). */
@@ -208,76 +215,139 @@ static void keep_longest(PRTL_BITMAP_RUN runs, ULONG *count, ULONG n, RTL_BITMAP
 	runs[i] = r;
 }
 
-ULONG RtlFindClearRuns(const RTL_BITMAP *BitMapHeader, PRTL_BITMAP_RUN RunArray,
-		       ULONG SizeOfRunArray, BOOLEAN LocateLongestRuns)
+/* Runs of bits equal to value: the first n in index order, or the n longest. */
+static ULONG find_runs(const RTL_BITMAP *bm, PRTL_BITMAP_RUN runs, ULONG n, bool longest,
+		       bool value)
 {
-	const size_t size = BitMapHeader->SizeOfBitMap;
+	const size_t size = bm->SizeOfBitMap;
 	size_t s = 0, e;
 	ULONG count = 0;
 
-	if (SizeOfRunArray == 0)
+	if (n == 0)
 		return 0;
-	for (; (s = find_next(BitMapHeader->Buffer, size, s, false)) < size; s = e) {
+	for (; (s = find_next(bm->Buffer, size, s, value)) < size; s = e) {
 		RTL_BITMAP_RUN r;
 
-		e = find_next(BitMapHeader->Buffer, size, s, true);
+		e = find_next(bm->Buffer, size, s, !value);
 		r.StartingIndex = (ULONG)s;
 		r.NumberOfBits = (ULONG)(e - s);
-		if (LocateLongestRuns) {
-			keep_longest(RunArray, &count, SizeOfRunArray, r);
+		if (longest) {
+			keep_longest(runs, &count, n, r);
 		} else {
-			RunArray[count++] = r;
-			if (count == SizeOfRunArray)
+			runs[count++] = r;
+			if (count == n)
 				break;
 		}
 	}
 	return count;
 }
 
-ULONG RtlFindNextForwardRunClear(const RTL_BITMAP *BitMapHeader, ULONG FromIndex,
-				 PULONG StartingRunIndex)
+ULONG RtlFindClearRuns(PRTL_BITMAP BitMapHeader, PRTL_BITMAP_RUN RunArray,
+		       ULONG SizeOfRunArray, BOOLEAN LocateLongestRuns)
 {
-	const size_t size = BitMapHeader->SizeOfBitMap;
-	size_t s = find_next(BitMapHeader->Buffer, size, FromIndex, false);
-
-	*StartingRunIndex = (ULONG)s;
-	return s < size ? (ULONG)(find_next(BitMapHeader->Buffer, size, s, true) - s) : 0;
+	return find_runs(BitMapHeader, RunArray, SizeOfRunArray, LocateLongestRuns, false);
 }
 
-ULONG RtlFindFirstRunClear(const RTL_BITMAP *BitMapHeader, PULONG StartingIndex)
+ULONG RtlFindSetRuns(PRTL_BITMAP BitMapHeader, PRTL_BITMAP_RUN RunArray,
+		     ULONG SizeOfRunArray, BOOLEAN LocateLongestRuns)
 {
-	return RtlFindNextForwardRunClear(BitMapHeader, 0, StartingIndex);
+	return find_runs(BitMapHeader, RunArray, SizeOfRunArray, LocateLongestRuns, true);
 }
 
-ULONG RtlFindLastBackwardRunClear(const RTL_BITMAP *BitMapHeader, ULONG FromIndex,
-				  PULONG StartingRunIndex)
+/*
+ * The run of bits equal to value from the first such bit at or after from:
+ * its length; *start is its index, the size if there is none, from itself
+ * if from is past the end (all as Windows writes them).
+ */
+static ULONG forward_run(const RTL_BITMAP *bm, size_t from, PULONG start, bool value)
 {
-	const size_t size = BitMapHeader->SizeOfBitMap;
-	size_t end = FromIndex < size ? FromIndex : size, last, set;
+	const size_t size = bm->SizeOfBitMap;
+	size_t s;
 
-	last = find_prev(BitMapHeader->Buffer, end, false, size);
+	*start = (ULONG)from;
+	if (from >= size)
+		return 0;
+	s = find_next(bm->Buffer, size, from, value);
+	*start = (ULONG)s;
+	return s < size ? (ULONG)(find_next(bm->Buffer, size, s, !value) - s) : 0;
+}
+
+/*
+ * The run of bits equal to value that ends at the last such bit at or
+ * before from (from included), from its true start: its length; *start is
+ * its index, 0 if there is none, from itself if from is past the end.
+ */
+static ULONG backward_run(const RTL_BITMAP *bm, size_t from, PULONG start, bool value)
+{
+	const size_t size = bm->SizeOfBitMap;
+	size_t last, other;
+
+	*start = (ULONG)from;
+	if (from >= size)
+		return 0;
+	last = find_prev(bm->Buffer, from + 1, value, size);
 	if (last == size) {
-		*StartingRunIndex = (ULONG)size;
+		*start = 0;
 		return 0;
 	}
-	set = find_prev(BitMapHeader->Buffer, last, true, size);
-	*StartingRunIndex = (ULONG)(set == size ? 0 : set + 1);
-	return (ULONG)(last + 1 - *StartingRunIndex);
+	other = find_prev(bm->Buffer, last, !value, size);
+	*start = (ULONG)(other == size ? 0 : other + 1);
+	return (ULONG)(last + 1 - *start);
 }
 
-ULONG RtlFindLongestRunClear(const RTL_BITMAP *BitMapHeader, PULONG StartingIndex)
+ULONG RtlFindNextForwardRunClear(PRTL_BITMAP BitMapHeader, ULONG FromIndex,
+				 PULONG StartingRunIndex)
+{
+	return forward_run(BitMapHeader, FromIndex, StartingRunIndex, false);
+}
+
+ULONG RtlFindNextForwardRunSet(PRTL_BITMAP BitMapHeader, ULONG FromIndex,
+			       PULONG StartingRunIndex)
+{
+	return forward_run(BitMapHeader, FromIndex, StartingRunIndex, true);
+}
+
+ULONG RtlFindFirstRunClear(PRTL_BITMAP BitMapHeader, PULONG StartingIndex)
+{
+	return forward_run(BitMapHeader, 0, StartingIndex, false);
+}
+
+ULONG RtlFindLastBackwardRunClear(PRTL_BITMAP BitMapHeader, ULONG FromIndex,
+				  PULONG StartingRunIndex)
+{
+	return backward_run(BitMapHeader, FromIndex, StartingRunIndex, false);
+}
+
+ULONG RtlFindLastBackwardRunSet(PRTL_BITMAP BitMapHeader, ULONG FromIndex,
+				PULONG StartingRunIndex)
+{
+	return backward_run(BitMapHeader, FromIndex, StartingRunIndex, true);
+}
+
+/* The longest run of bits equal to value; none: 0, *start = the size. */
+static ULONG longest_run(const RTL_BITMAP *bm, PULONG start, bool value)
 {
 	RTL_BITMAP_RUN run;
 
-	if (RtlFindClearRuns(BitMapHeader, &run, 1, TRUE) == 0) {
-		*StartingIndex = BitMapHeader->SizeOfBitMap;
+	if (find_runs(bm, &run, 1, true, value) == 0) {
+		*start = bm->SizeOfBitMap;
 		return 0;
 	}
-	*StartingIndex = run.StartingIndex;
+	*start = run.StartingIndex;
 	return run.NumberOfBits;
 }
 
-ULONG RtlNumberOfSetBits(const RTL_BITMAP *BitMapHeader)
+ULONG RtlFindLongestRunClear(PRTL_BITMAP BitMapHeader, PULONG StartingIndex)
+{
+	return longest_run(BitMapHeader, StartingIndex, false);
+}
+
+ULONG RtlFindLongestRunSet(PRTL_BITMAP BitMapHeader, PULONG StartingIndex)
+{
+	return longest_run(BitMapHeader, StartingIndex, true);
+}
+
+ULONG RtlNumberOfSetBits(PRTL_BITMAP BitMapHeader)
 {
 	const size_t size = BitMapHeader->SizeOfBitMap;
 	ULONG count = 0;
@@ -287,7 +357,7 @@ ULONG RtlNumberOfSetBits(const RTL_BITMAP *BitMapHeader)
 	return count;
 }
 
-ULONG RtlNumberOfClearBits(const RTL_BITMAP *BitMapHeader)
+ULONG RtlNumberOfClearBits(PRTL_BITMAP BitMapHeader)
 {
 	return BitMapHeader->SizeOfBitMap - RtlNumberOfSetBits(BitMapHeader);
 }
@@ -300,12 +370,27 @@ static BOOLEAN all_equal(const RTL_BITMAP *bm, size_t start, size_t n, bool valu
 	return find_next(bm->Buffer, start + n, start, !value) == start + n;
 }
 
-BOOLEAN RtlAreBitsSet(const RTL_BITMAP *BitMapHeader, ULONG StartingIndex, ULONG Length)
+BOOLEAN RtlAreBitsSet(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG Length)
 {
 	return all_equal(BitMapHeader, StartingIndex, Length, true);
 }
 
-BOOLEAN RtlAreBitsClear(const RTL_BITMAP *BitMapHeader, ULONG StartingIndex, ULONG Length)
+BOOLEAN RtlAreBitsClear(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG Length)
 {
 	return all_equal(BitMapHeader, StartingIndex, Length, false);
+}
+
+CCHAR RtlFindMostSignificantBit(ULONGLONG Set)
+{
+	return Set ? (CCHAR)bm__fls64(Set) : -1;
+}
+
+CCHAR RtlFindLeastSignificantBit(ULONGLONG Set)
+{
+	return Set ? (CCHAR)bm__ffs64(Set) : -1;
+}
+
+ULONG RtlNumberOfSetBitsUlongPtr(ULONG_PTR Target)
+{
+	return bm_popcount64(Target);
 }
