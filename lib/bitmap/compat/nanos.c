@@ -1,11 +1,35 @@
 /* The NanoVMs bitmap objects: handles, the default heap, growth and allocation. */
 #include <bitmap/compat/nanos.h>
 
-static heap default_heap;
+#ifdef SETBIT_KERNEL
+/* The kernel heap's adapter (kernel/mm/mm.c); declared here so lib/ includes no kernel header. */
+extern const struct bm_alloc kmalloc_bm_alloc;
+#define BUILTIN_HEAP	(&kmalloc_bm_alloc)
+#else
+#include <stdlib.h>
+
+static void *host_alloc(void *ctx, size_t bytes)
+{
+	(void)ctx;
+	return malloc(bytes);
+}
+
+static void host_free(void *ctx, void *p, size_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	free(p);
+}
+
+static const struct bm_alloc malloc_heap = { host_alloc, host_free, NULL };
+#define BUILTIN_HEAP	(&malloc_heap)
+#endif
+
+static heap default_heap = BUILTIN_HEAP;
 
 void nanos_bitmap_set_default_heap(heap h)
 {
-	default_heap = h;
+	default_heap = h ? h : BUILTIN_HEAP;
 }
 
 /* Mirror the dyn map's sizes in the fields users read. */
@@ -42,13 +66,16 @@ static void free_handle(bitmap b)
 	h->free(h->ctx, b, sizeof(*b));
 }
 
-bitmap allocate_bitmap(heap h, u64 length)
+bitmap allocate_bitmap_on(heap h, u64 length)
 {
 	if (!h)
 		h = default_heap;
-	if (!h)
-		return NULL;
 	return adopt(h, bm_dyn_create(h, length));
+}
+
+bitmap allocate_bitmap(u64 length)
+{
+	return allocate_bitmap_on(NULL, length);
 }
 
 void deallocate_bitmap(bitmap b)
@@ -87,8 +114,6 @@ bitmap bitmap_wrap(heap h, u64 *map, u64 length)
 {
 	if (!h)
 		h = default_heap;
-	if (!h)
-		return NULL;
 	return adopt(h, bm_dyn_wrap(h, map, length));
 }
 
@@ -130,7 +155,7 @@ u64 bitmap_range_get_first(bitmap b, u64 start, u64 nbits)
 	return i < end ? i : INVALID_PHYSICAL;
 }
 
-boolean bitmap_set(bitmap b, u64 i, int val)
+boolean bitmap_set_checked(bitmap b, u64 i, int val)
 {
 	int err = bm_dyn_assign(b->d, i, val != 0);
 

@@ -16,17 +16,38 @@
  *	b->mapbits	bits of storage (a multiple of 64, grown in steps of
  *			ALLOC_EXTEND_BITS = 4096)
  *
- * Searches and allocations return INVALID_PHYSICAL ((u64)-1) on failure.
- * bitmap_alloc(b, n) sets n clear bits at an index aligned to the next
- * power of two >= n; bitmap_dealloc clears a range only if all of it is
- * set. Nothing is locked except the *_atomic calls, which may race with
- * each other (never with growth: they do not extend the map).
+ * The seed article's calls work as written: allocate_bitmap(length) takes
+ * one argument and returns an all-clear map whose storage is rounded up to
+ * whole 64-bit words (100 bits -> 128); bitmap_foreach_set(b, i) declares
+ * i (a u64) itself, as nanos' macro does, so i may or may not be declared
+ * by the caller. Searches and allocations return INVALID_PHYSICAL
+ * ((u64)-1) on failure. bitmap_alloc(b, n) sets n clear bits at an index
+ * aligned to the next power of two >= n. Nothing is locked except the
+ * *_atomic calls, which may race with each other (never with growth: they
+ * do not extend the map).
  *
- * A heap is a const struct bm_alloc *. NULL means the default heap, which
- * the program installs once with nanos_bitmap_set_default_heap() before
- * the first allocation (the kernel: its kmalloc; the host: malloc). With
- * no default heap, a NULL heap makes allocate_bitmap fail (return NULL).
- * The handle and its storage both come from the heap given at creation.
+ * A heap is a const struct bm_alloc *. NULL, and allocate_bitmap, mean
+ * the default heap: malloc/free on the host, the kernel heap (kmalloc) in
+ * the kernel; nanos_bitmap_set_default_heap() replaces it. The handle and
+ * its storage both come from the heap given at creation.
+ *
+ * Deliberate differences from nanos (src/runtime/bitmap.[ch]):
+ *  - allocate_bitmap(length) has the seed's one argument; nanos' is
+ *    allocate_bitmap(meta, map, length). allocate_bitmap_on(h, length) takes
+ *    a heap. bitmap_extended() is the seed's spelling of bitmap_extend().
+ *  - bitmap_extend(b, i) makes bit i exist (maxbits = i + 1, new bits
+ *    clear) and returns true unless memory ran out; nanos grows only the
+ *    storage, keeps maxbits and returns true only when it reallocated.
+ *    Callers may ignore the result either way.
+ *  - bitmap_set past the end extends maxbits too; when memory runs out it
+ *    changes nothing (nanos asserts). bitmap_set_checked() says whether it
+ *    worked. bitmap_get is false past maxbits (nanos: past mapbits).
+ *  - bitmap_alloc_within_range aligns relative to start (nanos aligns the
+ *    absolute index); bitmap_dealloc clears any all-set range (nanos also
+ *    requires the index to be aligned to the size's power of two).
+ *  - bitmap_copy resizes dst to src and returns false when out of memory
+ *    (nanos: void, and the sizes must match); bitmap_unwrap returns the
+ *    words (nanos: void). Callers may ignore both results.
  *
  * Linux and NanoVMs both call something bitmap_set: include one dialect
  * per file.
@@ -45,10 +66,12 @@ typedef struct bitmap {
 	struct bm_dyn *d;	/* private */
 } *bitmap;
 
-/* Use h for every NULL heap from now on (NULL: no default). */
+/* Use h for every NULL heap from now on (NULL: back to malloc / the kernel heap). */
 void nanos_bitmap_set_default_heap(heap h);
+/* A bitmap of length clear bits on the default heap, or NULL. */
+bitmap allocate_bitmap(u64 length);
 /* A bitmap of length clear bits on h (NULL: the default heap), or NULL. */
-bitmap allocate_bitmap(heap h, u64 length);
+bitmap allocate_bitmap_on(heap h, u64 length);
 /* Free b and its storage. b may be NULL. */
 void deallocate_bitmap(bitmap b);
 /* Grow b so bit i exists (new bits clear): true, or false when out of memory. */
@@ -75,7 +98,19 @@ boolean bitmap_dealloc(bitmap b, u64 bit, u64 size);
 /* First set bit in [start, start + nbits), or INVALID_PHYSICAL. */
 u64 bitmap_range_get_first(bitmap b, u64 start, u64 nbits);
 /* Set bit i if val, else clear it, extending b when i is past the end: false if out of memory. */
-boolean bitmap_set(bitmap b, u64 i, int val);
+boolean bitmap_set_checked(bitmap b, u64 i, int val);
+
+/* bitmap_set_checked, as nanos' void bitmap_set: out of memory changes nothing. */
+static inline void bitmap_set(bitmap b, u64 i, int val)
+{
+	(void)bitmap_set_checked(b, i, val);
+}
+
+/* The seed article's name for bitmap_extend. */
+static inline boolean bitmap_extended(bitmap b, u64 i)
+{
+	return bitmap_extend(b, i);
+}
 
 /* The storage words, for the flat bm_* functions (size b->maxbits). */
 static inline u64 *bitmap_base(bitmap b)
@@ -113,7 +148,12 @@ static inline boolean bitmap_test_and_set_atomic(bitmap b, u64 i, int val)
 		     bm_test_and_clear_atomic(b->d->words, i);
 }
 
-/* i (a u64) takes each set bit of b in increasing order. */
-#define bitmap_foreach_set(b, i)	bm_for_each_set(i, bitmap_base(b), (b)->maxbits)
+/*
+ * i, a u64 the macro declares, takes each set bit of b in increasing order.
+ * A search per step, re-reading b: the body may set, clear or extend.
+ */
+#define bitmap_foreach_set(b, i)						\
+	for (u64 i = bm_find_next(bitmap_base(b), (b)->maxbits, 0); i < (b)->maxbits;	\
+	     i = bm_find_next(bitmap_base(b), (b)->maxbits, i + 1))
 
 #endif /* BITMAP_COMPAT_NANOS_H */
