@@ -28,6 +28,9 @@ BITMAP_SRCS += lib/bitmap/compat/rtl.c
 TEST_PORTABLE_SRCS += tests/bitmap/compat_linux.c
 TEST_PORTABLE_SRCS += tests/bitmap/compat_nanos.c
 TEST_PORTABLE_SRCS += tests/bitmap/compat_rtl.c
+# The seed articles' code as written (NanoVMs, The NT Insider), -Wall -Wextra -Werror.
+TEST_PORTABLE_SRCS += tests/bitmap/seed_nanos.c
+TEST_PORTABLE_SRCS += tests/bitmap/seed_rtl.c
 
 COMPAT_DIALECTS := linux nanos rtl
 COMPAT_ALONE := $(patsubst %,$(BUILD)/host/compat-%-alone.o,$(COMPAT_DIALECTS))
