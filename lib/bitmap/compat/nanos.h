@@ -20,7 +20,7 @@
  * one argument and returns an all-clear map whose storage is rounded up to
  * whole 64-bit words (100 bits -> 128); bitmap_foreach_set(b, i) declares
  * i (a u64) itself, as nanos' macro does, so i may or may not be declared
- * by the caller. Searches and allocations return INVALID_PHYSICAL
+ * by the caller (a caller's own i is hidden inside the loop, as in nanos). Searches and allocations return INVALID_PHYSICAL
  * ((u64)-1) on failure. bitmap_alloc(b, n) sets n clear bits at an index
  * aligned to the next power of two >= n. Nothing is locked except the
  * *_atomic calls, which may race with each other (never with growth: they

@@ -48,8 +48,10 @@
  *    did, Windows 7 and later do not (ReactOS apitest).
  *  - Nothing is locked: callers synchronise.
  *
- * Deliberate differences from Windows, where Windows asserts (checked
- * builds) or corrupts memory: a range that leaves the map makes
+ * Deliberate differences from Windows, where Windows does not check its
+ * arguments (a checked build asserts; a free build writes past
+ * SizeOfBitMap, even past the buffer: ReactOS' apitest sees RtlSetBits(13,
+ * 22) on a 19-bit map set bits 13..34): a range that leaves the map makes
  * RtlSetBits/RtlClearBits change nothing, a bit past the end makes
  * RtlSetBit/RtlClearBit do nothing and RtlTestBit/RtlCheckBit return 0.
  * RtlAreBitsSet/Clear are FALSE for an empty range or one that leaves the
