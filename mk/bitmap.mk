@@ -26,6 +26,7 @@ BITMAP_SRCS += lib/bitmap/compat/nanos.c
 BITMAP_SRCS += lib/bitmap/compat/rtl.c
 
 TEST_PORTABLE_SRCS += tests/bitmap/compat_linux.c
+TEST_PORTABLE_SRCS += tests/bitmap/seed_linux.c
 TEST_PORTABLE_SRCS += tests/bitmap/compat_nanos.c
 TEST_PORTABLE_SRCS += tests/bitmap/compat_rtl.c
 # The seed articles' code as written (NanoVMs, The NT Insider), -Wall -Wextra -Werror.
