@@ -16,8 +16,10 @@ and the test binaries that contain it are relinked from cached objects. If
 the object code is byte-identical to the original's, the mutant is
 equivalent by construction and nothing runs. Otherwise, in order, stopping
 at the first failure: the suites of that file (ktest-host with a filter and
-KTEST_FAILFAST), the fuzz corpora replayed (tests/fuzz/replay.c), every
-suite, then the other host test programs. Each run has a CPU-time and a
+KTEST_FAILFAST), the fuzz corpora replayed (tests/fuzz/replay.c), the other
+suites whose code can reach the file (from the objects' symbols, nm), the
+other host test programs; then the suites and corpora again built with
+ASan/UBSan, as `make test` builds them, for memory errors. Each run has a CPU-time and a
 wall-clock limit (10x and 20x the unmutated run); hitting one counts as
 killed and is reported as a timeout. A mutant that does not compile is
 "stillborn" and not scored.
@@ -475,14 +477,20 @@ def equivalent_entry(m):
 
 # ------------------------------------------------------------------ building
 
+ASAN = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
+
+
 class Build:
-    """Cached -O1 objects of every source, and per-worker relinks around one mutated file."""
+    """Cached -O1 objects of every source, plain and under ASan/UBSan (the flavours),
+    and per-worker relinks around one mutated file."""
 
     def __init__(self, args):
         self.out = os.path.join(TOP, args.build)
         self.cc = args.cc
-        self.cflags = [f"-I{os.path.join(TOP, f[2:])}" if f.startswith("-I") else f
-                       for f in args.cflags.split()]
+        plain = [f"-I{os.path.join(TOP, f[2:])}" if f.startswith("-I") else f
+                 for f in args.cflags.split()]
+        self.cflags = {"plain": plain, "asan": plain + ASAN}
+        self.ldflags = {"plain": ["-pthread"], "asan": ["-pthread"] + ASAN}
         self.bins = {}                         # name -> [srcs]
         for spec in args.bin:
             name, _, srcs = spec.partition("=")
@@ -491,20 +499,21 @@ class Build:
         for spec in args.corpus:
             name, _, dirs = spec.partition("=")
             self.corpus[name] = [d for d in dirs.split() if os.path.isdir(os.path.join(TOP, d))]
-        self.ldflags = ["-pthread"]
+        self.prepared = set()
+        self.lock = threading.Lock()
 
-    def obj(self, src, root=None):
-        return os.path.join(root or os.path.join(self.out, "base"), src + ".o")
+    def obj(self, src, flavor="plain"):
+        return os.path.join(self.out, "base-" + flavor, src + ".o")
 
-    def compile(self, src, obj, cwd=TOP, extra=()):
+    def compile(self, src, obj, flavor, cwd=TOP, extra=()):
         os.makedirs(os.path.dirname(obj), exist_ok=True)
-        cmd = [self.cc] + self.cflags + list(extra) + ["-c", src, "-o", obj]
+        cmd = [self.cc] + self.cflags[flavor] + list(extra) + ["-c", src, "-o", obj]
         r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True)
         return r.returncode == 0, r.stdout
 
-    def stale(self, src):
-        obj = self.obj(src)
+    def stale(self, src, flavor):
+        obj = self.obj(src, flavor)
         dep = obj[:-2] + ".d"
         if not os.path.exists(obj) or not os.path.exists(dep):
             return True
@@ -514,54 +523,120 @@ class Build:
         return any(not os.path.exists(os.path.join(TOP, d)) or
                    os.path.getmtime(os.path.join(TOP, d)) > t for d in deps if not d.endswith(":"))
 
-    def prepare(self, jobs):
-        srcs = sorted({s for v in self.bins.values() for s in v})
-        todo = [s for s in srcs if self.stale(s)]
-        with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-            results = list(ex.map(lambda s: (s, self.compile(
-                s, self.obj(s), extra=["-MMD", "-MF", self.obj(s)[:-2] + ".d"])), todo))
-        for s, (ok, log) in results:
-            if not ok:
-                sys.exit(f"mutate: {s} does not compile unmutated:\n{log}")
+    def prepare(self, flavor, jobs=2):
+        """Compile what is out of date, once per run and flavour."""
+        with self.lock:
+            if flavor in self.prepared:
+                return
+            srcs = sorted({s for v in self.bins.values() for s in v})
+            todo = [s for s in srcs if self.stale(s, flavor)]
+            with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+                results = list(ex.map(lambda s: (s, self.compile(
+                    s, self.obj(s, flavor), flavor,
+                    extra=["-MMD", "-MF", self.obj(s, flavor)[:-2] + ".d"])), todo))
+            for s, (ok, log) in results:
+                if not ok:
+                    sys.exit(f"mutate: {s} does not compile unmutated ({flavor}):\n{log}")
+            self.prepared.add(flavor)
 
-    def link(self, name, objs, exe):
+    def link(self, objs, exe, flavor):
         os.makedirs(os.path.dirname(exe), exist_ok=True)
-        r = subprocess.run([self.cc] + objs + self.ldflags + ["-o", exe],
+        r = subprocess.run([self.cc] + objs + self.ldflags[flavor] + ["-o", exe],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         return r.returncode == 0, r.stdout
 
-    def objects(self, name, src=None, mut_obj=None):
-        return [mut_obj if s == src else self.obj(s) for s in self.bins[name]]
+    def objects(self, name, flavor, src=None, mut_obj=None):
+        return [mut_obj if s == src else self.obj(s, flavor) for s in self.bins[name]]
+
+
+def suites_of(src):
+    """Suite names a test source registers (KTEST(suite, ...) and KTEST_FAULT)."""
+    with open(os.path.join(TOP, src)) as f:
+        return set(re.findall(r"\bKTEST(?:_FAULT)?\(\s*(\w+)\s*,", f.read()))
+
+
+def related_suites(build):
+    """{source: suites whose test code can reach it}, through the symbols each
+    object of the ktest program defines and uses (nm); a suite that cannot call
+    into a file cannot kill its mutants."""
+    srcs = build.bins.get("ktest", [])
+    defs, uses = {}, {}
+    for src in srcs:
+        out = subprocess.run(["nm", build.obj(src)], capture_output=True, text=True).stdout
+        uses[src] = set()
+        for line in out.splitlines():
+            f = line.split()
+            if len(f) == 2 and f[0] == "U":
+                uses[src].add(f[1])
+            elif len(f) == 3 and f[1].isupper():
+                defs.setdefault(f[2], src)
+    related = {}
+    for test in srcs:
+        names = suites_of(test)
+        if not names:
+            continue
+        seen, todo = {test}, [test]
+        while todo:
+            for sym in uses[todo.pop()]:
+                d = defs.get(sym)
+                if d and d not in seen:
+                    seen.add(d)
+                    todo.append(d)
+        for d in seen:
+            related.setdefault(d, set()).update(names)
+    return related
+
+
+class Stage:
+    __slots__ = ("label", "name", "argv", "flavor")
+
+    def __init__(self, label, name, argv, flavor="plain"):
+        self.label, self.name, self.argv, self.flavor = label, name, argv, flavor
+
+    @property
+    def key(self):
+        return f"{self.label} {' '.join(self.argv)}"
 
 
 class Runner:
     """The stages a mutant goes through, with limits from the unmutated runs."""
 
-    def __init__(self, build, timeout_floor):
+    def __init__(self, build, timeout_floor, asan=True):
         self.b = build
         self.limits = {}
         self.floor = timeout_floor
+        self.asan = asan
+        self.related = related_suites(build)
 
     def stages(self, src):
-        """(label, binary, argv tail, env) in order, for binaries containing src."""
+        """Stages in order, for the programs containing src: the file's own suites, the
+        corpora, the other suites that can reach it, the other programs; then, for what
+        survives, the suites and corpora again under ASan/UBSan (as `make test` builds
+        them), for memory errors."""
+        bins = self.b.bins
+        related = sorted(self.related.get(src, ())) if src in bins.get("ktest", ()) else []
+        first = [x for x in FIRST_SUITES.get(src, "").split(",") if x in related]
+        rest = [x for x in related if x not in first]
+        replays = [n for n in sorted(self.b.corpus) if self.b.corpus[n] and src in bins.get(n, ())]
         out = []
-        if "ktest" in self.b.bins and src in self.b.bins["ktest"] and src in FIRST_SUITES:
-            out.append(("ktest:" + FIRST_SUITES[src], "ktest", [FIRST_SUITES[src]]))
-        for name in sorted(self.b.corpus):
-            if self.b.corpus[name] and src in self.b.bins.get(name, ()):
-                out.append(("replay:" + name, name, self.b.corpus[name]))
-        if "ktest" in self.b.bins and src in self.b.bins["ktest"]:
-            out.append(("ktest", "ktest", []))
-        for name in sorted(self.b.bins):
-            if name != "ktest" and name not in self.b.corpus and src in self.b.bins[name]:
-                out.append((name, name, []))
+        if first:
+            out.append(Stage("ktest:" + ",".join(first), "ktest", [",".join(first)]))
+        out += [Stage("replay:" + n, n, self.b.corpus[n]) for n in replays]
+        if rest:
+            out.append(Stage("ktest:others", "ktest", [",".join(rest)]))
+        out += [Stage(n, n, []) for n in sorted(bins)
+                if n != "ktest" and n not in self.b.corpus and src in bins[n]]
+        if self.asan:
+            if related:
+                out.append(Stage("asan:ktest", "ktest", [",".join(related)], "asan"))
+            out += [Stage("asan:replay:" + n, n, self.b.corpus[n], "asan") for n in replays]
         return out
 
-    def run(self, exe, argv, label, calibrate=False):
-        """'pass', 'fail' or 'timeout'; with calibrate, also sets the label's limits."""
-        cpu, wall = self.limits.get(label, (600, 1200))
-        cmd = ["prlimit", f"--cpu={int(cpu)}", "--", exe] + argv
-        env = dict(os.environ, KTEST_FAILFAST="1")
+    def run(self, exe, stage, calibrate=False):
+        """'pass', 'fail' or 'timeout'; with calibrate, also sets the stage's limits."""
+        cpu, wall = self.limits.get(stage.key, (600, 1200))
+        cmd = ["prlimit", f"--cpu={int(cpu)}", "--", exe] + stage.argv
+        env = dict(os.environ, KTEST_FAILFAST="1", ASAN_OPTIONS="detect_leaks=0")
         t0, r0 = time.monotonic(), os.times()
         try:
             p = subprocess.run(cmd, cwd=TOP, env=env, stdout=subprocess.DEVNULL,
@@ -573,7 +648,8 @@ class Runner:
             r1 = os.times()
             used = (r1.children_user - r0.children_user) + (r1.children_system - r0.children_system)
             took = time.monotonic() - t0
-            self.limits[label] = (max(self.floor, 10 * used + 1), max(4 * self.floor, 20 * took))
+            self.limits[stage.key] = (max(self.floor, 10 * used + 1),
+                                        max(4 * self.floor, 20 * took))
         if status == 0:
             return "pass"
         # SIGXCPU (CPU limit) or SIGKILL after it: the mutant ran too long.
@@ -583,10 +659,6 @@ class Runner:
 
 
 # ------------------------------------------------------------------ the run
-
-def worker_dir(build, w):
-    return os.path.join(build.out, f"w{w}")
-
 
 PHASES = {}
 PHASES_LOCK = threading.Lock()
@@ -601,62 +673,67 @@ def phase(name, t0):
 def test_mutant(build, runner, m, src_text, w):
     """(status, stage): killed / timeout / survived / stillborn / identical."""
     t = time.monotonic()
-    wd = worker_dir(build, w)
+    wd = os.path.join(build.out, f"w{w}")
     srcdir = os.path.join(wd, "src")
     mpath = os.path.join(srcdir, m.file)
     os.makedirs(os.path.dirname(mpath), exist_ok=True)
     with open(mpath, "w") as f:
         f.write(apply(src_text, m.edits))
-    mobj = os.path.join(wd, "mut.o")
-    ok, _ = build.compile(m.file, mobj, cwd=srcdir,
-                          extra=["-iquote", os.path.dirname(os.path.join(TOP, m.file))])
-    t = phase("compile", t)
-    if not ok:
-        return "stillborn", ""
-    with open(mobj, "rb") as a, open(build.obj(m.file), "rb") as b:
-        if a.read() == b.read():
-            return "identical", ""
-    linked = {}
-    for label, name, argv in runner.stages(m.file):
-        if name not in linked:
-            exe = os.path.join(wd, name)
-            ok, log = build.link(name, build.objects(name, m.file, mobj), exe)
+    quote = ["-iquote", os.path.dirname(os.path.join(TOP, m.file))]
+    objs, exes = {}, {}
+    for stage in runner.stages(m.file):
+        fl = stage.flavor
+        if fl not in objs:
+            build.prepare(fl)
+            objs[fl] = os.path.join(wd, f"mut-{fl}.o")
+            ok, _ = build.compile(m.file, objs[fl], fl, cwd=srcdir, extra=quote)
+            t = phase("compile", t)
+            if not ok:
+                return "stillborn", ""
+            if fl == "plain":
+                with open(objs[fl], "rb") as a, open(build.obj(m.file), "rb") as b:
+                    if a.read() == b.read():
+                        return "identical", ""
+        if (stage.name, fl) not in exes:
+            exe = os.path.join(wd, f"{stage.name}-{fl}")
+            ok, _ = build.link(build.objects(stage.name, fl, m.file, objs[fl]), exe, fl)
             t = phase("link", t)
             if not ok:
                 return "stillborn", ""
-            linked[name] = exe
-        r = runner.run(linked[name], argv, label)
-        t = phase("run " + label, t)
+            exes[stage.name, fl] = exe
+        r = runner.run(exes[stage.name, fl], stage)
+        t = phase("run " + stage.label, t)
         if r == "fail":
-            return "killed", label
+            return "killed", stage.label
         if r == "timeout":
-            return "timeout", label
+            return "timeout", stage.label
     return "survived", ""
 
 
 def calibrate(build, runner, files):
     """Link and run every stage unmutated; each must pass. Sets the limits."""
     wd = os.path.join(build.out, "base-bin")
-    done = set()
+    done, linked = set(), set()
     for src in files:
-        for label, name, argv in runner.stages(src):
-            if label in done:
+        for stage in runner.stages(src):
+            if stage.key in done:
                 continue
-            done.add(label)
-            exe = os.path.join(wd, name)
-            if not os.path.exists(exe) or name not in done:
-                ok, log = build.link(name, build.objects(name), exe)
+            done.add(stage.key)
+            build.prepare(stage.flavor)
+            exe = os.path.join(wd, f"{stage.name}-{stage.flavor}")
+            if (stage.name, stage.flavor) not in linked:
+                ok, log = build.link(build.objects(stage.name, stage.flavor), exe, stage.flavor)
                 if not ok:
-                    sys.exit(f"mutate: cannot link {name}:\n{log}")
-                done.add(name)
+                    sys.exit(f"mutate: cannot link {stage.name} ({stage.flavor}):\n{log}")
+                linked.add((stage.name, stage.flavor))
             t0 = time.monotonic()
-            r = runner.run(exe, argv, label, calibrate=True)
+            r = runner.run(exe, stage, calibrate=True)
             if r != "pass":
-                sys.exit(f"mutate: the unmutated {label} does not pass ({r}): "
-                         f"{exe} {' '.join(argv)}")
-            print(f"  baseline {label}: {time.monotonic() - t0:.2f} s "
-                  f"(limits: {runner.limits[label][0]:.0f} s CPU, "
-                  f"{runner.limits[label][1]:.0f} s wall)", flush=True)
+                sys.exit(f"mutate: the unmutated {stage.label} does not pass ({r}): "
+                         f"{exe} {' '.join(stage.argv)}")
+            print(f"  baseline {stage.label}: {time.monotonic() - t0:.2f} s "
+                  f"(limits: {runner.limits[stage.key][0]:.0f} s CPU, "
+                  f"{runner.limits[stage.key][1]:.0f} s wall)", flush=True)
 
 
 def main():
@@ -674,6 +751,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=5, help="least CPU seconds per run")
     ap.add_argument("--survivors", action="store_true",
                     help="re-test only the survivors of the last run (the others keep their verdict)")
+    ap.add_argument("--no-asan", action="store_true",
+                    help="skip the last stages (survivors re-run under ASan/UBSan)")
     ap.add_argument("--list", metavar="FILE", help="print FILE's mutants and exit")
     ap.add_argument("--limit", type=int, default=0, help="at most N mutants per file (a sample)")
     args = ap.parse_args()
@@ -692,8 +771,11 @@ def main():
     equiv = load_equivalents()
     t_start = time.monotonic()
     print(f"mutate: building -O1 objects in {args.build}", flush=True)
-    build.prepare(args.jobs)
-    runner = Runner(build, args.timeout)
+    build.prepare("plain", args.jobs)
+    runner = Runner(build, args.timeout, not args.no_asan)
+    for f in files:
+        print(f"  {f}: " + ", ".join(st.label + (f" ({st.argv[0]})" if st.label.endswith(
+            "others") or st.label == "asan:ktest" else "") for st in runner.stages(f)))
     calibrate(build, runner, files)
 
     results_path = os.path.join(build.out, "results.json")
