@@ -175,6 +175,7 @@ KTEST(compat_nanos, seed_clone_and_copy)
 	bitmap_set(b, 299, 1);
 	c = bitmap_clone(b);
 	ASSERT_NOT_NULL(t, c);
+	/* Seed 000: clone "returns a new bitmap which is a copy of b"; copy "copies src into dest" */
 	EXPECT_EQ(t, c->maxbits, 300ull);
 	EXPECT_TRUE(t, bitmap_get(c, 3));
 	EXPECT_TRUE(t, bitmap_get(c, 299));
@@ -198,6 +199,7 @@ KTEST(compat_nanos, seed_wrap_and_unwrap)
 	fresh_heap();
 	b = bitmap_wrap(&test_heap, words, 128);
 	ASSERT_NOT_NULL(t, b);
+	/* Seed 000: wrap "creates a bitmap structure from an existing bitmap"; unwrap releases it */
 	EXPECT_EQ(t, b->maxbits, 128ull);
 	EXPECT_TRUE(t, bitmap_get(b, 2));
 	EXPECT_FALSE(t, bitmap_get(b, 1));
@@ -218,7 +220,7 @@ KTEST(compat_nanos, use_idle_cpu_mask)
 	idle = allocate_bitmap_on(&test_heap, cpus);
 	ASSERT_NOT_NULL(t, idle);
 	EXPECT_EQ(t, bitmap_alloc(idle, cpus), 0ull);
-	/* CPU 2 is woken: the waker clears its bit and sends one IPI. */
+	/* REFERENCE.md (nanos idle_cpu_mask): a waker test-and-clears, IPIs only if it was set */
 	EXPECT_TRUE(t, bitmap_test_and_set_atomic(idle, 2, 0));
 	EXPECT_FALSE(t, bitmap_test_and_set_atomic(idle, 2, 0));
 	/* CPU 2 goes idle again. */
@@ -243,6 +245,7 @@ KTEST(compat_nanos, use_thread_affinity)
 	bitmap_set(affinity, 6, 1);
 	bitmap_set(idle, 2, 1);
 	bitmap_set(idle, 6, 1);
+	/* Seed 000: the scheduler picks a processor in the thread's affinity that is free */
 	cpu = bm_find_next_and(bitmap_base(affinity), bitmap_base(idle), 8, 0);
 	EXPECT_EQ(t, cpu, 6ul);
 	deallocate_bitmap(affinity);
@@ -276,6 +279,7 @@ KTEST(compat_nanos, use_inode_bitmap)
 	fresh_heap();
 	inodes = allocate_bitmap_on(&test_heap, 1000);
 	ASSERT_NOT_NULL(t, inodes);
+	/* Seed 000: assigned inodes set, free ones clear; nanos bitmap.c: n = 1 is first fit */
 	for (u64 i = 0; i < 1000; i++)
 		ASSERT_EQ(t, bitmap_alloc(inodes, 1), i);
 	EXPECT_EQ(t, bitmap_alloc(inodes, 1), INVALID_PHYSICAL);
@@ -306,7 +310,7 @@ KTEST(compat_nanos, alloc_aligns_to_the_next_power_of_two)
 	EXPECT_EQ(t, bitmap_alloc_within_range(b, 1, 20, 20), INVALID_PHYSICAL);
 	EXPECT_EQ(t, bitmap_alloc_within_range(b, 0, 0, 64), INVALID_PHYSICAL);
 	EXPECT_EQ(t, bitmap_alloc(b, 65), INVALID_PHYSICAL);
-	/* end past maxbits counts as maxbits. */
+	/* nanos bitmap.c: "Requesting beyond the end of maxbits isn't an error": end is cut there */
 	EXPECT_EQ(t, bitmap_alloc_within_range(b, 32, 0, 1000), 32ull);
 	deallocate_bitmap(b);
 	EXPECT_NO_LEAKS(t);
@@ -321,6 +325,7 @@ KTEST(compat_nanos, dealloc_is_all_or_nothing)
 	ASSERT_NOT_NULL(t, b);
 	EXPECT_EQ(t, bitmap_alloc(b, 16), 0ull);
 	bitmap_set(b, 9, 0);
+	/* REFERENCE.md: dealloc fails and changes nothing unless every bit is set (nanos bitmap.c too) */
 	EXPECT_FALSE(t, bitmap_dealloc(b, 0, 16));
 	EXPECT_EQ(t, bitmap_base(b)[0], 0xfdffull);
 	EXPECT_FALSE(t, bitmap_dealloc(b, 120, 16));
@@ -340,6 +345,7 @@ KTEST(compat_nanos, set_extends_and_get_is_false_past_the_end)
 	ASSERT_NOT_NULL(t, b);
 	EXPECT_FALSE(t, bitmap_get(b, 10));
 	EXPECT_FALSE(t, bitmap_get(b, ~0ull));
+	/* REFERENCE.md: bitmap_set past the storage extends it; nanos bitmap.h: pad(i + 1, 4096) */
 	EXPECT_TRUE(t, bitmap_set_checked(b, 5000, 1));
 	EXPECT_EQ(t, b->maxbits, 5001ull);
 	EXPECT_EQ(t, b->mapbits, 8192ull);
@@ -360,6 +366,7 @@ KTEST(compat_nanos, atomics_stay_inside_the_map)
 	fresh_heap();
 	b = allocate_bitmap_on(&test_heap, 70);
 	ASSERT_NOT_NULL(t, b);
+	/* REFERENCE.md: atomic set / test-and-set (val = 0: test-and-clear); nanos.h: never past maxbits */
 	bitmap_set_atomic(b, 69, 1);
 	bitmap_set_atomic(b, 70, 1);
 	EXPECT_EQ(t, b->maxbits, 70ull);
@@ -383,6 +390,7 @@ KTEST(compat_nanos, range_get_first_stays_in_its_range)
 	b = allocate_bitmap_on(&test_heap, 200);
 	ASSERT_NOT_NULL(t, b);
 	bitmap_set(b, 150, 1);
+	/* Seed 000, REFERENCE.md: the first set bit in [start, start + n), else (u64)-1 */
 	EXPECT_EQ(t, bitmap_range_get_first(b, 0, 150), INVALID_PHYSICAL);
 	EXPECT_EQ(t, bitmap_range_get_first(b, 0, 151), 150ull);
 	EXPECT_EQ(t, bitmap_range_get_first(b, 150, 1), 150ull);
@@ -409,6 +417,7 @@ KTEST(compat_nanos, out_of_memory_fails_cleanly)
 	ASSERT_NOT_NULL(t, b);
 	bitmap_set(b, 7, 1);
 	arena.fail_after = 0;
+	/* nanos.h: out of memory is reported and changes nothing (nanos itself asserts) */
 	EXPECT_FALSE(t, bitmap_set_checked(b, 100000, 1));
 	EXPECT_FALSE(t, bitmap_extend(b, 4096));
 	EXPECT_NULL(t, bitmap_clone(b));
