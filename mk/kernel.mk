@@ -154,6 +154,18 @@ fuzz-pfa: $(FUZZ_PFA)
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-pfa
 	$(Q)$(FUZZ_PFA) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-pfa
 
+# The frame allocator under ThreadSanitizer (issue 15): threads playing CPUs
+# allocate, free and drain while another checks; its own main(), KTAP.
+PFA_TSAN := $(BUILD)/host/pfa-tsan
+HOST_TEST_BINS += $(PFA_TSAN)
+
+$(PFA_TSAN): tests/mm/pfa_tsan.c kernel/mm/pfa.c kernel/mm/pfa_dump.c kernel/mm/memmap.c \
+		$(BITMAP_SRCS) $(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+	$(quiet) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) $(TSAN) -pthread \
+		$(filter %.c,$^) -o $@
+
 # `make bench`: single frames flat vs hbm vs the allocator, 2 MiB runs, 1 vs 2 threads.
 PFA_BENCH := $(BUILD)/bench/bench-pfa
 

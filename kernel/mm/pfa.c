@@ -28,6 +28,7 @@ void pfa_init(struct pfa *p, uint64_t *storage, uint64_t nframes, uint64_t floor
 	p->virt_base = 0;
 	p->flags = 0;
 	p->ncpus = ncpus == 0 ? 1 : ncpus > PFA_MAX_CPUS ? PFA_MAX_CPUS : ncpus;
+	p->poisoning = 0;
 	p->bad_frees = p->failed = p->poison_errors = 0;
 	for (i = 0; i < PFA_MAX_CPUS; i++) {
 		spin_init(&p->cache[i].lock);
@@ -95,10 +96,24 @@ static void check_out(struct pfa *p, uint64_t frame)
 		bm_clear_atomic(p->poisoned, frame);
 }
 
-/* The frame now belongs to the caller. */
-static void hand_out(struct pfa *p, uint64_t frame)
+/*
+ * Every change to the inuse map happens under the lock that holds the
+ * frame's other state (its cache's, or the pool's), so whoever holds every
+ * lock sees frames that are in use, cached, in the pool or being poisoned,
+ * never in between. The bits stay atomic: two CPUs under two cache locks
+ * may change bits of one word.
+ */
+
+/* Mark a frame just taken from a cache or the pool in use (under that lock): false if it already was. */
+static bool mark_in_use(struct pfa *p, uint64_t frame)
 {
-	if (bm_test_and_set_atomic(p->inuse, frame))
+	return !bm_test_and_set_atomic(p->inuse, frame);
+}
+
+/* The frame now belongs to the caller, locks released: report a double hand-out, check poison. */
+static void hand_out(struct pfa *p, uint64_t frame, bool marked)
+{
+	if (!marked)
 		mm_log("pfa: BUG: frame 0x%llx handed out while in use",
 		       (unsigned long long)frame);
 	if (p->flags)
@@ -111,22 +126,33 @@ static uint64_t word_mask(uint64_t lo, uint64_t n)
 	return (n == 64 ? ~0ull : ((1ull << n) - 1)) << lo;
 }
 
-/* Hand out a run: one atomic OR per inuse word rather than one per frame. */
-static void hand_out_run(struct pfa *p, uint64_t first, uint64_t n)
+/* Mark a run in use, one atomic OR per inuse word; pool lock held. False if any frame already was. */
+static bool mark_run_in_use(struct pfa *p, uint64_t first, uint64_t n)
 {
-	uint64_t f = first, end = first + n, i;
+	uint64_t f = first, end = first + n;
+	bool ok = true;
 
 	while (f < end) {
 		uint64_t cnt = end - f < 64 - f % 64 ? end - f : 64 - f % 64;
 		uint64_t mask = word_mask(f % 64, cnt);
 
 		if (__atomic_fetch_or(&p->inuse[f / 64], mask, __ATOMIC_ACQUIRE) & mask)
-			mm_log("pfa: BUG: run at frame 0x%llx handed out while in use",
-			       (unsigned long long)first);
+			ok = false;
 		f += cnt;
 	}
+	return ok;
+}
+
+/* The run now belongs to the caller, locks released. */
+static void hand_out_run(struct pfa *p, uint64_t first, uint64_t n, bool marked)
+{
+	uint64_t i;
+
+	if (!marked)
+		mm_log("pfa: BUG: run at frame 0x%llx handed out while in use",
+		       (unsigned long long)first);
 	if (p->flags)
-		for (i = first; i < end; i++)
+		for (i = first; i < first + n; i++)
 			check_out(p, i);
 }
 
@@ -203,12 +229,15 @@ uint64_t pfa_alloc_frame(struct pfa *p, unsigned int cpu)
 {
 	struct pfa_cache *c = cache_of(p, cpu);
 	uint64_t f = PFA_NONE;
+	bool marked = false;
 
 	spin_lock(&c->lock);
 	if (c->count == 0)
 		cache_refill(p, c);
-	if (c->count)
+	if (c->count) {
 		f = c->frames[--c->count];
+		marked = mark_in_use(p, f);
+	}
 	spin_unlock(&c->lock);
 
 	if (f == PFA_NONE) {
@@ -216,6 +245,8 @@ uint64_t pfa_alloc_frame(struct pfa *p, unsigned int cpu)
 		drain_all(p);
 		spin_lock(&p->lock);
 		f = pool_take(p);
+		if (f != PFA_NONE)
+			marked = mark_in_use(p, f);
 		spin_unlock(&p->lock);
 	}
 	if (f == PFA_NONE) {
@@ -223,7 +254,7 @@ uint64_t pfa_alloc_frame(struct pfa *p, unsigned int cpu)
 		count_failure(p);
 		return PFA_NONE;
 	}
-	hand_out(p, f);
+	hand_out(p, f, marked);
 	return f;
 }
 
@@ -238,8 +269,9 @@ static uint64_t pool_find_run(struct pfa *p, uint64_t start, uint64_t n, uint64_
 	return f;
 }
 
-/* The floor applies to requests limited above it, whatever the map's size. */
-static uint64_t pool_take_run(struct pfa *p, uint64_t n, uint64_t align, uint64_t limit)
+/* The floor applies to requests limited above it, whatever the map's size. *marked: see mark_run_in_use. */
+static uint64_t pool_take_run(struct pfa *p, uint64_t n, uint64_t align, uint64_t limit,
+			      bool *marked)
 {
 	uint64_t start = limit > p->floor ? p->floor : 0;
 	uint64_t f;
@@ -248,8 +280,10 @@ static uint64_t pool_take_run(struct pfa *p, uint64_t n, uint64_t align, uint64_
 		limit = p->nframes;
 	spin_lock(&p->lock);
 	f = pool_find_run(p, start, n, align, limit);
-	if (f != PFA_NONE)
+	if (f != PFA_NONE) {
 		hbm_set_range(&p->free, f, n);
+		*marked = mark_run_in_use(p, f, n);
+	}
 	spin_unlock(&p->lock);
 	return f;
 }
@@ -257,6 +291,7 @@ static uint64_t pool_take_run(struct pfa *p, uint64_t n, uint64_t align, uint64_
 uint64_t pfa_alloc_frames(struct pfa *p, uint64_t n, uint64_t align, uint64_t limit)
 {
 	uint64_t f;
+	bool marked = false;
 
 	if (align == 0)
 		align = 1;
@@ -266,11 +301,11 @@ uint64_t pfa_alloc_frames(struct pfa *p, uint64_t n, uint64_t align, uint64_t li
 		count_failure(p);
 		return PFA_NONE;
 	}
-	f = pool_take_run(p, n, align, limit);
+	f = pool_take_run(p, n, align, limit, &marked);
 	if (f == PFA_NONE) {
 		/* Cached frames may be what breaks up the run. */
 		drain_all(p);
-		f = pool_take_run(p, n, align, limit);
+		f = pool_take_run(p, n, align, limit, &marked);
 	}
 	if (f == PFA_NONE) {
 		mm_log("pfa: no run of %llu free frames aligned to %llu below frame 0x%llx",
@@ -279,7 +314,7 @@ uint64_t pfa_alloc_frames(struct pfa *p, uint64_t n, uint64_t align, uint64_t li
 		count_failure(p);
 		return PFA_NONE;
 	}
-	hand_out_run(p, f, n);
+	hand_out_run(p, f, n, marked);
 	return f;
 }
 
@@ -291,33 +326,44 @@ static void bad_free(struct pfa *p, uint64_t frame, const char *why, const void 
 	__atomic_fetch_add(&p->bad_frees, 1, __ATOMIC_RELAXED);
 }
 
-/* Validate a free and take the frame back from its owner: false if refused. */
-static bool take_back(struct pfa *p, uint64_t frame, const void *caller)
+/* Validate a free and take the frame back from its owner (its cache's lock held): NULL, or why not. */
+static const char *take_back(struct pfa *p, uint64_t frame)
 {
 	if (frame >= p->nframes)
-		bad_free(p, frame, "out of range", caller);
-	else if (bm_test(p->reserved, frame))
-		bad_free(p, frame, "reserved", caller);
-	else if (!bm_test_and_clear_atomic(p->inuse, frame))
-		bad_free(p, frame, "not in use (double free?)", caller);
-	else
-		return true;
-	return false;
+		return "out of range";
+	if (bm_test(p->reserved, frame))
+		return "reserved";
+	if (!bm_test_and_clear_atomic(p->inuse, frame))
+		return "not in use (double free?)";
+	return NULL;
 }
 
+/*
+ * Caches hold only frames at or above the floor: the next pfa_alloc_frame
+ * on this CPU hands out whatever is on top. A frame from under the floor
+ * (the AP trampoline's page) goes straight back to the pool instead.
+ */
 int pfa_free_frame(struct pfa *p, unsigned int cpu, uint64_t frame, const void *caller)
 {
 	struct pfa_cache *c = cache_of(p, cpu);
+	const char *why;
 
-	if (!take_back(p, frame, caller))
-		return -1;
-	if (p->flags & PFA_POISON)
-		poison(p, frame);
+	if (frame < p->floor)
+		return pfa_free_frames(p, frame, 1, caller);
 	spin_lock(&c->lock);
-	if (c->count == PFA_CACHE_MAX)
-		cache_spill(p, c, PFA_CACHE_BATCH);
-	c->frames[c->count++] = frame;
+	why = take_back(p, frame);
+	if (!why) {
+		if (p->flags & PFA_POISON)
+			poison(p, frame);
+		if (c->count == PFA_CACHE_MAX)
+			cache_spill(p, c, PFA_CACHE_BATCH);
+		c->frames[c->count++] = frame;
+	}
 	spin_unlock(&c->lock);
+	if (why) {
+		bad_free(p, frame, why, caller);
+		return -1;
+	}
 	return 0;
 }
 
@@ -340,24 +386,22 @@ static void inuse_restore(struct pfa *p, uint64_t first, uint64_t end)
 }
 
 /*
- * Take back all of [first, first + n) or none: clearing the inuse bits a
- * word at a time settles races with other frees; at a frame not in use
- * the bits already cleared are set again.
+ * Take back all of [first, first + n) or none (pool lock held): clearing
+ * the inuse bits a word at a time settles races with single-frame frees
+ * under cache locks; at a frame not in use the bits already cleared are
+ * set again. NULL, or why not with *at the frame refused.
  */
-static bool take_back_run(struct pfa *p, uint64_t first, uint64_t n, const void *caller)
+static const char *take_back_run(struct pfa *p, uint64_t first, uint64_t n, uint64_t *at)
 {
-	uint64_t f = first, end = first + n, r;
+	uint64_t f = first, end = first + n;
 
-	if (first >= p->nframes || n > p->nframes - first) {
-		bad_free(p, first, "run out of range", caller);
-		return false;
-	}
+	*at = first;
+	if (first >= p->nframes || n > p->nframes - first)
+		return "run out of range";
 	/* Search only the run: nbits = end keeps a big free map from being scanned. */
-	r = bm_find_next(p->reserved, end, first);
-	if (r < end) {
-		bad_free(p, r, "reserved", caller);
-		return false;
-	}
+	*at = bm_find_next(p->reserved, end, first);
+	if (*at < end)
+		return "reserved";
 	while (f < end) {
 		uint64_t cnt = end - f < 64 - f % 64 ? end - f : 64 - f % 64;
 		uint64_t mask = word_mask(f % 64, cnt);
@@ -366,29 +410,47 @@ static bool take_back_run(struct pfa *p, uint64_t first, uint64_t n, const void 
 		if ((old & mask) != mask) {
 			inuse_restore(p, first, f);
 			inuse_restore_bits(p, f / 64, old & mask);
-			bad_free(p, f - f % 64 + (uint64_t)__builtin_ctzll(mask & ~old),
-				 "not in use (double free?)", caller);
-			return false;
+			*at = f - f % 64 + (uint64_t)__builtin_ctzll(mask & ~old);
+			return "not in use (double free?)";
 		}
 		f += cnt;
 	}
-	return true;
+	return NULL;
+}
+
+/* Poison a run taken back, outside the pool lock (p->poisoning counts it meanwhile), then pool it. */
+static void poison_run(struct pfa *p, uint64_t first, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		poison(p, first + i);
+	spin_lock(&p->lock);
+	hbm_clear_range(&p->free, first, n);
+	p->poisoning -= n;
+	spin_unlock(&p->lock);
 }
 
 int pfa_free_frames(struct pfa *p, uint64_t first, uint64_t n, const void *caller)
 {
-	uint64_t i;
+	const char *why;
+	uint64_t at;
 
 	if (n == 0)
 		return 0;
-	if (!take_back_run(p, first, n, caller))
-		return -1;
-	if (p->flags & PFA_POISON)
-		for (i = 0; i < n; i++)
-			poison(p, first + i);
 	spin_lock(&p->lock);
-	hbm_clear_range(&p->free, first, n);
+	why = take_back_run(p, first, n, &at);
+	if (!why && (p->flags & PFA_POISON))
+		p->poisoning += n;
+	else if (!why)
+		hbm_clear_range(&p->free, first, n);
 	spin_unlock(&p->lock);
+	if (why) {
+		bad_free(p, at, why, caller);
+		return -1;
+	}
+	if (p->flags & PFA_POISON)
+		poison_run(p, first, n);
 	return 0;
 }
 
@@ -402,8 +464,7 @@ bool pfa_frame_reserved(const struct pfa *p, uint64_t frame)
 	return frame < p->nframes && bm_test(p->reserved, frame);
 }
 
-/* Every cache lock in index order, then the pool: a quiescent view. */
-static void lock_all(struct pfa *p)
+void pfa_lock_all(struct pfa *p)
 {
 	unsigned int i;
 
@@ -412,7 +473,7 @@ static void lock_all(struct pfa *p)
 	spin_lock(&p->lock);
 }
 
-static void unlock_all(struct pfa *p)
+void pfa_unlock_all(struct pfa *p)
 {
 	unsigned int i;
 
@@ -433,14 +494,14 @@ static uint64_t cached_frames(const struct pfa *p)
 
 void pfa_get_stats(struct pfa *p, struct pfa_stats *s)
 {
-	lock_all(p);
+	pfa_lock_all(p);
 	s->total = p->nframes;
 	s->reserved = p->nreserved;
 	s->usable = p->nframes - p->nreserved;
 	s->cached = cached_frames(p);
 	s->free = p->nframes - hbm_weight(&p->free) + s->cached;
 	s->used = s->usable - s->free;
-	unlock_all(p);
+	pfa_unlock_all(p);
 	s->bad_frees = __atomic_load_n(&p->bad_frees, __ATOMIC_RELAXED);
 	s->failed = __atomic_load_n(&p->failed, __ATOMIC_RELAXED);
 	s->poison_errors = __atomic_load_n(&p->poison_errors, __ATOMIC_RELAXED);
@@ -453,13 +514,16 @@ static bool check_fail(const char *what, uint64_t frame)
 }
 
 /*
- * Mark cached frames in the inuse map, in cache order, until one is in the
- * pool, reserved, in use or already marked (cached twice): *bad is that
- * frame, else PFA_NONE. Returns how many were marked.
+ * Take cached frames out of the pool map, in cache order, until one is
+ * out of range, below the floor, in the pool (or cached twice: taken out
+ * already), reserved or in use: *bad is that frame, else PFA_NONE.
+ * Returns how many were taken out. Every lock held: the pool map is the
+ * checker's alone until repool_cached puts them back; the inuse map,
+ * which frees and allocations change under cache locks, is only read.
  */
-static uint64_t mark_cached(struct pfa *p, uint64_t *bad)
+static uint64_t unpool_cached(struct pfa *p, uint64_t *bad)
 {
-	uint64_t marked = 0;
+	uint64_t taken = 0;
 	unsigned int i, k;
 
 	*bad = PFA_NONE;
@@ -467,33 +531,34 @@ static uint64_t mark_cached(struct pfa *p, uint64_t *bad)
 		for (k = 0; k < p->cache[i].count; k++) {
 			uint64_t f = p->cache[i].frames[k];
 
-			if (f >= p->nframes || !hbm_test(&p->free, f) || bm_test(p->reserved, f) ||
-			    bm_test_and_set(p->inuse, f)) {
+			if (f >= p->nframes || f < p->floor || !hbm_test(&p->free, f) ||
+			    bm_test(p->reserved, f) || bm_test(p->inuse, f)) {
 				*bad = f;
-				return marked;
+				return taken;
 			}
-			marked++;
+			hbm_clear(&p->free, f);
+			taken++;
 		}
 	}
-	return marked;
+	return taken;
 }
 
-/* Undo the first `marked` marks of mark_cached. */
-static void unmark_cached(struct pfa *p, uint64_t marked)
+/* Put back the first `taken` frames unpool_cached took out. */
+static void repool_cached(struct pfa *p, uint64_t taken)
 {
 	unsigned int i, k;
 
 	for (i = 0; i < p->ncpus; i++)
-		for (k = 0; k < p->cache[i].count && marked; k++, marked--)
-			bm_clear(p->inuse, p->cache[i].frames[k]);
+		for (k = 0; k < p->cache[i].count && taken; k++, taken--)
+			hbm_set(&p->free, p->cache[i].frames[k]);
 }
 
-/* Cached frames are outside the pool, not in use, not reserved, and in one cache once. */
+/* Cached frames are outside the pool, at or above the floor, not in use, not reserved, cached once. */
 static bool check_caches(struct pfa *p)
 {
 	uint64_t bad;
 
-	unmark_cached(p, mark_cached(p, &bad));
+	repool_cached(p, unpool_cached(p, &bad));
 	return bad == PFA_NONE || check_fail("cached frame misplaced or cached twice", bad);
 }
 
@@ -514,8 +579,9 @@ static bool check_locked(struct pfa *p)
 		return check_fail("reserved frame in use", f);
 	if (!check_caches(p))
 		return false;
-	if (hbm_weight(&p->free) != p->nreserved + bm_weight(p->inuse, n) + cached_frames(p))
-		return check_fail("frames neither free, cached, in use nor reserved", 0);
+	if (hbm_weight(&p->free) !=
+	    p->nreserved + bm_weight(p->inuse, n) + cached_frames(p) + p->poisoning)
+		return check_fail("frames neither free, cached, in use, being poisoned nor reserved", 0);
 	return true;
 }
 
@@ -523,8 +589,8 @@ bool pfa_check(struct pfa *p)
 {
 	bool ok;
 
-	lock_all(p);
+	pfa_lock_all(p);
 	ok = check_locked(p);
-	unlock_all(p);
+	pfa_unlock_all(p);
 	return ok;
 }

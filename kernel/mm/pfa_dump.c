@@ -104,11 +104,11 @@ void pfa_dump_frames(struct pfa *p, size_t max_ranges)
 	       (unsigned long long)s.usable, (unsigned long long)s.free,
 	       (unsigned long long)s.cached, (unsigned long long)s.used,
 	       (unsigned long long)s.bad_frees, (unsigned long long)s.failed);
-	spin_lock(&p->lock);
+	pfa_lock_all(p);
 	if (max_ranges) {
 		dump_clear_runs("free", hbm_words(&p->free), p->nframes, max_ranges);
 		dump_runs("used", p->inuse, p->nframes, max_ranges);
 	}
 	dump_density(p);
-	spin_unlock(&p->lock);
+	pfa_unlock_all(p);
 }

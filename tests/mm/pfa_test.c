@@ -184,6 +184,36 @@ KTEST(pfa, below_the_floor_only_on_request)
 	EXPECT_TRUE(t, pfa_check(&pa));
 }
 
+/*
+ * Issue 15, defect 1: a frame from under the floor, freed singly (as the
+ * kernel frees its AP trampoline page with pfa_free), goes back to the
+ * pool, never into a CPU cache where pfa_alloc_frame would hand it out.
+ * On every CPU: the cache of the freeing CPU and of the others.
+ */
+KTEST(pfa, a_low_frame_freed_singly_never_reaches_general_requests)
+{
+	unsigned int cpu;
+	uint64_t f;
+
+	for (cpu = 0; cpu < 2; cpu++) {
+		pfa_init(&pa, storage, 1024, FLOOR, 2);
+		pfa_add_frames(&pa, 8, 1);
+		pfa_add_frames(&pa, FLOOR, 2);
+		EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 1, FLOOR), 8);
+		EXPECT_EQ(t, pfa_free_frame(&pa, cpu, 8, NULL), 0);
+		EXPECT_TRUE(t, pfa_check(&pa));
+		EXPECT_EQ(t, pfa_alloc_frame(&pa, cpu), FLOOR);
+		EXPECT_EQ(t, pfa_alloc_frame(&pa, cpu), FLOOR + 1);
+		mm_capture_begin(NULL);
+		f = pfa_alloc_frame(&pa, cpu);
+		mm_capture_end();
+		EXPECT_EQ(t, f, PFA_NONE);
+		/* Not lost either: a request below the floor finds it again. */
+		EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 1, FLOOR), 8);
+		EXPECT_TRUE(t, pfa_check(&pa));
+	}
+}
+
 KTEST(pfa, bad_frees_are_refused_logged_and_counted)
 {
 	struct pfa_stats s;

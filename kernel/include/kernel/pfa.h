@@ -16,16 +16,23 @@
  * Frame states, each tracked by one bitmap:
  *
  *	pool	  hbm bit clear: free in the bitmap
- *	cached	  hbm bit set, in some CPU's cache: free, not in the pool
+ *	cached	  hbm bit set, in some CPU's cache: free, not in the pool;
+ *		  always at or above the floor
  *	in use	  hbm bit set, inuse bit set: owned by a caller
+ *	poisoning hbm bit set, counted in pfa.poisoning: a run taken back,
+ *		  being filled with the poison pattern before it is pooled
  *	reserved  hbm bit set, reserved bit set: never allocatable
  *
- * The hbm and the hint belong to pfa.lock; each cache to its own lock
- * (lock order: a cache, then the pool); the inuse bits are atomic, so a
- * free checks and clears its bit without any lock and exactly one of two
- * racing frees of a frame wins. Bad frees (out of range, unaligned,
- * reserved, not in use) are refused, logged with the caller's address and
- * counted; nothing is "fixed".
+ * The hbm, the hint and the poisoning count belong to pfa.lock; each cache
+ * to its own lock (lock order: a cache, then the pool). A frame changes
+ * state only under the lock of where it comes from or goes to: a single
+ * frame's inuse bit under its cache's lock, a run's under the pool's. So
+ * whoever holds every lock (pfa_lock_all) sees each frame in exactly one
+ * state. The inuse bits are still atomic, since CPUs under different cache
+ * locks change bits of one word, and exactly one of two racing frees of a
+ * frame wins. Bad frees (out of range, unaligned, reserved, not in use) are
+ * refused, logged with the caller's address and counted; nothing is
+ * "fixed".
  *
  * Not callable from interrupt handlers (the locks leave interrupts on).
  */
@@ -82,6 +89,7 @@ struct pfa {
 	uint64_t nframes;
 	uint64_t floor;			/* first frame general requests may use */
 	uint64_t hint;			/* next-fit: where the last search ended */
+	uint64_t poisoning;		/* frames taken back, not yet pooled */
 	uint64_t nreserved;
 	uintptr_t virt_base;		/* where frame 0 is mapped, or 0: none */
 	unsigned int flags;
@@ -113,23 +121,48 @@ uint64_t pfa_alloc_frame(struct pfa *p, unsigned int cpu);
  * (logged) or align is not a power of two.
  */
 uint64_t pfa_alloc_frames(struct pfa *p, uint64_t n, uint64_t align, uint64_t limit);
-/* Give back a frame from pfa_alloc_frame (or one of a run): 0, or -1 if refused (logged, counted). */
+/*
+ * Give back a frame from pfa_alloc_frame (or one of a run): 0, or -1 if
+ * refused (logged, counted). It goes to CPU cpu's cache, or straight to the
+ * pool if it is below the floor, so only requests limited to below the
+ * floor see it again.
+ */
 int pfa_free_frame(struct pfa *p, unsigned int cpu, uint64_t frame, const void *caller);
 /* Give back n frames: all of them, or none and -1 if any is not in use (logged, counted). */
 int pfa_free_frames(struct pfa *p, uint64_t first, uint64_t n, const void *caller);
 /* Return every frame in CPU cpu's cache to the pool. */
 void pfa_drain(struct pfa *p, unsigned int cpu);
 
-/* A consistent snapshot (takes every lock). */
+/*
+ * The counts at one instant, taken under every lock, safe while other CPUs
+ * allocate and free. Frames being poisoned count as used. The three event
+ * counters (bad_frees, failed, poison_errors) are read after the locks are
+ * dropped, so may include events after that instant.
+ */
 void pfa_get_stats(struct pfa *p, struct pfa_stats *s);
 /* Is frame in use by a caller? (Atomic read, for tests and assertions.) */
 bool pfa_frame_in_use(const struct pfa *p, uint64_t frame);
 /* Is frame reserved? */
 bool pfa_frame_reserved(const struct pfa *p, uint64_t frame);
-/* Do the bitmaps, the caches and the counts agree? Logs the first disagreement. */
+/*
+ * Do the bitmaps, the caches and the counts agree? Logs the first
+ * disagreement. Holds every lock throughout, so it is exact and safe while
+ * other CPUs allocate and free (they wait); it writes nothing they change.
+ */
 bool pfa_check(struct pfa *p);
-/* Log the free ranges (up to max_ranges) and a density map, one char per block, 64 per line. */
+/*
+ * Log the counts, then the free and used ranges (up to max_ranges each)
+ * and a density map, one char per block, 64 per line, all under every
+ * lock: the ranges and the map agree; the counts come from just before.
+ */
 void pfa_dump_frames(struct pfa *p, size_t max_ranges);
+/*
+ * Every cache lock in index order, then the pool's: p stands still until
+ * pfa_unlock_all. For the checks and the dump; never call the allocator
+ * in between.
+ */
+void pfa_lock_all(struct pfa *p);
+void pfa_unlock_all(struct pfa *p);
 
 /* The kernel's allocator, over physical addresses (kernel only). */
 extern struct pfa kernel_pfa;
