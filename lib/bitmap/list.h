@@ -25,7 +25,8 @@
  *	-BM_EINVAL	bad syntax ("al", "1-", "3x"), a > b ("10-1"),
  *			g = 0, or u > g
  *	-BM_ERANGE	b >= nbits (so "N" and "all" on a 0-bit map), or a
- *			number too large for size_t (Linux: -EOVERFLOW)
+ *			number too large for size_t (bm_parse_list_max:
+ *			-BM_EOVERFLOW above its limit, as Linux)
  */
 
 /*

@@ -42,8 +42,10 @@
  * - bitmap_parselist wants a separator or the end after a region: Linux
  *   reads "0-7:1/2N" as two regions, setbit says -EINVAL. The text ends
  *   at the first newline (Linux reads on past a newline that follows a
- *   separator). A region ending at UINT_MAX ("4294967295") is -ERANGE,
- *   where Linux's unsigned arithmetic wraps and says -EINVAL.
+ *   separator), and 0xa0 (a blank in Linux's Latin-1 ctype) is no
+ *   separator. A region ending at UINT_MAX ("4294967295", or "N" and
+ *   "all" on a 0-bit map) is -ERANGE, where Linux's unsigned arithmetic
+ *   wraps and says -EINVAL.
  * - bitmap_allocate_region refuses a misaligned pos with -EINVAL.
  * - bitmap_find_next_zero_area with nr = 0 fails (returns size).
  * - bitmap_print_bitmask_to_buf / _list_to_buf never allocate: they
