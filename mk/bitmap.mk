@@ -57,7 +57,8 @@ $(BITMAP_TSAN): tests/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c
 # ---------------------------------------------------------------- fuzzing
 # make fuzz: clang libFuzzer + ASan/UBSan, the library built with BM_DEBUG.
 # New inputs go to build/fuzz/corpus; tests/fuzz/corpus is the seed.
-# tools/fuzz-smoke.sh (run by `make test`) is a bounded 30 s run.
+# tools/fuzz-smoke.sh (run by `make test`) replays every fuzzer's seed corpus
+# and fuzzes each for 6 s; mk/kernel.mk adds its fuzzers to HOST_TEST_DEPS.
 
 FUZZ_SECONDS ?= 60
 FUZZ_BITMAP  := $(BUILD)/fuzz/fuzz_bitmap

@@ -140,7 +140,9 @@ TEST_KERNEL_SRCS += tests/mm/mm_kernel_test.c
 
 # `make fuzz`: random memory maps and alloc/free sequences against the
 # frame allocator (FUZZ_CFLAGS and FUZZ_SECONDS come from mk/bitmap.mk).
+# Seeds, and inputs that once failed: tests/fuzz/pfa-corpus.
 FUZZ_PFA := $(BUILD)/fuzz/fuzz_pfa
+HOST_TEST_DEPS += $(FUZZ_PFA)
 
 $(FUZZ_PFA): tests/fuzz/fuzz_pfa.c kernel/mm/memmap.c kernel/mm/pfa.c $(BITMAP_SRCS) \
 		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
@@ -152,7 +154,8 @@ $(FUZZ_PFA): tests/fuzz/fuzz_pfa.c kernel/mm/memmap.c kernel/mm/pfa.c $(BITMAP_S
 fuzz: fuzz-pfa
 fuzz-pfa: $(FUZZ_PFA)
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus-pfa
-	$(Q)$(FUZZ_PFA) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(BUILD)/fuzz/corpus-pfa
+	$(Q)$(FUZZ_PFA) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$(BUILD)/fuzz/corpus-pfa tests/fuzz/pfa-corpus
 
 # The frame allocator under ThreadSanitizer (issue 15): threads playing CPUs
 # allocate, free and drain while another checks; its own main(), KTAP.
@@ -180,10 +183,9 @@ bench: bench-pfa
 bench-pfa: $(PFA_BENCH)
 	$(Q)$(PFA_BENCH)
 
-# The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a 10 s smoke.
+# The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a smoke (tools/fuzz-smoke.sh).
 FUZZ_ACPI      := $(BUILD)/fuzz/fuzz_acpi
 FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/acpi.c kernel/multiboot2.c
-HOST_TEST_BINS += tests/fuzz/fuzz-acpi-smoke.sh
 HOST_TEST_DEPS += $(FUZZ_ACPI)
 
 $(FUZZ_ACPI): $(FUZZ_ACPI_SRCS) kernel/include/kernel/acpi.h kernel/include/kernel/multiboot2.h

@@ -1,39 +1,73 @@
 #!/bin/sh
-# Bounded run of the bitmap fuzzer for `make test`: KTAP on stdout, exit 0 only if it found nothing.
+# Bounded runs of every libFuzzer target for `make test`: KTAP on stdout, exit 0 only if none found anything.
 #
-#   tools/fuzz-smoke.sh [SECONDS]	(default 30; FUZZ_BITMAP overrides the binary)
+#   tools/fuzz-smoke.sh [SECONDS [NAME...]]	(default 6 s each; every fuzzer)
 #
-# The fuzzer starts from tests/fuzz/corpus and writes what it learns to a
-# scratch directory, so the checked-in seed corpus never changes. Its log
-# goes to build/fuzz/smoke.log; on failure the tail is repeated as KTAP
-# diagnostics, and the crashing input is kept next to the log.
+# One case per fuzzer, in this order (build/fuzz/NAME, seeds in tests/fuzz/):
+#
+#	fuzz_bitmap	corpus/		the bitmap library against a bit-at-a-time model
+#	fuzz_pfa	pfa-corpus/	memory maps and the frame allocator against a model
+#	fuzz_acpi	acpi-corpus/	the ACPI table reader on hostile firmware images
+#
+# Each fuzzer first replays its whole seed corpus (crashes found and fixed
+# are kept there), then mutates it for SECONDS. What it learns goes to a
+# scratch directory, so the checked-in corpora never change. Its log is
+# build/fuzz/NAME-smoke.log; on failure the tail is repeated as KTAP
+# diagnostics and the crashing input is kept as build/fuzz/NAME-smoke-*.
 
 cd "$(dirname "$0")/.." || exit 1
-seconds=${1:-30}
-fuzzer=${FUZZ_BITMAP:-build/fuzz/fuzz_bitmap}
-log=build/fuzz/smoke.log
+seconds=${1:-6}
+[ $# -gt 0 ] && shift
+names=${*:-fuzz_bitmap fuzz_pfa fuzz_acpi}
 
-echo "KTAP version 1"
-echo "1..1"
-if [ ! -x "$fuzzer" ]; then
-	echo "# $fuzzer is missing: run 'make $fuzzer'"
-	echo "not ok 1 fuzz_bitmap"
-	exit 1
-fi
+corpus_of() {
+	case $1 in
+	fuzz_bitmap) echo tests/fuzz/corpus ;;
+	fuzz_pfa) echo tests/fuzz/pfa-corpus ;;
+	fuzz_acpi) echo tests/fuzz/acpi-corpus ;;
+	esac
+}
+
+# One fuzzer, case number $2: prints its KTAP line, returns 0 if it found nothing.
+smoke() {
+	name=$1 n=$2 fuzzer=build/fuzz/$1 corpus=$(corpus_of "$1") log=build/fuzz/$1-smoke.log
+	if [ -z "$corpus" ] || [ ! -d "$corpus" ]; then
+		echo "# $name: no seed corpus (known: fuzz_bitmap fuzz_pfa fuzz_acpi)"
+		echo "not ok $n $name"
+		return 1
+	fi
+	if [ ! -x "$fuzzer" ]; then
+		echo "# $fuzzer is missing: run 'make $fuzzer'"
+		echo "not ok $n $name"
+		return 1
+	fi
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-smoke.XXXXXX") || return 1
+	"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
+		-artifact_prefix="build/fuzz/$name-smoke-" "$scratch" "$corpus" >"$log" 2>&1
+	status=$?
+	rm -rf "$scratch"
+	seeds=$(find "$corpus" -type f | wc -l)
+	runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")
+	if [ "$status" -eq 0 ]; then
+		echo "# $name: $seeds seeds replayed, ${runs:-?} inputs in ${seconds}s, no failure"
+		echo "ok $n $name"
+		return 0
+	fi
+	# What failed first (the harness's check, a sanitizer), then how it ended.
+	grep -m 5 -e 'check failed' -e 'mismatch' -e 'ERROR:' -e 'runtime error' "$log" |
+		sed 's/^/# /'
+	tail -n 12 "$log" | sed 's/^/# /'
+	echo "not ok $n $name"
+	return 1
+}
+
 mkdir -p build/fuzz
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-smoke.XXXXXX") || exit 1
-trap 'rm -rf "$scratch"' EXIT
-
-"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
-	-artifact_prefix=build/fuzz/smoke- "$scratch" tests/fuzz/corpus >"$log" 2>&1
-status=$?
-
-runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log")
-if [ "$status" -eq 0 ]; then
-	echo "# ${runs:-?} inputs in ${seconds}s, no mismatch, no sanitizer report"
-	echo "ok 1 fuzz_bitmap"
-	exit 0
-fi
-tail -n 20 "$log" | sed 's/^/# /'
-echo "not ok 1 fuzz_bitmap"
-exit 1
+echo "KTAP version 1"
+echo "1..$(echo $names | wc -w)"
+n=0 failed=0
+for name in $names; do
+	n=$((n + 1))
+	smoke "$name" "$n" || failed=$((failed + 1))
+done
+echo "# fuzz-smoke: $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
