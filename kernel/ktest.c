@@ -20,6 +20,8 @@
  *					triple-faults (QEMU -no-reboot exits)
  *	ktest.selftest=unexpected	ud2 in an ordinary case: reported "not ok",
  *					and the run goes on
+ *	ktest.selftest=task_panic	panic() inside a task (smp_panic: on an AP);
+ *					the runner wants a backtrace of 3 named frames
  *
  * Each case runs under setjmp(): ASSERT failures, skips and exceptions
  * longjmp back here, so one bad case never stops the run.

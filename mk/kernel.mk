@@ -40,13 +40,16 @@ KERNEL_C_SRCS := \
 KERNEL_PORTABLE_SRCS += \
 	kernel/cmdline.c \
 	kernel/multiboot2.c \
+	kernel/lib/framewalk.c \
 	kernel/lib/glob.c
 
 TEST_PORTABLE_SRCS += \
 	tests/kernel/cmdline_test.c \
+	tests/kernel/framewalk_test.c \
 	tests/kernel/multiboot2_test.c
 
 TEST_KERNEL_SRCS += \
+	tests/kernel/backtrace_test.c \
 	tests/kernel/boot_test.c \
 	tests/kernel/console_lock_test.c \
 	tests/kernel/fault_test.c \

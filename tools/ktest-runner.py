@@ -218,6 +218,8 @@ def judge(text, status, expected=QEMU_PASS, qemu=True, killed=None):
     reasons = [killed] if killed else []
     if rep.panic:
         reasons.append(f"panic: {rep.panic}")
+        if (named := backtrace_names(text)) < MIN_BACKTRACE:
+            reasons.append(f"{SHORT_BACKTRACE}: {named} named frames, want {MIN_BACKTRACE}")
     if (bad := failure_summary(rep)):
         reasons.append(bad)
     reasons += structure_problems(rep)
@@ -244,6 +246,26 @@ def empty_problems(rep, counts):
     if not passed and not failed and skipped:
         problems.append(f"no test cases ran: all {skipped} skipped")
     return problems
+
+
+# A panic's backtrace must name this many functions, or it cannot be debugged
+# from the log: a break-on-purpose panic with fewer is MISSED, not CAUGHT.
+MIN_BACKTRACE = 3
+SHORT_BACKTRACE = "short backtrace"
+FRAME_RE = re.compile(r"^\s*\[<[0-9a-f]+>\] (\S+)")
+
+
+def backtrace_names(text):
+    """How many frames of the first panic's backtrace have a function name."""
+    lines = [clean_line(raw) for raw in text.splitlines()]
+    start = next((i for i, line in enumerate(lines) if "KERNEL PANIC" in line), len(lines))
+    at = next((i for i in range(start, len(lines)) if lines[i].strip() == "Backtrace:"), None)
+    named = 0
+    for line in lines[at + 1:] if at is not None else []:
+        if not (m := FRAME_RE.match(line)):
+            break
+        named += not m.group(1).startswith("0x")
+    return named
 
 
 def judge_status(status, killed):
@@ -300,7 +322,8 @@ class Outcome:
         """A normal run must pass; a break-on-purpose run must fail for its reason."""
         if self.run.expect is None:
             return self.verdict.ok
-        return not self.verdict.ok and self.run.expect in self.verdict.reason
+        return (not self.verdict.ok and self.run.expect in self.verdict.reason
+                and SHORT_BACKTRACE not in self.verdict.reason)
 
     def result_word(self):
         if self.run.expect is None:
@@ -418,6 +441,7 @@ SELFTESTS = [
     ("triplefault", "exit status 0 (triple fault", False),
     ("unexpected", "not ok: selftest.unexpected", False),
     ("smp_panic", "panic: ", False),     # an AP panics: it must stop the boot CPU too
+    ("task_panic", "panic: ", False),    # a task panics (every panic: 3 named frames)
 ]
 
 

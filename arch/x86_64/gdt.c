@@ -128,13 +128,16 @@ static const struct tss *current_tss(void)
 	return (const struct tss *)gdt_decode_tss(&gdt[sel / 8]).base;
 }
 
-bool tss_ist_contains(int ist, uint64_t sp)
+uint64_t tss_ist_top(int ist)
 {
 	const struct tss *tss = current_tss();
-	uint64_t top;
 
-	if (ist < 1 || ist > 3 || !tss)
-		return false;
-	top = tss->ist[ist - 1];
-	return sp >= top - IST_STACK_SIZE && sp < top;
+	return ist >= 1 && ist <= 3 && tss ? tss->ist[ist - 1] : 0;
+}
+
+bool tss_ist_contains(int ist, uint64_t sp)
+{
+	uint64_t top = tss_ist_top(ist);
+
+	return top && sp >= top - IST_STACK_SIZE && sp < top;
 }

@@ -7,6 +7,7 @@
 #include <arch/trap.h>
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
+#include <kernel/task.h>
 
 KTEST(selftest, fail)
 {
@@ -35,4 +36,22 @@ KTEST(selftest, unexpected)
 {
 	fault_ud2();
 	EXPECT_TRUE(t, false);	/* not reached */
+}
+
+static int panic_in_task(void *arg)
+{
+	(void)arg;
+	panic("ktest.selftest=task_panic: deliberate panic in task %d", task_current(&kernel_tasks)->pid);
+	return 0;
+}
+
+/* A panic on a task's stack: its backtrace must reach back to this case (the runner counts). */
+KTEST(selftest, task_panic)
+{
+	struct cpumask here = { { 0 } };
+	struct task *tk;
+
+	bm_set(here.bits, 0);	/* cases run on CPU 0: our task_wait runs the task */
+	ASSERT_EQ(t, task_spawn(&kernel_tasks, panic_in_task, NULL, &here, &tk), 0);
+	task_wait(&kernel_tasks, tk);
 }

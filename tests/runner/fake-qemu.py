@@ -17,10 +17,11 @@ LOGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "logs")
 SELFTEST = {
     "fail": ("selftest-fail.log", 35, 0),
     "unexpected": ("selftest-unexpected.log", 35, 0),
-    "panic": ("panic.log", 35, 0),
+    "panic": ("panic-backtrace.log", 35, 0),
     "hang": ("truncated.log", 0, 3600),
     "triplefault": ("truncated.log", 0, 0),
-    "smp_panic": ("panic.log", 35, 0),
+    "smp_panic": ("panic-backtrace.log", 35, 0),
+    "task_panic": ("panic-backtrace.log", 35, 0),
 }
 
 REQUIRED = [["-no-reboot"], ["-display", "none"],
