@@ -254,3 +254,198 @@ KTEST(multiboot2, names)
 	EXPECT_STREQ(t, mb2_mmap_type_name(77), "reserved");
 	EXPECT_STREQ(t, mb2_strerror(MB2_EOVERRUN), "tag runs past total_size");
 }
+
+/*
+ * The smallest complete tag of each type, from the multiboot2 specification
+ * (GRUB's multiboot2.h layouts): one byte less is incomplete.
+ */
+KTEST(multiboot2, each_tag_type_has_its_minimum_size)
+{
+	static const struct { uint32_t type, min; } sizes[] = {
+		{ MB2_TAG_MODULE, 16 },		/* mod_start, mod_end */
+		{ MB2_TAG_BASIC_MEMINFO, 16 },	/* mem_lower, mem_upper */
+		{ MB2_TAG_MMAP, 16 },		/* entry_size, entry_version */
+		{ MB2_TAG_FRAMEBUFFER, 32 },	/* addr, pitch, width, height, bpp, type, reserved */
+		{ MB2_TAG_EFI32, 12 },
+		{ MB2_TAG_EFI64, 16 },
+		{ MB2_TAG_ACPI_OLD, 28 },	/* a 20-byte ACPI 1.0 RSDP */
+		{ MB2_TAG_ACPI_NEW, 44 },	/* a 36-byte ACPI 2.0 RSDP */
+		{ MB2_TAG_EFI_MMAP, 16 },	/* descr_size, descr_version */
+		{ MB2_TAG_EFI32_IH, 12 },
+		{ MB2_TAG_EFI64_IH, 16 },
+		{ MB2_TAG_LOAD_BASE, 12 },
+		{ MB2_TAG_CMDLINE, 8 },		/* no fixed fields: the header */
+		{ MB2_TAG_SMBIOS, 8 },
+		{ MB2_TAG_LOAD_BASE + 1, 8 },	/* unknown types: the header */
+		{ 999, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct mb2_tag tag = { sizes[i].type, sizes[i].min };
+		bool whole = mb2_tag_complete(&tag);
+		bool short_one;
+
+		tag.size--;
+		short_one = mb2_tag_complete(&tag);
+		if (!whole || short_one)
+			ktest_diag(t, "tag type %u, smallest complete size %u", sizes[i].type,
+				   sizes[i].min);
+		EXPECT_TRUE(t, whole);
+		EXPECT_FALSE(t, short_one);
+	}
+}
+
+KTEST(multiboot2, empty_string_is_a_string)
+{
+	struct mbi m;
+
+	mbi_init(&m);
+	char *s = (char *)mbi_tag(&m, MB2_TAG_CMDLINE, 12) + 8;
+	s[0] = '\0', s[1] = 'x', s[2] = 'y', s[3] = 'z';
+	const void *info = mbi_finish(&m);
+
+	EXPECT_STREQ(t, mb2_tag_string(mb2_find(info, MB2_TAG_CMDLINE)), "");
+}
+
+KTEST(multiboot2, mmap_entries_smaller_than_24_bytes_are_refused)
+{
+	struct mbi m;
+
+	mbi_init(&m);
+	struct mb2_tag_mmap *mmap = mbi_tag(&m, MB2_TAG_MMAP, 16 + 48);
+	mbi_finish(&m);
+
+	mmap->entry_size = 16;			/* a multiple of 8, but too small */
+	EXPECT_EQ(t, mb2_mmap_count(mmap), 0);
+	mmap->entry_size = 24;
+	EXPECT_EQ(t, mb2_mmap_count(mmap), 2);
+	mmap->tag.size = 16 + 47;		/* a partial last entry is not counted */
+	EXPECT_EQ(t, mb2_mmap_count(mmap), 1);
+	mmap->tag.size = 15;			/* shorter than the mmap tag itself */
+	EXPECT_EQ(t, mb2_mmap_count(mmap), 0);
+}
+
+/* The contract is a message per error code, each different from the others. */
+KTEST(multiboot2, every_error_has_its_own_message)
+{
+	static const int codes[] = { MB2_OK, MB2_EALIGN, MB2_ETOTAL, MB2_ETAGSIZE,
+				     MB2_EOVERRUN, MB2_ENOEND, -99 };
+	const size_t n = sizeof(codes) / sizeof(codes[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		ASSERT_NOT_NULL(t, mb2_strerror(codes[i]));
+		for (size_t j = 0; j < i; j++)
+			EXPECT_STRNE(t, mb2_strerror(codes[i]), mb2_strerror(codes[j]));
+	}
+}
+
+/*
+ * Memory types (the specification): 1 available, 3 ACPI reclaimable, 4 ACPI
+ * NVS, 5 bad RAM, each its own name; 2 and anything else are "reserved".
+ */
+KTEST(multiboot2, memory_type_names_follow_the_specification)
+{
+	static const uint32_t own[] = { 1, 3, 4, 5 };
+	const char *reserved = mb2_mmap_type_name(MB2_MMAP_RESERVED);
+
+	ASSERT_NOT_NULL(t, reserved);
+	EXPECT_STREQ(t, mb2_mmap_type_name(0), reserved);
+	EXPECT_STREQ(t, mb2_mmap_type_name(6), reserved);
+	EXPECT_STREQ(t, mb2_mmap_type_name(0xffffffff), reserved);
+	for (size_t i = 0; i < 4; i++) {
+		ASSERT_NOT_NULL(t, mb2_mmap_type_name(own[i]));
+		EXPECT_STRNE(t, mb2_mmap_type_name(own[i]), reserved);
+		for (size_t j = 0; j < i; j++)
+			EXPECT_STRNE(t, mb2_mmap_type_name(own[i]), mb2_mmap_type_name(own[j]));
+	}
+}
+
+/* Tag types 0-21 are the specification's, each named; others are "unknown". */
+KTEST(multiboot2, every_tag_type_is_named)
+{
+	const char *unknown = mb2_tag_name(22);
+
+	EXPECT_STREQ(t, unknown, "unknown");
+	EXPECT_STREQ(t, mb2_tag_name(0xffffffff), unknown);
+	for (uint32_t i = MB2_TAG_END; i <= MB2_TAG_LOAD_BASE; i++) {
+		ASSERT_NOT_NULL(t, mb2_tag_name(i));
+		EXPECT_STRNE(t, mb2_tag_name(i), unknown);
+		for (uint32_t j = 0; j < i; j++)
+			EXPECT_STRNE(t, mb2_tag_name(i), mb2_tag_name(j));
+	}
+}
+
+/* Tags are 8-byte aligned: a 9-byte tag (an empty string) takes 16. */
+KTEST(multiboot2, odd_sized_tags_are_padded_to_8)
+{
+	struct mbi m;
+	struct mb2_iter it;
+	uint32_t types[8];
+
+	mbi_init(&m);
+	mbi_string(&m, MB2_TAG_CMDLINE, "");
+	mbi_string(&m, MB2_TAG_BOOT_LOADER, "abcdefg");	/* 16 bytes: no padding */
+	mbi_string(&m, MB2_TAG_CMDLINE, "ab");		/* 11 bytes */
+	mbi_tag(&m, MB2_TAG_MMAP, 16);
+	const void *info = mbi_finish(&m);
+
+	ASSERT_EQ(t, walk(info, types, 8, &it), 4);
+	EXPECT_EQ(t, it.error, MB2_OK);
+	EXPECT_EQ(t, types[1], MB2_TAG_BOOT_LOADER);
+	EXPECT_EQ(t, types[3], MB2_TAG_MMAP);
+	EXPECT_EQ(t, it.offset, 8 + 16 + 16 + 16 + 16);	/* at the end tag */
+}
+
+/* it->offset is where the walk went wrong: a bad header is at offset 0. */
+KTEST(multiboot2, bad_header_is_reported_at_offset_0)
+{
+	struct mbi m;
+	struct mb2_iter it;
+	uint32_t types[8];
+	const uint8_t *info = good_list(&m);
+
+	walk(info + 8, types, 8, &it);		/* aligned, total_size garbage */
+	EXPECT_EQ(t, it.error, MB2_ETOTAL);
+	EXPECT_EQ(t, it.offset, 0);
+	walk(info + 4, types, 8, &it);
+	EXPECT_EQ(t, it.error, MB2_EALIGN);
+	EXPECT_EQ(t, it.offset, 0);
+	mbi_set_total(&m, m.len + 4);
+	walk(info, types, 8, &it);
+	EXPECT_EQ(t, it.error, MB2_EALIGN);
+	EXPECT_EQ(t, it.offset, 0);
+}
+
+/* MB2_INFO_MAX itself is allowed; the walk stops at the end tag anyway. */
+KTEST(multiboot2, total_size_up_to_the_maximum)
+{
+	struct mbi m;
+	struct mb2_iter it;
+	uint32_t types[8];
+	const void *info = good_list(&m);
+
+	mbi_set_total(&m, MB2_INFO_MAX);
+	EXPECT_EQ(t, walk(info, types, 8, &it), 4);
+	EXPECT_EQ(t, it.error, MB2_OK);
+}
+
+/* A tag one byte too long for what is left of the list, not at offset 8. */
+KTEST(multiboot2, tag_overrunning_by_one_byte)
+{
+	struct mbi m;
+	struct mb2_iter it;
+	uint32_t types[8];
+
+	mbi_init(&m);
+	mbi_string(&m, MB2_TAG_CMDLINE, "abcdefg");
+	struct mb2_tag *tag = mbi_tag(&m, MB2_TAG_BOOT_LOADER, 16);
+	const void *info = mbi_finish(&m);		/* total 8 + 16 + 16 + 8 */
+
+	tag->size = 16 + 8;				/* exactly to the end: fine */
+	EXPECT_EQ(t, walk(info, types, 8, &it), 2);
+	EXPECT_EQ(t, it.error, MB2_ENOEND);
+	tag->size = 16 + 8 + 1;
+	EXPECT_EQ(t, walk(info, types, 8, &it), 1);
+	EXPECT_EQ(t, it.error, MB2_EOVERRUN);
+	EXPECT_EQ(t, it.offset, 24);
+}
