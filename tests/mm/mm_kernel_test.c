@@ -116,6 +116,36 @@ KTEST(mm_kernel, constraints_are_honoured)
 	EXPECT_EQ(t, after.free, before.free);
 }
 
+/*
+ * Issue 15, defect 1: the page below 1 MiB freed with pfa_free, as any
+ * caller may, goes back to the pool: more ordinary allocations than a CPU
+ * cache holds are all at or above 1 MiB, and pfa_alloc_below finds the
+ * page again. (It used to stay on this CPU's cache and be the very next
+ * pfa_alloc, so a second `test mm_kernel` failed.)
+ */
+KTEST(mm_kernel, a_low_page_freed_singly_stays_out_of_general_use)
+{
+	uint64_t got[PFA_CACHE_MAX + 1], low, below = 0, failed = 0, refused = 0;
+	unsigned int i;
+
+	low = pfa_alloc_below(MIB, 1, 1);
+	ASSERT_NE(t, low, 0);
+	EXPECT_EQ(t, pfa_free(low), 0);
+	for (i = 0; i < sizeof(got) / sizeof(got[0]); i++) {
+		got[i] = pfa_alloc();
+		failed += got[i] == 0;
+		below += got[i] != 0 && got[i] < MIB;
+	}
+	for (i = 0; i < sizeof(got) / sizeof(got[0]); i++)
+		refused += got[i] != 0 && pfa_free(got[i]) != 0;
+	EXPECT_EQ(t, below, 0);
+	EXPECT_EQ(t, failed, 0);
+	EXPECT_EQ(t, refused, 0);
+	EXPECT_EQ(t, pfa_alloc_below(MIB, 1, 1), low);
+	EXPECT_EQ(t, pfa_free(low), 0);
+	EXPECT_TRUE(t, pfa_check(&kernel_pfa));
+}
+
 KTEST(mm_kernel, bad_frees_are_refused)
 {
 	struct pfa_stats before, after;

@@ -220,6 +220,21 @@ def check_cpus_gdt_pids(m, r):
     expect(r, "ps_lists_no_task_after_spawn", m.command("ps"), r"\A +PID +CPU STATE\n\Z")
 
 
+def check_frames_above_the_floor(m, r):
+    """Issue 15: `test mm_kernel` passes twice (it frees the page below 1 MiB with pfa_free),
+    and `alloc 1` afterwards is an ordinary frame, at or above 1 MiB."""
+    for run in ("first", "second"):
+        expect(r, f"test_mm_kernel_passes_{run}_time", m.command("test mm_kernel"),
+               r"^ok 1 mm_kernel$", r"^# ktest: [1-9]\d* passed, 0 failed")
+    reply = expect(r, "alloc_1_after_the_tests", m.command("alloc 1"),
+                   r"^allocated 1 frame at 0x[0-9a-f]+-0x[0-9a-f]+$")
+    addr = int(re.search(r"at (0x[0-9a-f]+)", reply).group(1), 16) if reply else None
+    r.case("alloc_1_is_at_or_above_1_mib", addr is not None and addr >= 0x100000,
+           f"allocated at {addr:#x}" if addr is not None else "no address")
+    if addr is not None:
+        expect(r, "alloc_1_frees", m.command(f"free {addr:#x}"), rf"^freed 1 frame at {addr:#x}$")
+
+
 def check_editing(m, r):
     # "bitmXp", Backspace twice, "ap show": the editor must hand over "bitmap show".
     expect(r, "backspace_edits_the_line", m.command("bitmXp\x7f\x7fap show"), r"set: ")
@@ -284,6 +299,7 @@ def main():
                              "ok 1 input", " passed, 0 failed, 0 skipped", "# boot-to-summary",
                              "setbit monitor: type 'help' for commands", "setbit>")
                 check_commands(m, r)
+                check_frames_above_the_floor(m, r)
                 check_editing(m, r)
                 check_keyboard(m, r)
                 check_screen(m, r, "screen_shows_the_shell", "setbit> H",
