@@ -113,8 +113,9 @@ static unsigned int claim_cpu(struct task_sched *s, const struct cpumask *affini
  * queue, and we look once more for a CPU that went idle meanwhile. A CPU
  * that drained the queue and is on its way to idle can still miss it: the
  * task's waiter, finding it still queued, claims a CPU for it (kick()).
+ * Out of line: smp_test finds its full fence in the kernel's code.
  */
-static void dispatch(struct task_sched *s, struct task *t)
+static __attribute__((noinline)) void dispatch(struct task_sched *s, struct task *t)
 {
 	struct cpumask affinity = t->affinity;	/* once queued, t may run and be reaped */
 	unsigned int cpu = claim_cpu(s, &affinity);
@@ -131,6 +132,16 @@ static void dispatch(struct task_sched *s, struct task *t)
 	spin_lock(&s->lock);
 	fifo_push(&s->queue_head, &s->queue_tail, t);
 	spin_unlock(&s->lock);
+	/*
+	 * Dekker's handshake with a CPU going idle, which sets its idle bit,
+	 * fences, then looks at the queue (smp_idle_loop). We stored to the
+	 * queue and now load the idle mask: a store then a load of another
+	 * line is the one reordering x86 allows (the store buffer), and the
+	 * unlock is only a release. Without a full fence here both sides can
+	 * miss each other: the task sits queued while the CPU sleeps. (The
+	 * lock xadd on next_cpu in claim_cpu is one on x86, but by accident.)
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	cpu = claim_cpu(s, &affinity);
 	if (cpu < s->ncpus)
 		s->ops->wake(s->ctx, cpu);

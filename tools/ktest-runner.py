@@ -308,6 +308,7 @@ class Run:
     expect: str = None          # break-on-purpose: the reason it must fail with
     stall: float = None         # kill it after this many seconds without output
     serial: bool = True         # False: -serial none, judged by the exit status alone
+    need: str = None            # a line the log must hold to pass (a fault path was taken)
 
 
 @dataclass
@@ -414,7 +415,7 @@ def matrix(args):
     if args.matrix == "quick":
         return [qemu_run(args, "bios", 4, "512M")]
     if args.matrix == "big":
-        return [qemu_run(args, fw, 64, "2G") for fw in ("bios", "uefi")]
+        return [qemu_run(args, "bios", 64, "2G"), qemu_run(args, "bios", 128, "4G")]
     # Every firmware with one and with four CPUs, each at 128M and 2G...
     grid = [qemu_run(args, fw, smp, mem)
             for fw in ("bios", "uefi") for smp in (1, 4) for mem in ("128M", "2G")]
@@ -427,7 +428,16 @@ def matrix(args):
     sizes = [qemu_run(args, fw, 2, mem)
              for fw, mem in (("bios", "32M"), ("uefi", "3584M"), ("bios", "8G"), ("uefi", "8G"))]
     # No COM1 at all (bare metal without a serial port): it must still boot and pass.
-    return grid + sizes + [qemu_run(args, "bios", 2, "128M", serial=False)]
+    return grid + sizes + [qemu_run(args, "bios", 2, "128M", serial=False), late_ap_run(args)]
+
+
+def late_ap_run(args):
+    """A fault path: APIC ID 1 answers after its deadline. It must be logged and
+    left out, the other three come up, and every suite passes."""
+    run = qemu_run(args, "bios", 4, "512M", f"{TEST_CMDLINE} ktest.expect_cpus=3 ktest.late_ap=1",
+                   name="bios-pc-lateap-smp4-512M")
+    run.need = "smp: CPU with APIC ID 1 did not answer in 1000 ms; left out"
+    return run
 
 
 # Each ktest.selftest switch breaks the kernel on purpose; the runner must
@@ -485,6 +495,9 @@ def execute(run, isos):
         verdict = judge(text, status, QEMU_PASS if run.qemu else 0, run.qemu, killed)
     else:
         verdict = judge_status(status, killed)
+    if run.need and run.need not in text:
+        verdict = Verdict(False, "; ".join(filter(None, [verdict.reason, f"no '{run.need}' in the log"])),
+                          verdict.passed, verdict.failed, verdict.skipped)
     return Outcome(run, verdict, time.monotonic() - start, status)
 
 
@@ -671,7 +684,7 @@ def parse_args(argv=None):
     t.add_argument("host", nargs="*", help="host test commands (KTAP on stdout, exit 0)")
     t.add_argument("--matrix", choices=("full", "quick", "big", "none"), default="full",
                    help="QEMU configs: all 15, one (BIOS, smp 4, 512M), "
-                   "64 CPUs on each firmware, or none")
+                   "64 and 128 CPUs (pc), or none")
     t.add_argument("--selftests", action="store_true",
                    help="also boot each ktest.selftest switch and expect the right failure")
     t.add_argument("--jobs", type=int, default=2)

@@ -122,13 +122,29 @@ bool apic_ipi_done(void)
 	return x2 || !(apic_read(APIC_ICR_LOW) & ICR_PENDING);
 }
 
+/*
+ * The x2APIC ICR write. WRMSR to an x2APIC register is not serializing:
+ * it may complete before earlier stores are globally visible (SDM vol. 3,
+ * "MSR Access in x2APIC Mode"), so an IPI could overtake the mailbox or
+ * TLB-flush flag it announces. MFENCE drains the stores, but WRMSR is no
+ * load or store, so LFENCE then holds it until the MFENCE is done (the
+ * SDM's MFENCE; LFENCE; Linux's weak_wrmsr_fence). One asm statement, so
+ * nothing is scheduled between them; smp_test checks the bytes.
+ */
+void __attribute__((noinline)) apic_x2apic_write_icr(uint64_t icr)
+{
+	__asm__ volatile("mfence; lfence; wrmsr"
+			 : : "c"(MSR_X2APIC_FIRST + (APIC_ICR_LOW >> 4)), "a"((uint32_t)icr),
+			   "d"((uint32_t)(icr >> 32)) : "memory");
+}
+
 static void send_icr(uint32_t dest, uint32_t cmd)
 {
 	uint64_t flags = cpu_rflags();
 
 	cpu_cli();
 	if (x2) {
-		wrmsr(MSR_X2APIC_FIRST + (APIC_ICR_LOW >> 4), (uint64_t)dest << 32 | cmd);
+		apic_x2apic_write_icr((uint64_t)dest << 32 | cmd);
 	} else {
 		while (!apic_ipi_done())
 			cpu_relax();

@@ -2,8 +2,12 @@
  * SMP bring-up: the MADT's CPUs, per-CPU stacks with guard pages and TSSs
  * in GDT slots, and the INIT-SIPI-SIPI start of each AP through the
  * trampoline. Every AP gets its INIT at once; the SIPIs go one AP at a
- * time, each with a bounded wait, and an AP that never answers is logged
- * and left out while the others come up.
+ * time, each with a bounded wait for the AP to claim the trampoline (see
+ * trampoline.S). An AP that has not claimed it by then is logged and left
+ * out for good: the boot CPU takes the claim back, so the AP halts if it
+ * ever arrives, and sends it an INIT to park it; its slot, stacks and TSS,
+ * never touched by it, go to the next AP, and the trampoline page to the
+ * pool once every AP is up or parked.
  */
 #include <stdarg.h>
 #include <arch/apic.h>
@@ -18,19 +22,23 @@
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <kernel/acpi.h>
+#include <kernel/cmdline.h>
 #include <kernel/cpumask.h>
 #include <kernel/irqvec.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/pfa.h>
 #include <kernel/printk.h>
+#include <kernel/shell.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 
 #define INIT_DELAY_US		10000	/* MP spec: INIT, then 10 ms */
 #define SIPI_DELAY_US		200	/* and 200 us between the two SIPIs */
 #define AP_TIMEOUT_MS		1000	/* generous: 16 vCPUs share 2 host cores under TCG */
-#define TLB_FLUSH_TIMEOUT_MS	1000
+#define TLB_WARN_MS		1000	/* a shootdown names a slow CPU after this, then at 2x, 4x... */
+#define TLB_TIMEOUT_S		30	/* and panics only after this (smp.tlb_timeout=, 0: never) */
+#define TR_NOBODY		0xFFFFFFFFu	/* tr_claim: no AP may claim the trampoline */
 #define EFER_LME		(1u << 8)
 #define LOW_MEMORY		(1ull << 20)
 #define FOUR_GIB		(1ull << 32)
@@ -39,13 +47,17 @@
 #define IST_PAGES		(IST_STACK_SIZE / FRAME_SIZE)
 
 extern const char trampoline_start[], trampoline_end[];
-extern const char tr_cr3[], tr_efer[], tr_stack[], tr_cpu[], tr_entry[];
+extern const char tr_cr3[], tr_efer[], tr_stack[], tr_cpu[], tr_entry[], tr_claim[], tr_late[];
 
 struct cpu cpus[SMP_MAX_CPUS];
 struct cpumask cpu_online_mask, cpu_idle_mask;
 struct irqvec kernel_vectors;
 
 static unsigned int ncpus = 1;
+static unsigned int ap_entries;	/* APs that reached ap_main: the online ones, never a late one */
+static unsigned int left_out;
+static uint64_t tlb_timeout_ms = TLB_TIMEOUT_S * 1000ull;
+static uint64_t tlb_warnings;
 static uint64_t bringup_us;
 static bool smp_up;
 static bool stopping;
@@ -79,6 +91,21 @@ uint8_t smp_ipi_vector(void)
 	return ipi_vector;
 }
 
+unsigned int smp_ap_entries(void)
+{
+	return __atomic_load_n(&ap_entries, __ATOMIC_ACQUIRE);
+}
+
+unsigned int smp_cpus_left_out(void)
+{
+	return left_out;
+}
+
+uint64_t smp_tlb_warnings(void)
+{
+	return __atomic_load_n(&tlb_warnings, __ATOMIC_RELAXED);
+}
+
 /* ------------------------------------------------------------ stacks */
 
 /* Map CPU c's stacks into its window, leaving the guard pages out. */
@@ -92,12 +119,19 @@ static void cpu_stacks(struct cpu *c)
 	c->ist_top[2] = kstack_map(w + 12 * FRAME_SIZE, IST_PAGES);
 }
 
-/* Stacks, a TSS pointing at them, and a GDT pair for it. 0, or -1 if the GDT is full. */
+/*
+ * Stacks, a TSS pointing at them, and a GDT pair for it. 0, or -1 if the
+ * GDT is full. A slot whose AP was left out is reused as it is: that AP
+ * never claimed the trampoline, so it never ran on these stacks.
+ */
 static int cpu_prepare(struct cpu *c, unsigned int id, uint32_t apic)
 {
 	c->self = c;
 	c->id = id;
 	c->apic_id = apic;
+	c->online = false;
+	if (c->stack_top)
+		return 0;
 	cpu_stacks(c);
 	c->tss.rsp[0] = c->stack_top;
 	for (int i = 0; i < 3; i++)
@@ -135,6 +169,7 @@ static void cpu_setup_self(struct cpu *c)
 /* The AP's first C code, on its own stack, called by the trampoline. */
 static void __attribute__((noreturn)) ap_main(struct cpu *c)
 {
+	__atomic_fetch_add(&ap_entries, 1, __ATOMIC_RELEASE);
 	cpu_setup_self(c);
 	if (apic_id() != c->apic_id)
 		pr_warn("smp: CPU %u reports APIC ID %u, MADT said %u\n", c->id, apic_id(),
@@ -207,24 +242,79 @@ static uint8_t trampoline_page(void)
 	return (uint8_t)(trampoline_phys >> 12);
 }
 
-/* SIPI, SIPI, then wait (bounded) for the AP, already INITed, to say it is online. */
+static uint32_t *trampoline_claim(void)
+{
+	return (uint32_t *)(trampoline + (tr_claim - trampoline_start));
+}
+
+/*
+ * Wait (bounded) for the AP to claim the trampoline; at the deadline take
+ * the claim back. True if the AP has it (it runs our code now), false if
+ * it can never have it.
+ */
+static bool wait_claim(uint32_t apic, uint64_t deadline)
+{
+	uint32_t *claim = trampoline_claim();
+
+	while (__atomic_load_n(claim, __ATOMIC_ACQUIRE) == apic) {
+		if (rdtsc() > deadline) {
+			uint32_t want = apic;
+
+			/* Lost the race: the AP claimed it just now, and is coming. */
+			return !__atomic_compare_exchange_n(claim, &want, TR_NOBODY, false,
+							    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+		}
+		cpu_relax();
+	}
+	return true;
+}
+
+/*
+ * SIPI, SIPI, then a bounded wait for the AP, already INITed, to claim the
+ * trampoline. Once it has, it runs our code on c's stack, and we wait for
+ * it to say it is online with no deadline (as Linux does after call-in):
+ * giving up then would leave it running on a slot we would reuse.
+ */
 static bool start_ap(struct cpu *c)
 {
 	uint64_t start = rdtsc(), deadline = start + AP_TIMEOUT_MS * tsc_khz();
+	bool warned = false;
 
 	*(uint64_t *)(trampoline + (tr_stack - trampoline_start)) = c->stack_top;
 	*(uint64_t *)(trampoline + (tr_cpu - trampoline_start)) = (uint64_t)c;
+	__atomic_store_n(trampoline_claim(), c->apic_id, __ATOMIC_RELEASE);
 	apic_send_sipi(c->apic_id, trampoline_page());
 	udelay(SIPI_DELAY_US);
-	if (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(trampoline_claim(), __ATOMIC_ACQUIRE) == c->apic_id)
 		apic_send_sipi(c->apic_id, trampoline_page());
+	if (!wait_claim(c->apic_id, deadline))
+		return false;
 	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
-		if (rdtsc() > deadline)
-			return false;
+		if (!warned && rdtsc() > deadline) {
+			pr_warn("smp: CPU %u (APIC ID %u) runs the trampoline but is not online "
+				"after %d ms; waiting\n", c->id, c->apic_id, AP_TIMEOUT_MS);
+			warned = true;
+		}
 		cpu_relax();
 	}
 	c->up_cycles = rdtsc() - start;
 	return true;
+}
+
+/* Tests only: ktest.late_ap=<APIC ID> makes that AP answer after its deadline. */
+static void set_late_ap(void)
+{
+	char val[16];
+	uint64_t id;
+
+	if (!cmdline_get(kernel_cmdline(), "ktest.late_ap", val, sizeof(val)))
+		return;
+	if (!shell_parse_u64(val, &id) || id >= TR_NOBODY) {
+		pr_err("smp: ktest.late_ap=%s: not an APIC ID; ignored\n", val);
+		return;
+	}
+	*(uint32_t *)(trampoline + (tr_late - trampoline_start)) = (uint32_t)id;
+	pr_info("smp: ktest.late_ap: APIC ID %lu answers after its deadline (a test)\n", id);
 }
 
 static bool is_ap(const struct madt_cpu *mc, uint32_t bsp_apic)
@@ -259,7 +349,7 @@ static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
 		if (!start_ap(c)) {
 			pr_err("smp: CPU with APIC ID %u did not answer in %d ms; left out\n",
 			       c->apic_id, AP_TIMEOUT_MS);
-			gdt_free_tss(c->tss_sel);	/* its stacks stay mapped: it might wake later */
+			apic_send_init(c->apic_id);	/* parked: it waits for a SIPI that never comes */
 			lost++;
 			continue;
 		}
@@ -269,6 +359,7 @@ static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
 	}
 	smp_wait_idle();
 	bringup_us = (rdtsc() - t0) * 1000 / tsc_khz();
+	left_out = lost;
 	cpumask_print(list, sizeof(list), &cpu_idle_mask, ncpus);
 	pr_info("smp: %u of %u CPUs online, all APs up in %lu us (INIT wait included); "
 		"idle: %s\n", ncpus, tried + 1, bringup_us, list);
@@ -302,6 +393,23 @@ static void bsp_setup(const struct madt_info *m)
 	c->online = true;
 	cpumask_set_atomic(&cpu_online_mask, 0);
 	smp_up = true;
+}
+
+/* smp.tlb_timeout=<seconds>: how long a shootdown waits for a silent CPU (0: for ever). */
+static void set_tlb_timeout(void)
+{
+	char val[16];
+	uint64_t s;
+
+	if (!cmdline_get(kernel_cmdline(), "smp.tlb_timeout", val, sizeof(val)))
+		return;
+	if (!shell_parse_u64(val, &s) || s > 24 * 3600) {
+		pr_err("smp: smp.tlb_timeout=%s: not a number of seconds (0..86400); "
+		       "keeping %lu\n", val, tlb_timeout_ms / 1000);
+		return;
+	}
+	tlb_timeout_ms = s * 1000;
+	pr_info("smp: TLB shootdowns wait %lu s for a silent CPU%s\n", s, s ? "" : " (for ever)");
 }
 
 static void (*boot_continuation)(void);
@@ -341,9 +449,16 @@ void smp_init(const void *mbi)
 		cpus[0].tss_sel, ipi_vector, apic_timer_calibrate());
 	if (!setup_trampoline())
 		return;
-	/* A CPU that missed its SIPIs could still run the trampoline later: then keep it. */
-	if (start_aps(&m, cpus[0].apic_id) == 0)
-		pfa_free_range(trampoline_phys, 1);	/* to the pool: a CPU cache ignores the floor */
+	set_late_ap();
+	set_tlb_timeout();
+	/*
+	 * A left-out AP got an INIT after its SIPIs (delivered in order), so it
+	 * waits for a SIPI and runs nothing; give that INIT the MP spec's 10 ms,
+	 * then the page is free.
+	 */
+	if (start_aps(&m, cpus[0].apic_id))
+		udelay(INIT_DELAY_US);
+	pfa_free_range(trampoline_phys, 1);	/* to the pool: a CPU cache ignores the floor */
 }
 
 /* ------------------------------------------------------------ interrupts */
@@ -376,6 +491,10 @@ bool smp_nmi(struct trap_frame *f)
 		cpu_halt_forever();
 	c = this_cpu();
 	if (__atomic_load_n(&c->tlb_flush, __ATOMIC_ACQUIRE)) {
+		if (c->tlb_stall_ms) {		/* tests: a slow CPU */
+			udelay(c->tlb_stall_ms * 1000ull);
+			c->tlb_stall_ms = 0;
+		}
 		write_cr3(read_cr3());
 		__atomic_store_n(&c->tlb_flush, 0, __ATOMIC_RELEASE);
 		return true;
@@ -383,6 +502,31 @@ bool smp_nmi(struct trap_frame *f)
 	c->nmi_frame = (uint64_t)f;
 	__atomic_fetch_add(&c->nmi_count, 1, __ATOMIC_RELEASE);
 	return true;
+}
+
+/*
+ * Wait for CPU i to flush. A CPU that takes long is slow, not dead (a
+ * vCPU the host did not run, an SMI): name it, at 1 s, 2 s, 4 s..., and
+ * keep waiting; only one silent for tlb_timeout_ms is dead (a panic).
+ */
+static void wait_flushed(unsigned int i, uint64_t start)
+{
+	uint64_t warn_ms = TLB_WARN_MS;
+
+	while (__atomic_load_n(&cpus[i].tlb_flush, __ATOMIC_ACQUIRE)) {
+		uint64_t ms = (rdtsc() - start) / tsc_khz();
+
+		if (tlb_timeout_ms && ms >= tlb_timeout_ms)
+			panic("smp: CPU %u did not flush its TLB in %lu ms: unresponsive "
+			      "(smp.tlb_timeout=%lu s)", i, ms, tlb_timeout_ms / 1000);
+		if (ms >= warn_ms) {
+			pr_warn("smp: CPU %u has not flushed its TLB after %lu ms; still waiting\n",
+				i, ms);
+			__atomic_fetch_add(&tlb_warnings, 1, __ATOMIC_RELAXED);
+			warn_ms *= 2;
+		}
+		cpu_relax();
+	}
 }
 
 void smp_flush_tlb_others(void)
@@ -399,16 +543,19 @@ void smp_flush_tlb_others(void)
 		apic_send_nmi(cpus[i].apic_id);
 	}
 	for (unsigned int i = 0; i < ncpus; i++)
-		while (__atomic_load_n(&cpus[i].tlb_flush, __ATOMIC_ACQUIRE))
-			if (rdtsc() - start > TLB_FLUSH_TIMEOUT_MS * tsc_khz())
-				panic("smp: CPU %u did not flush its TLB in %d ms", i,
-				      TLB_FLUSH_TIMEOUT_MS);
+		wait_flushed(i, start);
 }
 
+/* An NMI to each online CPU, not a broadcast: a left-out CPU is parked, leave it so. */
 void smp_stop_others(void)
 {
+	unsigned int self;
+
 	if (!smp_up || ncpus < 2)
 		return;
+	self = smp_cpu_id();
 	__atomic_store_n(&stopping, true, __ATOMIC_RELEASE);
-	apic_send_nmi_others();
+	for (unsigned int i = 0; i < ncpus; i++)
+		if (i != self && cpumask_test_atomic(&cpu_online_mask, i))
+			apic_send_nmi(cpus[i].apic_id);
 }

@@ -5,16 +5,25 @@
  * CS = page >> 4, IP = 0, climbs to long mode on the kernel's page tables
  * and calls tr_entry(tr_cpu) on tr_stack. Code is position-independent
  * within the page: absolute addresses are built from tr_base at run time.
+ *
+ * The claim: before it touches tr_stack or tr_cpu, the AP swaps its own
+ * APIC ID (from CPUID) in tr_claim for TR_NOBODY with one locked cmpxchg.
+ * The boot CPU writes the ID of the AP it is starting there; giving up on
+ * it, it makes the same swap itself. One of the two wins: an AP that
+ * arrives late (its ID no longer there: given up, or another AP's turn)
+ * halts at once, on no stack, and never runs the kernel. tr_late (tests
+ * only, ktest.late_ap=) names an AP that waits until it was given up.
  */
 	.section .rodata
 	.balign	16
 	.globl	trampoline_start, trampoline_end
-	.globl	tr_cr3, tr_efer, tr_stack, tr_cpu, tr_entry
+	.globl	tr_cr3, tr_efer, tr_stack, tr_cpu, tr_entry, tr_claim, tr_late
 
 #define OFF(x)		((x) - trampoline_start)
 #define TR_CS32		0x08
 #define TR_DS		0x10
 #define TR_CS64		0x18
+#define TR_NOBODY	0xFFFFFFFF	/* in tr_claim: no AP may claim (see arch/smp.h) */
 
 	.code16
 trampoline_start:
@@ -22,6 +31,30 @@ trampoline_start:
 	cld
 	movw	%cs, %ax
 	movw	%ax, %ds
+	/* Who am I? The x2APIC ID (CPUID 0xB) where there is one, else the 8-bit initial ID. */
+	xorl	%eax, %eax
+	cpuid
+	cmpl	$0xB, %eax
+	jb	1f
+	movl	$0xB, %eax
+	xorl	%ecx, %ecx
+	cpuid
+	movl	%edx, %esi
+	testl	%ebx, %ebx		/* leaf 0xB present but empty: no x2APIC topology */
+	jnz	2f
+1:	movl	$1, %eax
+	cpuid
+	shrl	$24, %ebx
+	movl	%ebx, %esi
+2:	cmpl	OFF(tr_late), %esi	/* tests: answer only after the deadline */
+	jne	3f
+4:	pause
+	cmpl	OFF(tr_claim), %esi
+	je	4b
+3:	movl	%esi, %eax
+	movl	$TR_NOBODY, %edx
+	lock cmpxchgl %edx, OFF(tr_claim)
+	jne	tr_left_out
 	/* Page base, for the far jumps and the GDT pointer (ES:BX addressing is no help in 32-bit). */
 	xorl	%ebx, %ebx
 	movw	%cs, %bx
@@ -70,6 +103,12 @@ tr64:
 	hlt
 	jmp	1b
 
+	.code16
+tr_left_out:				/* too late: touch nothing, stay here */
+	cli
+	hlt
+	jmp	tr_left_out
+
 	.balign	8
 tr_gdt:
 	.quad	0
@@ -93,4 +132,6 @@ tr_efer:	.quad	0
 tr_stack:	.quad	0
 tr_cpu:		.quad	0
 tr_entry:	.quad	0
+tr_claim:	.long	TR_NOBODY
+tr_late:	.long	TR_NOBODY
 trampoline_end:

@@ -92,11 +92,13 @@ void smp_set_idle_hook(const struct smp_idle_hook *hook)
 }
 
 /*
- * Our idle bit is set: is there hook work we must not sleep on? The full
- * fence orders our bit's store before the hook's look at the queue; a
- * queuer stores to its queue, then claims (a locked RMW on the mask). So
- * either it sees our bit and wakes us, or we see its work: Dekker's
- * handshake. If we both see, one test-and-clear wins our bit: the queuer
+ * Our idle bit is set: is there hook work we must not sleep on? Dekker's
+ * handshake: we store our bit, then load the queue; a queuer stores to its
+ * queue, then loads the idle mask (relaxed loads, in the claim). Each side
+ * needs a full fence between its store and its load, for x86 lets a load
+ * pass an earlier store to another line: ours is below, the queuer's in
+ * task.c's dispatch(). Then either it sees our bit and wakes us, or we see
+ * its work. If we both see, one test-and-clear wins our bit: the queuer
  * (and we wait for its post) or we (and we run the work now).
  */
 static bool idle_work(struct cpu *c)

@@ -4,7 +4,8 @@
 The "ISO" holds the kernel command line (see fake-mkiso.sh). A normal boot
 plays $FAKE_QEMU_LOG (default pass.log; nothing with -serial none) and exits with $FAKE_QEMU_STATUS
 (default 33); each ktest.selftest switch plays the failure it stands for,
-unless $FAKE_QEMU_IGNORE_SELFTEST is set.
+unless $FAKE_QEMU_IGNORE_SELFTEST is set. A ktest.late_ap= boot logs that
+AP left out first, unless $FAKE_QEMU_LATE_SILENT is set.
 """
 
 import os
@@ -54,8 +55,11 @@ def main(argv):
         int(os.environ.get("FAKE_QEMU_STATUS", "33")), 0
     if switch and not os.environ.get("FAKE_QEMU_IGNORE_SELFTEST"):
         log, status, hang = SELFTEST[switch[0]]
+    late = [a.split("=", 1)[1] for a in cmdline if a.startswith("ktest.late_ap=")]
     with open(os.path.join(LOGS, log)) as f:
         if value(argv, "-serial") == "stdio":
+            if late and not os.environ.get("FAKE_QEMU_LATE_SILENT"):
+                print(f"smp: CPU with APIC ID {late[0]} did not answer in 1000 ms; left out")
             sys.stdout.write(f.read())
     sys.stdout.flush()
     time.sleep(hang)

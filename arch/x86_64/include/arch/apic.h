@@ -45,6 +45,11 @@ void apic_send_nmi_others(void);
 void apic_send_init(uint32_t dest);
 /* Start-up IPI: dest starts in real mode at page `page` (physical page << 12). */
 void apic_send_sipi(uint32_t dest, uint8_t page);
+/*
+ * The x2APIC ICR write behind every IPI in that mode: MFENCE; LFENCE, then
+ * WRMSR, so the IPI cannot overtake the stores before it. x2APIC mode only.
+ */
+void apic_x2apic_write_icr(uint64_t icr);
 /* Has the last IPI left this APIC? (always true in x2APIC mode) */
 bool apic_ipi_done(void);
 

@@ -52,6 +52,7 @@ struct cpu {
 	uint64_t nmi_count;
 	uint64_t nmi_frame;	/* where the last NMI's trap frame was: on IST2? */
 	int tlb_flush;		/* atomic: 1 = reload CR3 at the next NMI, then clear */
+	uint32_t tlb_stall_ms;	/* tests: wait this long in the next flush NMI, then clear */
 	struct cpu_mailbox mbox __attribute__((aligned(64)));
 	struct tss tss __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
@@ -82,6 +83,12 @@ unsigned int smp_cpus_online(void);
 uint64_t smp_bringup_us(void);
 /* The IPI vector that wakes a CPU for its mailbox. */
 uint8_t smp_ipi_vector(void);
+/* APs that entered the kernel (ap_main): every online AP once, never a left-out one. */
+unsigned int smp_ap_entries(void);
+/* APs that did not claim the trampoline by their deadline: logged, parked, left out. */
+unsigned int smp_cpus_left_out(void);
+/* How often a TLB shootdown has named a CPU slow to flush (see smp_flush_tlb_others). */
+uint64_t smp_tlb_warnings(void);
 
 /* Run fn (then EOI) when a local APIC interrupt arrives on vector. */
 void smp_irq_register(uint8_t vector, void (*fn)(void));
@@ -93,7 +100,9 @@ bool smp_irq(uint64_t vector);
  * Make every other online CPU reload CR3, and wait until each has. The
  * request rides on an NMI: the boot CPU runs the boot and the test suites
  * with interrupts off, and would never take a maskable IPI there. One
- * caller at a time (kstack's lock).
+ * caller at a time (kstack's lock). A CPU slow to answer is named in a
+ * warning after 1 s (again at 2 s, 4 s...) and waited for; one silent for
+ * smp.tlb_timeout= seconds (default 30; 0: wait for ever) is a panic.
  */
 void smp_flush_tlb_others(void);
 /* Stop every other CPU (panic): an NMI each, after which they halt for good. */
