@@ -87,6 +87,29 @@ static struct task *fifo_take(struct task **head, struct task **tail, int cpu)
 
 /* ------------------------------------------------------------ placement */
 
+#if defined(__SANITIZE_THREAD__)
+#define TASK_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TASK_TSAN 1
+#endif
+#endif
+
+/*
+ * A full fence: no later load passes an earlier store. ThreadSanitizer
+ * cannot model fences (gcc refuses them under it), so there a seq_cst
+ * read-modify-write stands in, which TSan does model.
+ */
+static inline void full_fence(struct task_sched *s)
+{
+#ifdef TASK_TSAN
+	__atomic_fetch_add(&s->next_cpu, 0, __ATOMIC_SEQ_CST);
+#else
+	(void)s;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
 /* Hand t to cpu, whose idle bit we won, and wake it. */
 static void place(struct task_sched *s, struct task *t, unsigned int cpu)
 {
@@ -141,7 +164,7 @@ static __attribute__((noinline)) void dispatch(struct task_sched *s, struct task
 	 * miss each other: the task sits queued while the CPU sleeps. (The
 	 * lock xadd on next_cpu in claim_cpu is one on x86, but by accident.)
 	 */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	full_fence(s);
 	cpu = claim_cpu(s, &affinity);
 	if (cpu < s->ncpus)
 		s->ops->wake(s->ctx, cpu);

@@ -204,7 +204,7 @@ def end_to_end_cases():
     # The late-AP boot passes its suites but never logged the AP left out.
     yield ("late_ap_not_logged", {"FAKE_QEMU_LATE_SILENT": "1"}, 1,
            f"{everything} passed, 1 failed",
-           [r"FAIL bios-pc-lateap-smp4-512M: no 'smp: CPU with APIC ID 1 did not answer"])
+           [r"FAIL bios-pc-lateap-smp3-512M: no 'smp: CPU with APIC ID 1 did not answer"])
     yield ("host_command_fails", {"FAKE_HOST_FAIL": "1"}, 1,
            f"{everything} passed, 1 failed", [r"FAIL host:fake-host: exit status 1 \["])
 
