@@ -341,6 +341,46 @@ KTEST(pfa, check_notices_a_corrupt_map)
 }
 
 /* 256 frames, one char each: the first 64 reserved, then 32 used and 32 free. */
+/*
+ * A frame cached twice, or cached from under the floor (what pfa_free_frame
+ * did before issue 15), fails the check, naming the frame; a failed check
+ * leaves the maps as they were, so the next one passes once it is undone.
+ */
+KTEST(pfa, check_notices_misplaced_cached_frames)
+{
+	struct pfa_cache *c = &pa.cache[0];
+	uint64_t f, low;
+
+	pfa_init(&pa, storage, 1024, FLOOR, 1);
+	pfa_add_frames(&pa, 8, 1);
+	pfa_add_frames(&pa, FLOOR, 64);
+	f = pfa_alloc_frame(&pa, 0);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, f, NULL), 0);
+	EXPECT_TRUE(t, pfa_check(&pa));
+	c->frames[c->count++] = f;
+	mm_capture_begin(NULL);
+	EXPECT_FALSE(t, pfa_check(&pa));
+	mm_capture_end();
+	EXPECT_TRUE(t, mm_strstr(mm_cap.last, "cached twice (frame 0x100)"));
+	c->count--;
+	EXPECT_TRUE(t, pfa_check(&pa));
+
+	low = pfa_alloc_frames(&pa, 1, 1, FLOOR);
+	EXPECT_EQ(t, low, 8);
+	bm_clear(pa.inuse, low);
+	c->frames[c->count++] = low;
+	mm_capture_begin(NULL);
+	EXPECT_FALSE(t, pfa_check(&pa));
+	mm_capture_end();
+	EXPECT_TRUE(t, mm_strstr(mm_cap.last, "(frame 0x8)"));
+	c->count--;
+	bm_set(pa.inuse, low);
+	EXPECT_TRUE(t, pfa_check(&pa));
+	EXPECT_EQ(t, pfa_free_frames(&pa, low, 1, NULL), 0);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), f);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
 KTEST(pfa, dump_draws_a_density_map)
 {
 	int i;
