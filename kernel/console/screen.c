@@ -7,6 +7,7 @@
  */
 #include <arch/io.h>
 #include <kernel/console.h>
+#include <kernel/font.h>
 #include <kernel/multiboot2.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
@@ -18,11 +19,6 @@
 #define CRTC_DATA	0x3D5
 #define CRTC_CURSOR_START 0x0A
 #define CURSOR_DISABLE	0x20
-
-/* The RGB colour fields after the common framebuffer tag (multiboot2 spec 3.6.12). */
-struct mb2_fb_rgb {
-	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
-};
 
 static struct spinlock lock = SPINLOCK_INIT;
 static enum screen_kind kind;
@@ -40,10 +36,7 @@ static unsigned int min(unsigned int a, unsigned int b)
 static bool setup_framebuffer(const struct mb2_tag_framebuffer *tag)
 {
 	const struct mb2_fb_rgb *rgb = (const void *)(tag + 1);
-	uint64_t size = (uint64_t)tag->pitch * tag->height;
 
-	if (tag->tag.size < sizeof(*tag) + sizeof(*rgb) || tag->addr + size > IDENTITY_LIMIT)
-		return false;
 	if (!fbcon_init(&fb, (void *)(uintptr_t)tag->addr, tag->pitch, tag->width,
 			tag->height, tag->bpp,
 			(struct fb_channel){ rgb->red_pos, rgb->red_size },
@@ -60,9 +53,6 @@ static bool setup_framebuffer(const struct mb2_tag_framebuffer *tag)
 /* Text mode: width and height count characters, the address is 0xB8000. */
 static bool setup_vga_text(const struct mb2_tag_framebuffer *tag)
 {
-	if (tag->addr + (uint64_t)tag->pitch * tag->height > IDENTITY_LIMIT ||
-	    tag->width == 0 || tag->height == 0 || tag->pitch < tag->width * 2)
-		return false;
 	vga = (struct vgacon){ (volatile uint16_t *)(uintptr_t)tag->addr, tag->pitch / 2 };
 	/* The blinking hardware cursor stays where the BIOS left it: our cursor is a cell. */
 	outb(CRTC_INDEX, CRTC_CURSOR_START);
@@ -74,20 +64,39 @@ static bool setup_vga_text(const struct mb2_tag_framebuffer *tag)
 	return true;
 }
 
+/* The boot loader's framebuffer tag, if it is one we can draw on; else say why not. */
+static const struct mb2_tag_framebuffer *usable_tag(const void *mbi)
+{
+	const struct mb2_tag_framebuffer *tag;
+	const char *why;
+
+	tag = mbi ? (const void *)mb2_find(mbi, MB2_TAG_FRAMEBUFFER) : NULL;
+	if (!tag)
+		return NULL;
+	why = fb_tag_problem(tag, IDENTITY_LIMIT);
+	if (why && tag->tag.size < sizeof(*tag))
+		pr_warn("screen: framebuffer tag of %u bytes refused (%s); serial console only\n",
+			tag->tag.size, why);
+	else if (why)
+		pr_warn("screen: framebuffer tag refused (%s): type %u, %ux%u, %u bpp, pitch %u, "
+			"at 0x%lx; serial console only\n", why, tag->type, tag->width, tag->height,
+			tag->bpp, tag->pitch, tag->addr);
+	return why ? NULL : tag;
+}
+
 enum screen_kind screen_init(const void *mbi)
 {
-	const struct mb2_tag_framebuffer *tag = NULL;
+	const struct mb2_tag_framebuffer *tag = usable_tag(mbi);
 
-	if (mbi)
-		tag = (const void *)mb2_find(mbi, MB2_TAG_FRAMEBUFFER);
 	snprintf(description, sizeof(description), "none");
 	kind = SCREEN_NONE;
-	if (tag && tag->tag.size >= sizeof(*tag)) {
-		if (tag->type == 1 && setup_framebuffer(tag))
-			kind = SCREEN_FRAMEBUFFER;
-		else if (tag->type == 2 && setup_vga_text(tag))
-			kind = SCREEN_VGA_TEXT;
-	}
+	if (tag && tag->type == 1 && setup_framebuffer(tag))
+		kind = SCREEN_FRAMEBUFFER;
+	else if (tag && tag->type == 2 && setup_vga_text(tag))
+		kind = SCREEN_VGA_TEXT;
+	else if (tag)
+		pr_warn("screen: framebuffer %ux%u holds no %ux%u text cell; serial console only\n",
+			tag->width, tag->height, FONT_WIDTH, FONT_HEIGHT);
 	return kind;
 }
 

@@ -2,6 +2,7 @@
 #include <kernel/console.h>
 #include <kernel/font.h>
 #include <kernel/ktest.h>
+#include <kernel/multiboot2.h>
 
 #define ROWS	4
 #define COLS	10
@@ -277,4 +278,79 @@ KTEST(vgacon, writes_character_and_attribute_words)
 	EXPECT_EQ(t, text[0], 0x4F68);
 	EXPECT_EQ(t, text[1], 0x4F69);
 	EXPECT_EQ(t, text[4], 0x4F3F);		/* DEL shows as '?' */
+}
+
+/* ---------------------------------------------------------------- framebuffer tags */
+
+#define FOUR_GIB	(4ull << 30)
+
+/* A framebuffer tag as GRUB lays it out: the common fields, then RGB's colour fields. */
+struct fb_tag {
+	struct mb2_tag_framebuffer fb;
+	struct mb2_fb_rgb rgb;
+};
+
+static struct fb_tag fb_tag(uint8_t type, uint64_t addr, uint32_t pitch, uint32_t width,
+			    uint32_t height, uint8_t bpp)
+{
+	return (struct fb_tag){
+		.fb = { .tag = { MB2_TAG_FRAMEBUFFER, type == 1 ? sizeof(struct fb_tag) :
+						       sizeof(struct mb2_tag_framebuffer) },
+			.addr = addr, .pitch = pitch, .width = width, .height = height,
+			.bpp = bpp, .type = type },
+		.rgb = { 16, 8, 8, 8, 0, 8 },
+	};
+}
+
+static const char *problem(struct fb_tag tag)
+{
+	return fb_tag_problem(&tag.fb, FOUR_GIB);
+}
+
+KTEST(fb_tag, accepts_what_grub_passes)
+{
+	/* QEMU's std VGA at 1024x768x32, and BIOS text mode. */
+	EXPECT_NULL(t, problem(fb_tag(1, 0xFD000000, 4096, 1024, 768, 32)));
+	EXPECT_NULL(t, problem(fb_tag(2, 0xB8000, 160, 80, 25, 16)));
+	/* Video memory may end exactly at the limit, not a byte past it. */
+	EXPECT_NULL(t, problem(fb_tag(1, FOUR_GIB - 4096 * 768, 4096, 1024, 768, 32)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, FOUR_GIB - 4096 * 768 + 1, 4096, 1024, 768, 32)));
+}
+
+KTEST(fb_tag, refuses_an_address_whose_end_wraps_past_2_64)
+{
+	/* addr + pitch * height is 0x1000 in 64 bits: below the limit if it wraps. */
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, 0xFFFFFFFFFFFFF000ull - 0x300000 + 0x2000, 4096,
+					  1024, 768, 32)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(2, ~0ull - 159, 160, 80, 25, 16)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, ~0ull, 4096, 1024, 768, 32)));
+}
+
+KTEST(fb_tag, refuses_a_width_whose_row_wraps_32_bits)
+{
+	/* width * 2 (text) and width * 4 (32 bpp) are 0 in 32 bits: any pitch would do. */
+	EXPECT_NOT_NULL(t, problem(fb_tag(2, 0xB8000, 160, 0x80000000u, 25, 16)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, 0xFD000000, 4096, 0x40000000u, 768, 32)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, 0xFD000000, 4096, 0x55555556u, 768, 24)));
+	/* A pitch one byte short of a row. */
+	EXPECT_NOT_NULL(t, problem(fb_tag(2, 0xB8000, 159, 80, 25, 16)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, 0xFD000000, 4095, 1024, 768, 32)));
+}
+
+KTEST(fb_tag, refuses_short_tags_empty_screens_and_other_types)
+{
+	struct fb_tag tag = fb_tag(1, 0xFD000000, 4096, 1024, 768, 32);
+
+	tag.fb.tag.size = sizeof(struct mb2_tag_framebuffer) + sizeof(struct mb2_fb_rgb) - 1;
+	EXPECT_NOT_NULL(t, problem(tag));
+	tag = fb_tag(2, 0xB8000, 160, 80, 25, 16);
+	tag.fb.tag.size = sizeof(struct mb2_tag_framebuffer) - 1;
+	EXPECT_NOT_NULL(t, problem(tag));
+	EXPECT_NOT_NULL(t, problem(fb_tag(0, 0xFD000000, 1024, 1024, 768, 8)));	/* indexed */
+	EXPECT_NOT_NULL(t, problem(fb_tag(3, 0xFD000000, 4096, 1024, 768, 32)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, 0xFD000000, 4096, 1024, 768, 8)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, 0xFD000000, 4096, 1024, 768, 33)));
+	EXPECT_NULL(t, problem(fb_tag(1, 0xFD000000, 2048, 1024, 768, 15)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(2, 0xB8000, 160, 0, 25, 16)));
+	EXPECT_NOT_NULL(t, problem(fb_tag(1, 0xFD000000, 4096, 1024, 0, 32)));
 }

@@ -102,6 +102,22 @@ unsigned int fbcon_cols(const struct fbcon *fb);
 uint32_t fbcon_color(const struct fbcon *fb, unsigned int c);
 extern const struct con_ops fbcon_ops;
 
+/* The RGB colour fields after the common framebuffer tag (multiboot2 spec 3.6.12). */
+struct mb2_fb_rgb {
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
+struct mb2_tag_framebuffer;
+/*
+ * What makes a multiboot2 framebuffer tag unusable for fbcon (type 1, RGB)
+ * or vgacon (type 2, EGA text), or NULL if nothing does: a tag too short
+ * for its fields, an empty screen, a pitch shorter than a row (width times
+ * bytes per pixel, or 2 bytes per text cell), or video memory
+ * [addr, addr + pitch * height) not below limit. Sizes are computed in 64
+ * bits and compared without wrapping, whatever the tag holds.
+ */
+const char *fb_tag_problem(const struct mb2_tag_framebuffer *tag, uint64_t limit);
+
 /* VGA text mode: 16-bit cells, character then attribute, at base. */
 struct vgacon {
 	volatile uint16_t *base;
