@@ -6,9 +6,12 @@ KTEST_HOST     := $(BUILD)/host/ktest-host
 KTEST_DEMO     := $(BUILD)/host/ktest-demo
 KTEST_HOST_OBJ := $(BUILD)/host/ktest
 
-# Every portable suite and the code it tests, under ASan/UBSan.
+# The usage example in ktest.h's opening comment, cut out as a C file.
+KTEST_EXAMPLE  := $(BUILD)/host/ktest_example.c
+
+# Every portable suite and the code it tests, under ASan/UBSan; and ktest.h's example.
 KTEST_HOST_SRCS = $(BITMAP_SRCS) $(KERNEL_PORTABLE_SRCS) $(TEST_PORTABLE_SRCS) \
-	tests/host/ktest_host.c
+	tests/host/ktest_host.c $(KTEST_EXAMPLE)
 # The backend checked against itself: failing, skipping and aborting cases.
 KTEST_DEMO_SRCS := tests/host/ktest_demo.c tests/host/ktest_host.c
 
@@ -20,6 +23,18 @@ $(KTEST_HOST_OBJ)/%.o: %.c
 	$(quiet) HOSTCC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) -DBM_DEBUG -c $< -o $@
+
+# The tab-indented lines after "registered where it is written", comment marks cut off.
+$(KTEST_EXAMPLE): kernel/include/kernel/ktest.h
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(@D)
+	$(Q){ echo '/* Generated from $<: its usage example. */'; \
+	  echo '#include <bitmap/bitmap.h>'; echo '#include <kernel/ktest.h>'; \
+	  awk '/registered where it is written/ { on = 1 } \
+	       on && /^ \*\t/ { sub(/^ \*\t/, ""); print; seen = 1; next } \
+	       seen { exit }' $<; } > $@.tmp
+	$(Q)grep -q '^KTEST(' $@.tmp || { echo "$<: no usage example found" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
 
 $(KTEST_HOST): $(call ktest_objs,$(KTEST_HOST_SRCS))
 	$(quiet) HOSTLD $@

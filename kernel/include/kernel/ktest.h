@@ -1,13 +1,14 @@
 /*
  * ktest: setbit's test API, shared by the kernel and the host.
  *
- * A case is a function registered where it is written:
+ * A case is a function registered where it is written (the build compiles
+ * this example into ktest-host, with <bitmap/bitmap.h>, and runs it):
  *
  *	KTEST(bitmap, find_first_set)
  *	{
  *		uint64_t map[2] = { 0 };
- *		bitmap_set(map, 70);
- *		EXPECT_EQ(t, bitmap_find_first(map, 128), 70);
+ *		bm_set(map, 70);
+ *		EXPECT_EQ(t, bm_find_first(map, 128), 70);
  *	}
  *
  * Cases with the same suite name form one suite; suites run in name order,
