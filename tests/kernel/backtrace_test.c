@@ -118,6 +118,26 @@ KTEST(backtrace, walks_from_a_task_to_its_waiter)
 	EXPECT_FALSE(t, backtrace_stack_of(p.top - 8, &s));
 }
 
+/* Pinned to CPU 1: the AP runs it from its idle loop, on the task's stack, then its own. */
+KTEST(backtrace, walks_from_a_task_on_an_ap)
+{
+	static const char *const want[] = { "task_body", "kernel_run_on_stack", "smp_idle_loop",
+					    "ap_main" };
+	struct cpumask one = { { 0 } };
+	struct task_probe p = { 0 };
+	struct task *tk;
+
+	if (smp_cpus_online() < 2)
+		ktest_skip(t, "one CPU");
+	bm_set(one.bits, 1);
+	ASSERT_EQ(t, task_spawn(&kernel_tasks, probe_task, &p, &one, &tk), 0);
+	ASSERT_EQ(t, task_wait(&kernel_tasks, tk), 0);
+	ASSERT_TRUE(t, p.known);
+	EXPECT_EQ(t, p.s.lo, p.low);
+	EXPECT_EQ(t, p.s.hi, p.top);
+	EXPECT_TRUE(t, names_in_order(t, &p.w, want, sizeof(want) / sizeof(want[0])));
+}
+
 static void probe_cpu(void *arg)
 {
 	struct walk *w = arg;
