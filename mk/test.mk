@@ -17,7 +17,7 @@ KTEST_DEMO_SRCS := tests/host/ktest_demo.c tests/host/ktest_host.c
 
 ktest_objs = $(patsubst %.c,$(KTEST_HOST_OBJ)/%.o,$(1))
 
-HOST_TEST_BINS += $(KTEST_HOST) tests/runner/runner_test.py
+HOST_TEST_BINS += $(KTEST_HOST) tests/runner/runner_test.py tests/runner/results_test.py
 
 $(KTEST_HOST_OBJ)/%.o: %.c
 	$(quiet) HOSTCC $<
@@ -55,6 +55,8 @@ OVMF_CODE ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 # The symbol `make debug` stops at: the first C code in long mode.
 DEBUG_ENTRY ?= kmain
+# The TCP port of `make debug`'s gdb stub.
+GDB_PORT ?= 1234
 
 RUN_VARS = $(BUILD)/OVMF_VARS_4M.fd
 
@@ -85,9 +87,9 @@ run: run-prep
 	$(Q)$(QEMU) $(QEMU_FLAGS); $(QEMU_STATUS_OK)
 
 debug: run-prep
-	@echo "QEMU waits for gdb on :1234. In another terminal:"
-	@echo "  gdb $(KERNEL_ELF) -ex 'target remote :1234' -ex 'hbreak $(DEBUG_ENTRY)' -ex c"
-	$(Q)$(QEMU) $(QEMU_FLAGS) -s -S; $(QEMU_STATUS_OK)
+	@echo "QEMU waits for gdb on :$(GDB_PORT). In another terminal:"
+	@echo "  gdb $(KERNEL_ELF) -ex 'target remote :$(GDB_PORT)' -ex 'hbreak $(DEBUG_ENTRY)' -ex c"
+	$(Q)$(QEMU) $(QEMU_FLAGS) -gdb tcp::$(GDB_PORT) -S; $(QEMU_STATUS_OK)
 
 # ---------------------------------------------------------------- make test
 
@@ -106,8 +108,19 @@ test-build:
 	$(Q)$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all \
 		$(filter $(BUILD)/%,$(HOST_TEST_BINS)) $(HOST_TEST_DEPS) $(KTEST_DEMO)
 
+# SHARD=K/N: only the K-th of N fixed parts of the runs, for CI machines sharing them.
+KTEST_SELECT = $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) \
+	$(if $(SHARD),--shard $(SHARD))
+
+.PHONY: test-list
+
+# Writes $(BUILD)/test/results.xml (JUnit) and results.json besides the logs.
 test: test-build
-	$(Q)$(KTEST_RUNNER) $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) $(HOST_TEST_BINS)
+	$(Q)$(KTEST_RUNNER) $(KTEST_SELECT) $(HOST_TEST_BINS)
+
+# The names of the runs `make test` starts (with the same QUICK= and SHARD=).
+test-list:
+	$(Q)$(KTEST_RUNNER) --list $(KTEST_SELECT) $(HOST_TEST_BINS)
 
 # Opt-in: 64 and 128 CPUs (pc, 2G and 4G): bring-up, dispatch and the stress at scale.
 # Under TCG on two host cores they take minutes: one at a time, with room to be slow.

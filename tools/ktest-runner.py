@@ -24,6 +24,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
+sys.dont_write_bytecode = True     # no __pycache__ in tools/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import junit_check      # noqa: E402  (tools/, next to this file)
+import ktest_report     # noqa: E402
+
 QEMU_PASS = 33          # isa-debug-exit: (0x10 << 1) | 1
 QEMU_FAIL = 35          # isa-debug-exit: (0x11 << 1) | 1
 TEST_CMDLINE = "ktest=run ktest.exit=1"
@@ -309,6 +314,7 @@ class Run:
     stall: float = None         # kill it after this many seconds without output
     serial: bool = True         # False: -serial none, judged by the exit status alone
     need: str = None            # a line the log must hold to pass (a fault path was taken)
+    command: list = None        # argv as started (a boot's with its ISO), for results.json
 
 
 @dataclass
@@ -488,6 +494,7 @@ def execute(run, isos):
         argv += ["-cdrom", iso]
         if run.vars_fd:
             shutil.copyfile(run.vars_src, run.vars_fd)
+    run.command = argv
     status, killed = spawn(argv, run.log, run.timeout, run.stall)
     with open(run.log, errors="replace") as f:
         text = f.read()
@@ -600,8 +607,13 @@ def print_table(outcomes):
 
 
 def cmd_test(args):
-    os.makedirs(args.out, exist_ok=True)
     runs = host_runs(args) + matrix(args) + (selftest_runs(args) if args.selftests else [])
+    runs = select_shard(runs, args.shard)
+    if args.list:
+        for r in sorted(runs, key=run_rank):
+            print(r.name)
+        return 0
+    os.makedirs(args.out, exist_ok=True)
     started = time.monotonic()
     try:
         outcomes = run_all(runs, args)
@@ -611,9 +623,39 @@ def cmd_test(args):
     report(outcomes, runs)
     passed = sum(o.counted()[0] for o in outcomes)
     failed = sum(o.counted()[1] for o in outcomes)
-    print(f"# {len(outcomes)} runs in {time.monotonic() - started:.0f}s")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not all(o.ok for o in outcomes) else 0
+    closing = f"{passed} passed, {failed} failed"
+    bad_results = write_results(outcomes, args, time.monotonic() - started, closing)
+    print(f"# {len(outcomes)} runs in {time.monotonic() - started:.0f}s"
+          + (f" (shard {args.shard[0]}/{args.shard[1]})" if args.shard else ""))
+    print(closing)
+    return 1 if failed or bad_results or not all(o.ok for o in outcomes) else 0
+
+
+def select_shard(runs, shard):
+    """Shard (k, n) of the runs: every n-th run in start order from the k-th,
+    so each shard gets its share of the long boots. None: all of them."""
+    if shard is None:
+        return runs
+    k, n = shard
+    return [r for i, r in enumerate(sorted(runs, key=start_rank)) if i % n == k - 1]
+
+
+def write_results(outcomes, args, seconds, closing):
+    """Failure details under the table, then results.xml and results.json,
+    checked against the JUnit schema and the closing line. Returns whether
+    anything is wrong with them."""
+    results = ktest_report.collect(outcomes, parse_ktap, clean_line)
+    for line in ktest_report.failure_details(results):
+        print(line)
+    shard = f"{args.shard[0]}/{args.shard[1]}" if args.shard else None
+    xml_path, json_path = ktest_report.write(results, args.out, seconds, shard, closing)
+    problems, totals = junit_check.check(xml_path)
+    if totals is not None:
+        problems += junit_check.closing_problems(totals, closing)
+    for p in problems:
+        print(f"FAIL results: {p}")
+    print(f"# results: {xml_path}, {json_path}")
+    return bool(problems)
 
 
 def run_all(runs, args):
@@ -677,6 +719,14 @@ def cmd_judge(args):
     return 0 if v.ok else 1
 
 
+def shard_arg(text):
+    """'K/N' with 1 <= K <= N, as (K, N)."""
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"want K/N with 1 <= K <= N, got {text!r}")
+    return int(k), int(n)
+
+
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -700,6 +750,9 @@ def parse_args(argv=None):
     t.add_argument("--ovmf-code", default=OVMF_CODE)
     t.add_argument("--ovmf-vars", default=OVMF_VARS)
     t.add_argument("--kvm", action="store_true")
+    t.add_argument("--shard", type=shard_arg, metavar="K/N",
+                   help="run only the K-th of N deterministic parts of the runs")
+    t.add_argument("--list", action="store_true", help="print the run names and stop")
     j = sub.add_parser("judge", help="judge one saved log")
     j.add_argument("log")
     j.add_argument("--status", type=int, help="exit status of the run (default: the passing one)")

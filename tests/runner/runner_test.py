@@ -196,7 +196,11 @@ def end_to_end_cases():
            f"{4 + 3 * serial + breaks} passed, {serial + silent} failed",
            [r"FAIL bios-pc-smp1-128M: not ok: bitmap\.find_first \(tests/bitmap/find_test\.c:42",
             r"exit status 35 \(kernel reported failure\) \[.*/bios-pc-smp1-128M\.log\]",
-            r"FAIL bios-pc-smp2-128M-noserial: exit status 35 \(kernel reported failure\)"])
+            r"FAIL bios-pc-smp2-128M-noserial: exit status 35 \(kernel reported failure\)",
+            # Under the table: the failing case's message and the log's tail.
+            r"\n--- bios-pc-smp1-128M: not ok: bitmap\.find_first.*\nnot ok bitmap\.find_first\n"
+            r"    # tests/bitmap/find_test\.c:42: bitmap_find_first\(map, 128\): expected 70",
+            r"last 17 lines of .*/bios-pc-smp1-128M\.log:\n  \| \[    0\.000000\] I setbit"])
     yield ("selftests_missed", {"FAKE_QEMU_IGNORE_SELFTEST": "1"}, 1,
            f"{everything - breaks} passed, {breaks} failed",
            [r"FAIL selftest-panic: passed, but must fail with 'panic: '",
