@@ -144,15 +144,20 @@ bool pid_map_check(struct pid_map *m)
 	return ok;
 }
 
-/* s as a decimal number, saturating at PID_MAX_LIMIT + 1 (so no overflow); -1 if it is not one. */
-static int parse_decimal(const char *s)
+/*
+ * s as a decimal number, saturating at PID_MAX_LIMIT + 1 (so no overflow);
+ * -1 if it is not one, or if it fills a buffer of `room` bytes (it may have
+ * been cut short there).
+ */
+static int parse_decimal(const char *s, size_t room)
 {
+	size_t len = 0;
 	int v = 0;
 
 	if (!*s)
 		return -1;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
+		if (*s < '0' || *s > '9' || ++len >= room - 1)
 			return -1;
 		v = v * 10 + (*s - '0');
 		if (v > PID_MAX_LIMIT)
@@ -169,7 +174,7 @@ int pid_parse_max(const char *cmdline, int *pid_max)
 	*pid_max = PID_MAX_DEFAULT;
 	if (!cmdline_get(cmdline, "pid_max", val, sizeof(val)))
 		return 0;
-	v = parse_decimal(val);
+	v = parse_decimal(val, sizeof(val));
 	if (v < 0)
 		return -PID_EINVAL;
 	if (v < PID_MAX_MIN || v > PID_MAX_LIMIT) {

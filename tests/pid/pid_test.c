@@ -324,3 +324,63 @@ KTEST(pid, random_operations_match_model)
 	EXPECT_GT(t, md.wraps, 20);
 	EXPECT_GT(t, md.full, 20);
 }
+
+/* ---------------------------------------------------------------- edges */
+
+/* pid_map_init makes a usable map of any memory: the lock and the counters included. */
+KTEST(pid, init_resets_a_reused_map)
+{
+	struct pid_map *m = &map;
+	uint8_t *raw = (uint8_t *)m;
+
+	for (size_t i = 0; i < sizeof(*m); i++)
+		raw[i] = 0xa5;
+	ASSERT_EQ(t, pid_map_init(m, storage, 4096), 0);
+	EXPECT_EQ(t, pid_map_bad_frees(m), 0);
+	EXPECT_EQ(t, pid_map_count(m), 0);
+	EXPECT_EQ(t, pid_map_alloc(m), 1);
+	EXPECT_TRUE(t, pid_map_in_use(m, 1));
+}
+
+/* Each thing pid_map_check promises to look at, broken alone, makes it fail. */
+KTEST(pid, check_sees_each_kind_of_damage)
+{
+	struct pid_map *m = fresh(t, 4096);
+
+	expect_run(t, m, 1, 5);
+	ASSERT_TRUE(t, pid_map_check(m));
+
+	storage[100 / 64] |= 1ull << (100 % 64);	/* a leaf bit behind the summaries' back */
+	EXPECT_FALSE(t, pid_map_check(m));
+	storage[100 / 64] &= ~(1ull << (100 % 64));
+	ASSERT_TRUE(t, pid_map_check(m));
+
+	storage[0] &= ~1ull;				/* PID 0 let go */
+	EXPECT_FALSE(t, pid_map_check(m));
+	storage[0] |= 1ull;
+
+	m->last = -1;
+	EXPECT_FALSE(t, pid_map_check(m));
+	m->last = 4096;
+	EXPECT_FALSE(t, pid_map_check(m));
+	m->last = 4095;
+	EXPECT_TRUE(t, pid_map_check(m));
+}
+
+/*
+ * The value is read into 32 bytes: up to 30 characters it is read whole,
+ * leading zeros and all; 31 or more could have been cut, so it is refused.
+ */
+KTEST(pid, parse_pid_max_of_long_values)
+{
+	int v = 0;
+
+	/* 30 characters */
+	EXPECT_EQ(t, pid_parse_max("pid_max=000000000000000000000000004096", &v), 0);
+	EXPECT_EQ(t, v, 4096);
+	/* 31 and 32 characters */
+	EXPECT_EQ(t, pid_parse_max("pid_max=0000000000000000000000000004096", &v), -PID_EINVAL);
+	EXPECT_EQ(t, v, PID_MAX_DEFAULT);
+	EXPECT_EQ(t, pid_parse_max("pid_max=00000000000000000000000000040960", &v), -PID_EINVAL);
+	EXPECT_EQ(t, v, PID_MAX_DEFAULT);
+}

@@ -12,6 +12,8 @@
  * the PID was handed out twice. It also writes the PID's plain `note`
  * field, which the next holder reads: without the lock's release/acquire
  * between a free and the next allocation, TSan reports that as a race.
+ * Now and then a thread also reads the map (in_use, count, check), which
+ * must take the lock like the writers: TSan reports a reader that does not.
  */
 
 #define NTHREADS	4
@@ -29,6 +31,7 @@ struct world {
 	atomic_long free_errors;
 	atomic_long allocs;
 	atomic_long full;		/* allocations that got -PID_EAGAIN */
+	atomic_long misread;		/* a reader saw something impossible */
 };
 
 static struct world world;
@@ -61,6 +64,19 @@ static void give_back(struct world *w, int me, int pid)
 		atomic_fetch_add(&w->free_errors, 1);
 }
 
+/* The readers, while others write: a PID we hold is in use, the count in range, the map sound. */
+static void read_map(struct world *w, uint64_t x, const int *held, int n)
+{
+	int count = pid_map_count(&w->map);
+
+	if (n > 0 && !pid_map_in_use(&w->map, held[(x >> 8) % (uint64_t)n]))
+		atomic_fetch_add(&w->misread, 1);
+	if (count < n || count >= w->pid_max)
+		atomic_fetch_add(&w->misread, 1);
+	if ((x >> 20) % 64 == 0 && !pid_map_check(&w->map))
+		atomic_fetch_add(&w->misread, 1);
+}
+
 static void *worker(void *arg)
 {
 	int me = (int)(uintptr_t)arg;
@@ -73,6 +89,8 @@ static void *worker(void *arg)
 		uint64_t x = next_rand(&rng);
 		int pid;
 
+		if (x % 64 == 1)
+			read_map(w, x, held, n);
 		if (n == HOLD || (n > 0 && x % 2)) {
 			int k = (int)((x >> 8) % (uint64_t)n);
 
@@ -118,7 +136,7 @@ static int run(const char *name, int number, int pid_max, bool fills)
 	for (int k = 0; k < NTHREADS; k++)
 		pthread_join(threads[k], NULL);
 
-	bad |= w->held_twice != 0 || w->bad_pid != 0 || w->free_errors != 0;
+	bad |= w->held_twice != 0 || w->bad_pid != 0 || w->free_errors != 0 || w->misread != 0;
 	bad |= pid_map_count(&w->map) != 0 || pid_map_bad_frees(&w->map) != 0;
 	bad |= !pid_map_check(&w->map);
 	/* The run went where it was meant to: many allocations, and full maps or none. */
@@ -127,9 +145,10 @@ static int run(const char *name, int number, int pid_max, bool fills)
 	printf("# %s: %ld allocations, %ld found the map full\n", name,
 	       (long)w->allocs, (long)w->full);
 	if (bad)
-		printf("# %s: held twice %ld, bad pids %ld, free errors %ld, left %d, "
-		       "bad frees %lu, consistent %d\n", name, (long)w->held_twice,
-		       (long)w->bad_pid, (long)w->free_errors, pid_map_count(&w->map),
+		printf("# %s: held twice %ld, bad pids %ld, free errors %ld, misreads %ld, "
+		       "left %d, bad frees %lu, consistent %d\n", name, (long)w->held_twice,
+		       (long)w->bad_pid, (long)w->free_errors, (long)w->misread,
+		       pid_map_count(&w->map),
 		       pid_map_bad_frees(&w->map), pid_map_check(&w->map));
 	printf("%sok %d %s\n", bad ? "not " : "", number, name);
 	free(w->storage);

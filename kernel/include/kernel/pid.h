@@ -79,14 +79,18 @@ int pid_map_count(struct pid_map *m);
 int pid_map_max(const struct pid_map *m);
 /* Frees refused with -PID_ENOENT so far. */
 unsigned long pid_map_bad_frees(const struct pid_map *m);
-/* Do the summaries and the count agree with the leaf bits, and is PID 0 held? */
+/*
+ * Do the summaries and the count agree with the leaf bits, is PID 0 held,
+ * and is the cursor inside [0, pid_max)?
+ */
 bool pid_map_check(struct pid_map *m);
 
 /*
  * pid_max from "pid_max=N" on cmdline: 0 with *pid_max = N, or
  * PID_MAX_DEFAULT when the key is absent; -PID_EINVAL (default kept) when
- * N is not a decimal number; -PID_ERANGE when N is outside [PID_MAX_MIN,
- * PID_MAX_LIMIT], with *pid_max clamped into it.
+ * N is not a decimal number, or is 31 characters or longer (never read in
+ * part); -PID_ERANGE when N is outside [PID_MAX_MIN, PID_MAX_LIMIT], with
+ * *pid_max clamped into it.
  */
 int pid_parse_max(const char *cmdline, int *pid_max);
 
