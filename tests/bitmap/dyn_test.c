@@ -250,3 +250,68 @@ KTEST(bitmap_dyn, wrapped_storage_grows_into_owned)
 	arena_free(&arena, back, BM_EXTEND_BITS / 8);
 	expect_all_freed(t);
 }
+
+/* The bit just past the end: extend and assign make it exist, test sees only bits that exist. */
+KTEST(bitmap_dyn, the_first_missing_bit)
+{
+	static uint64_t words[2] = { 0, ~(uint64_t)0 };	/* bits 64..127 set, 100 exist */
+	struct bm_dyn *d;
+
+	arena_reset();
+	d = bm_dyn_wrap(&alloc, words, 100);
+	ASSERT_NOT_NULL(t, d);
+	EXPECT_TRUE(t, bm_dyn_test(d, 99));
+	EXPECT_FALSE(t, bm_dyn_test(d, 100));		/* tail junk is not a bit */
+	EXPECT_EQ(t, bm_dyn_extend(d, 100), 0);
+	EXPECT_EQ(t, d->nbits, 101);
+	EXPECT_FALSE(t, bm_dyn_test(d, 100));		/* a new bit is clear */
+	EXPECT_EQ(t, bm_dyn_assign(d, 101, true), 0);
+	EXPECT_EQ(t, d->nbits, 102);
+	EXPECT_TRUE(t, bm_dyn_test(d, 101));
+	EXPECT_TRUE(t, d->wrapped);			/* all inside the caller's 128 bits */
+	EXPECT_TRUE(t, bm_dyn_unwrap(d) == words);
+	expect_all_freed(t);
+}
+
+/* Extending to the last bit of the capacity clears up to it and not one bit further. */
+KTEST(bitmap_dyn, extend_to_the_last_bit_of_capacity)
+{
+	struct bm_dyn *d;
+	uint64_t *next;
+
+	arena_reset();
+	d = bm_dyn_create(&alloc, 100);
+	ASSERT_NOT_NULL(t, d);
+	next = arena_alloc(&arena, 8);			/* the arena's next word, junk-filled */
+	ASSERT_TRUE(t, next == d->words + 2);
+	EXPECT_EQ(t, bm_dyn_extend(d, 127), 0);
+	EXPECT_EQ(t, d->nbits, 128);
+	EXPECT_EQ(t, d->capacity_bits, 128);
+	EXPECT_EQ(t, *next, 0xa5a5a5a5a5a5a5a5ull);
+	EXPECT_EQ(t, bm_weight(d->words, d->nbits), 0);
+	arena_free(&arena, next, 8);
+	bm_dyn_free(d);
+	expect_all_freed(t);
+}
+
+/* A wrapped map that is big enough takes a copy in place: the caller's words hold it. */
+KTEST(bitmap_dyn, copy_into_wrapped_storage_that_fits)
+{
+	static uint64_t words[2];
+	struct bm_dyn *src, *dst;
+
+	arena_reset();
+	src = bm_dyn_create(&alloc, 128);
+	ASSERT_NOT_NULL(t, src);
+	bm_set(src->words, 1);
+	bm_set(src->words, 127);
+	dst = bm_dyn_wrap(&alloc, words, 128);		/* exactly the size of src */
+	ASSERT_NOT_NULL(t, dst);
+	EXPECT_EQ(t, bm_dyn_copy(dst, src), 0);
+	EXPECT_TRUE(t, dst->words == words);
+	EXPECT_EQ(t, words[0], 2);
+	EXPECT_EQ(t, words[1], 1ull << 63);
+	EXPECT_TRUE(t, bm_dyn_unwrap(dst) == words);
+	bm_dyn_free(src);
+	expect_all_freed(t);
+}
