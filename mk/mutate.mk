@@ -7,6 +7,8 @@ MUTATE_FILES ?= $(filter-out lib/bitmap/compat/%,$(BITMAP_SRCS)) \
 	kernel/acpi.c kernel/multiboot2.c
 MUTATE_CFLAGS := -std=gnu11 -O1 -g0 -w -DSETBIT_HOST -DBM_DEBUG $(HOST_INCLUDES)
 MUTATE_REPLAY := tests/fuzz/replay.c
+# BM_DEBUG's failure hook, for programs without the ktest backend.
+MUTATE_ASSERT := tests/mutate/assert_fail.c
 
 MUTATE_ARGS = --jobs $(or $(JOBS),2) --build $(BUILD)/mutate --cflags '$(MUTATE_CFLAGS)' \
 	--files $(or $(FILES),$(MUTATE_FILES)) $(if $(filter 1,$(SURVIVORS)),--survivors) \
@@ -19,7 +21,7 @@ MUTATE_ARGS = --jobs $(or $(JOBS),2) --build $(BUILD)/mutate --cflags '$(MUTATE_
 	--corpus 'fuzz_acpi=tests/fuzz/acpi-corpus' \
 	--bin 'pid_tsan=tests/pid/pid_tsan.c $(PID_HOST_SRCS)' \
 	--bin 'task_tsan=tests/pid/task_tsan.c $(TASK_HOST_SRCS)' \
-	--bin 'claim_tsan=tests/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c'
+	--bin 'claim_tsan=tests/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c $(MUTATE_ASSERT)'
 
 .PHONY: mutate
 mutate:

@@ -19,7 +19,8 @@ at the first failure: the suites of that file (ktest-host with a filter and
 KTEST_FAILFAST), the fuzz corpora replayed (tests/fuzz/replay.c), the other
 suites whose code can reach the file (from the objects' symbols, nm), the
 other host test programs; then the suites and corpora again built with
-ASan/UBSan, as `make test` builds them, for memory errors. Each run has a CPU-time and a
+ASan/UBSan and the threaded *_tsan programs under TSan, as `make test`
+builds them, for memory errors and races. Each run has a CPU-time and a
 wall-clock limit (10x and 20x the unmutated run); hitting one counts as
 killed and is reported as a timeout. A mutant that does not compile is
 "stillborn" and not scored.
@@ -478,6 +479,7 @@ def equivalent_entry(m):
 # ------------------------------------------------------------------ building
 
 ASAN = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
+TSAN = ["-fsanitize=thread"]
 
 
 class Build:
@@ -489,8 +491,9 @@ class Build:
         self.cc = args.cc
         plain = [f"-I{os.path.join(TOP, f[2:])}" if f.startswith("-I") else f
                  for f in args.cflags.split()]
-        self.cflags = {"plain": plain, "asan": plain + ASAN}
-        self.ldflags = {"plain": ["-pthread"], "asan": ["-pthread"] + ASAN}
+        self.cflags = {"plain": plain, "asan": plain + ASAN, "tsan": plain + TSAN}
+        self.ldflags = {"plain": ["-pthread"], "asan": ["-pthread"] + ASAN,
+                        "tsan": ["-pthread"] + TSAN}
         self.bins = {}                         # name -> [srcs]
         for spec in args.bin:
             name, _, srcs = spec.partition("=")
@@ -528,7 +531,8 @@ class Build:
         with self.lock:
             if flavor in self.prepared:
                 return
-            srcs = sorted({s for v in self.bins.values() for s in v})
+            srcs = sorted({s for n, v in self.bins.items() for s in v
+                           if flavor == "plain" or (flavor == "tsan") == n.endswith("_tsan")})
             todo = [s for s in srcs if self.stale(s, flavor)]
             with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
                 results = list(ex.map(lambda s: (s, self.compile(
@@ -611,8 +615,8 @@ class Runner:
     def stages(self, src):
         """Stages in order, for the programs containing src: the file's own suites, the
         corpora, the other suites that can reach it, the other programs; then, for what
-        survives, the suites and corpora again under ASan/UBSan (as `make test` builds
-        them), for memory errors."""
+        survives, the suites and corpora again under ASan/UBSan and the *_tsan programs
+        under TSan (as `make test` builds them), for memory errors and data races."""
         bins = self.b.bins
         related = sorted(self.related.get(src, ())) if src in bins.get("ktest", ()) else []
         first = [x for x in FIRST_SUITES.get(src, "").split(",") if x in related]
@@ -630,20 +634,29 @@ class Runner:
             if related:
                 out.append(Stage("asan:ktest", "ktest", [",".join(related)], "asan"))
             out += [Stage("asan:replay:" + n, n, self.b.corpus[n], "asan") for n in replays]
+            out += [Stage("tsan:" + n, n, [], "tsan") for n in sorted(bins)
+                    if n.endswith("_tsan") and src in bins[n]]
         return out
 
     def run(self, exe, stage, calibrate=False):
         """'pass', 'fail' or 'timeout'; with calibrate, also sets the stage's limits."""
         cpu, wall = self.limits.get(stage.key, (600, 1200))
         cmd = ["prlimit", f"--cpu={int(cpu)}", "--", exe] + stage.argv
+        if stage.flavor == "tsan":     # TSan's shadow layout wants no ASLR
+            cmd = ["setarch", os.uname().machine, "-R"] + cmd
         env = dict(os.environ, KTEST_FAILFAST="1", ASAN_OPTIONS="detect_leaks=0")
         t0, r0 = time.monotonic(), os.times()
-        try:
-            p = subprocess.run(cmd, cwd=TOP, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, timeout=wall)
-            status = p.returncode
-        except subprocess.TimeoutExpired:
-            return "timeout"
+        for attempt in range(3):
+            try:
+                p = subprocess.run(cmd, cwd=TOP, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, timeout=wall)
+                status = p.returncode
+            except subprocess.TimeoutExpired:
+                return "timeout"
+            # A sanitizer that could not start is no verdict: run again.
+            if status == 0 or not re.search(rb"FATAL: \w+Sanitizer|unexpected memory mapping",
+                                            p.stderr[-4096:]):
+                break
         if calibrate:
             r1 = os.times()
             used = (r1.children_user - r0.children_user) + (r1.children_system - r0.children_system)
@@ -752,7 +765,7 @@ def main():
     ap.add_argument("--survivors", action="store_true",
                     help="re-test only the survivors of the last run (the others keep their verdict)")
     ap.add_argument("--no-asan", action="store_true",
-                    help="skip the last stages (survivors re-run under ASan/UBSan)")
+                    help="skip the last stages (survivors again under ASan/UBSan, TSan)")
     ap.add_argument("--list", metavar="FILE", help="print FILE's mutants and exit")
     ap.add_argument("--limit", type=int, default=0, help="at most N mutants per file (a sample)")
     args = ap.parse_args()
