@@ -7,6 +7,9 @@
  *	ktest.filter=GLOB[,GLOB...]
  *				only cases whose "suite" or "suite.case"
  *				matches one of the globs (* and ? wildcards)
+ *	ktest.shuffle=SEED	run the suites in an order drawn from SEED (a
+ *				decimal number; see <kernel/ktest_order.h>),
+ *				printed as "# ktest.shuffle=SEED" after the plan
  *	ktest.exit=1		after the summary, end QEMU through isa-debug-exit:
  *				0x10 if nothing failed, else 0x11 (a panic
  *				writes 0x11 too); without it the kernel idles
@@ -35,6 +38,7 @@
 #include <kernel/glob.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
+#include <kernel/ktest_order.h>
 #include <kernel/ktest_run.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -65,6 +69,8 @@ static struct ktest *current;
 static char filter[128];
 static char selftest[32];
 static unsigned int passed, failed, skipped;
+static bool shuffle;
+static uint64_t shuffle_seed;
 
 void ktest_printf(const char *fmt, ...)
 {
@@ -159,10 +165,13 @@ void ktest_exception(const struct ktest_fault *fault)
 	longjmp(run->env, 2);
 }
 
-/* Suites in name order, cases in (file, line) order. */
+/* Suites in name (or shuffled) order, cases in (file, line) order. */
 static int case_cmp(const struct ktest_case *a, const struct ktest_case *b)
 {
-	int c = strcmp(a->suite, b->suite);
+	int c = shuffle ? ktest_suite_key_cmp(a->suite, b->suite, shuffle_seed) : 0;
+
+	if (!c)
+		c = strcmp(a->suite, b->suite);
 
 	if (!c)
 		c = strcmp(a->file, b->file);
@@ -350,6 +359,8 @@ static void run_selected(void)
 	for (size_t i = 0; i < nr_cases; i = suite_end(i))
 		nr_suites++;
 	console_printf("KTAP version 1\n1..%zu\n", nr_suites);
+	if (shuffle)
+		console_printf("# ktest.shuffle=%lu: suites in shuffled order\n", shuffle_seed);
 	for (size_t i = 0, end; i < nr_cases; i = end) {
 		end = suite_end(i);
 		run_suite(i, end, ++suite);
@@ -362,6 +373,19 @@ bool ktest_run_filter(const char *globs)
 	strlcpy(filter, globs ? globs : "", sizeof(filter));
 	run_selected();
 	return failed == 0;
+}
+
+/* ktest.shuffle=SEED; a bad seed is reported and the suites run in name order. */
+static void parse_shuffle(const char *cmdline)
+{
+	static char arg[CMDLINE_MAX];	/* the whole line fits: nothing is cut off */
+
+	if (!cmdline_get(cmdline, "ktest.shuffle", arg, sizeof(arg)))
+		return;
+	shuffle = ktest_parse_seed(arg, &shuffle_seed);
+	if (!shuffle)
+		pr_warn("ktest: bad ktest.shuffle=\"%s\": expected a decimal seed "
+			"below 2^64; suites run in name order\n", arg);
 }
 
 bool ktest_main(const char *cmdline)
@@ -377,6 +401,7 @@ bool ktest_main(const char *cmdline)
 		pr_warn("ktest: unknown mode \"%s\"; running the tests\n", mode);
 	cmdline_get(cmdline, "ktest.filter", filter, sizeof(filter));
 	cmdline_get(cmdline, "ktest.selftest", selftest, sizeof(selftest));
+	parse_shuffle(cmdline);
 	run_selected();
 
 	if (cmdline_flag(cmdline, "ktest.exit"))

@@ -46,6 +46,7 @@ KERNEL_PORTABLE_SRCS += \
 TEST_PORTABLE_SRCS += \
 	tests/kernel/cmdline_test.c \
 	tests/kernel/framewalk_test.c \
+	tests/kernel/ktest_order_test.c \
 	tests/kernel/multiboot2_test.c
 
 TEST_KERNEL_SRCS += \

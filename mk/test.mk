@@ -97,11 +97,13 @@ JOBS    ?= 2
 TIMEOUT ?= 120
 # Seconds without serial output before a boot counts as hung (and is stopped).
 STALL   ?= 45
+# The seed of the shuffled-suite runs (empty: the runner's default; none: no shuffled runs).
+SHUFFLE ?=
 
 KTEST_RUNNER = $(PYTHON) tools/ktest-runner.py test --jobs $(JOBS) \
 	--timeout $(TIMEOUT) --stall $(STALL) --out $(BUILD)/test --mkiso $(MKISO) \
 	--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
-	$(if $(filter 1,$(KVM)),--kvm)
+	$(if $(filter 1,$(KVM)),--kvm) $(if $(SHUFFLE),--shuffle $(SHUFFLE))
 
 test-build:
 	$(Q)tools/deps.sh --check

@@ -14,6 +14,7 @@ one case. The last line printed by `test` is always "N passed, N failed".
 """
 
 import argparse
+import dataclasses
 import os
 import re
 import shutil
@@ -32,6 +33,7 @@ import ktest_report     # noqa: E402
 QEMU_PASS = 33          # isa-debug-exit: (0x10 << 1) | 1
 QEMU_FAIL = 35          # isa-debug-exit: (0x11 << 1) | 1
 TEST_CMDLINE = "ktest=run ktest.exit=1"
+SHUFFLE_SEED = 20261202     # make test's seed for the shuffled runs; SHUFFLE= changes it
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
@@ -44,6 +46,7 @@ SUBTEST_RE = re.compile(r"^( *)# Subtest: (.*)$")
 RESULT_RE = re.compile(r"^( *)(ok|not ok) (\d+)(?: ([^#]*?))?\s*(?:#\s*(.*))?$")
 DIAG_RE = re.compile(r"^( *)# (.*)$")
 SUMMARY_RE = re.compile(r"^# ktest: (\d+) passed, (\d+) failed, (\d+) skipped$")
+SHUFFLE_RE = re.compile(r"^# ktest\.shuffle=(\d+): ")
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Report:
     summary: tuple = None
     panic: str = None
     restarted: bool = False     # a second top-level version line: the machine rebooted
+    shuffle: int = None         # the seed of "# ktest.shuffle=SEED: ...", if printed
 
     def cases(self):
         return [(s, c) for s in self.suites for c in s.cases]
@@ -115,6 +119,8 @@ def parse_ktap(text):
             pending = []
         elif m := SUMMARY_RE.match(line):
             rep.summary = tuple(int(g) for g in m.groups())
+        elif m := SHUFFLE_RE.match(line):
+            rep.shuffle = int(m.group(1))
         elif m := DIAG_RE.match(line):
             pending.append(m.group(2))
     return rep
@@ -215,9 +221,10 @@ def failure_summary(rep):
     return f"not ok: {bad[0]}{more}"
 
 
-def judge(text, status, expected=QEMU_PASS, qemu=True, killed=None):
+def judge(text, status, expected=QEMU_PASS, qemu=True, killed=None, shuffle=None):
     """Judges one run from its log text and exit status. Returns a Verdict.
-    killed: why the runner had to kill it ("timeout after 120s"), if it did."""
+    killed: why the runner had to kill it ("timeout after 120s"), if it did.
+    shuffle: the ktest.shuffle seed the run was given, if any."""
     rep = parse_ktap(text)
     counts = count_cases(rep)
     reasons = [killed] if killed else []
@@ -229,6 +236,8 @@ def judge(text, status, expected=QEMU_PASS, qemu=True, killed=None):
         reasons.append(bad)
     reasons += structure_problems(rep)
     reasons += empty_problems(rep, counts)
+    if shuffle is not None:
+        reasons += shuffle_problems(rep, shuffle)
     if rep.version and not any(r.startswith("truncated") for r in reasons):
         # Only ktest prints the summary; other host commands may print plain KTAP.
         reasons += summary_problems(rep, counts, required=qemu)
@@ -273,6 +282,18 @@ def backtrace_names(text):
     return named
 
 
+def shuffle_problems(rep, seed):
+    """A run given ktest.shuffle=SEED must say so and run its suites out of name order."""
+    if rep.shuffle is None:
+        return [f"not shuffled: no '# ktest.shuffle={seed}' line"]
+    if rep.shuffle != seed:
+        return [f"shuffled with seed {rep.shuffle}, not {seed}"]
+    names = [s.name for s in rep.suites]
+    if len(names) > 2 and names == sorted(names):
+        return [f"not shuffled: seed {seed} but the suites ran in name order"]
+    return []
+
+
 def judge_status(status, killed):
     """A boot with no serial line has no log: isa-debug-exit's status is the verdict."""
     reasons = [killed] if killed else []
@@ -315,6 +336,7 @@ class Run:
     serial: bool = True         # False: -serial none, judged by the exit status alone
     need: str = None            # a line the log must hold to pass (a fault path was taken)
     command: list = None        # argv as started (a boot's with its ISO), for results.json
+    shuffle: int = None         # ktest.shuffle seed (on the command line, checked in the log)
 
 
 @dataclass
@@ -461,6 +483,25 @@ SELFTESTS = [
 ]
 
 
+# The matrix boot that also runs its suites shuffled (ktest.shuffle=SEED, SEED
+# from --shuffle): one boot that exists anyway, so make test takes no longer.
+SHUFFLED_BOOT = "bios-pc-smp4-2G"
+SHUFFLED_HOST = "ktest-host"    # a host command run a second time, shuffled the same way
+
+
+def shuffled(runs, args):
+    """The runs, with SHUFFLED_BOOT given ktest.shuffle=SEED and its own ISO."""
+    out = []
+    for r in runs:
+        if r.name == SHUFFLED_BOOT and args.shuffle is not None:
+            r = dataclasses.replace(r, name=f"{r.name}-shuffle{args.shuffle}",
+                                    cmdline=f"{r.cmdline} ktest.shuffle={args.shuffle}",
+                                    shuffle=args.shuffle)
+            r.log = os.path.join(args.out, r.name + ".log")
+        out.append(r)
+    return out
+
+
 def selftest_runs(args):
     return [qemu_run(args, "bios", 2, "128M",
                      f"{TEST_CMDLINE} ktest.filter=selftest ktest.selftest={switch}",
@@ -476,6 +517,11 @@ def host_runs(args):
         runs.append(Run(f"host:{base}", [os.path.abspath(cmd)],
                         os.path.join(args.out, f"host-{base}.log"),
                         args.host_timeout, qemu=False))
+        if base == SHUFFLED_HOST and args.shuffle is not None:
+            name = f"{base}-shuffle{args.shuffle}"
+            runs.append(Run(f"host:{name}", [os.path.abspath(cmd), f"--shuffle={args.shuffle}"],
+                            os.path.join(args.out, f"host-{name}.log"),
+                            args.host_timeout, qemu=False, shuffle=args.shuffle))
     return runs
 
 
@@ -485,7 +531,8 @@ def execute(run, isos):
     argv = list(run.argv)
     if run.qemu:
         # One ISO per command line: normal boots differ in ktest.expect_cpus (smpN).
-        iso_name = run.name if run.expect is not None else "ktest-" + run.name.split("-")[2]
+        special = run.expect is not None or run.shuffle is not None
+        iso_name = run.name if special else "ktest-" + run.name.split("-")[2]
         iso, err = isos.get(iso_name, run.cmdline)
         if err:
             with open(run.log, "w") as f:
@@ -499,7 +546,8 @@ def execute(run, isos):
     with open(run.log, errors="replace") as f:
         text = f.read()
     if run.serial:
-        verdict = judge(text, status, QEMU_PASS if run.qemu else 0, run.qemu, killed)
+        verdict = judge(text, status, QEMU_PASS if run.qemu else 0, run.qemu, killed,
+                        run.shuffle)
     else:
         verdict = judge_status(status, killed)
     if run.need and run.need not in text:
@@ -607,7 +655,8 @@ def print_table(outcomes):
 
 
 def cmd_test(args):
-    runs = host_runs(args) + matrix(args) + (selftest_runs(args) if args.selftests else [])
+    runs = host_runs(args) + shuffled(matrix(args), args) + \
+        (selftest_runs(args) if args.selftests else [])
     runs = select_shard(runs, args.shard)
     if args.list:
         for r in sorted(runs, key=run_rank):
@@ -727,6 +776,15 @@ def shard_arg(text):
     return int(k), int(n)
 
 
+def shuffle_seed(text):
+    """--shuffle's value: a seed ktest.shuffle= accepts, or "none"."""
+    if text == "none":
+        return None
+    if not text.isdigit() or int(text) >= 2 ** 64:
+        raise argparse.ArgumentTypeError(f"bad seed {text!r}: expected 0 to 2^64-1 or none")
+    return int(text)
+
+
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -753,6 +811,9 @@ def parse_args(argv=None):
     t.add_argument("--shard", type=shard_arg, metavar="K/N",
                    help="run only the K-th of N deterministic parts of the runs")
     t.add_argument("--list", action="store_true", help="print the run names and stop")
+    t.add_argument("--shuffle", type=shuffle_seed, default=SHUFFLE_SEED, metavar="SEED",
+                   help=f"boot {SHUFFLED_BOOT} (full matrix) and run {SHUFFLED_HOST} a second "
+                   f"time with the suites shuffled by SEED (default {SHUFFLE_SEED}; none: neither)")
     j = sub.add_parser("judge", help="judge one saved log")
     j.add_argument("log")
     j.add_argument("--status", type=int, help="exit status of the run (default: the passing one)")

@@ -1,6 +1,7 @@
 /* Host backend of <kernel/ktest.h>: runs every registered case and prints KTAP on stdout. */
 
 #include <kernel/ktest.h>
+#include <kernel/ktest_order.h>
 
 #include <fnmatch.h>
 #include <setjmp.h>
@@ -20,6 +21,9 @@ extern const struct ktest_case __stop_ktest_cases[] __attribute__((weak));
 
 /* KTEST_FAILFAST set in the environment: exit 1 at the first failed case. */
 static bool failfast;
+/* --shuffle=SEED or $KTEST_SHUFFLE: the suite order (see <kernel/ktest_order.h>). */
+static bool shuffle;
+static uint64_t shuffle_seed;
 
 struct totals {
 	int passed;
@@ -88,14 +92,16 @@ void ktest_skip(struct ktest *t, const char *reason)
 	ktest_abort(t);
 }
 
-/* Suites in name order; inside a suite, cases in source order. */
+/* Suites in name (or shuffled) order; inside a suite, cases in source order. */
 static int case_order(const void *pa, const void *pb)
 {
 	const struct ktest_case *a = *(const struct ktest_case *const *)pa;
 	const struct ktest_case *b = *(const struct ktest_case *const *)pb;
 	int c;
 
-	c = strcmp(a->suite, b->suite);
+	c = shuffle ? ktest_suite_key_cmp(a->suite, b->suite, shuffle_seed) : 0;
+	if (c == 0)
+		c = strcmp(a->suite, b->suite);
 	if (c == 0)
 		c = strcmp(a->file, b->file);
 	if (c == 0)
@@ -239,21 +245,55 @@ static void run_suite(const struct ktest_case **list, size_t n, int index,
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: ktest-host [GLOB[,GLOB...]]\n"
-		"  runs the cases whose \"suite\" or \"suite.case\" matches a GLOB\n");
+	fprintf(stderr, "usage: ktest-host [--shuffle=SEED] [GLOB[,GLOB...]]\n"
+		"  runs the cases whose \"suite\" or \"suite.case\" matches a GLOB;\n"
+		"  --shuffle=SEED (or KTEST_SHUFFLE=SEED) runs the suites in an order\n"
+		"  drawn from SEED, a decimal number, as ktest.shuffle=SEED in the kernel\n");
 	return 2;
+}
+
+/* Take the shuffle seed from arg ("--shuffle=SEED") or the environment. */
+static bool set_shuffle(const char *seed, const char *from)
+{
+	if (!seed)
+		return true;
+	shuffle = ktest_parse_seed(seed, &shuffle_seed);
+	if (!shuffle)
+		fprintf(stderr, "ktest-host: bad %s\"%s\": expected a decimal seed below 2^64\n",
+			from, seed);
+	return shuffle;
+}
+
+/* The options and the filter; false (after a message) on bad usage. */
+static bool parse_args(int argc, char **argv, const char **filter)
+{
+	const char *seed = getenv("KTEST_SHUFFLE"), *from = "KTEST_SHUFFLE=";
+
+	*filter = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--shuffle=", 10) == 0) {
+			seed = argv[i] + 10;
+			from = "--shuffle=";
+		} else if (argv[i][0] == '-' || *filter) {
+			usage();
+			return false;
+		} else {
+			*filter = argv[i];
+		}
+	}
+	return set_shuffle(seed, from);
 }
 
 int main(int argc, char **argv)
 {
-	const char *filter = argc > 1 ? argv[1] : NULL;
+	const char *filter;
 	const struct ktest_case **list;
 	struct totals tot = { 0 };
 	size_t n, start, end;
 	int suite = 0;
 
-	if (argc > 2 || (filter && filter[0] == '-'))
-		return usage();
+	if (!parse_args(argc, argv, &filter))
+		return 2;
 	/* Line-buffered, so a crash or a sanitizer report leaves every finished line behind. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	failfast = getenv("KTEST_FAILFAST") != NULL;
@@ -261,6 +301,9 @@ int main(int argc, char **argv)
 	n = collect_cases(filter, &list);
 	printf("KTAP version 1\n");
 	printf("1..%zu\n", count_suites(list, n));
+	if (shuffle)
+		printf("# ktest.shuffle=%llu: suites in shuffled order\n",
+		       (unsigned long long)shuffle_seed);
 	for (start = 0; start < n; start = end) {
 		end = start + 1;
 		while (end < n && strcmp(list[end]->suite, list[start]->suite) == 0)

@@ -5,7 +5,8 @@ The "ISO" holds the kernel command line (see fake-mkiso.sh). A normal boot
 plays $FAKE_QEMU_LOG (default pass.log; nothing with -serial none) and exits with $FAKE_QEMU_STATUS
 (default 33); each ktest.selftest switch plays the failure it stands for,
 unless $FAKE_QEMU_IGNORE_SELFTEST is set. A ktest.late_ap= boot logs that
-AP left out first, unless $FAKE_QEMU_LATE_SILENT is set.
+AP left out first, unless $FAKE_QEMU_LATE_SILENT is set. A ktest.shuffle=SEED
+boot plays shuffled.log with SEED filled in, unless $FAKE_QEMU_LOG is set.
 """
 
 import os
@@ -53,6 +54,9 @@ def main(argv):
     switch = [a.split("=", 1)[1] for a in cmdline if a.startswith("ktest.selftest=")]
     log, status, hang = os.environ.get("FAKE_QEMU_LOG", "pass.log"), \
         int(os.environ.get("FAKE_QEMU_STATUS", "33")), 0
+    seed = [a.split("=", 1)[1] for a in cmdline if a.startswith("ktest.shuffle=")]
+    if seed and "FAKE_QEMU_LOG" not in os.environ:
+        log = "shuffled.log"
     if switch and not os.environ.get("FAKE_QEMU_IGNORE_SELFTEST"):
         log, status, hang = SELFTEST[switch[0]]
     late = [a.split("=", 1)[1] for a in cmdline if a.startswith("ktest.late_ap=")]
@@ -60,7 +64,7 @@ def main(argv):
         if value(argv, "-serial") == "stdio":
             if late and not os.environ.get("FAKE_QEMU_LATE_SILENT"):
                 print(f"smp: CPU with APIC ID {late[0]} did not answer in 1000 ms; left out")
-            sys.stdout.write(f.read())
+            sys.stdout.write(f.read().replace("SEED", seed[0] if seed else "SEED"))
     sys.stdout.flush()
     time.sleep(hang)
     return status

@@ -142,6 +142,71 @@ def check_host_verdicts():
     return problems
 
 
+def check_shuffle_verdicts():
+    """A run given ktest.shuffle=SEED passes only if its log says it shuffled
+    with that seed and its suites did not run in name order."""
+    with open(os.path.join(HERE, "logs", "shuffled.log")) as f:
+        shuffled = f.read().replace("SEED", "7")
+    with open(os.path.join(HERE, "logs", "pass.log")) as f:
+        plain = f.read()
+    with open(os.path.join(HERE, "logs", "shuffle-ignored.log")) as f:
+        in_name_order = f.read()
+    problems = []
+    for name, text, seed, want in (
+            ("shuffled.log", shuffled, 7, None),
+            ("pass.log", plain, 7, "not shuffled: no '# ktest.shuffle=7' line"),
+            ("shuffled.log", shuffled, 8, "shuffled with seed 7, not 8"),
+            ("shuffle-ignored.log", in_name_order, 7,
+             "not shuffled: seed 7 but the suites ran in name order"),
+            ("pass.log unshuffled", plain, None, None)):
+        v = runner.judge(text, 33, shuffle=seed)
+        if v.ok != (want is None) or (want and want not in v.reason):
+            problems.append(f"{name} with seed {seed}: expected "
+                            f"{'a pass' if want is None else repr(want)}, got "
+                            f"{'pass' if v.ok else 'fail'} ({v.reason!r})")
+    return problems
+
+
+def suite_key(name, seed):
+    """ktest.shuffle's sort key, written from the published algorithms:
+    64-bit FNV-1a of the name, xor seed + 0x9e3779b97f4a7c15, splitmix64's mix."""
+    mask = 2 ** 64 - 1
+    h = 0xcbf29ce484222325
+    for byte in name.encode():
+        h = ((h ^ byte) * 0x100000001b3) & mask
+    z = h ^ ((seed + 0x9e3779b97f4a7c15) & mask)
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & mask
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & mask
+    return z ^ (z >> 31)
+
+
+def check_host_shuffle(demo):
+    """--shuffle=SEED and KTEST_SHUFFLE=SEED run the demo's suites in the order
+    the key gives, print the seed, and reject a bad seed."""
+    if not os.path.exists(demo):
+        return [f"{demo} is missing"]
+    suites = ["alpha", "selftest", "zulu"]
+    problems, reordered = [], 0
+    for seed in range(1, 9):
+        want = sorted(suites, key=lambda n: (suite_key(n, seed), n))
+        reordered += want != suites
+        for argv, env in (([f"--shuffle={seed}"], {}), ([], {"KTEST_SHUFFLE": str(seed)})):
+            proc = subprocess.run([demo] + argv + [",".join(suites)], capture_output=True,
+                                  text=True, cwd=ROOT, env=dict(os.environ, **env))
+            rep = runner.parse_ktap(proc.stdout)
+            got = [s.name for s in rep.suites]
+            if got != want or rep.shuffle != seed:
+                problems.append(f"{argv or env}: expected {want} and seed {seed}, "
+                                f"got {got} and seed {rep.shuffle}")
+    if not reordered:
+        problems.append("no seed in 1-8 reorders the demo's suites: pick others")
+    proc = subprocess.run([demo, "--shuffle=12x"], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 2 or 'bad --shuffle="12x"' not in proc.stderr or proc.stdout:
+        problems.append(f"--shuffle=12x: expected status 2 and an error, got "
+                        f"{proc.returncode}, {proc.stderr.strip()!r}, {proc.stdout[:60]!r}")
+    return problems
+
+
 def check_golden(demo, arg, golden, want_status):
     if not os.path.exists(demo):
         return [f"{demo} is missing: build it with make {os.path.relpath(demo, ROOT)}"]
@@ -188,8 +253,10 @@ def end_to_end_cases():
     silent = len(boots) - serial
     breaks = len(runner.SELFTESTS)
     everything = 4 + 4 * serial + silent + breaks
+    shuffled = f"{runner.SHUFFLED_BOOT}-shuffle{runner.SHUFFLE_SEED}"
     yield ("all_pass", {}, 0, f"{everything} passed, 0 failed",
            [r"uefi-q35-smp4-2G +\| PASS +\| +4 \| +0 \| +1 \|",
+            rf"{shuffled} +\| PASS +\| +4 \| +0 \| +1 \|",
             r"selftest-hang +\| CAUGHT \|", r"caught selftest-hang: timeout after 1s",
             r"bios-pc-smp2-128M-noserial +\| PASS +\| +1 \| +0 \| +0 \|"])
     yield ("matrix_fails", {"FAKE_QEMU_LOG": "not-ok.log", "FAKE_QEMU_STATUS": "35"}, 1,
@@ -209,6 +276,9 @@ def end_to_end_cases():
     yield ("late_ap_not_logged", {"FAKE_QEMU_LATE_SILENT": "1"}, 1,
            f"{everything} passed, 1 failed",
            [r"FAIL bios-pc-lateap-smp3-512M: no 'smp: CPU with APIC ID 1 did not answer"])
+    yield ("shuffle_ignored", {"FAKE_QEMU_LOG": "pass.log"}, 1,
+           f"{everything} passed, 1 failed",     # its 4 cases passed; the run did not
+           [rf"FAIL {shuffled}: not shuffled: no '# ktest\.shuffle={runner.SHUFFLE_SEED}' line"])
     yield ("host_command_fails", {"FAKE_HOST_FAIL": "1"}, 1,
            f"{everything} passed, 1 failed", [r"FAIL host:fake-host: exit status 1 \["])
 
@@ -263,17 +333,19 @@ def main():
     print("KTAP version 1\n1..3")
     passed = failed = 0
 
-    s = Suite("host_backend", len(GOLDEN) + 1)
+    s = Suite("host_backend", len(GOLDEN) + 2)
     for name, arg, golden, status in GOLDEN:
         s.case(name, check_golden(demo, arg, golden, status))
     s.case("judge_reads_demo", check_judge_on_demo(demo))
+    s.case("shuffle_seed_orders_suites", check_host_shuffle(demo))
     s.end(1)
     passed, failed = passed + s.passed, failed + s.failed
 
-    s = Suite("judge", len(CANNED) + 1)
+    s = Suite("judge", len(CANNED) + 2)
     for name, *spec in CANNED:
         s.case(name, check_canned(*spec))
     s.case("host_exit_status", check_host_verdicts())
+    s.case("shuffled_run_must_shuffle", check_shuffle_verdicts())
     s.end(2)
     passed, failed = passed + s.passed, failed + s.failed
 

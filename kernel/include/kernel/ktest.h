@@ -11,8 +11,9 @@
  *		EXPECT_EQ(t, bm_find_first(map, 128), 70);
  *	}
  *
- * Cases with the same suite name form one suite; suites run in name order,
- * cases in the order they appear in the source file. Two backends run them
+ * Cases with the same suite name form one suite; suites run in name order
+ * (or shuffled by a seed, see <kernel/ktest_order.h>), cases in the order
+ * they appear in the source file. Two backends run them
  * and print KTAP version 1:
  *	kernel	kernel/ktest.c		over COM1, after boot (ktest=run)
  *	host	tests/host/ktest_host.c	on stdout, under ASan/UBSan

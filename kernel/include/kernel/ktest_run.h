@@ -14,7 +14,8 @@ bool ktest_main(const char *cmdline);
 
 /*
  * Run the cases GLOB[,GLOB...] selects (NULL or "": all) again, as the
- * monitor's `test` does: a fresh KTAP report and summary, no exit.
+ * monitor's `test` does: a fresh KTAP report and summary, no exit, the
+ * suites in the order ktest.shuffle= set at boot (name order without it).
  * Returns true if nothing failed.
  */
 bool ktest_run_filter(const char *globs);
