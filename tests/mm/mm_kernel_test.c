@@ -2,10 +2,12 @@
 
 #include <arch/layout.h>
 #include <arch/smp.h>
+#include <arch/tsc.h>
 #include <kernel/heap.h>
 #include <kernel/memmap.h>
 #include <kernel/mm.h>
 #include <kernel/pfa.h>
+#include <kernel/smp.h>
 
 #include "harness.h"
 
@@ -147,6 +149,123 @@ KTEST(mm_kernel, a_low_page_freed_singly_stays_out_of_general_use)
 	EXPECT_EQ(t, refused, 0);
 	EXPECT_EQ(t, pfa_alloc_below(MIB, 1, 1), low);
 	EXPECT_EQ(t, pfa_free(low), 0);
+	EXPECT_TRUE(t, pfa_check(&kernel_pfa));
+}
+
+/* ------------------------------------------------ checks while other CPUs allocate */
+
+#define CHURN_HOLD	16
+#define CHURN_CHECKS	16
+#define CHURN_STEP	8		/* allocations and frees by the others between two checks */
+#define CHURN_WAIT_NS	2000000000ull	/* at most, for them to get that far */
+
+struct churn {
+	unsigned int checker;		/* the CPU that checks; the others allocate */
+	int done;			/* atomic: the checker has finished */
+	uint64_t ops;			/* atomic: allocations and frees by the others */
+	uint64_t check_failures, bad_stats, free_errors, alloc_errors;	/* atomic */
+	uint64_t ops_during;		/* by the others while the checks ran */
+};
+
+static void churn_count(uint64_t *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+/* Until the others have done CHURN_STEP more operations since `since`, or CHURN_WAIT_NS passed. */
+static uint64_t churn_wait(struct churn *c, uint64_t since)
+{
+	uint64_t start = tsc_ns_since_boot(), now;
+
+	while ((now = __atomic_load_n(&c->ops, __ATOMIC_RELAXED)) - since < CHURN_STEP &&
+	       tsc_ns_since_boot() - start < CHURN_WAIT_NS)
+		cpu_relax();
+	return now;
+}
+
+/* The checker: pfa_check and the stats, CHURN_CHECKS times, each after the others moved on. */
+static void churn_check(struct churn *c)
+{
+	uint64_t before = churn_wait(c, 0), seen = before;
+	struct pfa_stats s;
+	int i;
+
+	for (i = 0; i < CHURN_CHECKS; i++) {
+		seen = churn_wait(c, seen);
+		if (!pfa_check(&kernel_pfa))
+			churn_count(&c->check_failures);
+		pfa_stats(&s);
+		if (s.free > s.usable || s.cached > s.free ||
+		    s.cached > (uint64_t)smp_cpus_online() * PFA_CACHE_MAX)
+			churn_count(&c->bad_stats);
+	}
+	c->ops_during = __atomic_load_n(&c->ops, __ATOMIC_RELAXED) - before;
+	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+}
+
+/* The others: single frames through their CPU's cache, and 4-frame runs, until the checker is done. */
+static void churn_alloc(struct churn *c)
+{
+	uint64_t held[CHURN_HOLD], len[CHURN_HOLD], x = 0x9e3779b97f4a7c15ull * (smp_cpu_id() + 1);
+	int n = 0;
+
+	while (!__atomic_load_n(&c->done, __ATOMIC_ACQUIRE)) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if (n == CHURN_HOLD || (n > 0 && x % 2)) {
+			n--;
+			if ((len[n] == 1 ? pfa_free(held[n]) : pfa_free_range(held[n], len[n])) != 0)
+				churn_count(&c->free_errors);
+		} else {
+			len[n] = x % 8 == 0 ? 4 : 1;
+			held[n] = len[n] == 1 ? pfa_alloc() : pfa_alloc_contig(len[n], 1);
+			if (held[n] == 0 || held[n] < MIB)
+				churn_count(&c->alloc_errors);
+			else
+				n++;
+		}
+		churn_count(&c->ops);
+	}
+	while (n--)
+		if ((len[n] == 1 ? pfa_free(held[n]) : pfa_free_range(held[n], len[n])) != 0)
+			churn_count(&c->free_errors);
+}
+
+static void churn(void *arg)
+{
+	struct churn *c = arg;
+
+	if (smp_cpu_id() == c->checker)
+		churn_check(c);
+	else
+		churn_alloc(c);
+}
+
+/*
+ * Issue 15, defect 3: pfa_check and the stats on one CPU while every other
+ * CPU allocates and frees. Every check passes (a frame is never seen
+ * between two states), nothing the others do is refused or lost, and the
+ * counts come back to where they were.
+ */
+KTEST(mm_kernel, check_and_stats_hold_while_other_cpus_allocate)
+{
+	struct churn c = { .checker = smp_cpu_id() };
+	struct pfa_stats before, after;
+
+	if (smp_cpus_online() < 2)
+		ktest_skip(t, "needs a second CPU to allocate while this one checks");
+	pfa_stats(&before);
+	smp_call_all(churn, &c);
+	pfa_stats(&after);
+	ktest_diag(t, "%d checks on CPU %u while %u CPUs did %llu allocations and frees (%llu in all)",
+		   CHURN_CHECKS, c.checker, smp_cpus_online() - 1,
+		   (unsigned long long)c.ops_during, (unsigned long long)c.ops);
+	EXPECT_EQ(t, c.check_failures, 0);
+	EXPECT_EQ(t, c.bad_stats, 0);
+	EXPECT_EQ(t, c.free_errors, 0);
+	EXPECT_EQ(t, c.alloc_errors, 0);
+	EXPECT_GT(t, c.ops_during, 0);
+	EXPECT_EQ(t, after.free, before.free);
+	EXPECT_EQ(t, after.bad_frees, before.bad_frees);
 	EXPECT_TRUE(t, pfa_check(&kernel_pfa));
 }
 
