@@ -18,6 +18,8 @@ KTEST_DEMO_SRCS := tests/host/ktest_demo.c tests/host/ktest_host.c
 ktest_objs = $(patsubst %.c,$(KTEST_HOST_OBJ)/%.o,$(1))
 
 HOST_TEST_BINS += $(KTEST_HOST) tests/runner/runner_test.py tests/runner/results_test.py
+# make debug with gdb, and the CI workflow with its shards.
+HOST_TEST_BINS += tests/runner/debug_test.py tests/runner/ci_test.py
 
 $(KTEST_HOST_OBJ)/%.o: %.c
 	$(quiet) HOSTCC $<

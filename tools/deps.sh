@@ -64,6 +64,8 @@ check_all() {
 	need libbsd-dev /usr/include/bsd/sys/bitstring.h
 	need libbitmask-dev /usr/include/bitmask.h
 	need python3 python3
+	need python3-yaml /usr/lib/python3/dist-packages/yaml/__init__.py
+	need gdb gdb
 }
 
 check_all
