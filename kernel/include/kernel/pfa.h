@@ -25,12 +25,11 @@
  *
  * The hbm, the hint and the poisoning count belong to pfa.lock; each cache
  * to its own lock (lock order: a cache, then the pool). A frame changes
- * state only under the lock of where it comes from or goes to: a single
- * frame's inuse bit under its cache's lock, a run's under the pool's. So
- * whoever holds every lock (pfa_lock_all) sees each frame in exactly one
- * state. The inuse bits are still atomic, since CPUs under different cache
- * locks change bits of one word, and exactly one of two racing frees of a
- * frame wins. Bad frees (out of range, unaligned, reserved, not in use) are
+ * state, its inuse bit included, only under the lock of the cache or the
+ * pool it leaves or joins, so whoever holds every lock (pfa_lock_all) sees
+ * each frame in exactly one state. The inuse bits are still atomic, since
+ * CPUs under different cache locks change bits of one word, and exactly
+ * one of two racing frees of a frame wins. Bad frees (out of range, unaligned, reserved, not in use) are
  * refused, logged with the caller's address and counted; nothing is
  * "fixed".
  *
