@@ -7,7 +7,8 @@
  * write through. A CPU that cannot get the console within
  * 20 ms (its owner is stopped, or left a prompt open while it
  * waits for a key) writes anyway: a mixed line beats a silent machine. A
- * panic stops the other CPUs first and then bypasses the lock for good.
+ * panic stops the other CPUs first and then bypasses the lock for good;
+ * the screen then waits for its own lock 20 ms at most (screen_panic).
  */
 #include <stdbool.h>
 #include <arch/cpu.h>
@@ -94,6 +95,7 @@ unsigned int console_set_wait_ms(unsigned int ms)
 void console_panic(void)
 {
 	__atomic_store_n(&bypass, true, __ATOMIC_RELEASE);
+	screen_panic();
 }
 
 void console_write(const char *s, size_t len)

@@ -57,6 +57,7 @@ TEST_KERNEL_SRCS += \
 	tests/kernel/idt_test.c \
 	tests/kernel/ksyms_test.c \
 	tests/kernel/ktest_test.c \
+	tests/kernel/panic_test.c \
 	tests/kernel/printk_test.c \
 	tests/kernel/selftest_test.c \
 	tests/kernel/string_test.c

@@ -480,6 +480,8 @@ SELFTESTS = [
     ("unexpected", "not ok: selftest.unexpected", False),
     ("smp_panic", "panic: ", False),     # an AP panics: it must stop the boot CPU too
     ("task_panic", "panic: ", False),    # a task panics (every panic: 3 named frames)
+    ("panic_race", "panic: ", False),    # CPUs 0 and 1 panic at once: one full report
+    ("panic_screenlock", "panic: ", False),  # a stopped CPU holds the screen lock
 ]
 
 

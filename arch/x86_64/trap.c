@@ -68,7 +68,17 @@ void trap_dispatch(struct trap_frame *f)
 			pic_spurious(f->vector);
 		return;
 	}
-	if (f->vector == VEC_NMI && smp_nmi(f))
+	/*
+	 * NMIs run on their own IST stack, and a second NMI on it would
+	 * overwrite the first's frame. That cannot happen: the CPU holds off
+	 * further NMIs until the next IRET, and nothing executes one while an
+	 * NMI is handled. The work below only reads and writes static and
+	 * per-CPU data and reloads CR3, which do not fault; an exception that
+	 * did (or a #MC, on its own IST stack) would end in panic, which never
+	 * returns. A CPU inside panic() ignores the NMI and finishes its report
+	 * or its one line; stopped CPUs halt here with NMIs still held off.
+	 */
+	if (f->vector == VEC_NMI && (panic_nmi() || smp_nmi(f)))
 		return;
 
 	uint64_t cr2 = f->vector == VEC_PF ? read_cr2() : 0;

@@ -5,7 +5,9 @@
  * the kernel on serial alone. The framebuffer must lie in the boot
  * identity map (below 4 GiB); GRUB has never been seen to put one higher.
  */
+#include <arch/cpu.h>
 #include <arch/io.h>
+#include <arch/tsc.h>
 #include <kernel/console.h>
 #include <kernel/font.h>
 #include <kernel/multiboot2.h>
@@ -19,6 +21,7 @@
 #define CRTC_DATA	0x3D5
 #define CRTC_CURSOR_START 0x0A
 #define CURSOR_DISABLE	0x20
+#define PANIC_WAIT_MS	20	/* for the lock in a panic: a stopped CPU never lets go */
 
 static struct spinlock lock = SPINLOCK_INIT;
 static enum screen_kind kind;
@@ -27,6 +30,8 @@ static struct con_cell cells[MAX_ROWS * MAX_COLS];
 static struct fbcon fb;
 static struct vgacon vga;
 static char description[96];
+static bool panicking;		/* atomic: the lock is waited for PANIC_WAIT_MS at most */
+static bool abandoned;		/* atomic: a panic gave up on the lock: serial only from now */
 
 static unsigned int min(unsigned int a, unsigned int b)
 {
@@ -115,13 +120,45 @@ static uint8_t ktap_attr(const char *s, size_t len)
 	return 0;
 }
 
+/*
+ * Take the lock; false: leave the screen alone. In a panic the holder may be
+ * a CPU stopped mid-write, so wait PANIC_WAIT_MS at most, then give the
+ * screen up for good (drawing over a half-done write could scribble past
+ * the cell grid): the report is on serial already.
+ */
+static bool screen_lock(void)
+{
+	uint64_t start, limit;
+
+	if (!__atomic_load_n(&panicking, __ATOMIC_ACQUIRE)) {
+		spin_lock(&lock);
+		return true;
+	}
+	if (__atomic_load_n(&abandoned, __ATOMIC_RELAXED))
+		return false;
+	start = rdtsc();
+	limit = tsc_khz() * PANIC_WAIT_MS;
+	while (!spin_trylock(&lock)) {
+		if (rdtsc() - start > limit) {
+			__atomic_store_n(&abandoned, true, __ATOMIC_RELAXED);
+			return false;
+		}
+		cpu_relax();
+	}
+	return true;
+}
+
+void screen_panic(void)
+{
+	__atomic_store_n(&panicking, true, __ATOMIC_RELEASE);
+}
+
 void screen_write(const char *s, size_t len)
 {
 	uint8_t attr, saved;
 
-	if (kind == SCREEN_NONE)
+	if (kind == SCREEN_NONE || !screen_lock())
 		return;
-	spin_lock(&lock);
 	saved = con.attr;
 	attr = con.col == 0 && saved == CON_DEFAULT_ATTR ? ktap_attr(s, len) : 0;
 	if (attr)
@@ -152,16 +189,16 @@ void screen_set_level(char level)
 		fg = CON_LIGHT_GREY;
 		break;
 	}
-	spin_lock(&lock);
+	if (!screen_lock())
+		return;
 	con_set_attr(&con, CON_ATTR(fg, CON_BLACK));
 	spin_unlock(&lock);
 }
 
 void screen_show_cursor(bool on)
 {
-	if (kind == SCREEN_NONE)
+	if (kind == SCREEN_NONE || !screen_lock())
 		return;
-	spin_lock(&lock);
 	con_show_cursor(&con, on);
 	spin_unlock(&lock);
 }
@@ -180,4 +217,9 @@ void screen_size(unsigned int *rows, unsigned int *cols)
 const char *screen_describe(void)
 {
 	return description;
+}
+
+void screen_hold_lock(void)
+{
+	spin_lock(&lock);
 }

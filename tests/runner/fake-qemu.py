@@ -24,6 +24,8 @@ SELFTEST = {
     "triplefault": ("truncated.log", 0, 0),
     "smp_panic": ("panic-backtrace.log", 35, 0),
     "task_panic": ("panic-backtrace.log", 35, 0),
+    "panic_race": ("panic-backtrace.log", 35, 0),
+    "panic_screenlock": ("panic-backtrace.log", 35, 0),
 }
 
 REQUIRED = [["-no-reboot"], ["-display", "none"],

@@ -146,5 +146,9 @@ enum screen_kind screen_kind(void);
 void screen_size(unsigned int *rows, unsigned int *cols);
 /* "framebuffer 1024x768x32 at 0xfd000000", "VGA text 80x25", "none". */
 const char *screen_describe(void);
+/* A panic from here on: the lock is waited for 20 ms at most, then the screen is left alone. */
+void screen_panic(void);
+/* Panic selftest only: take the screen lock and keep it, as a CPU stopped mid-write would. */
+void screen_hold_lock(void);
 
 #endif /* KERNEL_CONSOLE_H */

@@ -35,7 +35,7 @@ void console_printf(const char *fmt, ...) __printf(1, 2);
 void console_vprintf(const char *fmt, va_list ap);
 /* How long a CPU waits for another's line before it writes anyway (default 20 ms); returns the old value. */
 unsigned int console_set_wait_ms(unsigned int ms);
-/* Panic: the other CPUs are stopped; write without the line lock from now on. */
+/* Panic: the other CPUs are stopped; no line lock from now on, and the screen waits 20 ms at most. */
 void console_panic(void);
 
 /*
