@@ -45,6 +45,7 @@ static const struct parse_case parse_cases[] = {
 	{ "",			0,	0,		"" },
 	/* Blanks separate like commas; a newline ends the text. */
 	{ " 1 , 3\t5 ",		64,	0,		"1,3,5" },
+	{ "1\v2\f3\r4\t5",	64,	0,		"1-5" },
 	{ "0-3\n",		64,	0,		"0-3" },
 	{ "0-3\n5",		64,	0,		"0-3" },
 	{ "\n5",		64,	0,		"" },
@@ -72,6 +73,10 @@ static const struct parse_case parse_cases[] = {
 	{ "al",			64,	-BM_EINVAL,	"1,5" },
 	{ "allx",		64,	-BM_EINVAL,	"1,5" },
 	{ "3x",			64,	-BM_EINVAL,	"1,5" },
+	{ "@ll",		64,	-BM_EINVAL,	"1,5" },	/* '@' | 0x20 is '`' */
+	{ "axl",		64,	-BM_EINVAL,	"1,5" },
+	{ "5N",			64,	-BM_EINVAL,	"1,5" },	/* no separator */
+	{ "0-7:1/2N",		64,	-BM_EINVAL,	"1,5" },
 	{ "1--2",		64,	-BM_EINVAL,	"1,5" },
 	{ "1-2-3",		64,	-BM_EINVAL,	"1,5" },
 	{ "0 - 3",		64,	-BM_EINVAL,	"1,5" },
@@ -217,5 +222,25 @@ KTEST(bitmap_list, round_trip)
 			EXPECT_EQ(t, bm_parse_list(text, copy, nbits), 0);
 			EXPECT_TRUE(t, bm_equal(map, copy, nbits));
 		}
+	}
+}
+
+/* Linux's number rule: max_num itself is a number, max_num + 1 is -BM_EOVERFLOW. */
+KTEST(bitmap_list, parse_max_takes_the_limit_itself)
+{
+	static const struct { const char *in; size_t max; int err; } cases[] = {
+		{ "25", 25, 0 }, { "20", 25, 0 }, { "26", 25, -BM_EOVERFLOW },
+		{ "30", 25, -BM_EOVERFLOW }, { "250", 25, -BM_EOVERFLOW },
+		{ "5", 5, 0 }, { "6", 5, -BM_EOVERFLOW }, { "0", 0, 0 },
+		{ "1", 0, -BM_EOVERFLOW }, { "0-19:1/19", 19, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int err = bm_parse_list_max(cases[i].in, map, 64, cases[i].max);
+
+		if (err != cases[i].err)
+			ktest_diag(t, "\"%s\" with max_num %llu", cases[i].in,
+				   (unsigned long long)cases[i].max);
+		EXPECT_EQ(t, err, cases[i].err);
 	}
 }
