@@ -188,7 +188,8 @@ def configuration(run):
             "firmware": "uefi" if any("pflash" in a for a in argv) else "bios",
             "machine": value("-machine"), "smp": int(smp) if smp else None,
             "memory": value("-m"), "serial": run.serial,
-            "kernel_cmdline": run.cmdline, "expect_failure": run.expect}
+            "kernel_cmdline": run.cmdline, "expect_failure": run.expect,
+            "shuffle": getattr(run, "shuffle", None)}
 
 
 def json_doc(results, seconds, shard, closing):
