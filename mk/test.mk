@@ -133,4 +133,5 @@ test-big: all
 
 # Only the runner's own checks: canned logs, then each ktest.selftest boot must fail.
 test-runner: test-build
-	$(Q)$(KTEST_RUNNER) --selftests --matrix none tests/runner/runner_test.py
+	$(Q)$(KTEST_RUNNER) --selftests --matrix none tests/runner/runner_test.py \
+		tests/runner/results_test.py
