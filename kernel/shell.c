@@ -86,6 +86,32 @@ static bool parse_frames(const char *arg, uint64_t *n)
 	return false;
 }
 
+/*
+ * The frames `alloc` handed out and `free` has not taken back, one bit per
+ * frame (made when the shell starts, retried at each alloc). `free` accepts nothing else, so the
+ * monitor cannot free a frame the kernel uses, such as a live page table.
+ */
+static uint64_t *handed;
+static uint64_t handed_frames;
+
+static bool handed_ready(void)
+{
+	struct pfa_stats s;
+
+	if (handed)
+		return true;
+	pfa_stats(&s);
+	handed = kzalloc(BM_WORDS(s.total) * sizeof(uint64_t));
+	handed_frames = handed ? s.total : 0;
+	return handed != NULL;
+}
+
+/* Did alloc hand out every frame of [first, first + n), and free not take it back? */
+static bool handed_out(uint64_t first, uint64_t n)
+{
+	return handed && bm_range_is_set(handed, handed_frames, first, n);
+}
+
 static int cmd_alloc(int argc, char **argv)
 {
 	uint64_t n, addr;
@@ -93,11 +119,16 @@ static int cmd_alloc(int argc, char **argv)
 	(void)argc;
 	if (!parse_frames(argv[1], &n))
 		return 0;
+	if (!handed_ready()) {
+		out("alloc: no memory for the list of frames alloc handed out (nothing allocated)\n");
+		return 0;
+	}
 	addr = n == 1 ? pfa_alloc() : pfa_alloc_contig(n, 1);
 	if (!addr) {
 		out("alloc: no run of %lu free frames\n", n);
 		return 0;
 	}
+	bm_set_range(handed, addr / FRAME_SIZE, n);
 	out("allocated %lu frame%s at 0x%lx-0x%lx\n", n, n == 1 ? "" : "s", addr,
 	    addr + n * FRAME_SIZE - 1);
 	return 0;
@@ -113,11 +144,18 @@ static int cmd_free(int argc, char **argv)
 	}
 	if (argc > 2 && !parse_frames(argv[2], &n))
 		return 0;
-	if (pfa_free_range(addr, n) < 0)
+	if (!handed_out(addr / FRAME_SIZE, n)) {
+		out("free: refused: not all of 0x%lx-0x%lx was handed out by alloc (nothing freed)\n",
+		    addr, addr + n * FRAME_SIZE - 1);
+		return 0;
+	}
+	if (pfa_free_range(addr, n) < 0) {
 		out("free: refused: not all of 0x%lx-0x%lx is allocated (nothing freed)\n",
 		    addr, addr + n * FRAME_SIZE - 1);
-	else
-		out("freed %lu frame%s at 0x%lx\n", n, n == 1 ? "" : "s", addr);
+		return 0;
+	}
+	bm_clear_range(handed, addr / FRAME_SIZE, n);
+	out("freed %lu frame%s at 0x%lx\n", n, n == 1 ? "" : "s", addr);
 	return 0;
 }
 
@@ -458,7 +496,8 @@ static const struct command commands[] = {
 	{ "help", "help", "this list", cmd_help, 0, 0 },
 	{ "mem", "mem", "frame allocator counts and density map", cmd_mem, 0, 0 },
 	{ "alloc", "alloc N", "allocate N contiguous frames", cmd_alloc, 1, 1 },
-	{ "free", "free ADDR [N]", "free N frames (default 1) at ADDR", cmd_free, 1, 2 },
+	{ "free", "free ADDR [N]", "free N frames (default 1) at ADDR that alloc handed out",
+	  cmd_free, 1, 2 },
 	{ "cpus", "cpus", "online and idle CPU masks, APIC IDs, TSS selectors", cmd_cpus, 0, 0 },
 	{ "gdt", "gdt", "GDT slot map", cmd_gdt, 0, 0 },
 	{ "pids", "pids", "allocated PIDs, pid_max, last", cmd_pids, 0, 0 },
@@ -502,6 +541,9 @@ void shell_run(void)
 	static struct lineedit le = { .echo = echo };
 
 	input_init();
+	if (!handed_ready())
+		printk(KERN_WARNING "shell: no memory for the list of frames alloc hands out: "
+		       "alloc and free will refuse\n");
 	out("\nsetbit monitor: type 'help' for commands\n");
 	for (;;) {
 		enum lineedit_result r;

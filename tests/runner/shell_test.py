@@ -181,12 +181,46 @@ def check_commands(m, r):
     expect(r, "free_frames", m.command(f"free {addr} 3"), rf"^freed 3 frames at {addr}$")
     expect(r, "double_free_refused", m.command(f"free {addr} 3"), r"^free: refused")
     frames_case(r, "free_shows_in_mem", before, used_frames(m), 0)
+    check_free_only_what_alloc_gave(m, r)
 
     check_cpus_gdt_pids(m, r)
     expect(r, "spawn_bad_count", m.command("spawn 0"), r"^bad task count '0'")
     expect(r, "test_reruns_suites", m.command("test shell"),
            r"^KTAP version 1$", r"^ok 1 shell$", r"^# ktest: [1-9]\d* passed, 0 failed")
     expect(r, "bench_reports", m.command("bench"), r"ns per bit found", r"ns per pair")
+
+
+def check_free_only_what_alloc_gave(m, r):
+    """Issue 11: `free` takes back only frames `alloc` handed out, whole or in part.
+    The first range `mem` lists as used is the kernel's own (the direct map's page
+    tables, allocated at boot); freeing a frame of it, or 0x41c000 (the issue's
+    example), must be refused with one line and change nothing."""
+    before = used_frames(m)
+    first = re.search(r"^\S*.*pfa: +used (0x[0-9a-f]+)-", m.command("mem") or "", re.M)
+    r.case("mem_lists_a_kernel_frame", first is not None, "no 'used' range in mem")
+    for name, addr in (("free_of_a_kernel_frame_refused", first and int(first.group(1), 16)),
+                       ("free_0x41c000_refused", 0x41c000)):
+        if addr is None:
+            continue
+        expect(r, name, m.command(f"free {addr:#x}"),
+               rf"\Afree: refused: not all of {addr:#x}-{addr + 0xfff:#x} was handed out by "
+               r"alloc \(nothing freed\)\n\Z")
+    frames_case(r, "refused_free_changes_nothing", before, used_frames(m), 0)
+    reply = expect(r, "alloc_3_for_part_frees", m.command("alloc 3"),
+                   r"^allocated 3 frames at 0x[0-9a-f]+-0x[0-9a-f]+$")
+    if not reply:
+        return
+    a = int(re.search(r"at (0x[0-9a-f]+)", reply).group(1), 16)
+    expect(r, "free_past_the_allocation_refused", m.command(f"free {a:#x} 4"),
+           rf"\Afree: refused: not all of {a:#x}-{a + 0x3fff:#x} was handed out by alloc ")
+    expect(r, "free_middle_frame", m.command(f"free {a + 0x1000:#x}"),
+           rf"^freed 1 frame at {a + 0x1000:#x}$")
+    expect(r, "free_over_the_freed_middle_refused", m.command(f"free {a:#x} 3"),
+           r"\Afree: refused: not all of .* was handed out by alloc ")
+    expect(r, "free_first_frame", m.command(f"free {a:#x}"), rf"^freed 1 frame at {a:#x}$")
+    expect(r, "free_last_frame", m.command(f"free {a + 0x2000:#x}"),
+           rf"^freed 1 frame at {a + 0x2000:#x}$")
+    frames_case(r, "part_frees_give_all_back", before, used_frames(m), 0)
 
 
 def check_cpus_gdt_pids(m, r):
