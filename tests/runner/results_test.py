@@ -172,17 +172,19 @@ def check_details(_status, lines):
 
 def check_list_shards():
     """--shard K/N: the shards are disjoint and together the whole list."""
-    base = [sys.executable, os.path.join(ROOT, "tools", "ktest-runner.py"), "test",
-            "--list", "--selftests", "a", "b"]
-    whole = subprocess.run(base, capture_output=True, text=True).stdout.split()
+    args = runner.parse_args(["test", "--selftests", "a", "b"])
+    whole = [r.name for r in runner.host_runs(args) + runner.matrix(args)
+             + runner.selftest_runs(args)]
     problems = [] if len(whole) > 3 else [f"list: {whole}"]
     for n in (1, 2, 3, 5):
-        parts = [subprocess.run(base + ["--shard", f"{k}/{n}"], capture_output=True,
-                                text=True).stdout.split() for k in range(1, n + 1)]
+        parts = [[r.name for r in runner.select_shard(
+            runner.host_runs(args) + runner.matrix(args) + runner.selftest_runs(args), (k, n))]
+            for k in range(1, n + 1)]
         joined = [name for p in parts for name in p]
         if sorted(joined) != sorted(whole) or len(set(joined)) != len(joined):
             problems.append(f"{n} shards do not partition the list: {parts}")
-    bad = subprocess.run(base + ["--shard", "4/3"], capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "ktest-runner.py"),
+                          "test", "--list", "--shard", "4/3"], capture_output=True, text=True)
     if bad.returncode != 2 or "want K/N with 1 <= K <= N, got '4/3'" not in bad.stderr:
         problems.append(f"--shard 4/3: status {bad.returncode}, {bad.stderr.strip()[-80:]!r}")
     return problems
