@@ -15,6 +15,8 @@ one case. The last line printed by `test` is always "N passed, N failed".
 
 import argparse
 import dataclasses
+import fnmatch
+import json
 import os
 import re
 import shutil
@@ -659,6 +661,9 @@ def print_table(outcomes):
 def cmd_test(args):
     runs = host_runs(args) + shuffled(matrix(args), args) + \
         (selftest_runs(args) if args.selftests else [])
+    if args.only:
+        runs = [r for r in runs if any(fnmatch.fnmatchcase(r.name, g)
+                                       for g in args.only.split(","))]
     runs = select_shard(runs, args.shard)
     if args.list:
         for r in sorted(runs, key=run_rank):
@@ -716,7 +721,7 @@ def run_all(runs, args):
     outcomes = []
     pool = ThreadPoolExecutor(max_workers=args.jobs)
     try:
-        futures = [pool.submit(execute, r, isos) for r in sorted(runs, key=start_rank)]
+        futures = [pool.submit(execute, r, isos) for r in start_order(runs, args.out)]
         for fut in as_completed(futures):
             o = fut.result()
             outcomes.append(o)
@@ -742,6 +747,19 @@ def report(outcomes, runs):
     for o in outcomes:
         if not o.ok:
             print(f"FAIL {o.run.name}: {o.reason()} [{o.run.log}]")
+
+
+def start_order(runs, out):
+    """Longest first, so no worker idles at the end: by each run's time in the
+    last results.json in out (a long host command such as shell_test must not
+    start last), then the runs it does not know, by start_rank."""
+    try:
+        with open(os.path.join(out, "results.json")) as f:
+            last = {r["name"]: float(r["seconds"]) for r in json.load(f)["runs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        last = {}
+    return sorted(runs, key=lambda r: (0, -last[r.name], r.name) if r.name in last
+                  else (1,) + start_rank(r))
 
 
 def start_rank(run):
@@ -798,6 +816,8 @@ def parse_args(argv=None):
     t.add_argument("--selftests", action="store_true",
                    help="also boot each ktest.selftest switch and expect the right failure")
     t.add_argument("--jobs", type=int, default=2)
+    t.add_argument("--only", metavar="GLOB[,GLOB...]",
+                   help="only the runs whose name (as in the table) matches a glob")
     t.add_argument("--timeout", type=float, default=120, help="seconds per QEMU boot")
     t.add_argument("--stall", type=float, default=45,
                    help="seconds without serial output before a QEMU boot counts as hung")

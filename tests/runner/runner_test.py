@@ -309,6 +309,34 @@ def check_end_to_end(env, want_status, want_last, want_text):
     return problems
 
 
+def check_start_order():
+    """Runs start longest first by the last results.json's times, so a long host
+    command does not start last; runs it does not list follow, by start_rank."""
+    out = os.path.join(ROOT, "build", "test", "runner-order")
+    os.makedirs(out, exist_ok=True)
+    runs = [runner.Run("host:shell_test", ["x"], "x.log", 1, qemu=False),
+            runner.Run("bios-pc-smp1-128M", ["x"], "x.log", 1),
+            runner.Run("uefi-q35-smp1-128M", ["x"], "x.log", 1),
+            runner.Run("bios-pc-new-boot", ["x"], "x.log", 1)]
+    path = os.path.join(out, "results.json")
+    if os.path.exists(path):
+        os.remove(path)
+    problems = []
+    cold = [r.name for r in runner.start_order(runs, out)]
+    if cold != ["uefi-q35-smp1-128M", "bios-pc-new-boot", "bios-pc-smp1-128M",
+                "host:shell_test"]:
+        problems.append(f"without results.json: {cold}")
+    with open(path, "w") as f:
+        f.write('{"runs": [{"name": "bios-pc-smp1-128M", "seconds": 9.5},'
+                ' {"name": "host:shell_test", "seconds": 95.0},'
+                ' {"name": "uefi-q35-smp1-128M", "seconds": 20.0}]}')
+    warm = [r.name for r in runner.start_order(runs, out)]
+    if warm != ["host:shell_test", "uefi-q35-smp1-128M", "bios-pc-smp1-128M",
+                "bios-pc-new-boot"]:
+        problems.append(f"with the last times: {warm}")
+    return problems
+
+
 def check_stall():
     """A boot that goes quiet is killed long before its timeout, and says so."""
     out = os.path.join(ROOT, "build", "test", "runner-stall")
@@ -350,9 +378,10 @@ def main():
     passed, failed = passed + s.passed, failed + s.failed
 
     cases = list(end_to_end_cases())
-    s = Suite("runner", len(cases) + 1)
+    s = Suite("runner", len(cases) + 2)
     for name, *spec in cases:
         s.case(name, check_end_to_end(*spec))
+    s.case("longest_run_starts_first", check_start_order())
     s.case("silent_boot_stalls", check_stall())
     s.end(3)
     passed, failed = passed + s.passed, failed + s.failed

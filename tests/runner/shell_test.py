@@ -20,10 +20,19 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(TOP, "tools"))
 import importlib.util  # noqa: E402
 
-spec = importlib.util.spec_from_file_location(
-    "screenshot_check", os.path.join(TOP, "tools", "screenshot-check.py"))
-screenshot = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(screenshot)
+
+
+def load_tool(name, file):
+    """A module from tools/ (their file names have dashes), leaving no __pycache__ there."""
+    sys.dont_write_bytecode = True
+    spec = importlib.util.spec_from_file_location(name, os.path.join(TOP, "tools", file))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+screenshot = load_tool("screenshot_check", "screenshot-check.py")
+runner = load_tool("ktest_runner", "ktest-runner.py")
 
 PROMPT = b"setbit> "
 # Boot with one quick suite so the screen shows KTAP results too.
@@ -31,6 +40,8 @@ CMDLINE = "ktest=run ktest.filter=input"
 BOOT_TIMEOUT = 60
 SMP = 2
 REPLY_TIMEOUT = 20
+# Every suite from the monitor, the 100,000-task stress included (about 20 s alone).
+TEST_TIMEOUT = 240
 
 
 class Machine:
@@ -69,12 +80,12 @@ class Machine:
             time.sleep(0.02)
         return None
 
-    def command(self, line):
+    def command(self, line, timeout=REPLY_TIMEOUT):
         """Send a line (CR, as a terminal does); the reply up to the next prompt, as text."""
         start = len(self.log)
         self.proc.stdin.write(line.encode() + b"\r")
         self.proc.stdin.flush()
-        out = self.wait_for(PROMPT, start, REPLY_TIMEOUT)
+        out = self.wait_for(PROMPT, start, timeout)
         if out is None:
             return None
         text = out[:out.index(PROMPT)].decode(errors="replace").replace("\r", "")
@@ -269,6 +280,28 @@ def check_frames_above_the_floor(m, r):
         expect(r, "alloc_1_frees", m.command(f"free {addr:#x}"), rf"^freed 1 frame at {addr:#x}$")
 
 
+def check_test_twice(m, r):
+    """`test` runs every suite; twice in a row from the monitor, both runs must
+    pass as the runner judges a boot (plans, summary, no panic), with the
+    same counts: a suite that leaves the machine changed fails the second."""
+    counts = []
+    for n in (1, 2):
+        started = time.monotonic()
+        reply = m.command("test", TEST_TIMEOUT)
+        if reply is None:
+            r.case("test_twice_passes_both_times", False,
+                   f"run {n}: no prompt within {TEST_TIMEOUT}s")
+            return
+        v = runner.judge(reply, 0, expected=0)
+        if not v.ok:
+            r.case("test_twice_passes_both_times", False, f"run {n}: {v.reason}")
+            return
+        counts.append((v.passed, v.failed, v.skipped, round(time.monotonic() - started)))
+    r.case("test_twice_passes_both_times", counts[0][:3] == counts[1][:3],
+           f"counts (passed, failed, skipped, s) differ: {counts}")
+    print(f"# test twice: {counts}", file=sys.stderr)
+
+
 def check_editing(m, r):
     # "bitmXp", Backspace twice, "ap show": the editor must hand over "bitmap show".
     expect(r, "backspace_edits_the_line", m.command("bitmXp\x7f\x7fap show"), r"set: ")
@@ -333,6 +366,7 @@ def main():
                              "ok 1 input", " passed, 0 failed, 0 skipped", "# boot-to-summary",
                              "setbit monitor: type 'help' for commands", "setbit>")
                 check_commands(m, r)
+                check_test_twice(m, r)
                 check_frames_above_the_floor(m, r)
                 check_editing(m, r)
                 check_keyboard(m, r)
