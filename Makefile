@@ -5,7 +5,7 @@
 #   make debug      QEMU paused with the gdbstub; prints the gdb command line
 #   make test       host suites (ASan/UBSan, TSan), fuzz smoke, QEMU matrix (QUICK=1: one config)
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS=N)
-#   make bench      host benchmarks (ICOUNT=1: instruction counts under callgrind)
+#   make bench      host benchmarks (ICOUNT=1: the bitmap one's instruction counts under callgrind)
 #   make mutate     mutation score of the portable cores (FILES=, JOBS=; slow)
 #   make clean
 #   make DEBUG=1 ...  kernel with invariant checks (BM_DEBUG, PFA_DEBUG) in build-debug/

@@ -54,8 +54,9 @@ static void save_cmdline(const void *info)
 	const struct mb2_tag *tag = mb2_find(info, MB2_TAG_CMDLINE);
 	const char *s = tag ? mb2_tag_string(tag) : NULL;
 
-	if (s)
-		strlcpy(cmdline, s, sizeof(cmdline));
+	if (s && strlcpy(cmdline, s, sizeof(cmdline)) >= sizeof(cmdline))
+		pr_warn("cmdline: %zu bytes long; only the first %zu are used\n",
+			strlen(s), sizeof(cmdline) - 1);
 }
 
 static void print_cpu(void)

@@ -119,8 +119,10 @@ KTEST_SELECT = $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) \
 .PHONY: test-list
 
 # Writes $(BUILD)/test/results.xml (JUnit) and results.json besides the logs.
+# Then, after a whole run, README.md's samples and examples against it.
+DOC_CHECK = $(if $(filter 1,$(QUICK))$(SHARD),,&& $(PYTHON) tools/doc-check.py --out $(BUILD)/test)
 test: test-build
-	$(Q)$(KTEST_RUNNER) $(KTEST_SELECT) $(HOST_TEST_BINS)
+	$(Q)$(KTEST_RUNNER) $(KTEST_SELECT) $(HOST_TEST_BINS) $(DOC_CHECK)
 
 # The names of the runs `make test` starts (with the same QUICK= and SHARD=).
 test-list:

@@ -18,7 +18,10 @@ bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size);
 /* Is key set to "1", "y", "yes", "on" or "true" (or given bare)? */
 bool cmdline_flag(const char *cmdline, const char *key);
 
-/* The line the boot loader passed (kernel only; "" before kmain saves it). */
+/*
+ * The line the boot loader passed (kernel only; "" before kmain saves it),
+ * at most CMDLINE_MAX - 1 bytes: a longer one is cut there, with a warning.
+ */
 const char *kernel_cmdline(void);
 
 #endif /* KERNEL_CMDLINE_H */

@@ -95,10 +95,12 @@ void ktest_diag(struct ktest *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Comparison macros. Operands are evaluated once and compared as 64-bit
- * integers of the signedness of the first operand's promotion, so
+ * Comparison macros. Operands are evaluated once and compared in their
+ * common type (C's usual arithmetic conversions, as `a == b` would), so
  * EXPECT_EQ(t, size_t_result, 70) and EXPECT_EQ(t, int_result, -22) both
- * read naturally. Messages print both values in decimal and hex.
+ * read naturally; mixing a negative signed value with an unsigned one
+ * compares it converted to unsigned, as C does. Messages print both values
+ * as 64-bit numbers in decimal and hex.
  */
 #define KTEST__CMP(t, stop, a, op, b, astr, bstr) do {				\
 	__typeof__(0 ? (a) : (b)) ktest_a_ = (a), ktest_b_ = (b);		\

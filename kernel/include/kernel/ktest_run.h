@@ -26,7 +26,8 @@ struct ktest_case;
 /*
  * Run fn(arg) when the current case ends, however it ends (return, ASSERT,
  * skip or exception); the latest deferred runs first. For kernel-only
- * cases that must undo what they changed, e.g. an IDT gate.
+ * cases that must undo what they changed, e.g. an IDT gate. At most 4 per
+ * case: a fifth runs fn(arg) at once, fails the case and ends it.
  */
 void ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg);
 
