@@ -222,7 +222,22 @@ KTEST(bitmap, unchecked_ranges_ignore_empty_and_overflowing)
 	bm_set_range(m.w, ~(size_t)0, ~(size_t)0);
 	EXPECT_EQ(t, bm_weight_range(m.w, ~(size_t)0 - 1, 5), 0);
 	EXPECT_EQ(t, bm_weight_range(m.w, 3, 0), 0);
+	EXPECT_EQ(t, bm_weight_range(m.w, 0, 0), 0);	/* no word at all, not word 0 to the end */
+	EXPECT_EQ(t, bm_weight_range(m.w, 64, 0), 0);
 	TB_MAP_EQ(t, &m, want, "empty/overflowing ranges", "%s", "");
+}
+
+/* Whole-map predicates read BM_WORDS(nbits) words and not one more. */
+KTEST(bitmap, predicates_stop_at_the_last_word)
+{
+	struct { uint64_t w[1]; uint64_t after; } a = { { 0 }, ~(uint64_t)0 };
+	struct { uint64_t w[1]; uint64_t after; } b = { { 0 }, 0 };
+
+	EXPECT_TRUE(t, bm_subset(a.w, b.w, 64));
+	EXPECT_TRUE(t, bm_equal(a.w, b.w, 64));
+	EXPECT_FALSE(t, bm_intersects(a.w, a.w, 64));
+	EXPECT_EQ(t, bm_weight(a.w, 64), 0);
+	EXPECT_TRUE(t, bm_empty(a.w, 64));
 }
 
 KTEST(bitmap, weights)

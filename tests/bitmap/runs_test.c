@@ -380,3 +380,23 @@ KTEST(bitmap_alloc, claim_single_thread_matches_model)
 		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail%s", "");
 	}
 }
+
+/* Hints at the edges: just past bit 0, and past the end of a full map. */
+KTEST(bitmap_alloc, claim_from_edge_hints)
+{
+	uint64_t w[2];
+
+	w[0] = ~(uint64_t)1 & ((1ull << 10) - 1);	/* 10 bits, only bit 0 clear */
+	EXPECT_EQ(t, bm_claim_from_atomic(w, 10, 1), 0);	/* wraps round to bit 0 */
+	EXPECT_EQ(t, w[0], (1ull << 10) - 1);
+	/* Full: a hint past the end searches [0, nbits) only, the tail stays clear. */
+	EXPECT_EQ(t, bm_claim_from_atomic(w, 10, 20), 10);
+	EXPECT_EQ(t, bm_claim_from_atomic(w, 10, 10), 10);
+	EXPECT_EQ(t, w[0], (1ull << 10) - 1);
+	w[0] = 0;
+	w[1] = 0;
+	EXPECT_EQ(t, bm_claim_from_atomic(w, 100, 64), 64);
+	EXPECT_EQ(t, bm_claim_from_atomic(w, 100, 1000), 0);
+	EXPECT_EQ(t, bm_claim_atomic(w, 100), 1);
+	EXPECT_EQ(t, bm_claim_atomic(w, 0), 0);
+}
