@@ -3,17 +3,21 @@
 #
 #   tools/deps.sh          check, install the missing Debian packages (as root), report
 #   tools/deps.sh --check  the same, silent when nothing is missing (make run/test)
+#   tools/deps.sh --bochs  also Bochs and Xvfb, for make test-bochs (combines with --check)
 #
 # Not root and something missing: prints the apt-get line to run and exits 1.
 
 set -eu
 
 quiet=0
-case "${1:-}" in
---check) quiet=1 ;;
-"") ;;
-*) echo "usage: $0 [--check]" >&2; exit 2 ;;
-esac
+bochs=0
+for arg; do
+	case $arg in
+	--check) quiet=1 ;;
+	--bochs) bochs=1 ;;
+	*) echo "usage: $0 [--check] [--bochs]" >&2; exit 2 ;;
+	esac
+done
 
 missing=""
 
@@ -66,6 +70,14 @@ check_all() {
 	need python3 python3
 	need python3-yaml /usr/lib/python3/dist-packages/yaml/__init__.py
 	need gdb gdb
+	[ "$bochs" = 1 ] || return 0
+	# make test-bochs: an x2APIC CPU model, run headless on a virtual X display.
+	need bochs bochs
+	need bochsbios /usr/share/bochs/BIOS-bochs-latest
+	need vgabios /usr/share/vgabios/vgabios.bin
+	need bochs-x '/usr/lib/*/bochs/plugins/libbx_x_gui.so*'
+	need xvfb xvfb-run Xvfb
+	need xauth xauth
 }
 
 check_all
