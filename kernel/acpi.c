@@ -169,7 +169,12 @@ static const struct acpi_sdt *search_root(const struct acpi_env *env,
 		uint64_t phys = width == 8 ? rd64(e) : rd32(e);
 		const uint8_t *h = env->map(env->ctx, phys, 4);
 
-		if (h && same_bytes(h, sig, 4)) {
+		if (!h) {
+			acpi_log(env, "acpi: %.4s entry %zu, table at 0x%llx, is not mappable: skipped",
+				 root->signature, i, (unsigned long long)phys);
+			continue;
+		}
+		if (same_bytes(h, sig, 4)) {
 			const struct acpi_sdt *t = map_table(env, phys, sig);
 			if (t)
 				return t;

@@ -20,7 +20,6 @@
 #define GAS_SYSTEM_MEMORY	0
 #define GAS_SYSTEM_IO		1
 
-#define IDENTITY_LIMIT		(4ull << 30)
 
 #define KBC_STATUS		0x64
 #define KBC_IN_FULL		0x02
@@ -29,10 +28,7 @@
 static const void *acpi_map(void *ctx, uint64_t phys, size_t len)
 {
 	(void)ctx;
-	/* The boot identity map covers the low 4 GiB, where the BIOS areas the RSDP scan reads are. */
-	if (phys + len <= IDENTITY_LIMIT)
-		return (const void *)(uintptr_t)phys;
-	return phys_to_virt(phys);
+	return mm_firmware_ptr(phys, len);
 }
 
 static uint32_t read32(const uint8_t *p)

@@ -54,6 +54,7 @@ TEST_KERNEL_SRCS += \
 	tests/kernel/boot_test.c \
 	tests/kernel/console_lock_test.c \
 	tests/kernel/fault_test.c \
+	tests/kernel/firmware_map_test.c \
 	tests/kernel/idt_test.c \
 	tests/kernel/ksyms_test.c \
 	tests/kernel/ktest_test.c \

@@ -184,10 +184,7 @@ static void __attribute__((noreturn)) ap_main(struct cpu *c)
 static const void *acpi_map(void *ctx, uint64_t phys, size_t len)
 {
 	(void)ctx;
-	/* Firmware tables and the BIOS area sit below 4 GiB, inside the boot identity map. */
-	if (phys >= FOUR_GIB || len > FOUR_GIB - phys)
-		return phys_to_virt(phys);
-	return (const void *)phys;
+	return mm_firmware_ptr(phys, len);
 }
 
 static void acpi_vlog(void *ctx, const char *fmt, va_list ap)

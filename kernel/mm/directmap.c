@@ -11,6 +11,8 @@
 
 /* Page tables are written through the kernel image's mapping, which covers the first 2 GiB. */
 #define PT_LIMIT	GIB
+/* The boot page tables map [0, 4 GiB) at the same addresses (boot/entry.S). */
+#define IDENTITY_LIMIT	(4 * GIB)
 
 static struct mm_range ram[MEMMAP_MAX + MEMMAP_MAX_REGIONS];
 static size_t nram;
@@ -113,4 +115,37 @@ void directmap_init(void)
 	mm_log("mm: direct map of RAM up to 0x%llx at 0x%llx: %s pages, %u page-table pages",
 	       (unsigned long long)top, (unsigned long long)DIRECT_MAP_BASE,
 	       huge_1g ? "1 GiB and 2 MiB" : "2 MiB", table_pages);
+}
+
+/* Is all of [start, end) inside the direct map? A range is mapped in whole 2 MiB pages. */
+static bool direct_mapped(uint64_t start, uint64_t end)
+{
+	bool progress = true;
+
+	while (start < end && progress) {
+		progress = false;
+		for (size_t i = 0; i < nram; i++)
+			if (start >= mm_align_down(ram[i].start, PAGE_2M) &&
+			    start < mm_align_up(ram[i].end, PAGE_2M)) {
+				start = mm_align_up(ram[i].end, PAGE_2M);
+				progress = true;
+			}
+	}
+	return start >= end;
+}
+
+const void *mm_firmware_ptr(uint64_t phys, uint64_t len)
+{
+	if (len > UINT64_MAX - phys) {
+		mm_log("mm: firmware range 0x%llx+0x%llx wraps around: not mapped",
+		       (unsigned long long)phys, (unsigned long long)len);
+		return NULL;
+	}
+	if (phys + len <= IDENTITY_LIMIT)
+		return (const void *)(uintptr_t)phys;
+	if (direct_mapped(phys, phys + len))
+		return phys_to_virt(phys);
+	mm_log("mm: firmware range 0x%llx-0x%llx is above 4 GiB and not RAM: not mapped",
+	       (unsigned long long)phys, (unsigned long long)(phys + len - 1));
+	return NULL;
 }

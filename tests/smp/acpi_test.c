@@ -41,13 +41,15 @@ static const void *fake_map(void *ctx, uint64_t phys, size_t len)
 }
 
 static int log_lines;
-static char last_log[128];
+static char first_log[128], last_log[128];
 
 static void fake_log(void *ctx, const char *fmt, va_list ap)
 {
 	(void)ctx;
 	log_lines++;
 	vsnprintf(last_log, sizeof(last_log), fmt, ap);
+	if (log_lines == 1)
+		__builtin_memcpy(first_log, last_log, sizeof(first_log));
 }
 
 static const struct acpi_env env = { fake_map, fake_log, NULL };
@@ -85,7 +87,7 @@ static void reset(void)
 	fill(tables, 0, sizeof(tables));
 	tables_used = 0;
 	log_lines = 0;
-	last_log[0] = '\0';
+	first_log[0] = last_log[0] = '\0';
 }
 
 static void fix_checksum(uint8_t *p, size_t len, size_t at)
@@ -512,4 +514,40 @@ KTEST(acpi, madt_shorter_than_its_fixed_part)
 	reset();
 	m = table_begin("APIC");
 	EXPECT_EQ(t, parse(m), -ACPI_EINVAL);
+}
+
+/* Issue 11: a root entry above 4 GiB that the mapper refuses (not RAM) is logged and skipped. */
+KTEST(acpi, unmappable_entry_above_4g_is_logged_and_skipped)
+{
+	uint8_t r[36];
+	uint64_t madt, xsdt, ptrs[2] = { 0x4000000000ull, 0 };
+
+	reset();
+	madt = madt_basic();
+	table_end(madt);
+	ptrs[1] = madt;
+	xsdt = root_table("XSDT", 8, ptrs, 2);
+	rsdp_fill(r, 2, 0, xsdt);
+	EXPECT_EQ(t, fake_map(NULL, ptrs[0], 4), NULL);	/* the mapper refuses it */
+	ASSERT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi), 0);
+	EXPECT_EQ(t, mi.ncpus, 2);
+	EXPECT_EQ(t, log_lines, 1);
+	EXPECT_STREQ(t, last_log,
+		     "acpi: XSDT entry 0, table at 0x4000000000, is not mappable: skipped");
+}
+
+/* Only an unmappable entry: no MADT, one line, no fault. */
+KTEST(acpi, only_unmappable_entries_find_nothing)
+{
+	uint8_t r[36];
+	uint64_t xsdt, ptr = 0xFFFFFFFFFFFFF000ull;
+
+	reset();
+	xsdt = root_table("XSDT", 8, &ptr, 1);
+	rsdp_fill(r, 2, 0, xsdt);
+	EXPECT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi),
+		  -ACPI_ENOENT);
+	EXPECT_STREQ(t, first_log,
+		     "acpi: XSDT entry 0, table at 0xfffffffffffff000, is not mappable: skipped");
+	EXPECT_STREQ(t, last_log, "acpi: no valid MADT");
 }

@@ -9,8 +9,9 @@
  * are read bytewise, so tables at any alignment are fine.
  *
  * Physical memory is reached only through env->map, which returns a
- * readable pointer for [phys, phys + len) or NULL (the kernel's identity or
- * direct map; an array in the tests).
+ * readable pointer for [phys, phys + len) or NULL (the kernel's
+ * mm_firmware_ptr: identity or direct map, NULL outside RAM above 4 GiB;
+ * an array in the tests). A table it refuses is logged and skipped.
  */
 #ifndef KERNEL_ACPI_H
 #define KERNEL_ACPI_H

@@ -41,6 +41,15 @@ extern void (*mm_log_hook)(const char *fmt, va_list ap);
 /* Log one line through mm_log_hook. */
 void mm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Where firmware data at [phys, phys + len) can be read (kernel only, after
+ * mm_init): the boot identity map below 4 GiB, the direct map above it
+ * (RAM and ACPI regions). Anything else (a table pointer above 4 GiB that
+ * is not RAM, a range that wraps) is logged and gets NULL: nothing is
+ * mapped on demand.
+ */
+const void *mm_firmware_ptr(uint64_t phys, uint64_t len);
+
 /* Bring up the frame allocator, the direct map and the heap from the multiboot2 info (kernel only). */
 void mm_init(const void *mbi);
 
