@@ -455,7 +455,7 @@ void smp_init(const void *mbi)
 	 */
 	if (start_aps(&m, cpus[0].apic_id))
 		udelay(INIT_DELAY_US);
-	pfa_free_range(trampoline_phys, 1);	/* to the pool: a CPU cache ignores the floor */
+	pfa_free_range(trampoline_phys, 1);	/* back to the pool, below the floor */
 }
 
 /* ------------------------------------------------------------ interrupts */
