@@ -248,10 +248,14 @@ INT_LITERAL = re.compile(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([uUlL]*)$")
 
 class Mutant:
     __slots__ = ("file", "func", "line", "op", "before", "after", "edits", "linetext",
-                 "key", "ident")
+                 "key", "ident", "occ")
 
     def change(self):
         return f"{self.op} {self.before} -> {self.after}"
+
+    def label(self):
+        """The change as keyed: with #N when the same change repeats on the line."""
+        return self.change() + (f"#{self.occ}" if self.occ > 1 else "")
 
 
 def squash(text, limit=72):
@@ -436,7 +440,8 @@ def assign_keys(mutants):
     for m in mutants:
         base = f"{m.file}|{m.func}|{' '.join(m.linetext.split())}|{m.change()}"
         seen[base] = seen.get(base, 0) + 1
-        m.key = base if seen[base] == 1 else f"{base}#{seen[base]}"
+        m.occ = seen[base]
+        m.key = base if m.occ == 1 else f"{base}#{m.occ}"
         m.ident = hashlib.sha1(m.key.encode()).hexdigest()[:8]
 
 
@@ -473,7 +478,7 @@ def load_equivalents(path=EQUIV_FILE):
 
 def equivalent_entry(m):
     return (f"[{m.file} {m.func}]\nline:   {' '.join(m.linetext.split())}\n"
-            f"change: {m.change()}{'' if '#' not in m.key else ''}\nwhy:    ")
+            f"change: {m.label()}\nwhy:    ")
 
 
 # ------------------------------------------------------------------ building
@@ -863,11 +868,11 @@ def report(files, work, results, equiv, t_run, t_all, args):
     print("Surviving mutants (paste an entry into tests/mutate/equivalent.txt, with why:, "
           "only if it is equivalent):")
     for m in survivors:
-        print(f"  {m.file}:{m.line}: {m.func}: {m.change()}    | {' '.join(m.linetext.split())}")
+        print(f"  {m.file}:{m.line}: {m.func}: {m.label()}    | {' '.join(m.linetext.split())}")
     if justified:
         print(f"\nJustified (equivalent, {EQUIV_FILE[len(TOP) + 1:]}):")
         for m in justified:
-            print(f"  {m.file}:{m.line}: {m.func}: {m.change()}    | {equiv[m.key]}")
+            print(f"  {m.file}:{m.line}: {m.func}: {m.label()}    | {equiv[m.key]}")
     generated = {m.key for m in work}
     stale = sorted(k for k in equiv if k.split("|")[0] in files and k not in generated)
     killed = sorted(m.key for m in work if m.key in equiv

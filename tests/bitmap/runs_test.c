@@ -400,3 +400,43 @@ KTEST(bitmap_alloc, claim_from_edge_hints)
 	EXPECT_EQ(t, bm_claim_atomic(w, 100), 1);
 	EXPECT_EQ(t, bm_claim_atomic(w, 0), 0);
 }
+
+/* Orders of 64 and more name no block a 64-bit index can reach: nbits, map unchanged. */
+KTEST(bitmap_alloc, region_of_order_64_is_refused)
+{
+	uint64_t w[2] = { 0, 0 };
+
+	EXPECT_EQ(t, bm_find_region(w, 128, 64), 128);
+	EXPECT_EQ(t, bm_find_region(w, 128, 200), 128);
+	EXPECT_EQ(t, w[0], 0);
+	EXPECT_EQ(t, bm_find_region(w, 128, 6), 0);
+	EXPECT_EQ(t, w[0], ~(uint64_t)0);
+}
+
+/*
+ * The n longest runs, longest first and equal lengths by index: with room
+ * for one, the first of two equal runs stays. An array of exactly n is
+ * enough, and n = 0 writes nothing.
+ */
+KTEST(bitmap_runs, longest_runs_keep_index_order_in_exact_arrays)
+{
+	/* clear runs: [1,3) [4,6) [7,10) [11,64) */
+	uint64_t w[1] = { (1ull << 0) | (1ull << 3) | (1ull << 6) | (1ull << 10) };
+	struct bm_run one[1], two[2];
+
+	ASSERT_EQ(t, bm_zero_runs(w, 10, one, 1, true), 1);
+	EXPECT_EQ(t, one[0].start, 7);
+	EXPECT_EQ(t, one[0].len, 3);
+	ASSERT_EQ(t, bm_zero_runs(w, 7, one, 1, true), 1);	/* 1-2 and 4-5 tie */
+	EXPECT_EQ(t, one[0].start, 1);
+	ASSERT_EQ(t, bm_zero_runs(w, 64, two, 2, true), 2);
+	EXPECT_EQ(t, two[0].start, 11);
+	EXPECT_EQ(t, two[0].len, 53);
+	EXPECT_EQ(t, two[1].start, 7);
+	ASSERT_EQ(t, bm_zero_runs(w, 10, two, 2, true), 2);
+	EXPECT_EQ(t, two[0].start, 7);
+	EXPECT_EQ(t, two[1].start, 1);			/* the first of the two 2-bit runs */
+	EXPECT_EQ(t, two[1].len, 2);
+	EXPECT_EQ(t, bm_zero_runs(w, 64, NULL, 0, true), 0);
+	EXPECT_EQ(t, bm_zero_runs(w, 64, NULL, 0, false), 0);
+}
