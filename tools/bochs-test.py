@@ -102,10 +102,11 @@ def watch(proc, log, timeout, stall):
             return None, f"timeout: no output for {stall:g}s"
 
 
-def run_bochs(args, argv, serial_log, out_log):
-    """Runs Bochs (and its Xvfb) in a session of its own, always killed at the end."""
-    for path in (serial_log, out_log):
-        if os.path.exists(path):
+def run_bochs(args, argv, serial_log, out_log, emu_log=None):
+    """Runs Bochs (and its Xvfb) in a session of its own, always killed at the end.
+    No log of an earlier run survives to be judged as this one's."""
+    for path in (serial_log, out_log, emu_log):
+        if path and os.path.exists(path):
             os.remove(path)
     with open(out_log, "w") as out:
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
@@ -184,7 +185,7 @@ def main(argv=None):
         f.write("continue\nquit\n")
     print(f"bochs-test: {name}, cmdline \"{cmdline}\"", flush=True)
     status, killed = run_bochs(args, bochs_argv(args, rc, script), serial_log,
-                               os.path.join(args.out, "bochs.out"))
+                               os.path.join(args.out, "bochs.out"), emu_log)
     seconds = time.monotonic() - start
     text, emu_text = read(serial_log), read(emu_log)
     v = verdict(text, emu_text, args.smp, status, killed, emu_log)

@@ -95,11 +95,16 @@ def check_stop(tmp, written, stall, expected, limit):
         with open(os.path.join(tmp, "text"), "w") as f:
             f.write(written)
         script = f"cat '{tmp}/text' > '{log}'; exec sleep 60"
+    emu_log = os.path.join(tmp, "bochs.log")
+    with open(emu_log, "w") as f:
+        f.write(EMU_X2)         # an earlier run's: it must not vouch for this one
     args = SimpleNamespace(timeout=60, stall=stall)
     start = time.monotonic()
-    got = bt.run_bochs(args, ["sh", "-c", script], log, os.path.join(tmp, "out"))
+    got = bt.run_bochs(args, ["sh", "-c", script], log, os.path.join(tmp, "out"), emu_log)
     took = time.monotonic() - start
     problems = []
+    if os.path.exists(emu_log):
+        problems.append("an earlier run's bochs.log survived the run")
     if got != expected:
         problems.append(f"expected {expected}, got {got}")
     if took > limit:
