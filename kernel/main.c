@@ -5,6 +5,7 @@
 #include <arch/layout.h>
 #include <arch/pic.h>
 #include <arch/smp.h>
+#include <arch/stackprot.h>
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <arch/uart.h>
@@ -84,6 +85,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 {
 	/* The boot page tables identity-map the first 4 GiB, where GRUB put it. */
 	const void *info = (const void *)mbi_phys;
+	const char *guard_source = stack_guard_init();
 
 	uart_init();
 	screen_init(magic == MB2_BOOTLOADER_MAGIC ? info : NULL);
@@ -92,6 +94,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	pic_init();
 	tsc_calibrate();
 	pr_info("setbit: hello from the higher half\n");
+	pr_info("stack protector: guard from %s\n", guard_source);
 	pr_info("console: serial %s, screen: %s\n", uart_present() ? "COM1" : "none",
 		screen_describe());
 	if (magic != MB2_BOOTLOADER_MAGIC)

@@ -67,6 +67,8 @@ TEST_KERNEL_SRCS += \
 # (portable); the local APIC, AP start-up and dispatch (kernel).
 KERNEL_ASM_SRCS += arch/x86_64/trampoline.S
 
+KERNEL_C_SRCS += arch/x86_64/stackprot.c
+
 KERNEL_C_SRCS += \
 	arch/x86_64/apic.c \
 	arch/x86_64/kstack.c \

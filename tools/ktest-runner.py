@@ -492,6 +492,8 @@ SELFTESTS = [
     ("task_panic", "panic: ", False),    # a task panics (every panic: 3 named frames)
     ("panic_race", "panic: ", False),    # CPUs 0 and 1 panic at once: one full report
     ("panic_screenlock", "panic: ", False),  # a stopped CPU holds the screen lock
+    ("stack_protector", "panic: KERNEL PANIC: stack protector: canary smashed in smash_my_canary",
+     False),                             # the canary check names the function
 ]
 
 

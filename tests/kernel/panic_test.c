@@ -1,5 +1,5 @@
 /*
- * Break-on-purpose boots for the panic path (issue 11, item 5). Each runs
+ * Break-on-purpose boots for the panic path (issue 11, items 5 and 3). Each runs
  * only under its ktest.selftest= switch and must end with the whole report
  * on serial (reason, CPU, backtrace) and the panic exit status.
  */
@@ -66,4 +66,23 @@ KTEST(selftest, panic_screenlock)
 	while (!__atomic_load_n(&held, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	panic("selftest panic_screenlock: CPU 1 holds the screen lock");
+}
+
+/* Write from buf up to this frame's saved RBP: over the canary, not the saved RBP or return address. */
+static __attribute__((noinline)) void smash_my_canary(void)
+{
+	char buf[16];
+	char *p = buf;
+
+	__asm__ volatile("" : "+r"(p));		/* the compiler no longer knows p is buf */
+	for (char *end = __builtin_frame_address(0); p < end; p++)
+		*(volatile char *)p = 'A';
+	__asm__ volatile("" : : "r"(buf) : "memory");
+}
+
+/* ktest.selftest=stack_protector: the return checks the canary and panics naming the function. */
+KTEST(selftest, stack_protector)
+{
+	smash_my_canary();
+	EXPECT_TRUE(t, false);	/* not reached */
 }

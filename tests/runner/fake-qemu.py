@@ -26,6 +26,7 @@ SELFTEST = {
     "task_panic": ("panic-backtrace.log", 35, 0),
     "panic_race": ("panic-backtrace.log", 35, 0),
     "panic_screenlock": ("panic-backtrace.log", 35, 0),
+    "stack_protector": ("panic-stack-protector.log", 35, 0),
 }
 
 REQUIRED = [["-no-reboot"], ["-display", "none"],
