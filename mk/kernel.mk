@@ -256,12 +256,18 @@ KERNEL_LINK = $(CC) $(KERNEL_LDFLAGS) -Wl,-z,noexecstack
 
 all: $(ISO)
 
-$(KBUILD)/%.o: %.c
+# The compiler and its flags, rewritten only when they change: every object
+# depends on it, so a flag change (hardening, CC=clang) rebuilds all of them.
+KFLAGS_STAMP := $(KBUILD)/flags
+$(shell mkdir -p $(KBUILD); printf '%s\n' '$(CC) $(KCFLAGS)' | cmp -s - $(KFLAGS_STAMP) || \
+	printf '%s\n' '$(CC) $(KCFLAGS)' > $(KFLAGS_STAMP))
+
+$(KBUILD)/%.o: %.c $(KFLAGS_STAMP)
 	$(quiet) CC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(KBUILD)/%.o: %.S
+$(KBUILD)/%.o: %.S $(KFLAGS_STAMP)
 	$(quiet) AS $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
