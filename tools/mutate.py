@@ -691,7 +691,7 @@ def phase(name, t0):
 def test_mutant(build, runner, m, src_text, w):
     """(status, stage): killed / timeout / survived / stillborn / identical."""
     t = time.monotonic()
-    wd = os.path.join(build.out, f"w{w}")
+    wd = os.path.join(build.out, f"run{os.getpid()}", f"w{w}")   # runs may overlap
     srcdir = os.path.join(wd, "src")
     mpath = os.path.join(srcdir, m.file)
     os.makedirs(os.path.dirname(mpath), exist_ok=True)
@@ -844,11 +844,17 @@ def main():
         for m, res, took in ex.map(one, work):
             results[m.key] = (m, res)
     t_run = time.monotonic() - t_run
+    shutil.rmtree(os.path.join(build.out, f"run{os.getpid()}"), ignore_errors=True)
 
+    # Another run may have written meanwhile: merge into what is there now.
+    if os.path.exists(results_path):
+        with open(results_path) as f:
+            previous = json.load(f)
     for key, (m, res) in results.items():
         previous[key] = list(res)
-    with open(results_path, "w") as f:
+    with open(results_path + f".{os.getpid()}", "w") as f:
         json.dump(previous, f, indent=0, sort_keys=True)
+    os.replace(results_path + f".{os.getpid()}", results_path)
     return report(files, work, results, equiv, t_run, time.monotonic() - t_start, args)
 
 
