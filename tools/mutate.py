@@ -730,7 +730,7 @@ def test_mutant(build, runner, m, src_text, w):
 
 def calibrate(build, runner, files):
     """Link and run every stage unmutated; each must pass. Sets the limits."""
-    wd = os.path.join(build.out, "base-bin")
+    wd = os.path.join(build.out, f"run{os.getpid()}", "base-bin")
     done, linked = set(), set()
     for src in files:
         for stage in runner.stages(src):

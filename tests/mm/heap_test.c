@@ -244,3 +244,38 @@ KTEST(heap, dynamic_bitmaps_live_on_the_heap)
 	bm_dyn_free(d);
 	expect_no_leak(t);
 }
+
+/*
+ * heap_init over storage and a struct full of junk: it uses exactly
+ * heap_storage_words() words (128 frames: a 33-bit slab map in 1 word, then
+ * two 128-bit frame maps in 2 words each: 5) and starts from nothing.
+ */
+KTEST(heap, init_over_junk_uses_exactly_its_storage)
+{
+	static uint64_t words[16];
+	struct heap_stats s;
+	void *small, *big;
+
+	ASSERT_EQ(t, heap_storage_words(ARENA_FRAMES), 5);
+	fill(words, sizeof(words), 0xff);
+	fill(&h, sizeof(h), 0xa5);
+	pfa_init(&hp, pfa_words, ARENA_FRAMES, 0, 1);
+	pfa_add_frames(&hp, 0, ARENA_FRAMES);
+	pfa_set_mapping(&hp, (uintptr_t)arena, 0);
+	heap_init(&h, &hp, (uintptr_t)arena, words);
+	heap_get_stats(&h, &s);
+	EXPECT_EQ(t, s.objects + s.large + s.large_frames + s.slabs, 0);
+	EXPECT_EQ(t, s.bad_frees + s.failed, 0);
+
+	small = heap_alloc(&h, 24);
+	big = heap_alloc(&h, 3 * 4096);
+	ASSERT_NOT_NULL(t, small);
+	ASSERT_NOT_NULL(t, big);
+	EXPECT_EQ(t, heap_free(&h, big, NULL), 0);
+	EXPECT_EQ(t, heap_free(&h, small, NULL), 0);
+	EXPECT_EQ(t, heap_free(&h, small, NULL), -1);	/* twice: refused */
+	heap_get_stats(&h, &s);
+	EXPECT_EQ(t, s.bad_frees, 1);
+	expect_no_leak(t);
+	EXPECT_TRUE(t, all(words + 5, sizeof(words) - 5 * 8, 0xff));
+}
