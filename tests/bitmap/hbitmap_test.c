@@ -506,3 +506,14 @@ KTEST(hbitmap, random_maps_rebuilt)
 		}
 	}
 }
+
+/* A search from hint 1 that finds nothing above it wraps round to bit 0. */
+KTEST(hbitmap, zero_wrap_from_hint_1_finds_bit_0)
+{
+	hbm_init_full(&hb, store, 200);
+	hbm_clear(&hb, 0);
+	EXPECT_EQ(t, hbm_find_next_zero_wrap(&hb, 1), 0);
+	EXPECT_EQ(t, hbm_find_next_zero_wrap(&hb, 199), 0);
+	hbm_set(&hb, 0);
+	EXPECT_EQ(t, hbm_find_next_zero_wrap(&hb, 1), 200);
+}

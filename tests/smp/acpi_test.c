@@ -551,3 +551,74 @@ KTEST(acpi, only_unmappable_entries_find_nothing)
 		     "acpi: XSDT entry 0, table at 0xfffffffffffff000, is not mappable: skipped");
 	EXPECT_STREQ(t, last_log, "acpi: no valid MADT");
 }
+
+/*
+ * Every field of the I/O APIC (type 1), interrupt source override (type 2)
+ * and LAPIC NMI (type 4) entries, at the offsets of the ACPI specification
+ * (5.2.12.3, 5.2.12.5, 5.2.12.7), with values that differ byte by byte.
+ */
+KTEST(acpi, ioapic_override_and_nmi_fields)
+{
+	uint64_t m;
+	uint8_t fixed[8] = { 0 };
+	uint8_t io[12] = { 1, 12, 0x21, 0 }, iso[10] = { 2, 10, 0x31, 0x32 };
+	uint8_t nmi[6] = { 4, 6, 0x41, 0, 0, 0x43 };
+
+	reset();
+	m = table_begin("APIC");
+	table_append(m, fixed, 8);
+	put(io + 4, 0xFEC01234, 4);
+	put(io + 8, 0x00000567, 4);
+	table_append(m, io, sizeof(io));
+	put(iso + 4, 0x00000789, 4);
+	put(iso + 8, 0x000D, 2);
+	table_append(m, iso, sizeof(iso));
+	put(nmi + 3, 0x0005, 2);
+	table_append(m, nmi, sizeof(nmi));
+	ASSERT_EQ(t, parse(m), 0);
+	ASSERT_EQ(t, mi.nioapics, 1);
+	EXPECT_EQ(t, mi.ioapics[0].id, 0x21);
+	EXPECT_EQ(t, mi.ioapics[0].addr, 0xFEC01234);
+	EXPECT_EQ(t, mi.ioapics[0].gsi_base, 0x567);
+	ASSERT_EQ(t, mi.noverrides, 1);
+	EXPECT_EQ(t, mi.overrides[0].bus, 0x31);
+	EXPECT_EQ(t, mi.overrides[0].source, 0x32);
+	EXPECT_EQ(t, mi.overrides[0].gsi, 0x789);
+	EXPECT_EQ(t, mi.overrides[0].flags, 0x000D);
+	ASSERT_EQ(t, mi.nnmis, 1);
+	EXPECT_EQ(t, mi.nmis[0].uid, 0x41);
+	EXPECT_EQ(t, mi.nmis[0].flags, 5);
+	EXPECT_EQ(t, mi.nmis[0].lint, 0x43);
+	EXPECT_EQ(t, mi.skipped, 0);
+}
+
+/* Past each table's capacity, entries are counted as skipped and logged, never stored. */
+KTEST(acpi, too_many_ioapics_overrides_and_nmis)
+{
+	uint64_t m;
+	uint8_t fixed[8] = { 0 };
+	uint8_t io[12] = { 1, 12 }, iso[10] = { 2, 10 }, nmi[6] = { 4, 6, 0xFF };
+
+	reset();
+	m = table_begin("APIC");
+	table_append(m, fixed, 8);
+	for (int i = 0; i < MADT_MAX_IOAPICS + 2; i++) {
+		io[2] = (uint8_t)i;
+		table_append(m, io, sizeof(io));
+	}
+	for (int i = 0; i < MADT_MAX_OVERRIDES + 3; i++) {
+		iso[3] = (uint8_t)i;
+		table_append(m, iso, sizeof(iso));
+	}
+	for (int i = 0; i < MADT_MAX_NMIS + 4; i++)
+		table_append(m, nmi, sizeof(nmi));
+	ASSERT_EQ(t, parse(m), 0);
+	EXPECT_EQ(t, mi.nioapics, MADT_MAX_IOAPICS);
+	EXPECT_EQ(t, mi.ioapics[MADT_MAX_IOAPICS - 1].id, MADT_MAX_IOAPICS - 1);
+	EXPECT_EQ(t, mi.noverrides, MADT_MAX_OVERRIDES);
+	EXPECT_EQ(t, mi.nnmis, MADT_MAX_NMIS);
+	EXPECT_EQ(t, mi.skipped, 2 + 3 + 4);
+	EXPECT_GE(t, log_lines, 3);
+	EXPECT_TRUE(t, has(first_log, "too many I/O APICs"));
+	EXPECT_TRUE(t, has(last_log, "too many LAPIC NMI"));
+}
