@@ -100,7 +100,9 @@ def check_stop(tmp, written, stall, expected, limit):
         f.write(EMU_X2)         # an earlier run's: it must not vouch for this one
     args = SimpleNamespace(timeout=60, stall=stall)
     start = time.monotonic()
-    got = bt.run_bochs(args, ["sh", "-c", script], log, os.path.join(tmp, "out"), emu_log)
+    status, killed, cpu = bt.run_bochs(args, ["sh", "-c", script], log,
+                                       os.path.join(tmp, "out"), emu_log)
+    got = (status, killed)
     took = time.monotonic() - start
     problems = []
     if os.path.exists(emu_log):
