@@ -240,4 +240,8 @@ def parse_args(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:   # Bochs and its Xvfb are already stopped
+        print("bochs-test: interrupted", file=sys.stderr)
+        sys.exit(130)
