@@ -422,3 +422,247 @@ KTEST(pfa, dump_blocks_show_partial_use)
 	EXPECT_STREQ(t, mm_cap.keep[15],
 		     "pfa: 0x00000f000000 |                                                                |");
 }
+
+/* Frames [first, first + n) all in use (want true) or all not (want false). */
+static bool all_in_use(uint64_t first, uint64_t n, bool want)
+{
+	uint64_t f;
+
+	for (f = first; f < first + n; f++)
+		if (pfa_frame_in_use(&pa, f) != want)
+			return false;
+	return true;
+}
+
+/*
+ * A run free refused at a frame three words in undoes the frames it had
+ * already taken back, in every word, names that exact frame, and leaves the
+ * frames after the run alone; the run then frees in two parts.
+ */
+KTEST(pfa, a_refused_run_free_restores_every_word)
+{
+	struct pfa_stats s;
+	uint64_t run;
+
+	pfa_flat(1024, 0, 1);
+	run = pfa_alloc_frames(&pa, 320, 64, PFA_NONE);
+	ASSERT_EQ(t, run, 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 197, 1, NULL), 0);
+	mm_capture_begin("refused");
+	EXPECT_EQ(t, pfa_free_frames(&pa, 10, 300, NULL), -1);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "frame 0xc5 (phys 0xc5000): not in use"));
+	EXPECT_TRUE(t, all_in_use(0, 197, true));
+	EXPECT_TRUE(t, all_in_use(198, 122, true));
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 197));
+	EXPECT_TRUE(t, all_in_use(320, 704, false));
+	EXPECT_TRUE(t, pfa_check(&pa));
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.used, 319);
+	EXPECT_EQ(t, s.bad_frees, 1);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 0, 197, NULL), 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 198, 122, NULL), 0);
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.used, 0);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* Runs past the end are refused as out of range, whatever their start; nothing changes. */
+KTEST(pfa, runs_past_the_end_are_out_of_range)
+{
+	struct pfa_stats s;
+
+	pfa_flat(100, 0, 1);
+	mm_capture_begin("refused");
+	EXPECT_EQ(t, pfa_free_frames(&pa, 98, 4, NULL), -1);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 100, 1, NULL), -1);
+	EXPECT_EQ(t, pfa_free_frames(&pa, ~0ull - 1, 4, NULL), -1);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 3);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "frame 0x62 (phys 0x62000): run out of range"));
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[1], "frame 0x64 (phys 0x64000): run out of range"));
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[2], "run out of range"));
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.bad_frees, 3);
+	EXPECT_EQ(t, s.free, 100);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* A frame marked in use behind the allocator's back is reported when handed out, singly or in a run. */
+KTEST(pfa, handing_out_a_frame_in_use_is_logged)
+{
+	uint64_t f;
+
+	pfa_flat(256, 0, 1);
+	mm_capture_begin("handed out");
+	f = pfa_alloc_frames(&pa, 100, 1, PFA_NONE);	/* a clean run: no report */
+	EXPECT_EQ(t, mm_cap.kept, 0);
+	EXPECT_TRUE(t, all_in_use(0, 100, true));
+	EXPECT_TRUE(t, all_in_use(100, 156, false));
+	bm_set(pa.inuse, 170);				/* second word of the next run */
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 80, 1, PFA_NONE), 100);
+	mm_capture_end();
+	EXPECT_EQ(t, f, 0);
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "BUG: run at frame 0x64 handed out while in use"));
+	EXPECT_TRUE(t, all_in_use(100, 80, true));
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 180));
+
+	bm_set(pa.inuse, 180);
+	mm_capture_begin("handed out");
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), 180);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "BUG: frame 0xb4 handed out while in use"));
+}
+
+/* Each broken invariant gets its own line from pfa_check, naming the frame. */
+static void expect_check_fails(struct ktest *t, const char *why)
+{
+	mm_capture_begin(NULL);
+	EXPECT_FALSE(t, pfa_check(&pa));
+	mm_capture_end();
+	EXPECT_TRUE(t, mm_strstr(mm_cap.last, why));
+}
+
+KTEST(pfa, check_names_each_broken_invariant)
+{
+	uint64_t *leaf;
+
+	pfa_flat(256, 0, 1);
+	EXPECT_TRUE(t, pfa_check(&pa));
+	pa.nreserved++;
+	expect_check_fails(t, "reserved count (frame 0x1)");
+	bm_set(pa.reserved, 0);
+	expect_check_fails(t, "reserved frame in the pool (frame 0x0)");
+	bm_clear(pa.reserved, 0);
+	pa.nreserved--;
+	bm_set(pa.inuse, 0);
+	expect_check_fails(t, "frame in use and in the pool (frame 0x0)");
+	bm_clear(pa.inuse, 0);
+	EXPECT_TRUE(t, pfa_check(&pa));
+
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 1, PFA_NONE), 0);
+	bm_set(pa.reserved, 0);
+	pa.nreserved++;
+	expect_check_fails(t, "reserved frame in use (frame 0x0)");
+	bm_clear(pa.reserved, 0);
+	pa.nreserved--;
+	EXPECT_TRUE(t, pfa_check(&pa));
+
+	hbm_set(&pa.free, 7);				/* out of the pool, yet nowhere else */
+	expect_check_fails(t, "nor reserved (frame 0x0)");
+	hbm_clear(&pa.free, 7);
+	EXPECT_TRUE(t, pfa_check(&pa));
+
+	leaf = (uint64_t *)hbm_words(&pa.free);
+	leaf[2] = ~0ull;				/* a full leaf its summary does not know */
+	expect_check_fails(t, "hbm summaries disagree with the leaves (frame 0x0)");
+	leaf[2] = 0;
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* A run freed with poisoning on is poisoned frame by frame, its neighbours untouched, then pooled. */
+KTEST(pfa, poisoned_runs_are_checked_when_handed_out)
+{
+	struct pfa_stats s;
+	uint32_t *w = (uint32_t *)arena;
+	uint64_t f;
+
+	pfa_flat(16, 0, 1);
+	pfa_set_mapping(&pa, (uintptr_t)arena, PFA_POISON | PFA_CHECK_POISON);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 16, 1, PFA_NONE), 0);
+	for (f = 0; f < 16; f++)
+		w[f * 1024] = w[f * 1024 + 1023] = 0x5eed;
+	EXPECT_EQ(t, pfa_free_frames(&pa, 5, 3, NULL), 0);
+	for (f = 5; f < 8; f++) {
+		EXPECT_EQ(t, w[f * 1024], PFA_POISON_WORD);
+		EXPECT_EQ(t, w[f * 1024 + 1023], PFA_POISON_WORD);
+	}
+	EXPECT_EQ(t, w[4 * 1024 + 1023], 0x5eed);
+	EXPECT_EQ(t, w[8 * 1024], 0x5eed);
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.free, 3);
+	EXPECT_TRUE(t, pfa_check(&pa));
+	w[7 * 1024 + 9] = 1;				/* the run's last frame, written while free */
+	mm_capture_begin("written while free");
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 3, 1, PFA_NONE), 5);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "frame 0x7 was written while free: offset 0x24"));
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.poison_errors, 1);
+	EXPECT_EQ(t, s.free, 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 0, 16, NULL), 0);
+	pfa_set_mapping(&pa, 0, 0);
+}
+
+/* ncpus 0 means one CPU, more than PFA_MAX_CPUS means PFA_MAX_CPUS; a CPU number wraps. */
+KTEST(pfa, cpu_counts_are_clamped_and_cpus_wrap)
+{
+	uint64_t f;
+	unsigned int i;
+
+	pfa_flat(4096, 0, 0);
+	EXPECT_EQ(t, pa.ncpus, 1);
+	f = pfa_alloc_frame(&pa, 5);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 7, f, NULL), 0);
+	EXPECT_EQ(t, pa.cache[0].count, PFA_CACHE_BATCH);
+
+	pfa_flat(4096, 0, PFA_MAX_CPUS + 3);
+	EXPECT_EQ(t, pa.ncpus, PFA_MAX_CPUS);
+	for (i = 0; i < PFA_MAX_CPUS; i++)
+		EXPECT_EQ(t, pfa_alloc_frame(&pa, i), i * PFA_CACHE_BATCH);
+	f = pfa_alloc_frame(&pa, PFA_MAX_CPUS);		/* wraps to CPU 0's cache */
+	EXPECT_EQ(t, f, 1);
+	EXPECT_TRUE(t, pfa_check(&pa));
+	for (i = 0; i < PFA_MAX_CPUS; i++)
+		pfa_free_frame(&pa, i, i * PFA_CACHE_BATCH, NULL);
+	pfa_free_frame(&pa, 0, 1, NULL);
+	/* Every cache drains into a run of all the frames. */
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 4096, 1, PFA_NONE), 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 0, 4096, NULL), 0);
+	EXPECT_TRUE(t, pfa_check(&pa));
+
+	pfa_flat(64, 0, 2);
+	f = pfa_alloc_frame(&pa, 0);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 2, f, NULL), 0);	/* CPU 2 of 2 is CPU 0 */
+	EXPECT_EQ(t, pa.cache[1].count, 0);
+}
+
+/* A fresh allocator over dirty storage and a dirty struct: nothing stale survives init. */
+KTEST(pfa, init_forgets_earlier_state)
+{
+	struct pfa_stats s;
+	size_t i;
+
+	for (i = 0; i < sizeof(storage) / sizeof(storage[0]); i++)
+		storage[i] = ~0ull;
+	pa.poisoning = 5;
+	pa.virt_base = 0x1000;
+	pfa_flat(256, 0, 1);
+	EXPECT_TRUE(t, pfa_check(&pa));
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.free, 256);
+	EXPECT_EQ(t, pa.virt_base, 0);
+	/* The pool's hbm, then three one-bit-a-frame maps: reserved, inuse, poisoned. */
+	EXPECT_EQ(t, pfa_storage_words(64), hbm_storage_words(64) + 3);
+	EXPECT_EQ(t, pfa_storage_words(NFRAMES), hbm_storage_words(NFRAMES) + 3 * 1024);
+}
+
+/* The frame queries are false past the end, true only for what they name. */
+KTEST(pfa, frame_queries_stop_at_the_end)
+{
+	pfa_init(&pa, storage, 64, 0, 1);
+	pfa_add_frames(&pa, 0, 32);
+	EXPECT_TRUE(t, pfa_frame_reserved(&pa, 40));
+	EXPECT_TRUE(t, pfa_frame_reserved(&pa, 63));
+	EXPECT_FALSE(t, pfa_frame_reserved(&pa, 0));
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 1, PFA_NONE), 0);
+	EXPECT_TRUE(t, pfa_frame_in_use(&pa, 0));
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 1));
+	EXPECT_FALSE(t, pfa_frame_reserved(&pa, 64));	/* storage after the map is not the map */
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 64));
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, ~0ull));
+}
