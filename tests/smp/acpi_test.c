@@ -54,6 +54,15 @@ static void fake_log(void *ctx, const char *fmt, va_list ap)
 
 static const struct acpi_env env = { fake_map, fake_log, NULL };
 
+static void format(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
 static void fill(void *p, int c, size_t n)
 {
 	for (uint8_t *b = p; n--; b++)
@@ -621,4 +630,57 @@ KTEST(acpi, too_many_ioapics_overrides_and_nmis)
 	EXPECT_GE(t, log_lines, 3);
 	EXPECT_TRUE(t, has(first_log, "too many I/O APICs"));
 	EXPECT_TRUE(t, has(last_log, "too many LAPIC NMI"));
+}
+
+/*
+ * The fixed lengths of ACPI 6.5 5.2.12.2-5.2.12.19: Processor Local APIC 8,
+ * I/O APIC 12, Interrupt Source Override 10, Local APIC NMI 6, Local APIC
+ * Address Override 12, Processor Local x2APIC 16. One byte less is skipped
+ * and logged with its type and length; a type SMP does not use needs only
+ * the 2-byte header.
+ */
+KTEST(acpi, each_type_one_byte_short_is_skipped)
+{
+	static const uint8_t types[] = { 0, 1, 2, 4, 5, 9 };
+	static const uint8_t lens[] = { 8, 12, 10, 6, 12, 16 };
+	char want[64];
+
+	for (size_t i = 0; i < sizeof(types); i++) {
+		uint64_t m;
+		uint8_t e[16];
+
+		reset();
+		m = madt_basic();
+		fill(e, 0x11, sizeof(e));
+		e[0] = types[i];
+		e[1] = (uint8_t)(lens[i] - 1);
+		table_append(m, e, lens[i] - 1u);
+		madt_lapic(m, 9, 9, MADT_ENABLED);
+		ASSERT_EQ(t, parse(m), 0);
+		EXPECT_EQ(t, mi.skipped, 1);
+		EXPECT_EQ(t, mi.ncpus, 3);	/* the CPU after it is still read */
+		EXPECT_EQ(t, mi.nioapics, 1);
+		EXPECT_EQ(t, mi.noverrides, 1);
+		EXPECT_EQ(t, mi.nnmis, 1);
+		EXPECT_EQ(t, mi.lapic_addr, 0xFEE00000);
+		EXPECT_EQ(t, log_lines, 1);
+		format(want, sizeof(want), "acpi: MADT: type %u entry too short (%u bytes)",
+		       types[i], lens[i] - 1u);
+		EXPECT_STREQ(t, last_log, want);
+	}
+}
+
+KTEST(acpi, unused_type_needs_only_its_header)
+{
+	uint64_t m;
+	uint8_t e[2] = { 0x7F, 2 };
+
+	reset();
+	m = madt_basic();
+	table_append(m, e, sizeof(e));
+	madt_lapic(m, 9, 9, MADT_ENABLED);
+	ASSERT_EQ(t, parse(m), 0);
+	EXPECT_EQ(t, mi.ncpus, 3);
+	EXPECT_EQ(t, mi.skipped, 0);
+	EXPECT_EQ(t, log_lines, 0);
 }
