@@ -135,31 +135,38 @@ def make_annotated(out, name):
 MAKERS = {"boot": make_boot, "table": make_table, "annotated": make_annotated}
 
 
-def table_cells(text):
-    """A table compared cell by cell, times aside: they differ from run to run,
-    and so do the column widths (the longest config name of the run)."""
-    return [[TIME_RE.sub("Ts", c.strip()) for c in ln.split("|")]
-            for ln in text.splitlines() if not ln.startswith("-")]
-
-
 # What differs from boot to boot in a log: timestamps and the boot's duration.
 LOG_TIMES = re.compile(r"^\[ *\d+\.\d+\]|\d+ ms \(\d+ TSC cycles\)", re.M)
 
 
-def same_block(kind, have, want):
+def comparable(kind, line):
+    """One line of a sample as it is compared. Times differ from run to run (a
+    table's cells and a log's timestamps), and so do a table's column widths
+    (the longest config name of the run)."""
     if kind == "table":
-        return table_cells(have) == table_cells(want)
-    if kind == "annotated":
-        return LOG_TIMES.sub("T", have) == LOG_TIMES.sub("T", want)
-    return have == want
+        return [TIME_RE.sub("Ts", c.strip()) for c in line.split("|")]
+    if kind == "annotated":     # the annotations' column moves with a time's width
+        return " ".join(LOG_TIMES.sub("T", line).split())
+    return line
 
 
-def first_difference(have, want):
-    h, w = have.splitlines(), want.splitlines()
+def sample_lines(kind, text):
+    lines = text.splitlines()
+    return [ln for ln in lines if not ln.startswith("-")] if kind == "table" else lines
+
+
+def same_block(kind, have, want):
+    return ([comparable(kind, ln) for ln in sample_lines(kind, have)]
+            == [comparable(kind, ln) for ln in sample_lines(kind, want)])
+
+
+def first_difference(kind, have, want):
+    """The first line that differs in what is compared (not in times or widths)."""
+    h, w = sample_lines(kind, have), sample_lines(kind, want)
     for i in range(max(len(h), len(w))):
         a = h[i] if i < len(h) else "<end>"
         b = w[i] if i < len(w) else "<end>"
-        if a != b:
+        if comparable(kind, a) != comparable(kind, b):
             return f"line {i + 1}: README has {a!r}, the run {b!r}"
     return "same text"
 
@@ -267,7 +274,7 @@ def check_blocks(readme, out, update):
         ok = same_block(kind, have, want)
         results.append((f"sample_{kind}" + (f"_{arg}" if arg else "").replace("-", "_"),
                         [] if ok else [f"README's {kind} sample differs from {out}: "
-                                       + first_difference(have, want)]))
+                                       + first_difference(kind, have, want)]))
         if not update:
             return m.group(0)
         start, end = m.start(3) - m.start(0), m.end(3) - m.start(0)
