@@ -319,9 +319,9 @@ KTEST(heap, edges_are_not_objects)
 	ASSERT_NOT_NULL(t, small);
 	EXPECT_EQ(t, heap_free(&h, NULL, NULL), 0);
 	EXPECT_EQ(t, heap_usable_size(&h, NULL), 0);
-	EXPECT_EQ(t, heap_usable_size(&h, arena - 16), 0);
+	EXPECT_EQ(t, heap_usable_size(&h, (void *)((uintptr_t)arena - 16)), 0);
 	EXPECT_EQ(t, heap_usable_size(&h, arena + ARENA_FRAMES * 4096), 0);
-	EXPECT_EQ(t, heap_usable_size(&h, arena + 512 * 4096), 0);
+	EXPECT_EQ(t, heap_usable_size(&h, (void *)((uintptr_t)arena + 512 * 4096)), 0);
 	EXPECT_EQ(t, heap_usable_size(&h, small + 16), 0);
 	EXPECT_EQ(t, heap_usable_size(&h, small), 64);
 	mm_capture_begin("heap: refused");
