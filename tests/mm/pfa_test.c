@@ -666,3 +666,93 @@ KTEST(pfa, frame_queries_stop_at_the_end)
 	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 64));
 	EXPECT_FALSE(t, pfa_frame_in_use(&pa, ~0ull));
 }
+
+/*
+ * Poison marks left from before pfa_set_mapping are forgotten; with
+ * PFA_POISON alone freed frames are filled but never checked, and a frame
+ * handed out no longer counts as holding the pattern.
+ */
+KTEST(pfa, poison_without_check_fills_but_never_reports)
+{
+	struct pfa_stats s;
+	uint32_t *w = (uint32_t *)arena;
+	uint64_t f;
+
+	pfa_flat(16, 0, 1);
+	bm_fill(pa.poisoned, 16);			/* stale marks */
+	pfa_set_mapping(&pa, (uintptr_t)arena, PFA_POISON | PFA_CHECK_POISON);
+	w[0] = 0;
+	mm_capture_begin("written while free");
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 2, 1, PFA_NONE), 0);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 0, 2, NULL), 0);
+
+	pfa_set_mapping(&pa, (uintptr_t)arena, PFA_POISON);
+	f = pfa_alloc_frame(&pa, 0);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, f, NULL), 0);
+	EXPECT_TRUE(t, bm_test(pa.poisoned, f));
+	EXPECT_EQ(t, w[f * 1024 + 1023], PFA_POISON_WORD);
+	w[f * 1024] = 7;
+	mm_capture_begin("written while free");
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), f);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 0);
+	EXPECT_FALSE(t, bm_test(pa.poisoned, f));
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.poison_errors, 0);
+
+	/* No mapping: flags are ignored, nothing is written anywhere. */
+	pfa_set_mapping(&pa, 0, PFA_POISON | PFA_CHECK_POISON);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, f, NULL), 0);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), f);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, f, NULL), 0);
+}
+
+/* The first word of a frame is checked too. */
+KTEST(pfa, poison_check_starts_at_word_zero)
+{
+	uint32_t *w = (uint32_t *)arena;
+	uint64_t f;
+
+	pfa_flat(16, 0, 1);
+	pfa_set_mapping(&pa, (uintptr_t)arena, PFA_POISON | PFA_CHECK_POISON);
+	f = pfa_alloc_frame(&pa, 0);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, f, NULL), 0);
+	w[f * 1024] = 0;
+	mm_capture_begin("written while free");
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), f);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "offset 0x0 holds 0x00000000"));
+	pfa_set_mapping(&pa, 0, 0);
+}
+
+/* The last CPU's cache fills and spills like the others. */
+KTEST(pfa, the_last_cpus_cache_spills)
+{
+	struct pfa_stats s;
+	uint64_t f[PFA_CACHE_MAX + 1];
+	unsigned int i, cpu = PFA_MAX_CPUS - 1;
+
+	pfa_flat(4096, 0, PFA_MAX_CPUS);
+	ASSERT_EQ(t, pfa_alloc_frames(&pa, PFA_CACHE_MAX + 1, 1, PFA_NONE), 0);
+	for (i = 0; i <= PFA_CACHE_MAX; i++)
+		f[i] = i;
+	for (i = 0; i <= PFA_CACHE_MAX; i++)
+		EXPECT_EQ(t, pfa_free_frame(&pa, cpu, f[i], NULL), 0);
+	EXPECT_EQ(t, pa.cache[cpu].count, PFA_CACHE_MAX - PFA_CACHE_BATCH + 1);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, cpu), PFA_CACHE_MAX);
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.used, 1);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* Next-fit: after a drain, single frames continue above the last batch, not from its freed start. */
+KTEST(pfa, the_hint_moves_past_each_batch)
+{
+	pfa_flat(256, 0, 1);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), 0);
+	pfa_drain(&pa, 0);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), PFA_CACHE_BATCH);
+}
