@@ -756,3 +756,29 @@ KTEST(pfa, the_hint_moves_past_each_batch)
 	pfa_drain(&pa, 0);
 	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), PFA_CACHE_BATCH);
 }
+
+/* pfa_init leaves every lock free, whatever state the struct was in; pfa_lock_all takes every one. */
+KTEST(pfa, init_frees_the_locks_and_lock_all_takes_them)
+{
+	unsigned int i;
+
+	spin_lock(&pa.lock);
+	spin_lock(&pa.cache[PFA_MAX_CPUS - 1].lock);
+	pfa_flat(64, 0, PFA_MAX_CPUS);
+	EXPECT_TRUE(t, spin_trylock(&pa.lock));
+	spin_unlock(&pa.lock);
+	EXPECT_TRUE(t, spin_trylock(&pa.cache[PFA_MAX_CPUS - 1].lock));
+	spin_unlock(&pa.cache[PFA_MAX_CPUS - 1].lock);
+
+	pfa_lock_all(&pa);
+	EXPECT_FALSE(t, spin_trylock(&pa.lock));
+	for (i = 0; i < PFA_MAX_CPUS; i++)
+		EXPECT_FALSE(t, spin_trylock(&pa.cache[i].lock));
+	pfa_unlock_all(&pa);
+	EXPECT_TRUE(t, spin_trylock(&pa.lock));
+	spin_unlock(&pa.lock);
+	for (i = 0; i < PFA_MAX_CPUS; i++) {
+		EXPECT_TRUE(t, spin_trylock(&pa.cache[i].lock));
+		spin_unlock(&pa.cache[i].lock);
+	}
+}
