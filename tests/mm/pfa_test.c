@@ -782,3 +782,32 @@ KTEST(pfa, init_frees_the_locks_and_lock_all_takes_them)
 		spin_unlock(&pa.cache[i].lock);
 	}
 }
+
+/* A refused run free inside one word names the first frame not in use, not the word's start. */
+KTEST(pfa, a_refused_run_free_names_the_frame_inside_a_word)
+{
+	pfa_flat(128, 0, 1);
+	ASSERT_EQ(t, pfa_alloc_frames(&pa, 64, 64, PFA_NONE), 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 13, 1, NULL), 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 40, 1, NULL), 0);
+	mm_capture_begin("refused");
+	EXPECT_EQ(t, pfa_free_frames(&pa, 10, 20, NULL), -1);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "frame 0xd (phys 0xd000): not in use"));
+	EXPECT_TRUE(t, all_in_use(0, 13, true));
+	EXPECT_TRUE(t, all_in_use(14, 26, true));
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* Below-floor requests may have frame 0; frame numbers past the map are never in use. */
+KTEST(pfa, frame_zero_and_the_frame_past_the_map)
+{
+	pfa_flat(64, 8, 1);
+	pfa_set_mapping(&pa, (uintptr_t)arena, PFA_POISON);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 1, 8), 0);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 0, 0, NULL), 0);	/* poisoned: its mark is set */
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 64));
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 0));
+	pfa_set_mapping(&pa, 0, 0);
+}
