@@ -177,6 +177,20 @@ $(PFA_TSAN): tests/mm/pfa_tsan.c kernel/mm/pfa.c kernel/mm/pfa_dump.c kernel/mm/
 	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) $(TSAN) -pthread \
 		$(filter %.c,$^) -o $@
 
+# The heap under ThreadSanitizer (issue 15): threads allocate, measure and free
+# objects of every class and large runs while another takes stats; KTAP.
+HEAP_TSAN := $(BUILD)/host/heap-tsan
+HEAP_TSAN_SRCS := kernel/mm/heap.c kernel/mm/pfa.c kernel/mm/pfa_dump.c kernel/mm/memmap.c \
+	$(BITMAP_SRCS)
+HOST_TEST_BINS += $(HEAP_TSAN)
+
+$(HEAP_TSAN): tests/mm/heap_tsan.c $(HEAP_TSAN_SRCS) \
+		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
+	$(quiet) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOSTCFLAGS)) $(TSAN) -pthread \
+		$(filter %.c,$^) -o $@
+
 # `make bench`: single frames flat vs hbm vs the allocator, 2 MiB runs, 1 vs 2 threads.
 PFA_BENCH := $(BUILD)/bench/bench-pfa
 

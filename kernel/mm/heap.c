@@ -268,6 +268,20 @@ static void put_object(struct heap *h, struct heap_class *c, struct slab *s, lon
 		slab_release(h, s);
 }
 
+/*
+ * s, found holding a under the heap lock and then let go, if it still is
+ * the live slab of class cls there; else NULL. Class lock held.
+ */
+static struct slab *slab_still_there(struct heap *h, struct slab *s, unsigned int cls,
+				     uintptr_t a)
+{
+	spin_lock(&h->lock);
+	if (slab_at(h, a) != s || s->cls != cls)
+		s = NULL;
+	spin_unlock(&h->lock);
+	return s;
+}
+
 static int free_small(struct heap *h, void *p, const void *caller)
 {
 	struct heap_class *c;
@@ -283,11 +297,7 @@ static int free_small(struct heap *h, void *p, const void *caller)
 		return bad_free(h, p, "not allocated by the heap", caller);
 	c = &h->cls[cls];
 	spin_lock(&c->lock);
-	/* The slab may have gone while no lock was held: look again. */
-	spin_lock(&h->lock);
-	if (slab_at(h, (uintptr_t)p) != s || s->cls != cls)
-		s = NULL;
-	spin_unlock(&h->lock);
+	s = slab_still_there(h, s, cls, (uintptr_t)p);
 	i = s ? object_index(s, c->size, (uintptr_t)p) : -1;
 	if (i < 0) {
 		spin_unlock(&c->lock);
@@ -316,12 +326,28 @@ int heap_free(struct heap *h, void *p, const void *caller)
 	return free_small(h, p, caller);
 }
 
+/* The size of the live object at a in slab s of class cls, or 0. */
+static size_t small_usable_size(struct heap *h, struct slab *s, unsigned int cls, uintptr_t a)
+{
+	struct heap_class *c = &h->cls[cls];
+	size_t size = 0;
+	long i;
+
+	spin_lock(&c->lock);	/* s->used changes under it, a word shared by neighbours */
+	s = slab_still_there(h, s, cls, a);
+	i = s ? object_index(s, c->size, a) : -1;
+	if (i >= 0 && bm_test(s->used, (size_t)i))
+		size = c->size;
+	spin_unlock(&c->lock);
+	return size;
+}
+
 size_t heap_usable_size(struct heap *h, const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 	size_t size = 0;
 	struct slab *s;
-	long i;
+	unsigned int cls;
 
 	if (!p || a < h->virt_base || virt_frame(h, a) >= h->nframes)
 		return 0;
@@ -329,13 +355,11 @@ size_t heap_usable_size(struct heap *h, const void *p)
 	if (a % FRAME_SIZE == 0)
 		size = large_frames_at(h, virt_frame(h, a)) << FRAME_SHIFT;
 	s = size ? NULL : slab_at(h, a);
-	if (s) {
-		i = object_index(s, h->cls[s->cls].size, a);
-		if (i >= 0 && bm_test(s->used, (size_t)i))
-			size = h->cls[s->cls].size;
-	}
+	cls = s ? s->cls : HEAP_CLASSES;
 	spin_unlock(&h->lock);
-	return size;
+	if (cls >= HEAP_CLASSES)
+		return size;
+	return small_usable_size(h, s, cls, a);
 }
 
 void heap_get_stats(struct heap *h, struct heap_stats *s)
