@@ -288,10 +288,13 @@ KTEST(memmap, too_many_ranges_drop_safely)
 	EXPECT_EQ(t, m.nusable, MEMMAP_MAX);
 	EXPECT_EQ(t, m.dropped, 40);
 	EXPECT_EQ(t, m.fw_usable, MEMMAP_MAX * 0x8000ull);
+	EXPECT_EQ(t, mm_cap.lines, 40);
+	EXPECT_STREQ(t, mm_cap.last, "memmap: too many ranges, [0xa70000, 0xa78000) dropped");
 	/* A split with a full table loses the upper piece, never hands out the hole. */
 	mm_capture_begin(NULL);
 	memmap_reserve(&m, 0x1000, 0x2000, "split");
 	mm_capture_end();
+	EXPECT_STREQ(t, mm_cap.last, "memmap: too many ranges, [0x2000, 0x8000) dropped");
 	EXPECT_EQ(t, m.nusable, MEMMAP_MAX);
 	EXPECT_RANGE(t, 0, 0, 0x1000);
 	EXPECT_FALSE(t, memmap_is_usable(&m, 0x1000, 0x2000));
@@ -307,4 +310,373 @@ KTEST(memmap, print_lists_every_range)
 	EXPECT_EQ(t, mm_cap.kept, 2 + 4 + 1);
 	EXPECT_TRUE(t, mm_strstr(mm_cap.last, "usable 129532 KiB (32383 frames) = firmware 130556 KiB - reservations 1024 KiB"));
 	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "usable   [0x000000000000, 0x00000009f000)"));
+}
+
+/*
+ * Edge cases below: expected values are worked out by hand from the
+ * multiboot2 memory-map rules (REFERENCE.md §2) and the header's contract.
+ */
+
+/* Run memmap_parse with a physical address width of bits, keeping every log line. */
+static void mm_build_bits(const struct mb2_mmap_entry *e, size_t n, unsigned int bits)
+{
+	mm_capture_begin("memmap: ");
+	memmap_init(&m, bits);
+	memmap_parse(&m, e, n, sizeof(*e));
+	mm_capture_end();
+}
+
+KTEST(memmap, init_clears_state_and_checks_width_bounds)
+{
+	m.nusable = 3;
+	m.nregions = 4;
+	m.fw_usable = 7;
+	m.reserved = 8;
+	m.anomalies = 9;
+	m.dropped = 5;
+	mm_capture_begin(NULL);
+	memmap_init(&m, 32);		/* the narrowest plausible CPU */
+	mm_capture_end();
+	EXPECT_EQ(t, m.nusable, 0);
+	EXPECT_EQ(t, m.nregions, 0);
+	EXPECT_EQ(t, m.fw_usable, 0);
+	EXPECT_EQ(t, m.reserved, 0);
+	EXPECT_EQ(t, m.anomalies, 0);
+	EXPECT_EQ(t, m.dropped, 0);
+	EXPECT_EQ(t, m.limit, 1ull << 32);
+	EXPECT_EQ(t, mm_cap.lines, 0);
+
+	mm_capture_begin(NULL);
+	memmap_init(&m, 52);		/* the x86-64 maximum */
+	mm_capture_end();
+	EXPECT_EQ(t, m.limit, 1ull << 52);
+	EXPECT_EQ(t, m.anomalies, 0);
+
+	mm_capture_begin(NULL);
+	memmap_init(&m, 31);
+	mm_capture_end();
+	EXPECT_EQ(t, m.limit, 1ull << 52);
+	EXPECT_EQ(t, m.anomalies, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.last, "implausible physical address width 31 bits, using 52"));
+
+	mm_capture_begin(NULL);
+	memmap_init(&m, 53);
+	mm_capture_end();
+	EXPECT_EQ(t, m.limit, 1ull << 52);
+	EXPECT_EQ(t, m.anomalies, 1);
+}
+
+KTEST(memmap, entries_at_the_limit_zero_length_and_wrapping)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x5000, 0, RESV, 0 },				/* zero length */
+		{ 0xff0000000ull, 0x10000000, AVAIL, 0 },	/* ends exactly at 2^36 */
+		{ 1ull << 36, 0x1000, AVAIL, 0 },		/* starts exactly at 2^36 */
+		{ 0xfffffffffffff000ull, 0x2000, RESV, 0 },	/* wraps past 2^64 */
+	};
+
+	mm_build_bits(e, 4, 36);
+	ASSERT_EQ(t, m.nusable, 1);
+	EXPECT_RANGE(t, 0, 0xff0000000ull, 1ull << 36);
+	EXPECT_EQ(t, m.anomalies, 3);	/* at the limit, zero length, wrap */
+	ASSERT_EQ(t, mm_cap.kept, 3);
+	EXPECT_STREQ(t, mm_cap.keep[0],
+		     "memmap: usable [0x1000000000, 0x1000001000) beyond the 0x1000000000 physical limit: ignored");
+	EXPECT_STREQ(t, mm_cap.keep[1], "memmap: zero-length entry at 0x5000 (type 2) ignored");
+	EXPECT_STREQ(t, mm_cap.keep[2],
+		     "memmap: entry at 0xfffffffffffff000 length 0x2000 wraps past 2^64: cut");
+	ASSERT_EQ(t, m.nregions, 1);
+	EXPECT_EQ(t, m.region[0].start, 0xfffffffffffff000ull);
+	EXPECT_EQ(t, m.region[0].end, UINT64_MAX);
+}
+
+KTEST(memmap, ignored_entries_take_no_slot_in_a_full_table)
+{
+	static struct mb2_mmap_entry e[MEMMAP_MAX + 2];
+	size_t i;
+
+	for (i = 0; i < MEMMAP_MAX; i++) {
+		e[i].addr = i * 0x10000;
+		e[i].len = 0x8000;
+		e[i].type = AVAIL;
+	}
+	e[MEMMAP_MAX] = (struct mb2_mmap_entry){ 1ull << 36, 0x1000, AVAIL, 0 };
+	e[MEMMAP_MAX + 1] = (struct mb2_mmap_entry){ 1ull << 37, 0x1000, AVAIL, 0 };
+	mm_build_bits(e, MEMMAP_MAX + 2, 36);
+	EXPECT_EQ(t, m.nusable, MEMMAP_MAX);
+	EXPECT_EQ(t, m.dropped, 0);
+	EXPECT_EQ(t, m.anomalies, 2);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.last, "[0x2000000000, 0x2000001000) beyond the 0x1000000000 physical limit: ignored"));
+}
+
+KTEST(memmap, usable_ranges_touching_from_above_merge_quietly)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x5000, 0x1000, AVAIL, 0 },
+		{ 0x4000, 0x1000, AVAIL, 0 },	/* ends where the first starts */
+	};
+
+	mm_build_bits(e, 2, 40);
+	ASSERT_EQ(t, m.nusable, 1);
+	EXPECT_RANGE(t, 0, 0x4000, 0x6000);
+	EXPECT_EQ(t, m.anomalies, 1);	/* unsorted only: touching is not overlapping */
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_STREQ(t, mm_cap.last, "memmap: entries are not sorted by address");
+}
+
+KTEST(memmap, one_usable_entry_swallows_several)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x1000, 0x1000, AVAIL, 0 },
+		{ 0x3000, 0x1000, AVAIL, 0 },
+		{ 0x5000, 0x1000, AVAIL, 0 },
+		{ 0x10000, 0x1000, AVAIL, 0 },
+		{ 0x20000, 0x1000, AVAIL, 0 },
+		{ 0x1000, 0x5000, AVAIL, 0 },	/* [0x1000, 0x6000) covers the first three */
+	};
+
+	mm_build_bits(e, 6, 40);
+	ASSERT_EQ(t, m.nusable, 3);
+	EXPECT_RANGE(t, 0, 0x1000, 0x6000);
+	EXPECT_RANGE(t, 1, 0x10000, 0x11000);
+	EXPECT_RANGE(t, 2, 0x20000, 0x21000);
+	EXPECT_EQ(t, m.anomalies, 3 + 1);	/* three overlaps, unsorted */
+	EXPECT_STREQ(t, mm_cap.keep[0],
+		     "memmap: usable [0x1000, 0x6000) overlaps usable [0x1000, 0x2000): merged");
+}
+
+KTEST(memmap, same_address_is_sorted_and_reserved_wins)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x100000, 0x100000, AVAIL, 0 },
+		{ 0x100000, 0x1000, MB2_MMAP_ACPI_NVS, 0 },	/* same start: still sorted */
+	};
+
+	mm_build_bits(e, 2, 40);
+	ASSERT_EQ(t, m.nusable, 1);
+	EXPECT_RANGE(t, 0, 0x101000, 0x200000);
+	EXPECT_EQ(t, m.anomalies, 1);	/* the overlap */
+	EXPECT_STREQ(t, mm_cap.last,
+		     "memmap: ACPI NVS [0x100000, 0x101000) overlaps usable RAM: reserved");
+	ASSERT_EQ(t, m.nregions, 1);
+	EXPECT_EQ(t, m.region[0].start, 0x100000);
+	EXPECT_EQ(t, m.region[0].end, 0x101000);
+	EXPECT_EQ(t, m.region[0].taken, 0);	/* firmware regions take nothing from the kernel */
+	EXPECT_EQ(t, m.region[0].type, MB2_MMAP_ACPI_NVS);
+	EXPECT_STREQ(t, m.region[0].name, "ACPI NVS");
+}
+
+KTEST(memmap, reserved_entry_covering_a_whole_range_removes_it)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x1000, 0x1000, AVAIL, 0 },
+		{ 0x3000, 0x1000, AVAIL, 0 },
+		{ 0x5000, 0x1000, AVAIL, 0 },
+		{ 0x7000, 0x1000, AVAIL, 0 },
+		{ 0x3000, 0x1000, MB2_MMAP_BAD, 0 },	/* exactly the second range */
+	};
+
+	mm_build_bits(e, 5, 40);
+	ASSERT_EQ(t, m.nusable, 3);
+	EXPECT_RANGE(t, 0, 0x1000, 0x2000);
+	EXPECT_RANGE(t, 1, 0x5000, 0x6000);
+	EXPECT_RANGE(t, 2, 0x7000, 0x8000);
+	EXPECT_STREQ(t, mm_cap.last, "memmap: bad RAM [0x3000, 0x4000) overlaps usable RAM: reserved");
+
+	/* A reservation over the first two: the last one moves down. */
+	memmap_reserve(&m, 0x1000, 0x6000, "two");
+	ASSERT_EQ(t, m.nusable, 1);
+	EXPECT_RANGE(t, 0, 0x7000, 0x8000);
+	EXPECT_EQ(t, m.reserved, 0x2000);
+	ASSERT_EQ(t, m.nregions, 2);
+	EXPECT_EQ(t, m.region[1].taken, 0x2000);
+	EXPECT_EQ(t, m.region[1].type, MEMMAP_KERNEL);
+	EXPECT_STREQ(t, m.region[1].name, "two");
+}
+
+KTEST(memmap, reserve_empty_beyond_limit_and_unnamed)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x0, 0x100000, AVAIL, 0 },
+	};
+
+	mm_build_bits(e, 1, 40);
+	memmap_reserve(&m, 0x5000, 0x5000, "empty");
+	EXPECT_EQ(t, m.nregions, 0);
+	memmap_reserve(&m, 0xfffff000ull, 1ull << 41, NULL);
+	ASSERT_EQ(t, m.nregions, 1);
+	EXPECT_EQ(t, m.region[0].start, 0xfffff000ull);
+	EXPECT_EQ(t, m.region[0].end, 1ull << 40);	/* cut at the physical limit */
+	EXPECT_STREQ(t, m.region[0].name, "kernel");
+	EXPECT_EQ(t, m.reserved, 0);
+}
+
+KTEST(memmap, region_table_full_counts_drops)
+{
+	static struct mb2_mmap_entry e[MEMMAP_MAX_REGIONS + 3];
+	size_t i;
+
+	for (i = 0; i < MEMMAP_MAX_REGIONS + 3; i++) {
+		e[i].addr = i * 0x10000;
+		e[i].len = 0x1000;
+		e[i].type = RESV;
+	}
+	mm_build_bits(e, MEMMAP_MAX_REGIONS + 3, 40);
+	EXPECT_EQ(t, m.nregions, MEMMAP_MAX_REGIONS);
+	EXPECT_EQ(t, m.dropped, 3);
+	EXPECT_EQ(t, m.region[MEMMAP_MAX_REGIONS - 1].start, (MEMMAP_MAX_REGIONS - 1) * 0x10000ull);
+}
+
+KTEST(memmap, carve_exact_fits_and_bad_requests)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x0, 0x9f000, AVAIL, 0 },
+		{ 0x100000, 0x100000, AVAIL, 0 },
+	};
+
+	mm_build_bits(e, 2, 40);
+	/* The whole low range, starting at 0: fits exactly. */
+	EXPECT_EQ(t, memmap_carve(&m, 0x9f000, 0x1000, 0x100000, "all low"), 0);
+	EXPECT_EQ(t, m.reserved, 0x9f000);
+	EXPECT_EQ(t, memmap_carve(&m, 0, 0x1000, ~0ull, "nothing"), MEMMAP_NONE);
+	EXPECT_EQ(t, m.nregions, 1);
+	/* Exactly the high range, whose start is 0x100000-aligned. */
+	EXPECT_EQ(t, memmap_carve(&m, 0x100000, 0x100000, ~0ull, "all high"), 0x100000);
+	EXPECT_EQ(t, m.nusable, 0);
+	mm_capture_begin(NULL);
+	EXPECT_EQ(t, memmap_carve(&m, 0x2800, 0x1000, 0x1000, "big"), MEMMAP_NONE);
+	mm_capture_end();
+	EXPECT_STREQ(t, mm_cap.last, "memmap: no room for big (12 KiB below 0x1000)");
+}
+
+KTEST(memmap, mb2_tag_entry_size_and_size_edges)
+{
+	static uint64_t buf[2 + 3 * 4];
+	struct mb2_tag_mmap *tag = (struct mb2_tag_mmap *)buf;
+	struct mb2_mmap_entry *e = (struct mb2_mmap_entry *)(tag + 1);
+
+	tag->tag.type = MB2_TAG_MMAP;
+	tag->tag.size = 16 + 24;
+	tag->entry_size = 24;		/* exactly an entry: fine */
+	tag->entry_version = 0;
+	*e = (struct mb2_mmap_entry){ 0x100000, 0x100000, AVAIL, 0 };
+	mm_capture_begin(NULL);
+	memmap_init(&m, 40);
+	memmap_parse_mb2(&m, tag);
+	mm_capture_end();
+	ASSERT_EQ(t, m.nusable, 1);
+	EXPECT_RANGE(t, 0, 0x100000, 0x200000);
+	EXPECT_EQ(t, m.anomalies, 0);
+
+	tag->entry_size = 32 - 4;	/* big enough but not a multiple of 8 */
+	mm_capture_begin(NULL);
+	memmap_init(&m, 40);
+	memmap_parse_mb2(&m, tag);
+	mm_capture_end();
+	EXPECT_EQ(t, m.nusable, 0);
+	EXPECT_EQ(t, m.anomalies, 1);
+	EXPECT_EQ(t, mm_cap.lines, 2);
+	mm_capture_begin("unusable");
+	memmap_init(&m, 40);
+	memmap_parse_mb2(&m, tag);
+	mm_capture_end();
+	ASSERT_EQ(t, mm_cap.kept, 1);
+	EXPECT_STREQ(t, mm_cap.keep[0], "memmap: memory map tag with entry size 28: unusable");
+
+	tag->entry_size = 24;
+	tag->tag.size = 16;		/* a header and no entries: empty, not broken */
+	mm_capture_begin(NULL);
+	memmap_init(&m, 40);
+	memmap_parse_mb2(&m, tag);
+	mm_capture_end();
+	EXPECT_EQ(t, m.nusable, 0);
+	EXPECT_EQ(t, m.anomalies, 0);
+	EXPECT_STREQ(t, mm_cap.last, "memmap: the memory map is empty: no usable RAM");
+}
+
+KTEST(memmap, meminfo_clamps_low_memory_at_640k)
+{
+	mm_capture_begin("memmap: ");
+	memmap_init(&m, 40);
+	memmap_parse_meminfo(&m, 641, 1024);
+	mm_capture_end();
+	ASSERT_EQ(t, m.nusable, 2);
+	EXPECT_RANGE(t, 0, 0, 0xa0000);
+	EXPECT_RANGE(t, 1, 0x100000, 0x200000);
+	EXPECT_EQ(t, m.anomalies, 1);	/* the fallback itself; 640 KiB is frame-aligned */
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_STREQ(t, mm_cap.keep[0],
+		     "memmap: no memory map, using basic meminfo: 641 KiB low, 1024 KiB high");
+
+	mm_capture_begin(NULL);
+	memmap_init(&m, 40);
+	memmap_parse_meminfo(&m, 1000, 1024);
+	mm_capture_end();
+	ASSERT_EQ(t, m.nusable, 2);
+	EXPECT_RANGE(t, 0, 0, 0xa0000);
+	EXPECT_RANGE(t, 1, 0x100000, 0x200000);
+	EXPECT_EQ(t, m.anomalies, 1);
+}
+
+KTEST(memmap, no_map_logs_both_lines)
+{
+	mm_capture_begin("memmap: ");
+	memmap_init(&m, 40);
+	memmap_parse_none(&m);
+	mm_capture_end();
+	ASSERT_EQ(t, mm_cap.kept, 2);
+	EXPECT_STREQ(t, mm_cap.keep[0], "memmap: no memory map and no meminfo: no usable RAM");
+	EXPECT_STREQ(t, mm_cap.keep[1], "memmap: the memory map is empty: no usable RAM");
+}
+
+KTEST(memmap, trim_says_what_it_did_to_each_range)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x1800, 0x1000, AVAIL, 0 },		/* no whole frame inside */
+		{ 0x10000, 0x1000, AVAIL, 0 },
+		{ 0x20800, 0x3000, AVAIL, 0 },		/* one whole frame inside */
+	};
+
+	mm_build_bits(e, 3, 40);
+	ASSERT_EQ(t, m.nusable, 2);
+	EXPECT_RANGE(t, 0, 0x10000, 0x11000);
+	EXPECT_RANGE(t, 1, 0x21000, 0x23000);
+	ASSERT_EQ(t, mm_cap.kept, 2);
+	EXPECT_STREQ(t, mm_cap.keep[0], "memmap: usable [0x1800, 0x2800) is not frame-aligned: ignored");
+	EXPECT_STREQ(t, mm_cap.keep[1],
+		     "memmap: usable [0x20800, 0x23800) is not frame-aligned: partial frames dropped");
+}
+
+/* Sizes either side of the KiB/MiB switch at 10 MiB, every type's name, regions sorted stably. */
+KTEST(memmap, print_formats_sizes_names_and_order)
+{
+	static const struct mb2_mmap_entry e[] = {
+		{ 0x0, 0x9f000, AVAIL, 0 },				/* 636 KiB */
+		{ 0x2000000, 0xa00000, RESV, 0 },			/* 10240 KiB */
+		{ 0x1000000, 0x9ffc00, MB2_MMAP_ACPI_NVS, 0 },		/* 10239 KiB */
+		{ 0x3000000, 0xa19c00, MB2_MMAP_ACPI_RECLAIM, 0 },	/* 10343 KiB */
+		{ 0xf0000, 0x1000, MB2_MMAP_BAD, 0 },
+		{ 0xf0000, 0x10000, 99, 0 },				/* same start, later */
+		{ 0x4000000, 0x7de0000, AVAIL, 0 },			/* 128896 KiB */
+	};
+
+	mm_build_bits(e, 7, 40);
+	memmap_reserve(&m, 0x200000, 0x300000, NULL);
+	mm_capture_begin("memmap: ");
+	memmap_print(&m);
+	mm_capture_end();
+	ASSERT_EQ(t, mm_cap.kept, 10);
+	EXPECT_STREQ(t, mm_cap.keep[0], "memmap: physical memory (addresses below 0x10000000000):");
+	EXPECT_STREQ(t, mm_cap.keep[1], "memmap:   usable   [0x000000000000, 0x00000009f000)      636 KiB  ");
+	/* 128896 KiB = 125 MiB + 896 KiB; 896 * 10 / 1024 = 8.75: one decimal, truncated */
+	EXPECT_STREQ(t, mm_cap.keep[2], "memmap:   usable   [0x000004000000, 0x00000bde0000)    125.8 MiB  ");
+	EXPECT_STREQ(t, mm_cap.keep[3], "memmap:   firmware [0x0000000f0000, 0x0000000f1000)        4 KiB  bad RAM");
+	EXPECT_STREQ(t, mm_cap.keep[4], "memmap:   firmware [0x0000000f0000, 0x000000100000)       64 KiB  unknown type");
+	EXPECT_STREQ(t, mm_cap.keep[5], "memmap:   kernel   [0x000000200000, 0x000000300000)     1024 KiB  kernel");
+	EXPECT_STREQ(t, mm_cap.keep[6], "memmap:   firmware [0x000001000000, 0x0000019ffc00)    10239 KiB  ACPI NVS");
+	EXPECT_STREQ(t, mm_cap.keep[7], "memmap:   firmware [0x000002000000, 0x000002a00000)     10.0 MiB  reserved");
+	/* 10343 KiB = 10 MiB + 103 KiB; 103 * 10 / 1024 = 1.006 */
+	EXPECT_STREQ(t, mm_cap.keep[8], "memmap:   firmware [0x000003000000, 0x000003a19c00)     10.1 MiB  ACPI reclaimable");
+	EXPECT_STREQ(t, mm_cap.last,
+		     "memmap: usable 129532 KiB (32383 frames) = firmware 129532 KiB - reservations 0 KiB; 1 anomalies");
 }
