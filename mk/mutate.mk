@@ -22,7 +22,7 @@ MUTATE_ARGS = --jobs $(or $(JOBS),2) --build $(BUILD)/mutate --cflags '$(MUTATE_
 	--bin 'pid_tsan=tests/pid/pid_tsan.c $(PID_HOST_SRCS)' \
 	--bin 'task_tsan=tests/pid/task_tsan.c $(TASK_HOST_SRCS)' \
 	--bin 'claim_tsan=tests/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c $(MUTATE_ASSERT)' \
-	--bin 'heap_tsan=tests/mm/heap_tsan.c $(HEAP_TSAN_SRCS)'
+	--bin 'heap_tsan=tests/mm/heap_tsan.c $(HEAP_TSAN_SRCS) $(MUTATE_ASSERT)'
 
 .PHONY: mutate
 mutate:
