@@ -811,3 +811,31 @@ KTEST(pfa, frame_zero_and_the_frame_past_the_map)
 	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 0));
 	pfa_set_mapping(&pa, 0, 0);
 }
+
+/* A run ending one frame before a word's end marks no frame past it. */
+KTEST(pfa, a_run_ending_inside_a_word_marks_only_itself)
+{
+	pfa_flat(128, 0, 1);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 63, 1, PFA_NONE), 0);
+	EXPECT_TRUE(t, all_in_use(0, 63, true));
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 63));
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* Undoing a refused run free that starts late in one word, high in the map, restores the next word too. */
+KTEST(pfa, a_refused_run_free_high_in_the_map_restores_both_words)
+{
+	pfa_flat(8192, 0, 1);
+	ASSERT_EQ(t, pfa_alloc_frames(&pa, 256, 1, PFA_NONE), 0);
+	ASSERT_EQ(t, pfa_alloc_frames(&pa, 256, 64, PFA_NONE), 256);
+	ASSERT_EQ(t, pfa_alloc_frames(&pa, 256, 4096, PFA_NONE), 4096);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 4096 + 130, 1, NULL), 0);
+	mm_capture_begin("refused");
+	EXPECT_EQ(t, pfa_free_frames(&pa, 4096 + 40, 200, NULL), -1);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 1);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "frame 0x1082 (phys 0x1082000): not in use"));
+	EXPECT_TRUE(t, all_in_use(4096, 130, true));
+	EXPECT_TRUE(t, all_in_use(4096 + 131, 125, true));
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
