@@ -839,3 +839,78 @@ KTEST(pfa, a_refused_run_free_high_in_the_map_restores_both_words)
 	EXPECT_TRUE(t, all_in_use(4096 + 131, 125, true));
 	EXPECT_TRUE(t, pfa_check(&pa));
 }
+
+/* Each kind of misplaced cached frame, in the second CPU's cache, is named; a failed check changes nothing. */
+KTEST(pfa, check_names_misplaced_frames_in_any_cache)
+{
+	struct pfa_cache *c = &pa.cache[1];
+	uint64_t f, used, bad[3];
+	int i;
+
+	pfa_flat(128, 0, 2);
+	f = pfa_alloc_frame(&pa, 1);
+	EXPECT_EQ(t, pfa_free_frame(&pa, 1, f, NULL), 0);	/* cache 1 holds 0..31 */
+	used = pfa_alloc_frames(&pa, 1, 1, PFA_NONE);		/* in use, out of the pool */
+	bad[0] = 100;						/* still in the pool */
+	bad[1] = used;
+	bad[2] = 128;						/* past the map */
+	for (i = 0; i < 3; i++) {
+		c->frames[c->count++] = bad[i];
+		mm_capture_begin(NULL);
+		EXPECT_FALSE(t, pfa_check(&pa));
+		mm_capture_end();
+		EXPECT_TRUE(t, mm_strstr(mm_cap.last, "cached frame misplaced or cached twice"));
+		EXPECT_EQ(t, mm_cap.lines, 1);
+		c->count--;
+		EXPECT_TRUE(t, pfa_check(&pa));
+	}
+	EXPECT_TRUE(t, mm_strstr(mm_cap.last, "(frame 0x80)"));
+	EXPECT_FALSE(t, pfa_frame_in_use(&pa, 100));
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 1, 101), 33);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 68, 1, PFA_NONE), 34);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 26, 1, PFA_NONE), 102);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 1, 1, PFA_NONE), 0);	/* the caches drained; 100 was free */
+}
+
+/* Failed and empty requests: the failure counter, and an empty free is a no-op that succeeds. */
+KTEST(pfa, failures_are_counted_and_empty_frees_succeed)
+{
+	struct pfa_stats s;
+
+	pfa_flat(64, 0, 1);
+	mm_capture_begin("pfa:");
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 0, 1, PFA_NONE), PFA_NONE);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 2, 3, PFA_NONE), PFA_NONE);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 65, 1, PFA_NONE), PFA_NONE);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 3);
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "bad request: 0 frames aligned to 1"));
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[1], "bad request: 2 frames aligned to 3"));
+	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[2], "no run of 65 free frames"));
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.failed, 3);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 5, 0, NULL), 0);
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.bad_frees, 0);
+	EXPECT_EQ(t, s.free, 64);
+}
+
+/* A poisoned run handed out checks its own frames only, not the written free frame after it. */
+KTEST(pfa, a_run_handed_out_checks_only_its_frames)
+{
+	struct pfa_stats s;
+	uint32_t *w = (uint32_t *)arena;
+
+	pfa_flat(16, 0, 1);
+	pfa_set_mapping(&pa, (uintptr_t)arena, PFA_POISON | PFA_CHECK_POISON);
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 16, 1, PFA_NONE), 0);
+	EXPECT_EQ(t, pfa_free_frames(&pa, 5, 4, NULL), 0);
+	w[8 * 1024 + 3] = 0;
+	mm_capture_begin("written while free");
+	EXPECT_EQ(t, pfa_alloc_frames(&pa, 3, 1, PFA_NONE), 5);
+	mm_capture_end();
+	EXPECT_EQ(t, mm_cap.kept, 0);
+	pfa_get_stats(&pa, &s);
+	EXPECT_EQ(t, s.poison_errors, 0);
+	pfa_set_mapping(&pa, 0, 0);
+}
