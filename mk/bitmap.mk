@@ -8,12 +8,12 @@ BITMAP_SRCS += lib/bitmap/dyn.c
 BITMAP_SRCS += lib/bitmap/hbitmap.c
 BITMAP_SRCS += lib/bitmap/list.c
 
-TEST_PORTABLE_SRCS += tests/bitmap/hbitmap_test.c
-TEST_PORTABLE_SRCS += tests/bitmap/list_test.c
-TEST_PORTABLE_SRCS += tests/bitmap/bitmap_test.c
-TEST_PORTABLE_SRCS += tests/bitmap/find_test.c
-TEST_PORTABLE_SRCS += tests/bitmap/runs_test.c
-TEST_PORTABLE_SRCS += tests/bitmap/dyn_test.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/hbitmap_test.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/list_test.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/bitmap_test.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/find_test.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/runs_test.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/dyn_test.c
 
 # ---------------------------------------------------------------- compat dialects
 # lib/bitmap/compat: the Linux, NanoVMs and RTL dialects and their suites.
@@ -25,13 +25,13 @@ BITMAP_SRCS += lib/bitmap/compat/linux.c
 BITMAP_SRCS += lib/bitmap/compat/nanos.c
 BITMAP_SRCS += lib/bitmap/compat/rtl.c
 
-TEST_PORTABLE_SRCS += tests/bitmap/compat_linux.c
-TEST_PORTABLE_SRCS += tests/bitmap/seed_linux.c
-TEST_PORTABLE_SRCS += tests/bitmap/compat_nanos.c
-TEST_PORTABLE_SRCS += tests/bitmap/compat_rtl.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/compat_linux.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/seed_linux.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/compat_nanos.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/compat_rtl.c
 # The seed articles' code as written (NanoVMs, The NT Insider), -Wall -Wextra -Werror.
-TEST_PORTABLE_SRCS += tests/bitmap/seed_nanos.c
-TEST_PORTABLE_SRCS += tests/bitmap/seed_rtl.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/seed_nanos.c
+TEST_PORTABLE_SRCS += tests/lib/bitmap/seed_rtl.c
 
 COMPAT_DIALECTS := linux nanos rtl
 COMPAT_ALONE := $(patsubst %,$(BUILD)/host/compat-%-alone.o,$(COMPAT_DIALECTS))
@@ -47,7 +47,7 @@ $(BUILD)/host/compat-%-alone.o: lib/bitmap/compat/%.h $(wildcard lib/bitmap/*.h)
 BITMAP_TSAN := $(BUILD)/host/bitmap-tsan
 HOST_TEST_BINS += $(BITMAP_TSAN)
 
-$(BITMAP_TSAN): tests/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c \
+$(BITMAP_TSAN): tests/lib/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c \
 		$(wildcard lib/bitmap/*.h)
 	$(quiet) HOSTCC $@
 	$(Q)mkdir -p $(@D)

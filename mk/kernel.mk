@@ -28,40 +28,40 @@ KERNEL_C_SRCS := \
 	arch/x86_64/trap.c \
 	arch/x86_64/tsc.c \
 	arch/x86_64/uart.c \
-	kernel/bootinfo.c \
-	kernel/ksyms.c \
-	kernel/ktest.c \
+	kernel/boot/bootinfo.c \
+	kernel/core/ksyms.c \
+	kernel/ktest/ktest.c \
 	kernel/main.c \
-	kernel/panic.c \
-	kernel/printk.c \
+	kernel/core/panic.c \
+	kernel/core/printk.c \
 	kernel/lib/string.c \
 	kernel/lib/vsprintf.c
 
 KERNEL_PORTABLE_SRCS += \
-	kernel/cmdline.c \
-	kernel/multiboot2.c \
+	kernel/boot/cmdline.c \
+	kernel/boot/multiboot2.c \
 	kernel/lib/framewalk.c \
 	kernel/lib/glob.c
 
 TEST_PORTABLE_SRCS += \
-	tests/kernel/cmdline_test.c \
-	tests/kernel/framewalk_test.c \
-	tests/kernel/ktest_order_test.c \
-	tests/kernel/multiboot2_test.c
+	tests/kernel/boot/cmdline_test.c \
+	tests/kernel/lib/framewalk_test.c \
+	tests/kernel/ktest/ktest_order_test.c \
+	tests/kernel/boot/multiboot2_test.c
 
 TEST_KERNEL_SRCS += \
-	tests/kernel/backtrace_test.c \
-	tests/kernel/boot_test.c \
-	tests/kernel/console_lock_test.c \
-	tests/kernel/fault_test.c \
-	tests/kernel/firmware_map_test.c \
-	tests/kernel/idt_test.c \
-	tests/kernel/ksyms_test.c \
-	tests/kernel/ktest_test.c \
-	tests/kernel/panic_test.c \
-	tests/kernel/printk_test.c \
-	tests/kernel/selftest_test.c \
-	tests/kernel/string_test.c
+	tests/arch/x86_64/backtrace_test.c \
+	tests/kernel/boot/boot_test.c \
+	tests/kernel/console/console_lock_test.c \
+	tests/arch/x86_64/fault_test.c \
+	tests/kernel/mm/firmware_map_test.c \
+	tests/arch/x86_64/idt_test.c \
+	tests/kernel/core/ksyms_test.c \
+	tests/kernel/ktest/ktest_test.c \
+	tests/kernel/core/panic_test.c \
+	tests/kernel/core/printk_test.c \
+	tests/kernel/ktest/selftest_test.c \
+	tests/kernel/lib/string_test.c
 
 # SMP (issue 5): ACPI/MADT, GDT slots, IRQ vectors, the idle-CPU mask
 # (portable); the local APIC, AP start-up and dispatch (kernel).
@@ -75,38 +75,38 @@ KERNEL_C_SRCS += \
 	arch/x86_64/smpboot.c \
 	kernel/smp/dispatch.c
 
-TEST_KERNEL_SRCS += tests/smp/smp_test.c tests/smp/kstack_test.c
+TEST_KERNEL_SRCS += tests/kernel/smp/smp_test.c tests/arch/x86_64/kstack_test.c
 
 KERNEL_PORTABLE_SRCS += \
-	kernel/acpi.c \
+	kernel/boot/acpi.c \
 	kernel/smp/cpumask.c \
 	kernel/smp/gdtslot.c \
 	kernel/smp/irqvec.c
 
 TEST_PORTABLE_SRCS += \
-	tests/smp/acpi_test.c \
-	tests/smp/cpumask_test.c \
-	tests/smp/gdtslot_test.c \
-	tests/smp/irqvec_test.c
+	tests/kernel/boot/acpi_test.c \
+	tests/kernel/smp/cpumask_test.c \
+	tests/kernel/smp/gdtslot_test.c \
+	tests/kernel/smp/irqvec_test.c
 
 # PIDs and tasks (issue 6): the PID allocator and task cores, their suites;
-# the kernel's instances (kernel/proc.c) and the in-kernel spawn stress.
-KERNEL_PORTABLE_SRCS += kernel/pid.c kernel/task.c
-TEST_PORTABLE_SRCS += tests/pid/pid_test.c tests/pid/task_test.c
-KERNEL_C_SRCS += kernel/proc.c
-TEST_KERNEL_SRCS += tests/pid/task_kernel_test.c
+# the kernel's instances (kernel/proc/proc.c) and the in-kernel spawn stress.
+KERNEL_PORTABLE_SRCS += kernel/proc/pid.c kernel/proc/task.c
+TEST_PORTABLE_SRCS += tests/kernel/proc/pid_test.c tests/kernel/proc/task_test.c
+KERNEL_C_SRCS += kernel/proc/proc.c
+TEST_KERNEL_SRCS += tests/kernel/proc/task_kernel_test.c
 
 # Under ThreadSanitizer, each with its own main() printing KTAP: concurrent
 # PID alloc/free, and 100,000 tasks on threads playing CPUs.
 PID_TSAN  := $(BUILD)/host/pid-tsan
 TASK_TSAN := $(BUILD)/host/task-tsan
-PID_HOST_SRCS := kernel/pid.c kernel/cmdline.c \
+PID_HOST_SRCS := kernel/proc/pid.c kernel/boot/cmdline.c \
 	lib/bitmap/hbitmap.c lib/bitmap/bitmap.c lib/bitmap/find.c
-TASK_HOST_SRCS := $(PID_HOST_SRCS) kernel/task.c kernel/smp/cpumask.c lib/bitmap/list.c
+TASK_HOST_SRCS := $(PID_HOST_SRCS) kernel/proc/task.c kernel/smp/cpumask.c lib/bitmap/list.c
 HOST_TEST_BINS += $(PID_TSAN) $(TASK_TSAN)
 
-$(PID_TSAN): tests/pid/pid_tsan.c $(PID_HOST_SRCS)
-$(TASK_TSAN): tests/pid/task_tsan.c $(TASK_HOST_SRCS)
+$(PID_TSAN): tests/kernel/proc/pid_tsan.c $(PID_HOST_SRCS)
+$(TASK_TSAN): tests/kernel/proc/task_tsan.c $(TASK_HOST_SRCS)
 $(PID_TSAN) $(TASK_TSAN): $(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
 	$(quiet) HOSTCC $@
 	$(Q)mkdir -p $(@D)
@@ -140,11 +140,11 @@ KERNEL_C_SRCS += \
 	kernel/mm/mm.c
 
 TEST_PORTABLE_SRCS += \
-	tests/mm/heap_test.c \
-	tests/mm/memmap_test.c \
-	tests/mm/pfa_test.c
+	tests/kernel/mm/heap_test.c \
+	tests/kernel/mm/memmap_test.c \
+	tests/kernel/mm/pfa_test.c
 
-TEST_KERNEL_SRCS += tests/mm/mm_kernel_test.c
+TEST_KERNEL_SRCS += tests/kernel/mm/mm_kernel_test.c
 
 # `make fuzz`: random memory maps and alloc/free sequences against the
 # frame allocator (FUZZ_CFLAGS and FUZZ_SECONDS come from mk/bitmap.mk).
@@ -170,7 +170,7 @@ fuzz-pfa: $(FUZZ_PFA)
 PFA_TSAN := $(BUILD)/host/pfa-tsan
 HOST_TEST_BINS += $(PFA_TSAN)
 
-$(PFA_TSAN): tests/mm/pfa_tsan.c kernel/mm/pfa.c kernel/mm/pfa_dump.c kernel/mm/memmap.c \
+$(PFA_TSAN): tests/kernel/mm/pfa_tsan.c kernel/mm/pfa.c kernel/mm/pfa_dump.c kernel/mm/memmap.c \
 		$(BITMAP_SRCS) $(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
 	$(quiet) HOSTCC $@
 	$(Q)mkdir -p $(@D)
@@ -184,7 +184,7 @@ HEAP_TSAN_SRCS := kernel/mm/heap.c kernel/mm/pfa.c kernel/mm/pfa_dump.c kernel/m
 	$(BITMAP_SRCS)
 HOST_TEST_BINS += $(HEAP_TSAN)
 
-$(HEAP_TSAN): tests/mm/heap_tsan.c $(HEAP_TSAN_SRCS) \
+$(HEAP_TSAN): tests/kernel/mm/heap_tsan.c $(HEAP_TSAN_SRCS) \
 		$(wildcard lib/bitmap/*.h kernel/include/kernel/*.h)
 	$(quiet) HOSTCC $@
 	$(Q)mkdir -p $(@D)
@@ -207,7 +207,7 @@ bench-pfa: $(PFA_BENCH)
 
 # The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a smoke (tools/fuzz-smoke.sh).
 FUZZ_ACPI      := $(BUILD)/fuzz/fuzz_acpi
-FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/acpi.c kernel/multiboot2.c
+FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/boot/acpi.c kernel/boot/multiboot2.c
 HOST_TEST_DEPS += $(FUZZ_ACPI)
 
 $(FUZZ_ACPI): $(FUZZ_ACPI_SRCS) kernel/include/kernel/acpi.h kernel/include/kernel/multiboot2.h
@@ -233,17 +233,17 @@ KERNEL_PORTABLE_SRCS += \
 	kernel/input/kbd.c \
 	kernel/input/lineedit.c \
 	kernel/input/queue.c \
-	kernel/shell_parse.c
+	kernel/shell/shell_parse.c
 
 TEST_PORTABLE_SRCS += \
-	tests/console/console_test.c \
-	tests/console/input_test.c
+	tests/kernel/console/console_test.c \
+	tests/kernel/input/input_test.c
 
 KERNEL_C_SRCS += \
 	kernel/console/screen.c \
 	kernel/input/input.c \
 	kernel/reboot.c \
-	kernel/shell.c
+	kernel/shell/shell.c
 
 # The monitor driven over COM1 and the PS/2 keyboard, screenshots read back
 # glyph by glyph (one QEMU boot, ~15 s); it boots $(KERNEL_ELF).

@@ -1,10 +1,10 @@
 # `make mutate`: mutation score of the portable cores against the host suites
 # and the fuzz corpora (tools/mutate.py; slow, so not part of `make test`).
-#   make mutate FILES="lib/bitmap/find.c kernel/pid.c" JOBS=2 SURVIVORS=1
+#   make mutate FILES="lib/bitmap/find.c kernel/proc/pid.c" JOBS=2 SURVIVORS=1
 
 MUTATE_FILES ?= $(filter-out lib/bitmap/compat/%,$(BITMAP_SRCS)) \
-	kernel/mm/pfa.c kernel/mm/heap.c kernel/pid.c kernel/mm/memmap.c \
-	kernel/acpi.c kernel/multiboot2.c
+	kernel/mm/pfa.c kernel/mm/heap.c kernel/proc/pid.c kernel/mm/memmap.c \
+	kernel/boot/acpi.c kernel/boot/multiboot2.c
 MUTATE_CFLAGS := -std=gnu11 -O1 -g0 -w -DSETBIT_HOST -DBM_DEBUG $(HOST_INCLUDES)
 MUTATE_REPLAY := tests/fuzz/replay.c
 # BM_DEBUG's failure hook, for programs without the ktest backend.
@@ -19,10 +19,10 @@ MUTATE_ARGS = --jobs $(or $(JOBS),2) --build $(BUILD)/mutate --cflags '$(MUTATE_
 	--corpus 'fuzz_pfa=$(wildcard tests/fuzz/pfa-corpus tests/fuzz/corpus-pfa)' \
 	--bin 'fuzz_acpi=$(MUTATE_REPLAY) $(FUZZ_ACPI_SRCS)' \
 	--corpus 'fuzz_acpi=tests/fuzz/acpi-corpus' \
-	--bin 'pid_tsan=tests/pid/pid_tsan.c $(PID_HOST_SRCS)' \
-	--bin 'task_tsan=tests/pid/task_tsan.c $(TASK_HOST_SRCS)' \
-	--bin 'claim_tsan=tests/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c $(MUTATE_ASSERT)' \
-	--bin 'heap_tsan=tests/mm/heap_tsan.c $(HEAP_TSAN_SRCS) $(MUTATE_ASSERT)'
+	--bin 'pid_tsan=tests/kernel/proc/pid_tsan.c $(PID_HOST_SRCS)' \
+	--bin 'task_tsan=tests/kernel/proc/task_tsan.c $(TASK_HOST_SRCS)' \
+	--bin 'claim_tsan=tests/lib/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c $(MUTATE_ASSERT)' \
+	--bin 'heap_tsan=tests/kernel/mm/heap_tsan.c $(HEAP_TSAN_SRCS) $(MUTATE_ASSERT)'
 
 .PHONY: mutate
 mutate:

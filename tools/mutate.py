@@ -65,10 +65,10 @@ FIRST_SUITES = {
     "lib/bitmap/list.c": "bitmap_list",
     "kernel/mm/pfa.c": "pfa",
     "kernel/mm/heap.c": "heap",
-    "kernel/pid.c": "pid,task",
+    "kernel/proc/pid.c": "pid,task",
     "kernel/mm/memmap.c": "memmap,pfa",
-    "kernel/acpi.c": "acpi",
-    "kernel/multiboot2.c": "multiboot2,memmap,acpi",
+    "kernel/boot/acpi.c": "acpi",
+    "kernel/boot/multiboot2.c": "multiboot2,memmap,acpi",
 }
 
 # Debug-only checks: compiled out of the kernel, so their arguments are not mutated.

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bitmap/model.h"
+#include "../lib/bitmap/model.h"
 
 /*
  * The input is a program. Each operation is one opcode byte, one byte

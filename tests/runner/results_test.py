@@ -25,7 +25,7 @@ import junit_check  # noqa: E402
 from runner_test import Suite, runner  # noqa: E402
 
 OUT = os.path.join(ROOT, "build", "test", "results-selftest")
-FIND_FIRST_MSG = ("tests/bitmap/find_test.c:42: bitmap_find_first(map, 128): "
+FIND_FIRST_MSG = ("tests/lib/bitmap/find_test.c:42: bitmap_find_first(map, 128): "
                   "expected 70 (0x46), got 71 (0x47)")
 # Host commands: (name, shell script body). Counts from the logs by hand:
 # pass.log 4 passed 1 skipped; panic.log 1 passed (+ the run's own failure);

@@ -34,7 +34,7 @@ CANNED = [
     ("clean_pass", "pass.log", 33, True, [], (4, 0, 1)),
     ("serial_crlf_escapes", "serial-crlf.log", 33, True, [], (1, 0, 0)),
     ("one_not_ok", "not-ok.log", 35, False,
-     ["not ok: bitmap.find_first (tests/bitmap/find_test.c:42: ", "exit status 35"], (3, 1, 0)),
+     ["not ok: bitmap.find_first (tests/lib/bitmap/find_test.c:42: ", "exit status 35"], (3, 1, 0)),
     ("truncated", "truncated.log", 33, False,
      ["truncated: log ends inside suite bitmap (2 of 3 cases)"], (2, 0, 0)),
     ("panic", "panic.log", 35, False,
@@ -261,12 +261,12 @@ def end_to_end_cases():
             r"bios-pc-smp2-128M-noserial +\| PASS +\| +1 \| +0 \| +0 \|"])
     yield ("matrix_fails", {"FAKE_QEMU_LOG": "not-ok.log", "FAKE_QEMU_STATUS": "35"}, 1,
            f"{4 + 3 * serial + breaks} passed, {serial + silent} failed",
-           [r"FAIL bios-pc-smp1-128M: not ok: bitmap\.find_first \(tests/bitmap/find_test\.c:42",
+           [r"FAIL bios-pc-smp1-128M: not ok: bitmap\.find_first \(tests/lib/bitmap/find_test\.c:42",
             r"exit status 35 \(kernel reported failure\) \[.*/bios-pc-smp1-128M\.log\]",
             r"FAIL bios-pc-smp2-128M-noserial: exit status 35 \(kernel reported failure\)",
             # Under the table: the failing case's message and the log's tail.
             r"\n--- bios-pc-smp1-128M: not ok: bitmap\.find_first.*\nnot ok bitmap\.find_first\n"
-            r"    # tests/bitmap/find_test\.c:42: bitmap_find_first\(map, 128\): expected 70",
+            r"    # tests/lib/bitmap/find_test\.c:42: bitmap_find_first\(map, 128\): expected 70",
             r"last 17 lines of .*/bios-pc-smp1-128M\.log:\n  \| \[    0\.000000\] I setbit"])
     yield ("selftests_missed", {"FAKE_QEMU_IGNORE_SELFTEST": "1"}, 1,
            f"{everything - breaks} passed, {breaks} failed",

@@ -15,7 +15,7 @@
  * (or shuffled by a seed, see <kernel/ktest_order.h>), cases in the order
  * they appear in the source file. Two backends run them
  * and print KTAP version 1:
- *	kernel	kernel/ktest.c		over COM1, after boot (ktest=run)
+ *	kernel	kernel/ktest/ktest.c		over COM1, after boot (ktest=run)
  *	host	tests/host/ktest_host.c	on stdout, under ASan/UBSan
  *
  * EXPECT_* records a failure and goes on; ASSERT_* records it and ends the

@@ -27,7 +27,7 @@
  *
  * The core is portable (host-tested): task memory, stacks, running on a
  * stack, waking a CPU and which CPU we are on come from a struct
- * task_ops. The kernel's ops are in kernel/proc.c.
+ * task_ops. The kernel's ops are in kernel/proc/proc.c.
  *
  * Locking: the shared queue, the task list and the counters are under
  * task_sched.lock; each CPU's queue under its own lock (never both at

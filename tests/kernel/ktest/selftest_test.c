@@ -1,6 +1,6 @@
 /*
  * Deliberately broken cases for the QEMU runner's own tests. Each runs only
- * when ktest.selftest=<its name> is on the command line (see kernel/ktest.c).
+ * when ktest.selftest=<its name> is on the command line (see kernel/ktest/ktest.c).
  */
 #include <arch/cpu.h>
 #include <arch/fault.h>
