@@ -57,7 +57,7 @@ $(BITMAP_TSAN): tests/lib/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitm
 # ---------------------------------------------------------------- fuzzing
 # make fuzz: clang libFuzzer + ASan/UBSan, the library built with BM_DEBUG.
 # New inputs go to build/fuzz/corpus; tests/fuzz/corpus is the seed.
-# tools/fuzz-smoke.sh (run by `make test`) replays every fuzzer's seed corpus
+# tests/runner/fuzz-smoke.sh (run by `make test`) replays every fuzzer's seed corpus
 # and fuzzes each for 6 s; mk/kernel.mk adds its fuzzers to HOST_TEST_DEPS.
 
 FUZZ_SECONDS ?= 60
@@ -68,7 +68,7 @@ FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror 
 	-MMD -MP -DSETBIT_HOST -DBM_DEBUG $(HOST_INCLUDES) $(FUZZ_SAN)
 FUZZ_OBJS     = $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_SRCS))
 
-HOST_TEST_BINS += tools/fuzz-smoke.sh
+HOST_TEST_BINS += tests/runner/fuzz-smoke.sh
 HOST_TEST_DEPS += $(FUZZ_BITMAP)
 
 # Coverage guides the fuzzer through the library only: the harness's

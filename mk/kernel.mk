@@ -205,7 +205,7 @@ bench: bench-pfa
 bench-pfa: $(PFA_BENCH)
 	$(Q)$(PFA_BENCH)
 
-# The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a smoke (tools/fuzz-smoke.sh).
+# The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a smoke (tests/runner/fuzz-smoke.sh).
 FUZZ_ACPI      := $(BUILD)/fuzz/fuzz_acpi
 FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/boot/acpi.c kernel/boot/multiboot2.c
 HOST_TEST_DEPS += $(FUZZ_ACPI)

@@ -102,7 +102,7 @@ STALL   ?= 45
 # The seed of the shuffled-suite runs (empty: the runner's default; none: no shuffled runs).
 SHUFFLE ?=
 
-KTEST_RUNNER = $(PYTHON) tools/ktest-runner.py test --jobs $(JOBS) \
+KTEST_RUNNER = $(PYTHON) tests/runner/ktest-runner.py test --jobs $(JOBS) \
 	--timeout $(TIMEOUT) --stall $(STALL) --out $(BUILD)/test --mkiso $(MKISO) \
 	--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 	$(if $(filter 1,$(KVM)),--kvm) $(if $(SHUFFLE),--shuffle $(SHUFFLE))
@@ -120,7 +120,7 @@ KTEST_SELECT = $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) \
 
 # Writes $(BUILD)/test/results.xml (JUnit) and results.json besides the logs.
 # Then, after a whole run, README.md's samples and examples against it.
-DOC_CHECK = $(if $(filter 1,$(QUICK))$(SHARD),,&& $(PYTHON) tools/doc-check.py --out $(BUILD)/test)
+DOC_CHECK = $(if $(filter 1,$(QUICK))$(SHARD),,&& $(PYTHON) tests/runner/doc-check.py --out $(BUILD)/test)
 test: test-build
 	$(Q)$(KTEST_RUNNER) $(KTEST_SELECT) $(HOST_TEST_BINS) $(DOC_CHECK)
 
@@ -146,4 +146,4 @@ BOCHS_ARGS ?=
 test-bochs:
 	$(Q)tools/deps.sh --check --bochs
 	$(Q)$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all
-	$(Q)$(PYTHON) tools/bochs-test.py --out $(BUILD)/test-bochs --mkiso $(MKISO) $(BOCHS_ARGS)
+	$(Q)$(PYTHON) tests/runner/bochs-test.py --out $(BUILD)/test-bochs --mkiso $(MKISO) $(BOCHS_ARGS)

@@ -4,7 +4,7 @@
     tools/mkfont.py [FONT.txt] > kernel/console/font8x16.c
     tools/mkfont.py --check      exit 1 if the committed .c is stale
 
-tools/screenshot-check.py imports load() to know what the screen should show.
+tests/runner/screenshot-check.py imports load() to know what the screen should show.
 """
 
 import os

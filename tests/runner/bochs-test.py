@@ -13,19 +13,24 @@ and the kernel idles after the summary. So the exit status is no verdict.
 The run ends when the log holds the "# ktest:" summary line or a panic
 (then Bochs is killed), or when Bochs stops by itself (a triple fault or an
 emulator panic: always a failure), or on a timeout or a stall. The verdict
-comes from the log alone, through ktest-runner's judge, and the log must
+comes from the log alone, through ktap.py's judge, and the log must
 also say the boot CPU used x2APIC: a boot that fell back to xAPIC fails.
 """
 
 import argparse
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in tests/runner/
+import ktap                 # noqa: E402  (tests/runner/, next to this file)
+import loadtool             # noqa: E402
+import matrix               # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 X2APIC_RE = re.compile(r"smp: boot CPU: APIC ID \d+ \((x2APIC|xAPIC)\)")
 # Bochs' own log of each CPU's writes to IA32_APIC_BASE (MSR 0x1b).
 APIC_BASE_RE = re.compile(r"\[CPU(\d+) *\] WRMSR: wrote ([0-9a-f]+):([0-9a-f]+) to MSR_APICBASE")
@@ -34,17 +39,7 @@ APIC_BASE_EN_EXTD = (1 << 11) | (1 << 10)      # global enable, x2APIC mode
 PANIC_GRACE = 10
 
 
-def load_runner():
-    """tools/ktest-runner.py has a dash in its name: import it by path."""
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location(
-        "ktest_runner", os.path.join(HERE, "ktest-runner.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-runner = load_runner()
+runner = loadtool.load("ktest-runner.py")
 
 
 def bochsrc(args, iso, serial_log, emu_log):
@@ -89,7 +84,7 @@ def watch(proc, log, timeout, stall):
         if os.path.exists(log) and os.path.getsize(log) != size:
             size, last_growth = os.path.getsize(log), now
             with open(log, errors="replace") as f:
-                rep = runner.parse_ktap(f.read())
+                rep = ktap.parse_ktap(f.read())
             if rep.summary is not None:
                 return None, None           # the end of the tests: stop Bochs
             if rep.panic and panic_at is None:
@@ -164,7 +159,7 @@ def emulator_problem(emu_text, smp):
 def verdict(text, emu_text, smp, status, killed, emu_log):
     """ktest-runner's judge on the log alone, plus the x2APIC proof from
     the kernel's log and from Bochs' own."""
-    v = runner.judge(text, None, killed=killed)
+    v = ktap.judge(text, None, killed=killed)
     reasons = [v.reason] if v.reason else []
     if status is not None:
         reasons.append(f"bochs stopped by itself (status {status}): "
@@ -172,7 +167,7 @@ def verdict(text, emu_text, smp, status, killed, emu_log):
     for why in (apic_problem(text), emulator_problem(emu_text, smp)):
         if why:
             reasons.append(why)
-    return runner.Verdict(not reasons, "; ".join(reasons), v.passed, v.failed, v.skipped)
+    return ktap.Verdict(not reasons, "; ".join(reasons), v.passed, v.failed, v.skipped)
 
 
 def read(path):
@@ -189,7 +184,7 @@ def main(argv=None):
     name = f"bochs-{args.cpu_model}-smp{args.smp}-{args.mem}M"
     serial_log = os.path.join(args.out, name + ".log")
     emu_log = os.path.join(args.out, "bochs.log")
-    cmdline = (f"{runner.TEST_CMDLINE} ktest.expect_cpus={args.smp} "
+    cmdline = (f"{matrix.TEST_CMDLINE} ktest.expect_cpus={args.smp} "
                f"task.stress={args.stress} {args.append}").strip()
     start = time.monotonic()
     iso, err = runner.IsoCache(args.mkiso, args.out).get("ktest-bochs", cmdline)
@@ -232,7 +227,7 @@ def parse_args(argv=None):
     ap.add_argument("--stall", type=float, default=300,
                     help="seconds without serial output before the boot counts as hung")
     ap.add_argument("--out", default="build/test-bochs")
-    ap.add_argument("--mkiso", default=os.path.join(HERE, "mkiso.sh"))
+    ap.add_argument("--mkiso", default=os.path.join(ROOT, "tools", "mkiso.sh"))
     ap.add_argument("--bochs", default="bochs")
     ap.add_argument("--bios", default="/usr/share/bochs/BIOS-bochs-latest")
     ap.add_argument("--vgabios", default="/usr/share/vgabios/vgabios.bin")

@@ -1,28 +1,20 @@
 #!/usr/bin/env python3
-"""Checks tools/bochs-test.py's verdict (the KTAP judge plus the x2APIC proof) and its stop rules without Bochs; prints KTAP."""
+"""Checks bochs-test.py's verdict (the KTAP judge plus the x2APIC proof) and its stop rules without Bochs; prints KTAP."""
 
-import importlib.util
 import os
 import sys
 import tempfile
 import time
 from types import SimpleNamespace
 
+sys.dont_write_bytecode = True     # no __pycache__ in tests/runner/
+import loadtool  # noqa: E402  (tests/runner/, next to this file)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def load_bochs_test():
-    """The dash in the name: import by path, leaving no __pycache__ behind."""
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location(
-        "bochs_test_tool", os.path.join(ROOT, "tools", "bochs-test.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-bt = load_bochs_test()
+bt = loadtool.load("bochs-test.py")
 
 KERNEL_X2 = "[    6.690177] I smp: boot CPU: APIC ID 0 (x2APIC), TSS selector 0x40, IPI vector 0xfe\n"
 KERNEL_XAPIC = "[    6.690177] I smp: boot CPU: APIC ID 0 (xAPIC), TSS selector 0x40, IPI vector 0xfe\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """doc-check: keeps README.md's sample output and examples true to a real `make test` run.
 
-    tools/doc-check.py [--update] [--out build/test] [--readme README.md]
+    tests/runner/doc-check.py [--update] [--out build/test] [--readme README.md]
 
 `make test` runs it after the runner, on that run's logs. It checks, printing KTAP:
   - each ``` block after a `<!-- doc-check: KIND ARG -->` marker is what KIND
@@ -20,14 +20,16 @@ are left to you). Exit status 0 only if everything matches.
 import argparse
 import fnmatch
 import json
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True     # no __pycache__ in tests/runner/
+import ktap  # noqa: E402  (tests/runner/, next to this file)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MARKER_RE = re.compile(r"^<!-- doc-check: (\w+) ?(\S*) -->\n```\n(.*?)```\n", re.M | re.S)
 TIME_RE = re.compile(r"\d+(\.\d)?s\b")
 HOST_EXAMPLE_RE = re.compile(r"^make build/host/ktest-host && build/host/ktest-host '([^']*)'$", re.M)
@@ -35,16 +37,6 @@ FILTER_RE = re.compile(r"ktest\.filter=([^\s`\"|]+)")
 ANNOTATE_AT = 59            # the column annotations start at
 
 
-def load_runner():
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location(
-        "ktest_runner", os.path.join(ROOT, "tools", "ktest-runner.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-runner = load_runner()
 
 
 def read(path):
@@ -54,9 +46,9 @@ def read(path):
 
 def ktap_lines(log):
     """The log's KTAP lines (report and summary), kernel log lines left out."""
-    keep = (runner.VERSION_RE, runner.PLAN_RE, runner.SUBTEST_RE, runner.RESULT_RE,
-            runner.DIAG_RE)
-    lines = [runner.clean_line(raw) for raw in log.splitlines()]
+    keep = (ktap.VERSION_RE, ktap.PLAN_RE, ktap.SUBTEST_RE, ktap.RESULT_RE,
+            ktap.DIAG_RE)
+    lines = [ktap.clean_line(raw) for raw in log.splitlines()]
     return [ln for ln in lines if any(r.match(ln) for r in keep)]
 
 
@@ -67,7 +59,7 @@ def make_boot(out, name):
     its result, and the summary, as the log has them."""
     lines = ktap_lines(read(os.path.join(out, name + ".log")))
     first_result = next(i for i, ln in enumerate(lines) if ln.startswith("ok 1 "))
-    summary = next(ln for ln in lines if runner.SUMMARY_RE.match(ln))
+    summary = next(ln for ln in lines if ktap.SUMMARY_RE.match(ln))
     return "\n".join(lines[:6] + ["  ...", lines[first_result], "...", summary]) + "\n"
 
 
@@ -117,7 +109,7 @@ ANNOTATIONS = [
 def make_annotated(out, name):
     """A failing boot's log, each line with what it is."""
     log = read(os.path.join(out, name + ".log"))
-    cmdline = [runner.clean_line(ln) for ln in log.splitlines() if "cmdline" in ln][:1]
+    cmdline = [ktap.clean_line(ln) for ln in log.splitlines() if "cmdline" in ln][:1]
     lines = cmdline + ktap_lines(log)
     done = []
     for ln in lines:
@@ -199,7 +191,7 @@ def check_counts(readme, out, update):
 
 def case_names(out, name):
     """(suite, suite.case) of every case a real boot ran."""
-    rep = runner.parse_ktap(read(os.path.join(out, name + ".log")))
+    rep = ktap.parse_ktap(read(os.path.join(out, name + ".log")))
     return [(s.name, f"{s.name}.{c.name}") for s, c in rep.cases()]
 
 
@@ -227,7 +219,7 @@ def check_host_example(readme):
         return ["no `make build/host/ktest-host && build/host/ktest-host '...'` example"]
     host = os.path.join(ROOT, "build", "host", "ktest-host")
     proc = subprocess.run([host, found.group(1)], capture_output=True, text=True, cwd=ROOT)
-    v = runner.judge(proc.stdout, proc.returncode, expected=0, qemu=False)
+    v = ktap.judge(proc.stdout, proc.returncode, expected=0, qemu=False)
     if not v.ok or not v.passed:
         return [f"ktest-host '{found.group(1)}': {v.reason or 'no case passed'}"]
     return []
@@ -331,7 +323,7 @@ def main():
     print(f"# ktest: {len(results) - failed} passed, {failed} failed, 0 skipped")
     if failed:
         print("doc-check: README.md does not match this run; after a full make test, "
-              "tools/doc-check.py --update rewrites the samples and counts", file=sys.stderr)
+              "tests/runner/doc-check.py --update rewrites the samples and counts", file=sys.stderr)
     return 1 if failed else 0
 
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Bounded runs of every libFuzzer target for `make test`: KTAP on stdout, exit 0 only if none found anything.
 #
-#   tools/fuzz-smoke.sh [SECONDS [NAME...]]	(default 6 s each; every fuzzer)
+#   tests/runner/fuzz-smoke.sh [SECONDS [NAME...]]	(default 6 s each; every fuzzer)
 #
 # SECONDS 0 replays the seed corpora only: the regression run.
 #
@@ -17,7 +17,7 @@
 # build/fuzz/NAME-smoke.log; on failure the tail is repeated as KTAP
 # diagnostics and the crashing input is kept as build/fuzz/NAME-smoke-*.
 
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 seconds=${1:-6}
 [ $# -gt 0 ] && shift
 names=${*:-fuzz_bitmap fuzz_pfa fuzz_acpi}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """junit_check: checks a JUnit XML file against the schema CI tools accept, and its counts.
 
-    tools/junit_check.py FILE [--closing "P passed, F failed"]
+    tests/runner/junit_check.py FILE [--closing "P passed, F failed"]
 
 The schema is Jenkins' junit-10.xsd (xunit-plugin), the one GitLab, Jenkins
 and the GitHub reporters read: element names and where each may appear,

@@ -19,9 +19,8 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.dont_write_bytecode = True
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-import junit_check  # noqa: E402
+import junit_check  # noqa: E402  (tests/runner/, next to this file)
+import matrix  # noqa: E402
 from runner_test import Suite, runner  # noqa: E402
 
 OUT = os.path.join(ROOT, "build", "test", "results-selftest")
@@ -53,7 +52,7 @@ def run_planted():
             os.remove(os.path.join(OUT, old))
     env = dict(os.environ, FAKE_QEMU_LOG="not-ok.log", FAKE_QEMU_STATUS="35")
     proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "tools", "ktest-runner.py"), "test",
+        [sys.executable, os.path.join(HERE, "ktest-runner.py"), "test",
          "--matrix", "quick", "--selftests", "--hang-timeout", "1", "--host-timeout", "2",
          "--out", OUT, "--qemu", os.path.join(HERE, "fake-qemu.py"),
          "--mkiso", os.path.join(HERE, "fake-mkiso.sh")] + hosts,
@@ -62,7 +61,7 @@ def run_planted():
 
 
 def want_closing():
-    breaks = len(runner.SELFTESTS)
+    breaks = len(matrix.SELFTESTS)
     passed = 4 + 1 + 2 + 3 + breaks     # pass, panic, hang, the boot, caught selftests
     return f"{passed} passed, 3 failed"  # find_first, the panic, the timeout
 
@@ -143,7 +142,7 @@ def check_json(_status, lines):
         problems.append(f"failed cases {bad}")
     if not isinstance(boot.get("seconds"), float) or runs.get("host:hang", {}).get("exit_status"):
         problems.append("no duration, or the killed run has an exit status")
-    if len(runs) != 3 + 1 + len(runner.SELFTESTS):
+    if len(runs) != 3 + 1 + len(matrix.SELFTESTS):
         problems.append(f"{len(runs)} runs in results.json")
     return problems
 
@@ -173,17 +172,17 @@ def check_details(_status, lines):
 def check_list_shards():
     """--shard K/N: the shards are disjoint and together the whole list."""
     args = runner.parse_args(["test", "--selftests", "a", "b"])
-    whole = [r.name for r in runner.host_runs(args) + runner.matrix(args)
+    whole = [r.name for r in runner.host_runs(args) + runner.matrix_runs(args)
              + runner.selftest_runs(args)]
     problems = [] if len(whole) > 3 else [f"list: {whole}"]
     for n in (1, 2, 3, 5):
         parts = [[r.name for r in runner.select_shard(
-            runner.host_runs(args) + runner.matrix(args) + runner.selftest_runs(args), (k, n))]
+            runner.host_runs(args) + runner.matrix_runs(args) + runner.selftest_runs(args), (k, n))]
             for k in range(1, n + 1)]
         joined = [name for p in parts for name in p]
         if sorted(joined) != sorted(whole) or len(set(joined)) != len(joined):
             problems.append(f"{n} shards do not partition the list: {parts}")
-    bad = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "ktest-runner.py"),
+    bad = subprocess.run([sys.executable, os.path.join(HERE, "ktest-runner.py"),
                           "test", "--list", "--shard", "4/3"], capture_output=True, text=True)
     if bad.returncode != 2 or "want K/N with 1 <= K <= N, got '4/3'" not in bad.stderr:
         problems.append(f"--shard 4/3: status {bad.returncode}, {bad.stderr.strip()[-80:]!r}")

@@ -4,29 +4,22 @@
     tests/runner/runner_test.py [KTEST_DEMO]     (default: build/host/ktest-demo)
 """
 
-import importlib.util
 import os
 import re
 import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True     # no __pycache__ in tests/runner/
+import ktap      # noqa: E402  (tests/runner/, next to this file)
+import loadtool  # noqa: E402
+import matrix    # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def load_runner():
-    """tools/ktest-runner.py has a dash in its name, so import it by path
-    (and leave no __pycache__ behind in tools/)."""
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location(
-        "ktest_runner", os.path.join(ROOT, "tools", "ktest-runner.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-runner = load_runner()
+runner = loadtool.load("ktest-runner.py")
 TIMEOUT = "timeout"         # stands for "killed by the runner's timer" in the table below
 
 # (name, log, exit status, pass?, substrings the reason must contain, (passed, failed, skipped))
@@ -103,7 +96,7 @@ def check_canned(log, status, want_ok, want_reasons, want_counts):
     with open(os.path.join(HERE, "logs", log)) as f:
         text = f.read()
     killed = "timeout after 120s" if status == TIMEOUT else None
-    v = runner.judge(text, None if killed else status, killed=killed)
+    v = ktap.judge(text, None if killed else status, killed=killed)
     problems = []
     if v.ok != want_ok:
         problems.append(f"{log}: expected {'pass' if want_ok else 'fail'}, "
@@ -122,20 +115,20 @@ def check_host_verdicts():
     with open(os.path.join(HERE, "logs", "pass.log")) as f:
         text = f.read()
     problems = []
-    if not runner.judge(text, 0, expected=0, qemu=False).ok:
+    if not ktap.judge(text, 0, expected=0, qemu=False).ok:
         problems.append("host run with exit status 0 judged failed")
-    v = runner.judge(text, 1, expected=0, qemu=False)
+    v = ktap.judge(text, 1, expected=0, qemu=False)
     if v.ok or v.reason != "exit status 1":
         problems.append(f"host run with exit status 1: got {v.reason!r}")
     with open(os.path.join(HERE, "logs", "flat-host.log")) as f:
-        v = runner.judge(f.read(), 0, expected=0, qemu=False)
+        v = ktap.judge(f.read(), 0, expected=0, qemu=False)
     if not v.ok or (v.passed, v.failed, v.skipped) != (2, 0, 1):
         problems.append(f"flat-host.log: expected a pass with counts (2, 0, 1), "
                         f"got {(v.passed, v.failed, v.skipped)}: {v.reason!r}")
     for log, want in (("flat-empty.log", "no test cases ran"),
                       ("flat-skipped.log", "no test cases ran: all 1 skipped")):
         with open(os.path.join(HERE, "logs", log)) as f:
-            v = runner.judge(f.read(), 0, expected=0, qemu=False)
+            v = ktap.judge(f.read(), 0, expected=0, qemu=False)
         if v.ok or want not in v.reason:
             problems.append(f"{log} with exit status 0: expected a failure with {want!r}, "
                             f"got {'pass' if v.ok else 'fail'} ({v.reason!r})")
@@ -159,7 +152,7 @@ def check_shuffle_verdicts():
             ("shuffle-ignored.log", in_name_order, 7,
              "not shuffled: seed 7 but the suites ran in name order"),
             ("pass.log unshuffled", plain, None, None)):
-        v = runner.judge(text, 33, shuffle=seed)
+        v = ktap.judge(text, 33, shuffle=seed)
         if v.ok != (want is None) or (want and want not in v.reason):
             problems.append(f"{name} with seed {seed}: expected "
                             f"{'a pass' if want is None else repr(want)}, got "
@@ -193,7 +186,7 @@ def check_host_shuffle(demo):
         for argv, env in (([f"--shuffle={seed}"], {}), ([], {"KTEST_SHUFFLE": str(seed)})):
             proc = subprocess.run([demo] + argv + [",".join(suites)], capture_output=True,
                                   text=True, cwd=ROOT, env=dict(os.environ, **env))
-            rep = runner.parse_ktap(proc.stdout)
+            rep = ktap.parse_ktap(proc.stdout)
             got = [s.name for s in rep.suites]
             if got != want or rep.shuffle != seed:
                 problems.append(f"{argv or env}: expected {want} and seed {seed}, "
@@ -232,7 +225,7 @@ def check_judge_on_demo(demo):
     if not os.path.exists(demo):
         return [f"{demo} is missing"]
     proc = subprocess.run([demo], capture_output=True, text=True, cwd=ROOT)
-    v = runner.judge(proc.stdout, proc.returncode, expected=0, qemu=False)
+    v = ktap.judge(proc.stdout, proc.returncode, expected=0, qemu=False)
     want = "not ok: alpha.expect_goes_on (tests/host/ktest_demo.c:"
     problems = []
     if (v.passed, v.failed, v.skipped) != (2, 3, 2):
@@ -248,12 +241,12 @@ def end_to_end_cases():
     and the break-on-purpose boots; pass.log holds 4 passing cases.
     Yields (name, environment for fake-qemu, exit status, closing line,
     regexps the output must match)."""
-    boots = runner.matrix(runner.parse_args(["test"]))
+    boots = runner.matrix_runs(runner.parse_args(["test"]))
     serial = sum(1 for b in boots if b.serial)
     silent = len(boots) - serial
-    breaks = len(runner.SELFTESTS)
+    breaks = len(matrix.SELFTESTS)
     everything = 4 + 4 * serial + silent + breaks
-    shuffled = f"{runner.SHUFFLED_BOOT}-shuffle{runner.SHUFFLE_SEED}"
+    shuffled = f"{matrix.SHUFFLED_BOOT}-shuffle{runner.SHUFFLE_SEED}"
     yield ("all_pass", {}, 0, f"{everything} passed, 0 failed",
            [r"uefi-q35-smp4-2G +\| PASS +\| +4 \| +0 \| +1 \|",
             rf"{shuffled} +\| PASS +\| +4 \| +0 \| +1 \|",
@@ -291,7 +284,7 @@ def check_end_to_end(env, want_status, want_last, want_text):
         f.write(f"#!/bin/sh\ncat {HERE}/logs/pass.log\nexit ${{FAKE_HOST_FAIL:-0}}\n")
     os.chmod(host, 0o755)
     proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "tools", "ktest-runner.py"), "test",
+        [sys.executable, os.path.join(HERE, "ktest-runner.py"), "test",
          "--selftests", "--hang-timeout", "1", "--out", out,
          "--qemu", os.path.join(HERE, "fake-qemu.py"),
          "--mkiso", os.path.join(HERE, "fake-mkiso.sh"),
@@ -342,7 +335,7 @@ def check_stall():
     out = os.path.join(ROOT, "build", "test", "runner-stall")
     started = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "tools", "ktest-runner.py"), "test",
+        [sys.executable, os.path.join(HERE, "ktest-runner.py"), "test",
          "--matrix", "none", "--selftests", "--hang-timeout", "60", "--stall", "1",
          "--out", out, "--qemu", os.path.join(HERE, "fake-qemu.py"),
          "--mkiso", os.path.join(HERE, "fake-mkiso.sh")],

@@ -16,8 +16,9 @@ import struct
 import sys
 import zlib
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mkfont  # noqa: E402
+sys.dont_write_bytecode = True     # no __pycache__ in tools/
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import mkfont  # noqa: E402  (tools/mkfont.py: the font the console draws)
 
 UNKNOWN = "\ufffd"
 

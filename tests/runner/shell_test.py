@@ -3,7 +3,7 @@
 
 Over COM1 it sends commands and checks each reply, bad input included; over
 the QEMU monitor it types on the PS/2 keyboard (sendkey) and takes
-screenshots (screendump), which tools/screenshot-check.py reads back glyph
+screenshots (screendump), which tests/runner/screenshot-check.py reads back glyph
 by glyph. It also runs `test` (every suite) twice from the monitor. One
 boot, about 70 s on two cores (each `test` about 30 s). Uses $KERNEL_ELF (default
 build/kernel.elf); exits 0 only if every case passed.
@@ -18,22 +18,11 @@ import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(TOP, "tools"))
-import importlib.util  # noqa: E402
+sys.dont_write_bytecode = True     # no __pycache__ in tests/runner/
+import ktap      # noqa: E402  (tests/runner/, next to this file)
+import loadtool  # noqa: E402
 
-
-
-def load_tool(name, file):
-    """A module from tools/ (their file names have dashes), leaving no __pycache__ there."""
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location(name, os.path.join(TOP, "tools", file))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-screenshot = load_tool("screenshot_check", "screenshot-check.py")
-runner = load_tool("ktest_runner", "ktest-runner.py")
+screenshot = loadtool.load("screenshot-check.py")
 
 PROMPT = b"setbit> "
 # Boot with one quick suite so the screen shows KTAP results too.
@@ -293,7 +282,7 @@ def check_test_twice(m, r):
             r.case("test_twice_passes_both_times", False,
                    f"run {n}: no prompt within {TEST_TIMEOUT}s")
             return
-        v = runner.judge(reply, 0, expected=0)
+        v = ktap.judge(reply, 0, expected=0)
         if not v.ok:
             r.case("test_twice_passes_both_times", False, f"run {n}: {v.reason}")
             return

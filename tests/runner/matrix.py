@@ -1,0 +1,118 @@
+"""matrix: the QEMU machines make test boots, as data: each row one boot, each column one knob.
+
+ktest-runner.py turns a row into a command line (qemu_argv) and a run; this
+module only says what to boot. A row's name is FIRMWARE-MACHINE-smpN-MEM
+unless it gives its own, and its kernel command line is TEST_CMDLINE with
+ktest.expect_cpus= (the SMP suite checks that every CPU QEMU was given came
+up) and the row's extra words.
+"""
+
+from dataclasses import dataclass
+
+TEST_CMDLINE = "ktest=run ktest.exit=1"
+# The full 100,000-task spawn stress (other boots run the kernel's default of 2,000).
+FULL_STRESS = "task.stress=100000"
+MACHINE = {"bios": "pc", "uefi": "q35"}
+
+
+@dataclass(frozen=True)
+class Boot:
+    firmware: str               # "bios" (machine pc, SeaBIOS) or "uefi" (machine q35, OVMF)
+    smp: int
+    mem: str
+    extra: str = ""             # kernel command line words after ktest.expect_cpus=
+    expect_cpus: int = None     # CPUs the kernel must bring up (default: smp)
+    name: str = None            # default: FIRMWARE-MACHINE-smpN-MEM[-noserial]
+    serial: bool = True         # False: -serial none, judged by the exit status alone
+    slow: int = 1               # time limit: this many times --timeout
+    need: str = None            # a line the log must hold to pass (a fault path was taken)
+
+    def run_name(self):
+        return self.name or (f"{self.firmware}-{MACHINE[self.firmware]}-smp{self.smp}-{self.mem}"
+                             + ("" if self.serial else "-noserial"))
+
+    def cmdline(self):
+        words = [TEST_CMDLINE, f"ktest.expect_cpus={self.expect_cpus or self.smp}", self.extra]
+        return " ".join(w for w in words if w)
+
+
+def stress(firmware, smp, mem):
+    """A boot that runs the full spawn stress: the 16-CPU boot of each firmware
+    and the big boots, where contention is highest. About 10 s of TCG time at
+    16 CPUs on a quiet machine, many times that on a loaded one, so its time
+    limit is three times the others'; a hang is still caught by --stall (the
+    stress prints its progress)."""
+    return Boot(firmware, smp, mem, extra=FULL_STRESS, slow=3)
+
+
+# --matrix full: what make test boots.
+FULL = [
+    # Every firmware with one and with four CPUs, each at 128M and 2G...
+    Boot("bios", 1, "128M"), Boot("bios", 1, "2G"), Boot("bios", 4, "128M"), Boot("bios", 4, "2G"),
+    Boot("uefi", 1, "128M"), Boot("uefi", 1, "2G"), Boot("uefi", 4, "128M"), Boot("uefi", 4, "2G"),
+    # ...and the larger CPU counts once per firmware (a full cross product of
+    # them would not fit the time budget).
+    Boot("bios", 8, "512M"), Boot("uefi", 8, "512M"),
+    stress("bios", 16, "2G"), stress("uefi", 16, "2G"),
+    # Memory sizes for the frame allocator: tiny, crossing the PCI hole at
+    # 3.5 GiB, and RAM above 4 GiB (OVMF needs more than 32M).
+    Boot("bios", 2, "32M"), Boot("uefi", 2, "3584M"), Boot("bios", 2, "8G"), Boot("uefi", 2, "8G"),
+    # No COM1 at all (bare metal without a serial port): it must still boot and pass.
+    Boot("bios", 2, "128M", serial=False),
+    # A fault path: APIC ID 1 answers after its deadline. It must be logged and
+    # left out, APIC ID 2 comes up in its slot, and every suite passes.
+    Boot("bios", 3, "512M", extra="ktest.late_ap=1", expect_cpus=2, name="bios-pc-lateap-smp3-512M",
+         need="smp: CPU with APIC ID 1 did not answer in 1000 ms; left out"),
+]
+
+MATRICES = {
+    "full": FULL,
+    "quick": [Boot("bios", 4, "512M")],
+    # Opt-in (make test-big): 64 and 128 CPUs, bring-up, dispatch and the stress at scale.
+    "big": [stress("bios", 64, "2G"), stress("bios", 128, "4G")],
+    "none": [],
+}
+
+# The matrix boot that also runs its suites shuffled (ktest.shuffle=SEED, SEED
+# from --shuffle): one boot that exists anyway, so make test takes no longer.
+SHUFFLED_BOOT = "bios-pc-smp4-2G"
+SHUFFLED_HOST = "ktest-host"    # a host command run a second time, shuffled the same way
+
+# Each ktest.selftest switch breaks the kernel on purpose; the runner must
+# notice, and say why. The filter leaves only the selftest case running, so
+# an unrelated failure cannot pass for the one under test. Each boots
+# SELFTEST_BOOT with SELFTEST_CMDLINE + the switch, as selftest-SWITCH.
+# (switch, the reason the runner must give, whether it only ends by timeout)
+SELFTEST_BOOT = Boot("bios", 2, "128M")
+SELFTEST_CMDLINE = f"{TEST_CMDLINE} ktest.filter=selftest ktest.selftest="
+SELFTESTS = [
+    ("fail", "not ok: selftest.fail", False),
+    ("panic", "panic: ", False),
+    ("hang", "timeout", True),
+    ("triplefault", "exit status 0 (triple fault", False),
+    ("unexpected", "not ok: selftest.unexpected", False),
+    ("smp_panic", "panic: ", False),     # an AP panics: it must stop the boot CPU too
+    ("task_panic", "panic: ", False),    # a task panics (every panic: 3 named frames)
+    ("panic_race", "panic: ", False),    # CPUs 0 and 1 panic at once: one full report
+    ("panic_screenlock", "panic: ", False),  # a stopped CPU holds the screen lock
+    ("stack_protector", "panic: KERNEL PANIC: stack protector: canary smashed in smash_my_canary",
+     False),                             # the canary check names the function
+]
+
+
+def qemu_argv(qemu, firmware, smp, mem, ovmf_code=None, vars_fd=None, kvm=False, serial=True):
+    """The QEMU command line shared by every test boot, ISO appended later."""
+    argv = [qemu]
+    if firmware == "uefi":
+        argv += ["-machine", "q35",
+                 "-drive", f"if=pflash,format=raw,readonly=on,file={ovmf_code}",
+                 "-drive", f"if=pflash,format=raw,file={vars_fd}"]
+    else:
+        argv += ["-machine", "pc"]
+    if kvm:
+        argv += ["-enable-kvm", "-cpu", "host"]
+    argv += ["-smp", str(smp), "-m", mem, "-serial", "stdio" if serial else "none",
+             "-display", "none",
+             "-monitor", "none", "-no-reboot",
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    return argv
