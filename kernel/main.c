@@ -1,6 +1,7 @@
 /* kmain: bring up the consoles and the CPU tables, report the boot, run the tests, then the monitor. */
 #include <stdint.h>
 #include <arch/cpu.h>
+#include <arch/cpufeat.h>
 #include <arch/gdt.h>
 #include <arch/layout.h>
 #include <arch/pic.h>
@@ -63,9 +64,11 @@ static void save_cmdline(const void *info)
 static void print_cpu(void)
 {
 	bool nx = rdmsr(MSR_EFER) & EFER_NXE;
+	char prot[96];
 
 	pr_info("cpu: TSC %lu.%03lu MHz, NX %s, %zu kernel symbols\n",
 		tsc_khz() / 1000, tsc_khz() % 1000, nx ? "on" : "off", ksym_count());
+	pr_info("cpu: %s\n", cpu_describe_protection(prot, sizeof(prot)));
 }
 
 /* The rest of the boot, on CPU 0's guarded stack: tasks, the tests, the monitor. */
@@ -89,6 +92,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	uart_init();
 	screen_init(magic == MB2_BOOTLOADER_MAGIC ? info : NULL);
+	cpu_setup_control_regs();
 	gdt_init();
 	idt_init();
 	pic_init();

@@ -67,7 +67,7 @@ TEST_KERNEL_SRCS += \
 # (portable); the local APIC, AP start-up and dispatch (kernel).
 KERNEL_ASM_SRCS += arch/x86_64/trampoline.S
 
-KERNEL_C_SRCS += arch/x86_64/stackprot.c
+KERNEL_C_SRCS += arch/x86_64/stackprot.c arch/x86_64/cpufeat.c
 
 KERNEL_C_SRCS += \
 	arch/x86_64/apic.c \
@@ -75,7 +75,8 @@ KERNEL_C_SRCS += \
 	arch/x86_64/smpboot.c \
 	kernel/smp/dispatch.c
 
-TEST_KERNEL_SRCS += tests/kernel/smp/smp_test.c tests/arch/x86_64/kstack_test.c
+TEST_KERNEL_SRCS += tests/kernel/smp/smp_test.c tests/arch/x86_64/kstack_test.c \
+	tests/arch/x86_64/cpufeat_test.c
 
 KERNEL_PORTABLE_SRCS += \
 	kernel/boot/acpi.c \

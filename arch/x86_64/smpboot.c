@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
+#include <arch/cpufeat.h>
 #include <arch/gdt.h>
 #include <arch/kstack.h>
 #include <arch/layout.h>
@@ -160,6 +161,7 @@ static void load_idt(void)
 /* What each CPU does for itself: tables, GS base, APIC. */
 static void cpu_setup_self(struct cpu *c)
 {
+	cpu_setup_control_regs();
 	gdt_load_cpu((uint16_t)c->tss_sel);
 	load_idt();
 	wrmsr(MSR_GS_BASE, (uint64_t)c);

@@ -66,8 +66,7 @@ trampoline_start:
 	leal	OFF(tr64)(%ebx), %eax
 	movl	%eax, OFF(tr64_ptr)
 	lgdtl	OFF(tr_gdt_ptr)
-	movl	%cr0, %eax
-	orl	$1, %eax		/* PE */
+	movl	$0x33, %eax		/* PE MP ET NE; CD and NW clear (INIT sets them) */
 	movl	%eax, %cr0
 	ljmpl	*OFF(tr32_ptr)
 
@@ -86,8 +85,7 @@ tr32:
 	rdmsr
 	orl	OFF(tr_efer)(%ebx), %eax
 	wrmsr
-	movl	%cr0, %eax
-	orl	$0x80010000, %eax	/* PG, WP */
+	movl	$0x80010033, %eax	/* CR0_KERNEL: PG WP NE ET MP PE (arch/cpufeat.h) */
 	movl	%eax, %cr0
 	ljmpl	*OFF(tr64_ptr)(%ebx)
 
