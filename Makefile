@@ -4,6 +4,7 @@
 #   make run        boot the ISO in QEMU (SMP=4 MEM=512M UEFI=1 KVM=1 CMDLINE=...)
 #   make debug      QEMU paused with the gdbstub; prints the gdb command line
 #   make test       host suites (ASan/UBSan, TSan), fuzz smoke, QEMU matrix (QUICK=1: one config)
+#   make check      the layering rules (tests/runner/layercheck.py; make test runs it)
 #   make fuzz       libFuzzer targets (FUZZ_SECONDS=N)
 #   make bench      host benchmarks (ICOUNT=1: the bitmap one's instruction counts under callgrind)
 #   make mutate     mutation score of the portable cores (FILES=, JOBS=; slow)
@@ -77,7 +78,7 @@ TSAN := -fsanitize=thread
 #   TEST_PORTABLE_SRCS     suites that run in the kernel and on the host
 #   TEST_KERNEL_SRCS       suites that run only in the kernel
 
-.PHONY: all run debug test fuzz bench clean deps
+.PHONY: all run debug test check fuzz bench clean deps
 all:
 
 include mk/bitmap.mk

@@ -122,7 +122,18 @@ KTEST_SELECT = $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) \
 # Then, after a whole run, README.md's samples and examples against it.
 DOC_CHECK = $(if $(filter 1,$(QUICK))$(SHARD),,&& $(PYTHON) tests/runner/doc-check.py --out $(BUILD)/test)
 test: test-build
+	$(Q)$(LAYERCHECK)
 	$(Q)$(KTEST_RUNNER) $(KTEST_SELECT) $(HOST_TEST_BINS) $(DOC_CHECK)
+
+# The layering rules (lib/ < arch/ < portable cores < kernel policy) on the sources and
+# the kernel's objects; make test runs it first. Its own checks run in make test too.
+LAYERCHECK = $(PYTHON) tests/runner/layercheck.py --objs $(BUILD)/kernel --nm $(NM) \
+	--portable $(KERNEL_PORTABLE_SRCS)
+HOST_TEST_BINS += tests/runner/layercheck_test.py
+
+.PHONY: check
+check: $(KERNEL_ELF)
+	$(Q)$(LAYERCHECK)
 
 # The names of the runs `make test` starts (with the same QUICK= and SHARD=).
 test-list:
