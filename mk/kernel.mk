@@ -28,7 +28,7 @@ KERNEL_C_SRCS := \
 	arch/x86_64/trap.c \
 	arch/x86_64/tsc.c \
 	arch/x86_64/uart.c \
-	kernel/boot/bootinfo.c \
+	kernel/boot/boot.c \
 	kernel/core/ksyms.c \
 	kernel/ktest/ktest.c \
 	kernel/main.c \
@@ -38,12 +38,14 @@ KERNEL_C_SRCS := \
 	kernel/lib/vsprintf.c
 
 KERNEL_PORTABLE_SRCS += \
+	kernel/boot/bootinfo.c \
 	kernel/boot/cmdline.c \
 	kernel/boot/multiboot2.c \
 	kernel/lib/framewalk.c \
 	kernel/lib/glob.c
 
 TEST_PORTABLE_SRCS += \
+	tests/kernel/boot/bootinfo_test.c \
 	tests/kernel/boot/cmdline_test.c \
 	tests/kernel/lib/framewalk_test.c \
 	tests/kernel/ktest/ktest_order_test.c \
