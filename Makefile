@@ -61,7 +61,7 @@ KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -T linker.ld
 
-HOST_INCLUDES := -Ikernel/include -Ilib -Itests/include
+HOST_INCLUDES := -Ikernel/include -Iarch/x86_64/include -Ilib -Itests/include
 HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
 	-MMD -MP -DSETBIT_HOST $(HOST_INCLUDES) $(EXTRA_HOSTCFLAGS)
 ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all

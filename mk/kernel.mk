@@ -81,12 +81,14 @@ TEST_KERNEL_SRCS += tests/kernel/smp/smp_test.c tests/arch/x86_64/kstack_test.c 
 	tests/arch/x86_64/cpufeat_test.c
 
 KERNEL_PORTABLE_SRCS += \
+	arch/x86_64/gdtdesc.c \
 	kernel/boot/acpi.c \
 	kernel/smp/cpumask.c \
 	kernel/smp/gdtslot.c \
 	kernel/smp/irqvec.c
 
 TEST_PORTABLE_SRCS += \
+	tests/arch/x86_64/gdtdesc_test.c \
 	tests/kernel/boot/acpi_test.c \
 	tests/kernel/smp/cpumask_test.c \
 	tests/kernel/smp/gdtslot_test.c \

@@ -1,30 +1,16 @@
 /*
  * The kernel GDT: the fixed segments first, then one TSS descriptor pair
- * per CPU, handed out by the slot allocator (kernel/gdtslot.h). The table
- * has room for SMP_MAX_CPUS pairs; its limit, what the CPUs see, grows to
- * fit the CPUs the MADT lists. The boot TSS (static IST stacks) serves
+ * per CPU, handed out by the slot allocator (kernel/gdtslot.h) and
+ * encoded by <arch/gdtdesc.h>. The table has room for SMP_MAX_CPUS pairs;
+ * its limit, what the CPUs see, grows to fit the CPUs the MADT lists. The boot TSS (static IST stacks) serves
  * until smp_init() gives the boot CPU a TSS of its own.
  */
 #include <stdint.h>
 #include <arch/gdt.h>
+#include <arch/gdtdesc.h>
 #include <arch/smp.h>
 #include <kernel/gdtslot.h>
 #include <kernel/panic.h>
-
-#define SEG_PRESENT	(1ull << 47)
-#define SEG_USER	(3ull << 45)
-#define SEG_CODE_DATA	(1ull << 44)
-#define SEG_EXEC	(1ull << 43)
-#define SEG_RW		(1ull << 41)
-#define SEG_LONG	(1ull << 53)
-#define SEG_DB		(1ull << 54)
-#define SEG_GRAN	(1ull << 55)
-#define SEG_LIMIT_MAX	(0xFull << 48 | 0xFFFF)
-
-#define CODE64		(SEG_PRESENT | SEG_CODE_DATA | SEG_EXEC | SEG_RW | SEG_LONG)
-#define DATA		(SEG_PRESENT | SEG_CODE_DATA | SEG_RW | SEG_GRAN | \
-			 SEG_DB | SEG_LIMIT_MAX)
-#define CODE32		(DATA | SEG_EXEC)
 
 #define GDT_FIXED	(GDT_TSS / 8)	/* null, kernel CS/DS, user CS32/DS/CS64 */
 #define GDT_PAIRS(n)	(GDT_FIXED + 2 * (n))
@@ -34,11 +20,11 @@
 _Static_assert(GDT_CAPACITY <= GDT_MAX_SLOTS, "the GDTR limit is 16 bits");
 
 static uint64_t gdt[GDT_CAPACITY] __attribute__((aligned(16))) = {
-	[GDT_KERNEL_CS / 8]	= CODE64,
-	[GDT_KERNEL_DS / 8]	= DATA,
-	[GDT_USER32_CS / 8]	= CODE32 | SEG_USER,
-	[GDT_USER_DS / 8]	= DATA | SEG_USER,
-	[GDT_USER64_CS / 8]	= CODE64 | SEG_USER,
+	[GDT_KERNEL_CS / 8]	= SEG_CODE64(0),
+	[GDT_KERNEL_DS / 8]	= SEG_DATA(0),
+	[GDT_USER32_CS / 8]	= SEG_CODE32(3),
+	[GDT_USER_DS / 8]	= SEG_DATA(3),
+	[GDT_USER64_CS / 8]	= SEG_CODE64(3),
 };
 static BM_DECLARE(gdt_used, GDT_CAPACITY);
 static struct gdt_slots slots;
@@ -99,12 +85,15 @@ int gdt_reserve_cpus(unsigned int ncpus)
 
 int gdt_alloc_tss(struct tss *tss)
 {
-	return gdt_tss_alloc(&slots, (uint64_t)tss, sizeof(*tss) - 1);
+	uint64_t desc[2];
+
+	gdt_encode_tss(desc, (uint64_t)tss, sizeof(*tss) - 1);
+	return gdt_slots_alloc_pair(&slots, desc);
 }
 
 int gdt_free_tss(int sel)
 {
-	return sel < 0 ? -GDT_EINVAL : gdt_tss_free(&slots, (unsigned int)sel);
+	return sel < 0 ? -GDT_EINVAL : gdt_slots_free_pair(&slots, (unsigned int)sel);
 }
 
 void gdt_release_boot_tss(void)

@@ -6,6 +6,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/gdt.h>
+#include <arch/gdtdesc.h>
 #include <arch/smp.h>
 #include <arch/tsc.h>
 #include <bitmap/bitmap.h>

@@ -1,14 +1,5 @@
-/* GDT slot allocation over a bitmap: fixed segments first, then aligned TSS descriptor pairs. */
+/* GDT slot allocation over a bitmap: fixed segments first, then aligned descriptor pairs (portable). */
 #include <kernel/gdtslot.h>
-
-#define DESC_LIMIT_LOW(l)	((uint64_t)(l) & 0xFFFF)
-#define DESC_LIMIT_HIGH(l)	(((uint64_t)(l) >> 16 & 0xF) << 48)
-#define DESC_BASE_LOW(b)	(((uint64_t)(b) & 0xFFFFFF) << 16)
-#define DESC_BASE_MID(b)	(((uint64_t)(b) >> 24 & 0xFF) << 56)
-#define DESC_TYPE(t)		((uint64_t)(t) << 40)
-#define DESC_S			(1ull << 44)
-#define DESC_P			(1ull << 47)
-#define DESC_G			(1ull << 55)
 
 #define PAIR			2
 #define PAIR_ALIGN_MASK		1	/* pairs start at even slots */
@@ -50,29 +41,6 @@ uint16_t gdt_slots_limit(const struct gdt_slots *g)
 	return (uint16_t)(g->nslots * GDT_SLOT_SIZE - 1);
 }
 
-void gdt_encode_tss(uint64_t desc[2], uint64_t base, uint32_t limit)
-{
-	desc[0] = DESC_LIMIT_LOW(limit) | DESC_LIMIT_HIGH(limit) | DESC_BASE_LOW(base) |
-		  DESC_BASE_MID(base) | DESC_TYPE(GDT_TYPE_TSS_AVAIL) | DESC_P;
-	desc[1] = base >> 32;	/* the upper dword of the second slot must be zero */
-}
-
-struct gdt_tss_desc gdt_decode_tss(const uint64_t desc[2])
-{
-	uint64_t d = desc[0];
-
-	return (struct gdt_tss_desc){
-		.base = (d >> 16 & 0xFFFFFF) | (d >> 56 & 0xFF) << 24 |
-			(desc[1] & 0xFFFFFFFF) << 32,
-		.limit = (uint32_t)((d & 0xFFFF) | (d >> 48 & 0xF) << 16),
-		.type = d >> 40 & 0xF,
-		.dpl = d >> 45 & 3,
-		.present = d & DESC_P,
-		.granularity = d & DESC_G,
-		.system = !(d & DESC_S),
-	};
-}
-
 /* An aligned free pair at or after the hint, else from the first non-fixed slot. */
 static size_t find_pair(const struct gdt_slots *g)
 {
@@ -84,7 +52,7 @@ static size_t find_pair(const struct gdt_slots *g)
 	return s;
 }
 
-int gdt_tss_alloc(struct gdt_slots *g, uint64_t base, uint32_t limit)
+int gdt_slots_alloc_pair(struct gdt_slots *g, const uint64_t desc[2])
 {
 	size_t s;
 
@@ -95,13 +63,14 @@ int gdt_tss_alloc(struct gdt_slots *g, uint64_t base, uint32_t limit)
 		return -GDT_ENOSPC;
 	}
 	bm_set_range(g->used, s, PAIR);
-	gdt_encode_tss(&g->table[s], base, limit);
+	g->table[s] = desc[0];
+	g->table[s + 1] = desc[1];
 	g->hint = s + PAIR;
 	spin_unlock(&g->lock);
 	return (int)(s * GDT_SLOT_SIZE);
 }
 
-int gdt_tss_free(struct gdt_slots *g, unsigned int selector)
+int gdt_slots_free_pair(struct gdt_slots *g, unsigned int selector)
 {
 	size_t s = selector / GDT_SLOT_SIZE;
 	int ret = -GDT_EINVAL;
@@ -117,7 +86,7 @@ int gdt_tss_free(struct gdt_slots *g, unsigned int selector)
 	return ret;
 }
 
-size_t gdt_slots_free(struct gdt_slots *g)
+size_t gdt_slots_available(struct gdt_slots *g)
 {
 	size_t n;
 

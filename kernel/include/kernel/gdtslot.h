@@ -1,13 +1,15 @@
 /*
- * GDT descriptor slots from a bitmap, and 64-bit TSS descriptor encoding.
- * Portable: the kernel's GDT and the host tests use the same code.
+ * GDT descriptor slots from a bitmap. Portable: the kernel's GDT
+ * (arch/x86_64/gdt.c) and the host tests use the same code; what goes in
+ * a slot, bit by bit, is the caller's (<arch/gdtdesc.h> on x86-64).
  *
  * The first `nfixed` slots hold the fixed segments (null, kernel code and
  * data, user code and data in SYSCALL/SYSRET order) and are never handed
  * out. A 64-bit TSS descriptor is 16 bytes, two consecutive slots; pairs
  * start at even slots, so each descriptor is 16-byte aligned in the table.
  * Allocation is next-fit from a hint, wrapping once. Each allocator owns
- * its lock; gdt_tss_alloc and gdt_tss_free take it.
+ * its lock; gdt_slots_alloc_pair, gdt_slots_free_pair, gdt_slots_grow
+ * and gdt_slots_available take it.
  */
 #ifndef KERNEL_GDTSLOT_H
 #define KERNEL_GDTSLOT_H
@@ -25,10 +27,6 @@
 #define GDT_ENOSPC		28	/* no free aligned pair */
 #define GDT_EINVAL		22	/* not a TSS selector we handed out */
 
-/* System-segment types (Intel SDM vol. 3, table 3-2). */
-#define GDT_TYPE_TSS_AVAIL	0x9
-#define GDT_TYPE_TSS_BUSY	0xB
-
 struct gdt_slots {
 	struct spinlock lock;
 	uint64_t *table;	/* the descriptors, capacity slots */
@@ -37,17 +35,6 @@ struct gdt_slots {
 	size_t capacity;
 	size_t nfixed;
 	size_t hint;		/* next-fit: where the next search starts */
-};
-
-/* A TSS descriptor, decoded field by field. */
-struct gdt_tss_desc {
-	uint64_t base;
-	uint32_t limit;		/* in bytes, before granularity */
-	unsigned int type;	/* GDT_TYPE_TSS_AVAIL or _BUSY */
-	unsigned int dpl;
-	bool present;
-	bool granularity;	/* limit in 4 KiB units */
-	bool system;		/* S bit clear: a system segment */
 };
 
 /*
@@ -63,20 +50,15 @@ int gdt_slots_grow(struct gdt_slots *g, size_t nslots);
 /* The GDTR limit for the table: its size in bytes minus one. */
 uint16_t gdt_slots_limit(const struct gdt_slots *g);
 
-/* Write a present, available 64-bit TSS descriptor for [base, base + limit] into desc[0..1]. */
-void gdt_encode_tss(uint64_t desc[2], uint64_t base, uint32_t limit);
-/* Read a TSS descriptor back. */
-struct gdt_tss_desc gdt_decode_tss(const uint64_t desc[2]);
-
 /*
- * Take an aligned pair of free slots and write a TSS descriptor for
- * [base, base + limit] there. Returns its selector (slot * 8), or
- * -GDT_ENOSPC when no pair is free (the table is unchanged).
+ * Take an aligned pair of free slots and write desc[0..1] (a 16-byte
+ * descriptor, such as a 64-bit TSS's) there. Returns its selector
+ * (slot * 8), or -GDT_ENOSPC when no pair is free (the table is unchanged).
  */
-int gdt_tss_alloc(struct gdt_slots *g, uint64_t base, uint32_t limit);
+int gdt_slots_alloc_pair(struct gdt_slots *g, const uint64_t desc[2]);
 /* Give back the pair at selector: 0, or -GDT_EINVAL (not a pair we gave out; nothing changes). */
-int gdt_tss_free(struct gdt_slots *g, unsigned int selector);
-/* How many slots are free? */
-size_t gdt_slots_free(struct gdt_slots *g);
+int gdt_slots_free_pair(struct gdt_slots *g, unsigned int selector);
+/* The number of free slots (lone ones included: not every free slot can start a pair). */
+size_t gdt_slots_available(struct gdt_slots *g);
 
 #endif /* KERNEL_GDTSLOT_H */

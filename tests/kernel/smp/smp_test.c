@@ -11,6 +11,7 @@
 #include <arch/cpu.h>
 #include <arch/fault.h>
 #include <arch/gdt.h>
+#include <arch/gdtdesc.h>
 #include <arch/kstack.h>
 #include <arch/layout.h>
 #include <arch/smp.h>
