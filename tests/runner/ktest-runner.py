@@ -129,7 +129,7 @@ def boot_run(args, boot, cmdline=None, name=None, timeout=None, expect=None):
     name = name or boot.run_name()
     vars_fd = os.path.join(args.out, name + ".vars.fd") if boot.firmware == "uefi" else None
     argv = matrix.qemu_argv(args.qemu, boot.firmware, boot.smp, boot.mem, args.ovmf_code,
-                            vars_fd, args.kvm, boot.serial)
+                            vars_fd, args.kvm, boot.serial, boot.cpu)
     return Run(name, argv, os.path.join(args.out, name + ".log"),
                timeout or boot.slow * args.timeout, cmdline=cmdline or boot.cmdline(),
                vars_fd=vars_fd, vars_src=args.ovmf_vars, expect=expect, serial=boot.serial,

@@ -26,9 +26,11 @@ class Boot:
     serial: bool = True         # False: -serial none, judged by the exit status alone
     slow: int = 1               # time limit: this many times --timeout
     need: str = None            # a line the log must hold to pass (a fault path was taken)
+    cpu: str = None             # QEMU -cpu model (default: QEMU's, qemu64: no SMEP/SMAP/UMIP)
 
     def run_name(self):
         return self.name or (f"{self.firmware}-{MACHINE[self.firmware]}-smp{self.smp}-{self.mem}"
+                             + (f"-cpu{self.cpu}" if self.cpu else "")
                              + ("" if self.serial else "-noserial"))
 
     def cmdline(self):
@@ -45,14 +47,24 @@ def stress(firmware, smp, mem):
     return Boot(firmware, smp, mem, extra=FULL_STRESS, slow=3)
 
 
+def cpu_max(firmware, smp, mem):
+    """A boot on QEMU's -cpu max, which offers SMEP, SMAP and UMIP: every
+    suite must pass with them on (the default model has none of them), and the
+    boot log must say they are on."""
+    return Boot(firmware, smp, mem, cpu="max", need="cpu: SMEP SMAP UMIP NX")
+
+
 # --matrix full: what make test boots.
 FULL = [
-    # Every firmware with one and with four CPUs, each at 128M and 2G...
+    # Every firmware with one and with four CPUs, each at 128M and 2G (two boots
+    # on -cpu max, with SMEP, SMAP and UMIP on; the others on QEMU's default model,
+    # without them)...
     Boot("bios", 1, "128M"), Boot("bios", 1, "2G"), Boot("bios", 4, "128M"), Boot("bios", 4, "2G"),
-    Boot("uefi", 1, "128M"), Boot("uefi", 1, "2G"), Boot("uefi", 4, "128M"), Boot("uefi", 4, "2G"),
+    Boot("uefi", 1, "128M"), Boot("uefi", 1, "2G"), Boot("uefi", 4, "128M"),
+    cpu_max("uefi", 4, "2G"),
     # ...and the larger CPU counts once per firmware (a full cross product of
     # them would not fit the time budget).
-    Boot("bios", 8, "512M"), Boot("uefi", 8, "512M"),
+    cpu_max("bios", 8, "512M"), Boot("uefi", 8, "512M"),
     stress("bios", 16, "2G"), stress("uefi", 16, "2G"),
     # Memory sizes for the frame allocator: tiny, crossing the PCI hole at
     # 3.5 GiB, and RAM above 4 GiB (OVMF needs more than 32M).
@@ -100,7 +112,8 @@ SELFTESTS = [
 ]
 
 
-def qemu_argv(qemu, firmware, smp, mem, ovmf_code=None, vars_fd=None, kvm=False, serial=True):
+def qemu_argv(qemu, firmware, smp, mem, ovmf_code=None, vars_fd=None, kvm=False, serial=True,
+              cpu=None):
     """The QEMU command line shared by every test boot, ISO appended later."""
     argv = [qemu]
     if firmware == "uefi":
@@ -111,6 +124,8 @@ def qemu_argv(qemu, firmware, smp, mem, ovmf_code=None, vars_fd=None, kvm=False,
         argv += ["-machine", "pc"]
     if kvm:
         argv += ["-enable-kvm", "-cpu", "host"]
+    elif cpu:
+        argv += ["-cpu", cpu]
     argv += ["-smp", str(smp), "-m", mem, "-serial", "stdio" if serial else "none",
              "-display", "none",
              "-monitor", "none", "-no-reboot",

@@ -248,7 +248,7 @@ def end_to_end_cases():
     everything = 4 + 4 * serial + silent + breaks
     shuffled = f"{matrix.SHUFFLED_BOOT}-shuffle{runner.SHUFFLE_SEED}"
     yield ("all_pass", {}, 0, f"{everything} passed, 0 failed",
-           [r"uefi-q35-smp4-2G +\| PASS +\| +4 \| +0 \| +1 \|",
+           [r"uefi-q35-smp4-2G-cpumax +\| PASS +\| +4 \| +0 \| +1 \|",
             rf"{shuffled} +\| PASS +\| +4 \| +0 \| +1 \|",
             r"selftest-hang +\| CAUGHT \|", r"caught selftest-hang: timeout after 1s",
             r"bios-pc-smp2-128M-noserial +\| PASS +\| +1 \| +0 \| +0 \|"])
