@@ -4,6 +4,7 @@ BITMAP_SRCS += lib/bitmap/bitmap.c
 BITMAP_SRCS += lib/bitmap/find.c
 BITMAP_SRCS += lib/bitmap/runs.c
 BITMAP_SRCS += lib/bitmap/claim.c
+BITMAP_SRCS += lib/bitmap/atomic.c
 BITMAP_SRCS += lib/bitmap/dyn.c
 BITMAP_SRCS += lib/bitmap/hbitmap.c
 BITMAP_SRCS += lib/bitmap/list.c
@@ -47,7 +48,7 @@ $(BUILD)/host/compat-%-alone.o: lib/bitmap/compat/%.h $(wildcard lib/bitmap/*.h)
 BITMAP_TSAN := $(BUILD)/host/bitmap-tsan
 HOST_TEST_BINS += $(BITMAP_TSAN)
 
-$(BITMAP_TSAN): tests/lib/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/bitmap.c \
+$(BITMAP_TSAN): tests/lib/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/atomic.c lib/bitmap/bitmap.c \
 		$(wildcard lib/bitmap/*.h)
 	$(quiet) HOSTCC $@
 	$(Q)mkdir -p $(@D)

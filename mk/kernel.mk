@@ -107,7 +107,8 @@ PID_TSAN  := $(BUILD)/host/pid-tsan
 TASK_TSAN := $(BUILD)/host/task-tsan
 PID_HOST_SRCS := kernel/proc/pid.c kernel/boot/cmdline.c \
 	lib/bitmap/hbitmap.c lib/bitmap/bitmap.c lib/bitmap/find.c
-TASK_HOST_SRCS := $(PID_HOST_SRCS) kernel/proc/task.c kernel/smp/cpumask.c lib/bitmap/list.c
+TASK_HOST_SRCS := $(PID_HOST_SRCS) kernel/proc/task.c kernel/smp/cpumask.c lib/bitmap/list.c \
+	lib/bitmap/claim.c lib/bitmap/atomic.c
 HOST_TEST_BINS += $(PID_TSAN) $(TASK_TSAN)
 
 $(PID_TSAN): tests/kernel/proc/pid_tsan.c $(PID_HOST_SRCS)

@@ -60,6 +60,7 @@ FIRST_SUITES = {
     "lib/bitmap/find.c": "bitmap_find,bitmap",
     "lib/bitmap/runs.c": "bitmap_runs,bitmap_alloc",
     "lib/bitmap/claim.c": "bitmap_alloc,bitmap_runs",
+    "lib/bitmap/atomic.c": "bitmap_atomic,bitmap",
     "lib/bitmap/dyn.c": "bitmap_dyn",
     "lib/bitmap/hbitmap.c": "hbitmap,pid",
     "lib/bitmap/list.c": "bitmap_list",

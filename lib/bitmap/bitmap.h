@@ -24,8 +24,9 @@
  *   start >= nbits or start + n > nbits (overflow included) returns the
  *   not-found value, false, or a negative error, and changes nothing.
  *   Functions that take no nbits (single-bit ops, bm_set_range,
- *   bm_clear_range, bm_weight_range) trust the caller that the bits exist;
- *   the _checked variants take nbits and refuse instead.
+ *   bm_clear_range, bm_weight_range, bm_{set,clear}_range_atomic) trust
+ *   the caller that the bits exist; the _checked variants take nbits and
+ *   refuse instead.
  * - Errors are negative: -BM_EINVAL, -BM_ERANGE, -BM_ENOMEM, -BM_EBUSY,
  *   -BM_EOVERFLOW (the Linux errno values).
  * - Locking: only the *_atomic functions may race with each other. Every
@@ -34,9 +35,12 @@
  *   Ordering of the atomics: bm_test_atomic is an acquire load;
  *   bm_test_and_set_atomic and bm_claim*_atomic acquire (take a bit);
  *   bm_clear_atomic, bm_set_atomic and bm_release_atomic release (publish
- *   a bit); bm_change_atomic and bm_test_and_{clear,change}_atomic are
- *   acquire-release. On x86-64 they are `lock bts/btr/btc`, a full
- *   barrier; under TSan and elsewhere, __atomic builtins (seen by TSan).
+ *   a bit); bm_change_atomic, bm_test_and_{clear,change}_atomic and the
+ *   range atomics (bm_*_range*_atomic, per word) are acquire-release;
+ *   bm_snapshot_atomic loads each word relaxed. On x86-64 the single-bit
+ *   ones are `lock bts/btr/btc`, a full barrier; under TSan and elsewhere,
+ *   __atomic builtins (seen by TSan). Users of a shared map never read or
+ *   write its words themselves: these functions are the only door.
  * - With BM_DEBUG defined, internal invariants are checked through
  *   bm_assert_fail(), which the kernel or host program provides.
  *
@@ -75,6 +79,11 @@
  *	bm_release_if_set(m, s, n)	clear the range only if it is all set
  *	bm_longest_zero_run		longest run of clear bits
  *	bm_claim_atomic(map, nbits)	atomically set the lowest clear bit
+ *	bm_claim_and_atomic(a, b, ...)	atomically clear the lowest bit of a & b
+ *	bm_set_range_atomic(m, s, n)	bm_set_range, one atomic OR per word
+ *	bm_set_range_if_clear_atomic	the same only if (map & range) == 0
+ *	bm_clear_range_if_set_atomic	clear only if (map & range) == range
+ *	bm_snapshot_atomic(dst, src, n)	dst = src, each word loaded atomically
  */
 
 #define BM_WORD_BITS		64
@@ -549,6 +558,50 @@ static inline void bm_release_atomic(uint64_t *map, size_t i)
 {
 	bm_clear_atomic(map, i);
 }
+/*
+ * Atomically take a bit set in both map and allow, the first at or after
+ * hint, wrapping (hint >= nbits counts as 0), by clearing it in map: its
+ * index, or nbits if there is none. Others may set and clear bits of map
+ * meanwhile; allow is read plainly and must not change. A race lost to
+ * another claimer of the same bit is retried, and counted in *lost (may
+ * be NULL). Idle-CPU masks: map is the idle mask, allow an affinity.
+ */
+size_t bm_claim_and_atomic(uint64_t *map, const uint64_t *allow, size_t nbits, size_t hint,
+			   size_t *lost);
+
+/* ------------------------------------------------------------ atomic ranges (SMP) */
+/*
+ * Range writers for maps that others change with atomics: one atomic
+ * read-modify-write per word, so a racing bm_*_atomic on another bit of a
+ * shared word is never lost. A range is not one atomic step: others may
+ * see some of its words written before the rest.
+ */
+
+/* Set [start, start + n); true if none of those bits was set before. n = 0: nothing, true. */
+bool bm_set_range_atomic(uint64_t *map, size_t start, size_t n);
+/* Clear [start, start + n); true if all of those bits were set before. n = 0: nothing, true. */
+bool bm_clear_range_atomic(uint64_t *map, size_t start, size_t n);
+/*
+ * All or nothing: set [start, start + n) only if every bit of it was
+ * clear. 0; -BM_ERANGE if the range is empty or leaves nbits (nothing
+ * written); -BM_EBUSY with *conflict the lowest bit that was already set,
+ * every bit of the map back as it was. The words are written in order and
+ * a conflict found in a later one undoes the earlier ones, so a racer may
+ * see bits of the range set for a moment (and fail where it could have won).
+ */
+int bm_set_range_if_clear_atomic(uint64_t *map, size_t nbits, size_t start, size_t n,
+				 size_t *conflict);
+/* As bm_set_range_if_clear_atomic, clearing a range that is all set: -BM_EINVAL at a clear bit. */
+int bm_clear_range_if_set_atomic(uint64_t *map, size_t nbits, size_t start, size_t n,
+				 size_t *conflict);
+
+/*
+ * dst = src over BM_WORDS(nbits) words (tail bits copied as they are),
+ * each word read with a relaxed atomic load: a private copy of a map that
+ * others change atomically, for the ordinary searches and counts. Each
+ * word is as it was at some moment of the call, not all at the same one.
+ */
+void bm_snapshot_atomic(uint64_t *dst, const uint64_t *src, size_t nbits);
 
 /* ------------------------------------------------------------ dynamic storage */
 

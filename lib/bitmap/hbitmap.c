@@ -252,6 +252,11 @@ static void range_write(struct hbm *h, size_t start, size_t n, bool set)
 	}
 }
 
+size_t hbm_weight_range(const struct hbm *h, size_t start, size_t n)
+{
+	return bm_weight_range(h->words, start, n);
+}
+
 void hbm_set_range(struct hbm *h, size_t start, size_t n)
 {
 	range_write(h, start, n, true);
@@ -321,6 +326,11 @@ size_t hbm_find_next(const struct hbm *h, size_t start)
 size_t hbm_find_next_zero(const struct hbm *h, size_t start)
 {
 	return find_next(h, HBM_HAS_CLEAR, start);
+}
+
+size_t hbm_find_next_zero_and(const struct hbm *h, const uint64_t *a, size_t start)
+{
+	return bm_find_next_andnot(a, h->words, h->nbits, start);
 }
 
 size_t hbm_find_next_zero_wrap(const struct hbm *h, size_t hint)

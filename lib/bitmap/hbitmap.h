@@ -156,6 +156,12 @@ static inline bool hbm_test_and_clear(struct hbm *h, size_t i)
 {
 	return hbm__write_bit(h, i, false);
 }
+/* How many of bits [start, start + n) are set? The caller guarantees they exist. */
+size_t hbm_weight_range(const struct hbm *h, size_t start, size_t n);
+
+/* Lowest bit at or after start that is clear in h and set in a (a flat map of h's nbits), or nbits. */
+size_t hbm_find_next_zero_and(const struct hbm *h, const uint64_t *a, size_t start);
+
 /* Set [start, start + n); the caller guarantees start + n <= nbits. */
 void hbm_set_range(struct hbm *h, size_t start, size_t n);
 /* Clear [start, start + n); the caller guarantees start + n <= nbits. */
@@ -165,6 +171,28 @@ void hbm_clear_range(struct hbm *h, size_t start, size_t n);
 size_t hbm_find_next(const struct hbm *h, size_t start);
 /* Lowest clear bit at or after start, or nbits. */
 size_t hbm_find_next_zero(const struct hbm *h, size_t start);
+
+/*
+ * The cursor-word fast path of a next-fit search: the lowest clear bit in
+ * [start, the end of start's leaf word), or nbits (also for start >=
+ * nbits). Inline, one load: when a cursor's word nearly always has a clear
+ * bit, the caller tries this first and calls hbm_find_next_zero (or its
+ * wrap) only when it returns nbits.
+ */
+static inline size_t hbm_find_next_zero_in_word(const struct hbm *h, size_t start)
+{
+	uint64_t free;
+	size_t i;
+
+	if (start >= h->nbits)
+		return h->nbits;
+	free = ~h->words[BM__WORD(start)] >> (start % BM_WORD_BITS);
+	if (!free)
+		return h->nbits;
+	/* A clear bit past nbits is the last word's tail: none is left in it. */
+	i = start + bm__ffs64(free);
+	return i < h->nbits ? i : h->nbits;
+}
 
 /* Lowest set bit, or nbits. */
 static inline size_t hbm_find_first(const struct hbm *h)

@@ -1,4 +1,4 @@
-/* libFuzzer target: random operations on flat, hierarchical and RTL bitmaps, checked against a bit-at-a-time model. */
+/* libFuzzer target: random operations on flat (atomic ones too), hierarchical and RTL bitmaps, checked against a bit-at-a-time model. */
 #include <bitmap/bitmap.h>
 #include <bitmap/compat/rtl.h>
 #include <bitmap/hbitmap.h>
@@ -37,7 +37,7 @@ struct maps {
 };
 
 static struct maps maps[NSIZES];
-static uint64_t scratch[MAXWORDS];
+static uint64_t scratch[MAXWORDS + 1];	/* + 1: a guard word for bm_snapshot_atomic */
 static size_t runlen[MAXBITS + 1];
 static struct bm_run runs[64], want_runs[64];
 static char text[LIST_BUF];
@@ -586,6 +586,73 @@ static void rtl_ops(struct maps *m, struct input *in)
 	free(buf);
 }
 
+/* ------------------------------------------------------------ atomic operations */
+
+/* Model of a claim over map & allow from hint, wrapping: the bit it takes, or nbits. */
+static size_t model_claim_and(const uint64_t *map, const uint64_t *allow, size_t nbits,
+			      size_t hint)
+{
+	if (hint >= nbits)
+		hint = 0;
+	for (size_t k = 0; k < nbits; k++) {
+		size_t i = (hint + k) % nbits;
+
+		if (model_get(map, i) && model_get(allow, i))
+			return i;
+	}
+	return nbits;
+}
+
+/* Range atomics, all or nothing or not; the claim over flat & the hbm's model; a snapshot. */
+static void atomic_ops(struct maps *m, struct input *in, unsigned what)
+{
+	size_t n = m->nbits, i = take_index(in, n), len = take_len(in, n);
+	size_t at = n + 7, first;
+	bool ok = bm__range_ok(n, i, len), set = what & 1;
+	size_t want;
+
+	switch (what) {
+	case 0:
+	case 1:
+		if (!ok)
+			break;
+		/* bm_set_range_atomic: no bit was set; bm_clear_range_atomic: all were. */
+		want = model_all(m->flat_model, i, len, !set);
+		CHECK_EQ(m, in, set ? "bm_set_range_atomic" : "bm_clear_range_atomic",
+			 set ? bm_set_range_atomic(m->flat, i, len) : bm_clear_range_atomic(m->flat, i, len),
+			 want, i, len);
+		model_fill(m->flat_model, i, len, set);
+		break;
+	case 2:
+	case 3:
+		first = ok ? model_next(m->flat_model, i + len, i, set) : 0;
+		want = !ok ? (size_t)-BM_ERANGE : first == i + len ? 0 :
+		       (size_t)-(set ? BM_EBUSY : BM_EINVAL);
+		CHECK_EQ(m, in, set ? "bm_set_range_if_clear_atomic" : "bm_clear_range_if_set_atomic",
+			 set ? bm_set_range_if_clear_atomic(m->flat, n, i, len, &at)
+			     : bm_clear_range_if_set_atomic(m->flat, n, i, len, &at), want, i, len);
+		CHECK_EQ(m, in, "range_if conflict", at, want && ok ? first : n + 7, i, len);
+		if (want == 0)
+			model_fill(m->flat_model, i, len, set);
+		break;
+	case 4:
+		want = model_claim_and(m->flat_model, m->h_model, n, i);
+		CHECK_EQ(m, in, "bm_claim_and_atomic", bm_claim_and_atomic(m->flat, m->h_model, n, i, NULL),
+			 want, i, 0);
+		if (want < n)
+			model_put(m->flat_model, want, false);
+		break;
+	default:
+		scratch[BM_WORDS(n)] = 0x5a5a;
+		bm_snapshot_atomic(scratch, m->flat, n);
+		/* Whole words, tails included, and not one word more. */
+		for (size_t w = 0; w < BM_WORDS(n); w++)
+			CHECK_EQ(m, in, "bm_snapshot_atomic word", scratch[w], m->flat[w], w, 0);
+		CHECK_EQ(m, in, "bm_snapshot_atomic guard", scratch[BM_WORDS(n)], 0x5a5a, 0, 0);
+		break;
+	}
+}
+
 /* ------------------------------------------------------------ hbm operations */
 
 static void hbm_ops(struct maps *m, struct input *in, unsigned what)
@@ -633,6 +700,18 @@ static void hbm_ops(struct maps *m, struct input *in, unsigned what)
 		CHECK_EQ(m, in, "hbm_find_next_zero", hbm_find_next_zero(h, i),
 			 model_next(hm, n, i, false), i, 0);
 		CHECK_EQ(m, in, "hbm_weight", hbm_weight(h), model_count(hm, 0, n, true), 0, 0);
+		want = model_next(hm, (i / BM_WORD_BITS + 1) * BM_WORD_BITS < n ?
+				  (i / BM_WORD_BITS + 1) * BM_WORD_BITS : n, i, false);
+		CHECK_EQ(m, in, "hbm_find_next_zero_in_word", hbm_find_next_zero_in_word(h, i),
+			 want < n && want / BM_WORD_BITS == i / BM_WORD_BITS ? want : n, i, 0);
+		want = n;
+		for (size_t k = i; k < n && want == n; k++)
+			if (model_get(m->flat_model, k) && !model_get(hm, k))
+				want = k;
+		CHECK_EQ(m, in, "hbm_find_next_zero_and", hbm_find_next_zero_and(h, m->flat, i), want, i, 0);
+		if (bm__range_ok(n, i, len))
+			CHECK_EQ(m, in, "hbm_weight_range", hbm_weight_range(h, i, len),
+				 model_count(hm, i, i + len, true), i, len);
 		break;
 	case 5:
 		want = model_next(hm, n, i < n ? i : 0, false);
@@ -705,7 +784,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 3: flat_search(m, &in, (op >> 3) % 11); break;
 		case 4: flat_list(m, &in); break;
 		case 5: rtl_ops(m, &in); break;
-		default: hbm_ops(m, &in, (op >> 3) % 7); break;
+		case 6: hbm_ops(m, &in, (op >> 3) % 7); break;
+		default: atomic_ops(m, &in, (op >> 3) % 6); break;
 		}
 		check_state(m, &in);
 		in.op++;

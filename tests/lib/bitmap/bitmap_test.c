@@ -1,4 +1,4 @@
-/* Tests of single-bit, atomic, range, count, predicate, logic and shift operations. */
+/* Tests of single-bit, atomic, range, atomic range, snapshot, count, predicate, logic and shift operations. */
 #include <bitmap/bitmap.h>
 #include <kernel/ktest.h>
 
@@ -225,6 +225,152 @@ KTEST(bitmap, unchecked_ranges_ignore_empty_and_overflowing)
 	EXPECT_EQ(t, bm_weight_range(m.w, 0, 0), 0);	/* no word at all, not word 0 to the end */
 	EXPECT_EQ(t, bm_weight_range(m.w, 64, 0), 0);
 	TB_MAP_EQ(t, &m, want, "empty/overflowing ranges", "%s", "");
+}
+
+/* ------------------------------------------------------------ atomic ranges and snapshots */
+
+/*
+ * Range k's bits before an atomic range write: as made (k % 4 == 0), all
+ * the other value so an all-or-nothing write succeeds (1), or that with
+ * one bit of the written value planted at a random place (2) or at the
+ * range's last bit (3), so a conflict lands past earlier words it must undo.
+ */
+static void prepare_range(struct tb_map *mp, unsigned k, uint64_t *rng, size_t s, size_t n,
+			  bool set)
+{
+	size_t plant;
+
+	if (k % 4 == 0)
+		return;
+	model_fill(mp->w, s, n, !set);
+	if (k % 4 == 1)
+		return;
+	plant = k % 4 == 2 ? s + tb_below(rng, n) : s + n - 1;
+	model_put(mp->w, plant, set);
+}
+
+KTEST(bitmap_atomic, range_atomics_match_model)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		for (unsigned k = 0; k < NRANGES; k++) {
+			size_t s, n;
+			bool set = k & 1, none_had;
+
+			range_for(&m, k, &rng, &s, &n);
+			if (!bm__range_ok(m.nbits, s, n))
+				continue;
+			prepare_range(&m, k / 2, &rng, s, n, set);
+			want_from(&m);
+			/* No bit of the range held the value written: the model's search finds none. */
+			none_had = model_next(want, s + n, s, set) == s + n;
+			model_fill(want, s, n, set);
+			if (set)
+				TB_EQ(t, &m, bm_set_range_atomic(m.w, s, n), none_had, "start=%zu n=%zu", s, n);
+			else
+				TB_EQ(t, &m, bm_clear_range_atomic(m.w, s, n), none_had, "start=%zu n=%zu", s, n);
+			TB_MAP_EQ(t, &m, want, set ? "set_range_atomic" : "clear_range_atomic",
+				  "start=%zu n=%zu", s, n);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail after range atomics%s", "");
+	}
+}
+
+KTEST(bitmap_atomic, range_atomics_ignore_empty_and_overflowing)
+{
+	tb_make(&m, 128, TB_HALF, false, 7);
+	want_from(&m);
+	EXPECT_TRUE(t, bm_set_range_atomic(m.w, 5, 0));
+	EXPECT_TRUE(t, bm_clear_range_atomic(m.w, 64, 0));
+	EXPECT_TRUE(t, bm_clear_range_atomic(m.w, ~(size_t)0 - 1, 5));
+	EXPECT_TRUE(t, bm_set_range_atomic(m.w, ~(size_t)0, ~(size_t)0));
+	TB_MAP_EQ(t, &m, want, "empty/overflowing atomic ranges", "%s", "");
+}
+
+/* The all-or-nothing writers against the model: done whole, or refused with the map as it was. */
+KTEST(bitmap_atomic, all_or_nothing_ranges_match_model)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		tb_make_variant(&m, v);
+		for (unsigned k = 0; k < NRANGES; k++) {
+			size_t s, n, at = 0, conflict = 12345, want_conflict = 12345, want_err = 0;
+			bool set = k & 1, ok;
+			int err;
+
+			range_for(&m, k, &rng, &s, &n);
+			ok = bm__range_ok(m.nbits, s, n);
+			if (ok)
+				prepare_range(&m, k / 2, &rng, s, n, set);
+			want_from(&m);
+			if (!ok)
+				want_err = BM_ERANGE;
+			else if ((at = model_next(want, s + n, s, set)) < s + n) {
+				want_err = set ? BM_EBUSY : BM_EINVAL;
+				want_conflict = at;
+			} else {
+				model_fill(want, s, n, set);
+			}
+			err = set ? bm_set_range_if_clear_atomic(m.w, m.nbits, s, n, &conflict)
+				  : bm_clear_range_if_set_atomic(m.w, m.nbits, s, n, &conflict);
+			TB_EQ(t, &m, (size_t)-err, want_err, "%s start=%zu n=%zu",
+			      set ? "set_if_clear" : "clear_if_set", s, n);
+			TB_EQ(t, &m, conflict, want_conflict, "conflict: start=%zu n=%zu", s, n);
+			TB_MAP_EQ(t, &m, want, set ? "set_range_if_clear" : "clear_range_if_set",
+				  "start=%zu n=%zu", s, n);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail after all-or-nothing ranges%s", "");
+	}
+}
+
+/* A conflict in the last word undoes the words before it, and only the bits this call wrote. */
+KTEST(bitmap_atomic, all_or_nothing_undoes_earlier_words)
+{
+	uint64_t w[4] = { 0, 0, 0, 0 };
+	size_t at = 0;
+
+	w[0] = 1ull << 3;			/* outside the range: kept */
+	w[2] = 1ull << 9;			/* bit 137: the conflict */
+	EXPECT_EQ(t, bm_set_range_if_clear_atomic(w, 256, 10, 200, &at), -BM_EBUSY);
+	EXPECT_EQ(t, at, 137);
+	EXPECT_EQ(t, w[0], 1ull << 3);
+	EXPECT_EQ(t, w[1], 0);
+	EXPECT_EQ(t, w[2], 1ull << 9);
+	EXPECT_EQ(t, w[3], 0);
+	w[0] = w[1] = w[2] = w[3] = ~(uint64_t)0;
+	w[3] &= ~(1ull << 63);			/* bit 255 clear: the last bit of the range */
+	EXPECT_EQ(t, bm_clear_range_if_set_atomic(w, 256, 1, 255, &at), -BM_EINVAL);
+	EXPECT_EQ(t, at, 255);
+	EXPECT_EQ(t, w[0], ~(uint64_t)0);
+	EXPECT_EQ(t, w[1], ~(uint64_t)0);
+	EXPECT_EQ(t, w[3], ~(uint64_t)0 >> 1);
+	EXPECT_EQ(t, bm_clear_range_if_set_atomic(w, 256, 1, 254, &at), 0);
+	EXPECT_EQ(t, w[0], 1);
+	EXPECT_EQ(t, w[3], 0);
+	EXPECT_EQ(t, bm_clear_range_if_set_atomic(w, 256, 0, 257, &at), -BM_ERANGE);
+	EXPECT_EQ(t, bm_set_range_if_clear_atomic(w, 256, 256, 1, &at), -BM_ERANGE);
+	EXPECT_EQ(t, bm_set_range_if_clear_atomic(w, 256, 3, 0, &at), -BM_ERANGE);
+	EXPECT_EQ(t, w[0], 1);
+}
+
+KTEST(bitmap_atomic, snapshot_copies_whole_words)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		size_t nw;
+
+		tb_make_variant(&m, v);
+		want_from(&m);
+		nw = BM_WORDS(m.nbits);
+		tb_make(&m2, m.nbits, TB_HALF, TB_OTHER_TAIL(m.tail), 99);
+		bm_snapshot_atomic(m2.w, m.w, m.nbits);
+		/* As bm_copy: whole words, the tail included, and the source untouched. */
+		TB_EQ(t, &m, model_diff(m2.w, m.w, nw * 64), nw * 64, "snapshot%s", "");
+		tb_guards_ok(t, &m2, "bm_snapshot_atomic");
+		TB_MAP_EQ(t, &m, want, "snapshot source", "%s", "");
+	}
 }
 
 /* Whole-map predicates read BM_WORDS(nbits) words and not one more. */

@@ -16,6 +16,8 @@ static const size_t sizes[] = {
 /* Static: too big for a kernel stack, and cases run one at a time. */
 static uint64_t store[HBM_STORAGE_WORDS(MAX_BITS)];
 static uint64_t flat[BM_WORDS(MAX_BITS)];
+/* A second flat map (random words, tail included) for hbm_find_next_zero_and. */
+static uint64_t other[BM_WORDS(MAX_BITS)];
 static struct hbm hb;
 
 static uint64_t rng_state;
@@ -93,6 +95,36 @@ static size_t naive_zero_wrap(size_t nbits, size_t hint)
 		return i;
 	i = naive_next(hint, 0, false);
 	return i < hint ? i : nbits;
+}
+
+/* Lowest clear bit in [start, the end of start's word), bit by bit; nbits if none. */
+static size_t naive_zero_in_word(size_t nbits, size_t start)
+{
+	size_t end = (start / 64 + 1) * 64, i;
+
+	i = naive_next(end < nbits ? end : nbits, start, false);
+	return i < end && i < nbits ? i : nbits;
+}
+
+/* Set bits of flat in [start, start + n), bit by bit. */
+static size_t naive_weight(size_t start, size_t n)
+{
+	size_t i, c = 0;
+
+	for (i = start; i < start + n; i++)
+		c += bm_test(flat, i);
+	return c;
+}
+
+/* Lowest i >= start set in a and clear in flat, bit by bit. */
+static size_t naive_zero_and(const uint64_t *a, size_t nbits, size_t start)
+{
+	size_t i;
+
+	for (i = start; i < nbits; i++)
+		if (bm_test(a, i) && !bm_test(flat, i))
+			return i;
+	return nbits;
 }
 
 /* Do hb's leaf words hold exactly flat's bits (tails aside), and is the weight right? */
@@ -391,6 +423,24 @@ static void random_queries(struct ktest *t, size_t nbits, bool naive)
 		EXPECT_EQ(t, got, naive_zero_area(nbits, s, n, align_mask, offset));
 	EXPECT_EQ(t, hbm_find_first(&hb), bm_find_first(flat, nbits));
 	EXPECT_EQ(t, hbm_find_first_zero(&hb), bm_find_first_zero(flat, nbits));
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, s), naive_zero_in_word(nbits, s));
+	got = hbm_find_next_zero_and(&hb, other, s);
+	EXPECT_EQ(t, got, bm_find_next_andnot(other, flat, nbits, s));
+	if (naive)
+		EXPECT_EQ(t, got, naive_zero_and(other, nbits, s));
+	s = rng_below(nbits + 1);
+	n = rng_below(nbits - s + 1);
+	got = hbm_weight_range(&hb, s, n);
+	EXPECT_EQ(t, got, bm_weight_range(flat, s, n));
+	if (naive)
+		EXPECT_EQ(t, got, naive_weight(s, n));
+}
+
+/* other = random words, its tail included. */
+static void random_other(size_t nbits)
+{
+	for (size_t w = 0; w < BM_WORDS(nbits); w++)
+		other[w] = rng() & rng();
 }
 
 /*
@@ -405,6 +455,7 @@ static void random_ops_on(struct ktest *t, size_t nbits, uint64_t seed, int nops
 	int before = t->failures, op;
 
 	rng_state = seed;
+	random_other(nbits);
 	if (!set_tree) {
 		/* No full variant: filling by range is one more write path checked. */
 		hbm_init_clear_tree(&hb, store, nbits);
@@ -499,6 +550,7 @@ KTEST(hbitmap, random_maps_rebuilt)
 				store[w] = flat[w] = v;
 			}
 			hbm_rebuild(&hb);
+			random_other(nbits);
 			ASSERT_TRUE(t, hbm_check(&hb));
 			ASSERT_TRUE(t, same_as_flat(nbits));
 			for (q = 0; q < 40; q++)
@@ -516,4 +568,26 @@ KTEST(hbitmap, zero_wrap_from_hint_1_finds_bit_0)
 	EXPECT_EQ(t, hbm_find_next_zero_wrap(&hb, 199), 0);
 	hbm_set(&hb, 0);
 	EXPECT_EQ(t, hbm_find_next_zero_wrap(&hb, 1), 200);
+}
+
+/* The cursor word only: a clear bit in the next word, or in the tail, is not found. */
+KTEST(hbitmap, zero_in_word_stays_in_the_word)
+{
+	hbm_init_full(&hb, store, 130);
+	hbm_clear(&hb, 64);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 0), 130);	/* bit 64 is the next word's */
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 63), 130);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 64), 64);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 65), 130);
+	hbm_clear(&hb, 3);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 0), 3);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 3), 3);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 4), 130);
+	/* Bits 130-191 are the last word's tail: clear in storage, never free. */
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 128), 130);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 129), 130);
+	hbm_clear(&hb, 129);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 128), 129);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 130), 130);
+	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, ~(size_t)0), 130);
 }

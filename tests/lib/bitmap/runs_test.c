@@ -401,6 +401,62 @@ KTEST(bitmap_alloc, claim_from_edge_hints)
 	EXPECT_EQ(t, bm_claim_atomic(w, 0), 0);
 }
 
+/*
+ * bm_claim_and_atomic against the model: from a hint, each claim takes the
+ * next bit set in both maps, [hint, nbits) before [0, hint), until none is
+ * left. allow's tail is all ones, so a claim reaching into the tail shows.
+ */
+KTEST(bitmap_alloc, claim_and_single_thread_matches_model)
+{
+	static size_t order[TB_MAXBITS];
+	static struct tb_map allow;
+
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v, allow_want[TB_MAXWORDS];
+		size_t hint, from, n = 0, lost = 0;
+
+		make(v);
+		tb_make(&allow, m.nbits, (int)(v % TB_NPATTERNS), TB_TAIL_ONES, v + 1);
+		for (size_t k = 0; k < BM_WORDS(m.nbits); k++)
+			allow_want[k] = allow.w[k];
+		hint = tb_below(&rng, m.nbits + 2);
+		from = hint < m.nbits ? hint : 0;	/* nbits and nbits + 1: from 0 */
+		for (size_t i = from; i < m.nbits; i++)
+			if (model_get(m.w, i) && model_get(allow.w, i))
+				order[n++] = i;
+		for (size_t i = 0; i < from; i++)
+			if (model_get(m.w, i) && model_get(allow.w, i))
+				order[n++] = i;
+		for (size_t k = 0; k <= n; k++) {
+			size_t w = k < n ? order[k] : m.nbits;
+
+			TB_EQ(t, &m, bm_claim_and_atomic(m.w, allow.w, m.nbits, hint, &lost), w,
+			      "claim_and #%zu from hint=%zu", k, hint);
+			if (w < m.nbits)
+				model_put(want, w, false);
+		}
+		TB_EQ(t, &m, lost, 0, "lost races, one thread%s", "");
+		TB_MAP_EQ(t, &m, want, "claim_and", "hint=%zu", hint);
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail%s", "");
+		TB_EQ(t, &allow, model_diff(allow.w, allow_want, BM_WORDS(m.nbits) * 64),
+		      BM_WORDS(m.nbits) * 64, "allow is only read%s", "");
+	}
+}
+
+/* Only bits set in both: a bit set in one map alone is never taken; NULL lost is allowed. */
+KTEST(bitmap_alloc, claim_and_takes_only_common_bits)
+{
+	uint64_t idle[2] = { 0x2e, 1ull << 6 }, aff[2] = { 0x28, ~(uint64_t)0 };
+
+	EXPECT_EQ(t, bm_claim_and_atomic(idle, aff, 128, 0, NULL), 3);
+	EXPECT_EQ(t, bm_claim_and_atomic(idle, aff, 128, 4, NULL), 5);
+	EXPECT_EQ(t, bm_claim_and_atomic(idle, aff, 128, 100, NULL), 70);
+	EXPECT_EQ(t, bm_claim_and_atomic(idle, aff, 128, 0, NULL), 128);
+	EXPECT_EQ(t, idle[0], 0x06);		/* 1 and 2: not in aff */
+	EXPECT_EQ(t, idle[1], 0);
+	EXPECT_EQ(t, bm_claim_and_atomic(idle, aff, 0, 0, NULL), 0);
+}
+
 /* Orders of 64 and more name no block a 64-bit index can reach: nbits, map unchanged. */
 KTEST(bitmap_alloc, region_of_order_64_is_refused)
 {
