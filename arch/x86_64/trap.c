@@ -1,10 +1,9 @@
-/* Exception dispatch: hand it to a running test case, or dump the CPU state and panic. */
+/* Exception dispatch: offer it to the registered fault hook, or dump the CPU state and panic. */
 #include <arch/backtrace.h>
 #include <arch/cpu.h>
 #include <arch/pic.h>
 #include <arch/smp.h>
 #include <arch/trap.h>
-#include <kernel/ktest_run.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 
@@ -26,6 +25,13 @@ static const char *const exception_names[NR_EXCEPTIONS] = {
 	"#HV hypervisor injection",	"#VC VMM communication",
 	"#SX security",			"reserved (31)",
 };
+
+static void (*fault_hook)(const struct trap_fault *fault);
+
+void trap_set_fault_hook(void (*hook)(const struct trap_fault *fault))
+{
+	__atomic_store_n(&fault_hook, hook, __ATOMIC_RELEASE);
+}
 
 const char *trap_name(unsigned int vector)
 {
@@ -61,6 +67,22 @@ static void trap_dump(const struct trap_frame *f, uint64_t cr2)
 	console_printf("  R13 %016lx  R14 %016lx  R15 %016lx\n", f->r13, f->r14, f->r15);
 }
 
+/* The hook may end here (a test case that faulted); if it returns, we panic. */
+static void offer_fault(const struct trap_frame *f, uint64_t cr2)
+{
+	void (*hook)(const struct trap_fault *) = __atomic_load_n(&fault_hook, __ATOMIC_ACQUIRE);
+	struct trap_fault fault = {
+		.vector = f->vector,
+		.error = f->error,
+		.addr = cr2,
+		.ip = f->rip,
+		.handler_sp = (uint64_t)f,
+	};
+
+	if (hook)
+		hook(&fault);
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector >= NR_EXCEPTIONS) {
@@ -82,18 +104,8 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 
 	uint64_t cr2 = f->vector == VEC_PF ? read_cr2() : 0;
-	struct ktest_fault fault = {
-		.vector = f->vector,
-		.error = f->error,
-		.addr = cr2,
-		.ip = f->rip,
-		.handler_sp = (uint64_t)f,
-	};
 
-	/* Inside a test case this does not return: the case ends here. Cases run on CPU 0. */
-	if (smp_cpu_id() == 0)
-		ktest_exception(&fault);
-
+	offer_fault(f, cr2);
 	panic_begin("unhandled %s at rip 0x%lx", trap_name(f->vector), f->rip);
 	trap_dump(f, cr2);
 	backtrace_print(f->rip, f->rbp);

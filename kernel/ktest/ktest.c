@@ -32,6 +32,7 @@
 #include <arch/cpu.h>
 #include <arch/debug_exit.h>
 #include <arch/setjmp.h>
+#include <arch/smp.h>
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <kernel/cmdline.h>
@@ -153,15 +154,26 @@ static void run_defers(struct case_run *run)
 	}
 }
 
-void ktest_exception(const struct ktest_fault *fault)
+/*
+ * The fault hook trap_dispatch calls before it panics. Inside a running
+ * case it records the exception and ends the case (does not return);
+ * otherwise, or on another CPU (cases run on CPU 0), it returns.
+ */
+static void case_fault(const struct trap_fault *f)
 {
 	struct case_run *run;
 
-	if (!current)
+	if (!current || smp_cpu_id() != 0)
 		return;
 	run = current->priv;
 	run->faulted = true;
-	run->fault = *fault;
+	run->fault = (struct ktest_fault){
+		.vector = f->vector,
+		.error = f->error,
+		.addr = f->addr,
+		.ip = f->ip,
+		.handler_sp = f->handler_sp,
+	};
 	longjmp(run->env, 2);
 }
 
@@ -392,6 +404,7 @@ bool ktest_main(const char *cmdline)
 {
 	char mode[8] = "run";
 
+	trap_set_fault_hook(case_fault);	/* also for the monitor's `test` after ktest=off */
 	cmdline_get(cmdline, "ktest", mode, sizeof(mode));
 	if (strcmp(mode, "off") == 0) {
 		pr_info("ktest: off\n");

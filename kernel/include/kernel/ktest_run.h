@@ -31,7 +31,7 @@ struct ktest_case;
  */
 void ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg);
 
-/* An exception, as the handler saw it. */
+/* An exception that ended a case, as the handler saw it (ktest_main hooks the traps). */
 struct ktest_fault {
 	uint64_t vector;
 	uint64_t error;		/* the CPU's error code, or 0 */
@@ -53,11 +53,5 @@ struct ktest_outcome {
  * report how it ended, printing nothing.
  */
 void ktest_run_quiet(const struct ktest_case *tc, struct ktest_outcome *out);
-
-/*
- * Called by the exception handler. Inside a running case it records the
- * exception and ends the case (does not return); otherwise it returns.
- */
-void ktest_exception(const struct ktest_fault *fault);
 
 #endif /* KERNEL_KTEST_RUN_H */

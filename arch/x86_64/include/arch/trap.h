@@ -58,7 +58,24 @@ void idt_load_empty(void);
 /* Base and limit of the IDT the CPU is using (SIDT). */
 void idt_current(uint64_t *base, uint16_t *limit);
 
-/* "#PF page fault", or "vector 0x30" past the exceptions. */
+/* An exception, as trap_dispatch saw it: what a fault hook is given. */
+struct trap_fault {
+	uint64_t vector;
+	uint64_t error;		/* the CPU's error code, or 0 */
+	uint64_t addr;		/* #PF: CR2 */
+	uint64_t ip;		/* where it happened */
+	uint64_t handler_sp;	/* the stack the handler ran on (its trap frame) */
+};
+
+/*
+ * Offer every exception nothing else handled to hook (NULL: none), on the
+ * CPU that took it, before the panic. The hook may not return (the kernel's
+ * test runner ends the running case there); if it returns, the exception
+ * is a panic as without a hook. One hook: a second call replaces it.
+ */
+void trap_set_fault_hook(void (*hook)(const struct trap_fault *fault));
+
+/* "#PF page fault", or "interrupt" past the exceptions. */
 const char *trap_name(unsigned int vector);
 /* Called by isr.S for every vector. */
 void trap_dispatch(struct trap_frame *f);
