@@ -41,6 +41,7 @@ KERNEL_PORTABLE_SRCS += \
 	kernel/boot/bootinfo.c \
 	kernel/boot/cmdline.c \
 	kernel/boot/multiboot2.c \
+	kernel/ktest/core.c \
 	kernel/lib/framewalk.c \
 	kernel/lib/glob.c
 
@@ -48,6 +49,7 @@ TEST_PORTABLE_SRCS += \
 	tests/kernel/boot/bootinfo_test.c \
 	tests/kernel/boot/cmdline_test.c \
 	tests/kernel/lib/framewalk_test.c \
+	tests/kernel/ktest/core_test.c \
 	tests/kernel/ktest/ktest_order_test.c \
 	tests/kernel/boot/multiboot2_test.c
 

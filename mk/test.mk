@@ -13,7 +13,8 @@ KTEST_EXAMPLE  := $(BUILD)/host/ktest_example.c
 KTEST_HOST_SRCS = $(BITMAP_SRCS) $(KERNEL_PORTABLE_SRCS) $(TEST_PORTABLE_SRCS) \
 	tests/host/ktest_host.c $(KTEST_EXAMPLE)
 # The backend checked against itself: failing, skipping and aborting cases.
-KTEST_DEMO_SRCS := tests/host/ktest_demo.c tests/host/ktest_host.c
+KTEST_DEMO_SRCS := tests/host/ktest_demo.c tests/host/ktest_host.c kernel/ktest/core.c \
+	kernel/lib/glob.c
 
 ktest_objs = $(patsubst %.c,$(KTEST_HOST_OBJ)/%.o,$(1))
 

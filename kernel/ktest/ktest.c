@@ -1,12 +1,14 @@
 /*
- * ktest kernel backend: runs the cases of the ktest_cases section and
- * prints KTAP version 1 on the console.
+ * ktest kernel backend: runs the cases of the ktest_cases section through
+ * the ktest core (<kernel/ktest_core.h>: selection, order, KTAP) on the
+ * console, each under setjmp, and ends the run.
  *
  * Command line:
  *	ktest=run|off		run the cases after boot (default: run)
  *	ktest.filter=GLOB[,GLOB...]
  *				only cases whose "suite" or "suite.case"
- *				matches one of the globs (* and ? wildcards)
+ *				matches one of the globs (* and ? wildcards;
+ *				the rules: <kernel/ktest_core.h>)
  *	ktest.shuffle=SEED	run the suites in an order drawn from SEED (a
  *				decimal number; see <kernel/ktest_order.h>),
  *				printed as "# ktest.shuffle=SEED" after the plan
@@ -36,9 +38,9 @@
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <kernel/cmdline.h>
-#include <kernel/glob.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
+#include <kernel/ktest_core.h>
 #include <kernel/ktest_order.h>
 #include <kernel/ktest_run.h>
 #include <kernel/panic.h>
@@ -47,14 +49,12 @@
 
 #define KTEST_MAX_CASES		4096
 #define KTEST_MAX_DEFERS	4
-#define SELFTEST_SUITE		"selftest"
 
 extern const struct ktest_case __start_ktest_cases[], __stop_ktest_cases[];
 
 /* What happened inside the running case, for the runner to judge. */
 struct case_run {
 	jmp_buf env;
-	bool quiet;		/* a synthetic case: count failures, print nothing */
 	bool faulted;
 	struct ktest_fault fault;
 	int nr_defers;
@@ -65,71 +65,17 @@ struct case_run {
 };
 
 static const struct ktest_case *cases[KTEST_MAX_CASES];
-static size_t nr_cases;
 static struct ktest *current;
-static char filter[128];
-static char selftest[32];
-static unsigned int passed, failed, skipped;
-static bool shuffle;
-static uint64_t shuffle_seed;
-
-void ktest_printf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	console_vprintf(fmt, ap);
-	va_end(ap);
-}
-
-void ktest_diag(struct ktest *t, const char *fmt, ...)
-{
-	struct case_run *run = t->priv;
-	va_list ap;
-
-	if (run->quiet)
-		return;
-	console_printf("  # ");
-	va_start(ap, fmt);
-	console_vprintf(fmt, ap);
-	va_end(ap);
-	console_printf("\n");
-}
-
-void ktest_fail_at(struct ktest *t, const char *file, int line, const char *fmt, ...)
-{
-	struct case_run *run = t->priv;
-	va_list ap;
-
-	t->failures++;
-	if (run->quiet)
-		return;
-	console_printf("  # %s:%d: ", file, line);
-	va_start(ap, fmt);
-	console_vprintf(fmt, ap);
-	va_end(ap);
-	console_printf("\n");
-}
+/* Whole command-line values fit: nothing is cut off. */
+static char filter[CMDLINE_MAX], selftest[CMDLINE_MAX];
+static struct ktest_selection selection = { .filter = filter, .selftest = selftest };
+static struct ktest_totals totals;
 
 void ktest_abort(struct ktest *t)
 {
 	struct case_run *run = t->priv;
 
 	longjmp(run->env, 1);
-}
-
-void ktest_skip(struct ktest *t, const char *reason)
-{
-	t->skipped = true;
-	t->skip_reason = reason;
-	ktest_abort(t);
-}
-
-int ktest_strcmp(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b ? 0 : (a ? 1 : -1);
-	return strcmp(a, b);
 }
 
 void ktest_defer(struct ktest *t, void (*fn)(void *arg), void *arg)
@@ -177,76 +123,6 @@ static void case_fault(const struct trap_fault *f)
 	longjmp(run->env, 2);
 }
 
-/* Suites in name (or shuffled) order, cases in (file, line) order. */
-static int case_cmp(const struct ktest_case *a, const struct ktest_case *b)
-{
-	int c = shuffle ? ktest_suite_key_cmp(a->suite, b->suite, shuffle_seed) : 0;
-
-	if (!c)
-		c = strcmp(a->suite, b->suite);
-
-	if (!c)
-		c = strcmp(a->file, b->file);
-	if (!c)
-		c = a->line - b->line;
-	return c;
-}
-
-/* Does any of the comma-separated globs in ktest.filter match the case? */
-static bool filter_match(const struct ktest_case *tc)
-{
-	char full[128], glob[sizeof(filter)];
-	const char *p = filter;
-
-	snprintf(full, sizeof(full), "%s.%s", tc->suite, tc->name);
-	while (*p) {
-		size_t n = 0;
-
-		while (p[n] && p[n] != ',')
-			n++;
-		snprintf(glob, sizeof(glob), "%.*s", (int)n, p);
-		if (glob_match(glob, tc->suite) || glob_match(glob, full))
-			return true;
-		p += p[n] ? n + 1 : n;
-	}
-	return false;
-}
-
-static bool case_selected(const struct ktest_case *tc)
-{
-	if (strcmp(tc->suite, SELFTEST_SUITE) == 0)
-		return strcmp(tc->name, selftest) == 0;
-	return !filter[0] || filter_match(tc);
-}
-
-/* Gather the selected cases and sort them; an insertion sort is plenty here. */
-static void collect_cases(void)
-{
-	const struct ktest_case *tc;
-
-	for (tc = __start_ktest_cases; tc < __stop_ktest_cases; tc++) {
-		if (!case_selected(tc))
-			continue;
-		if (nr_cases == KTEST_MAX_CASES)
-			panic("ktest: more than %d cases; raise KTEST_MAX_CASES",
-			      KTEST_MAX_CASES);
-		size_t i = nr_cases++;
-		for (; i > 0 && case_cmp(cases[i - 1], tc) > 0; i--)
-			cases[i] = cases[i - 1];
-		cases[i] = tc;
-	}
-}
-
-/* Index one past the last case of the suite that starts at `first`. */
-static size_t suite_end(size_t first)
-{
-	size_t i = first + 1;
-
-	while (i < nr_cases && strcmp(cases[i]->suite, cases[first]->suite) == 0)
-		i++;
-	return i;
-}
-
 /* Did the case raise exactly the exception it declared (if any)? */
 static void judge_fault(struct ktest *t, const struct case_run *run)
 {
@@ -279,18 +155,18 @@ static void judge_fault(struct ktest *t, const struct case_run *run)
 }
 
 /*
- * Run tc under setjmp and judge it. Nests: a case may run a synthetic case
+ * Run t->tc under setjmp and judge it. Nests: a case may run a synthetic case
  * through ktest_run_quiet(), so the outer `current` is saved and restored.
  */
-static void execute(const struct ktest_case *tc, struct ktest *t, struct case_run *run)
+static void execute(struct ktest *t, struct case_run *run)
 {
 	struct ktest *outer = current;
 	bool irqs = cpu_rflags() & RFLAGS_IF;
 
-	*t = (struct ktest){ .tc = tc, .priv = run };
+	t->priv = run;
 	current = t;
 	if (setjmp(run->env) == 0)
-		tc->fn(t);
+		t->tc->fn(t);
 	current = outer;
 	run_defers(run);
 	/* An exception longjmp leaves IF as the interrupt gate set it. */
@@ -302,10 +178,10 @@ static void execute(const struct ktest_case *tc, struct ktest *t, struct case_ru
 
 void ktest_run_quiet(const struct ktest_case *tc, struct ktest_outcome *out)
 {
-	struct case_run run = { .quiet = true };
-	struct ktest t;
+	struct case_run run = { 0 };
+	struct ktest t = { .tc = tc, .quiet = true };
 
-	execute(tc, &t, &run);
+	execute(&t, &run);
 	*out = (struct ktest_outcome){
 		.failures = t.failures,
 		.skipped = t.skipped,
@@ -314,77 +190,51 @@ void ktest_run_quiet(const struct ktest_case *tc, struct ktest_outcome *out)
 	};
 }
 
-/* Run one case and print its result line. */
-static bool run_case(const struct ktest_case *tc, size_t number)
+/* The core's way to run a case: under setjmp, its exception judged. */
+static void run_case(struct ktest *t)
 {
-	struct case_run run = { .quiet = false };
-	struct ktest t;
+	struct case_run run = { 0 };
 
-	execute(tc, &t, &run);
-	if (t.failures) {
-		console_printf("  not ok %zu %s\n", number, tc->name);
-		failed++;
-		return false;
-	}
-	if (t.skipped) {
-		console_printf("  ok %zu %s # SKIP %s\n", number, tc->name,
-			       t.skip_reason ? t.skip_reason : "");
-		skipped++;
-	} else {
-		console_printf("  ok %zu %s\n", number, tc->name);
-		passed++;
-	}
-	return true;
+	execute(t, &run);
 }
 
-static bool run_suite(size_t first, size_t end, size_t number)
+static void console_vprint(const char *fmt, va_list ap)
 {
-	bool ok = true;
-
-	console_printf("  KTAP version 1\n");
-	console_printf("  # Subtest: %s\n", cases[first]->suite);
-	console_printf("  1..%zu\n", end - first);
-	for (size_t i = first; i < end; i++)
-		ok &= run_case(cases[i], i - first + 1);
-	console_printf("%s %zu %s\n", ok ? "ok" : "not ok", number, cases[first]->suite);
-	return ok;
+	console_vprintf(fmt, ap);
 }
 
-static void print_summary(void)
-{
-	uint64_t ns = tsc_ns_since_boot();
+static const struct ktest_backend kernel_backend = {
+	.vprint = console_vprint,
+	.run = run_case,
+};
 
-	console_printf("# ktest: %u passed, %u failed, %u skipped\n",
-		       passed, failed, skipped);
+/* One KTAP report of the cases selection picks, from a clean slate: it may run again. */
+static void run_selected(void)
+{
+	size_t n = ktest_collect(&selection, __start_ktest_cases, __stop_ktest_cases,
+				 cases, KTEST_MAX_CASES);
+	uint64_t ns;
+
+	if (n > KTEST_MAX_CASES)
+		panic("ktest: %zu cases selected, more than %d; raise KTEST_MAX_CASES",
+		      n, KTEST_MAX_CASES);
+	ktest_report(&kernel_backend, &selection, cases, n, &totals);
+	ns = tsc_ns_since_boot();
 	console_printf("# boot-to-summary: %lu ms (%lu TSC cycles)\n",
 		       ns / 1000000, rdtsc() - boot_tsc);
 }
 
-/* One KTAP report of the cases `filter` selects, from a clean slate: it may run again. */
-static void run_selected(void)
+static bool all_passed(void)
 {
-	size_t nr_suites = 0, suite = 0;
-
-	nr_cases = 0;
-	passed = failed = skipped = 0;
-	collect_cases();
-	for (size_t i = 0; i < nr_cases; i = suite_end(i))
-		nr_suites++;
-	console_printf("KTAP version 1\n1..%zu\n", nr_suites);
-	if (shuffle)
-		console_printf("# ktest.shuffle=%lu: suites in shuffled order\n", shuffle_seed);
-	for (size_t i = 0, end; i < nr_cases; i = end) {
-		end = suite_end(i);
-		run_suite(i, end, ++suite);
-	}
-	print_summary();
+	return totals.failed == 0 && totals.suites_failed == 0;
 }
 
 bool ktest_run_filter(const char *globs)
 {
-	strlcpy(filter, globs ? globs : "", sizeof(filter));
+	selection.filter = globs;
 	run_selected();
-	return failed == 0;
+	selection.filter = filter;
+	return all_passed();
 }
 
 /* ktest.shuffle=SEED; a bad seed is reported and the suites run in name order. */
@@ -394,8 +244,8 @@ static void parse_shuffle(const char *cmdline)
 
 	if (!cmdline_get(cmdline, "ktest.shuffle", arg, sizeof(arg)))
 		return;
-	shuffle = ktest_parse_seed(arg, &shuffle_seed);
-	if (!shuffle)
+	selection.shuffle = ktest_parse_seed(arg, &selection.seed);
+	if (!selection.shuffle)
 		pr_warn("ktest: bad ktest.shuffle=\"%s\": expected a decimal seed "
 			"below 2^64; suites run in name order\n", arg);
 }
@@ -418,6 +268,6 @@ bool ktest_main(const char *cmdline)
 	run_selected();
 
 	if (cmdline_flag(cmdline, "ktest.exit"))
-		debug_exit(failed ? DEBUG_EXIT_FAIL : DEBUG_EXIT_PASS);
-	return failed == 0;
+		debug_exit(all_passed() ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);
+	return all_passed();
 }

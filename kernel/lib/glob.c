@@ -7,15 +7,15 @@
  * one more character. Earlier stars never need revisiting, which keeps this
  * O(len(pattern) * len(str)) at worst.
  */
-bool glob_match(const char *pattern, const char *str)
+bool glob_match_n(const char *pattern, size_t len, const char *str)
 {
-	const char *star = NULL, *resume = NULL;
+	const char *end = pattern + len, *star = NULL, *resume = NULL;
 
 	while (*str) {
-		if (*pattern == '*') {
+		if (pattern < end && *pattern == '*') {
 			star = ++pattern;
 			resume = str;
-		} else if (*pattern == '?' || *pattern == *str) {
+		} else if (pattern < end && (*pattern == '?' || *pattern == *str)) {
 			pattern++;
 			str++;
 		} else if (star) {
@@ -25,7 +25,16 @@ bool glob_match(const char *pattern, const char *str)
 			return false;
 		}
 	}
-	while (*pattern == '*')
+	while (pattern < end && *pattern == '*')
 		pattern++;
-	return *pattern == '\0';
+	return pattern == end;
+}
+
+bool glob_match(const char *pattern, const char *str)
+{
+	size_t len = 0;
+
+	while (pattern[len])
+		len++;
+	return glob_match_n(pattern, len, str);
 }

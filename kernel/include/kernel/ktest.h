@@ -13,8 +13,9 @@
  *
  * Cases with the same suite name form one suite; suites run in name order
  * (or shuffled by a seed, see <kernel/ktest_order.h>), cases in the order
- * they appear in the source file. Two backends run them
- * and print KTAP version 1:
+ * they appear in the source file. One core (kernel/ktest/core.c, see
+ * <kernel/ktest_core.h>) selects, orders and reports them as KTAP version 1
+ * for two backends:
  *	kernel	kernel/ktest/ktest.c		over COM1, after boot (ktest=run)
  *	host	tests/host/ktest_host.c	on stdout, under ASan/UBSan
  *
@@ -56,18 +57,24 @@ struct ktest_case {
 	uint64_t fault_addr;	/* #PF only: expected CR2, or KTEST_ANY_ADDR */
 };
 
-/* State of the running case; the backends own the fields. */
+/* State of the running case; the core and the backends own the fields. */
 struct ktest {
 	const struct ktest_case *tc;
 	int failures;		/* EXPECT/ASSERT failures so far */
 	bool skipped;
 	const char *skip_reason;
+	bool quiet;		/* print nothing (a case run inside another) */
 	void *priv;		/* backend data (the jump buffer for ktest_abort) */
 };
 
 #define KTEST_SECTION "ktest_cases"
 
+/* The longest "suite.case" name plus its NUL: filters match it whole. */
+#define KTEST_NAME_MAX	128
+
 #define KTEST__REGISTER(suite, name, vec, addr)				\
+	_Static_assert(sizeof(#suite "." #name) <= KTEST_NAME_MAX,	\
+		       "ktest: " #suite "." #name " is too long");	\
 	static void ktest_##suite##__##name(struct ktest *t);		\
 	static const struct ktest_case ktest_case_##suite##__##name	\
 	__attribute__((used, section(KTEST_SECTION), aligned(8))) = {	\
@@ -82,8 +89,7 @@ struct ktest {
 #define KTEST_FAULT(suite, name, vector, addr) \
 	KTEST__REGISTER(suite, name, vector, addr)
 
-/* Backend services. */
-void ktest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Services for cases (the core; ktest_abort: the backend). */
 void ktest_fail_at(struct ktest *t, const char *file, int line,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* End the current case now (ASSERT_* failures, skips). Never returns. */
