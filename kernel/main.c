@@ -10,7 +10,7 @@
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <arch/uart.h>
-#include <kernel/bootinfo.h>
+#include <kernel/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
 #include <kernel/ksyms.h>
@@ -24,42 +24,6 @@
 #include <kernel/task.h>
 
 void kmain(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
-
-extern const char __kernel_start[], __kernel_end[];
-
-static char cmdline[CMDLINE_MAX];
-static const struct mb2_info *mbi;
-
-const char *kernel_cmdline(void)
-{
-	return cmdline;
-}
-
-const void *bootinfo_mbi(void)
-{
-	return mbi;
-}
-
-uint32_t bootinfo_mbi_size(void)
-{
-	return mbi ? mbi->total_size : 0;
-}
-
-void kernel_image_range(uint64_t *start, uint64_t *end)
-{
-	*start = (uint64_t)__kernel_start - KERNEL_VMA;
-	*end = (uint64_t)__kernel_end - KERNEL_VMA;
-}
-
-static void save_cmdline(const void *info)
-{
-	const struct mb2_tag *tag = mb2_find(info, MB2_TAG_CMDLINE);
-	const char *s = tag ? mb2_tag_string(tag) : NULL;
-
-	if (s && strlcpy(cmdline, s, sizeof(cmdline)) >= sizeof(cmdline))
-		pr_warn("cmdline: %zu bytes long; only the first %zu are used\n",
-			strlen(s), sizeof(cmdline) - 1);
-}
 
 static void print_cpu(void)
 {
@@ -75,8 +39,8 @@ static void print_cpu(void)
 static void __attribute__((noreturn)) kmain_late(void)
 {
 	task_init();
-	ktest_main(cmdline);
-	if (!cmdline_flag(cmdline, "ktest.exit"))
+	ktest_main(kernel_cmdline());
+	if (!cmdline_flag(kernel_cmdline(), "ktest.exit"))
 		shell_run();
 
 	pr_info("setbit: nothing left to do; idling\n");
@@ -87,11 +51,13 @@ static void __attribute__((noreturn)) kmain_late(void)
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
 	/* The boot page tables identity-map the first 4 GiB, where GRUB put it. */
-	const void *info = (const void *)mbi_phys;
+	const void *info = magic == MB2_BOOTLOADER_MAGIC ? (const void *)mbi_phys : NULL;
 	const char *guard_source = stack_guard_init();
+	const struct boot_info *boot;
 
 	uart_init();
-	screen_init(magic == MB2_BOOTLOADER_MAGIC ? info : NULL);
+	boot = boot_info_read(info);
+	screen_init(info);
 	cpu_setup_control_regs();
 	gdt_init();
 	idt_init();
@@ -104,10 +70,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	if (magic != MB2_BOOTLOADER_MAGIC)
 		panic("not booted by multiboot2: magic 0x%x, expected 0x%x",
 		      magic, MB2_BOOTLOADER_MAGIC);
-	mbi = info;
-	save_cmdline(info);
 	print_cpu();
-	bootinfo_print(info);
+	boot_info_print(boot);
 	mm_init(info);
 	smp_init(info);
 	/* Off the boot stack, which has no guard page, onto CPU 0's own. */

@@ -7,7 +7,7 @@
 #include <arch/io.h>
 #include <arch/trap.h>
 #include <kernel/acpi.h>
-#include <kernel/bootinfo.h>
+#include <kernel/boot.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>

@@ -1,16 +1,69 @@
-/* The boot summary: one readable line per multiboot2 tag. */
-#include <kernel/bootinfo.h>
+/* The kernel's boot information (kernel only): read once for kmain, and the boot summary. */
+#include <arch/layout.h>
+#include <kernel/boot.h>
+#include <kernel/cmdline.h>
 #include <kernel/multiboot2.h>
 #include <kernel/printk.h>
 
-static void print_mmap(const struct mb2_tag_mmap *mmap)
+extern const char __kernel_start[], __kernel_end[];
+
+static struct boot_info boot;
+static const struct boot_info *boot_read;
+
+static void log_warning(const char *fmt, va_list ap)
 {
-	size_t n = mb2_mmap_count(mmap);
+	char line[256];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	pr_warn("%s\n", line);
+}
+
+const struct boot_info *boot_info_read(const void *info)
+{
+	const struct boot_region image = {
+		(uintptr_t)__kernel_start - KERNEL_VMA, (uintptr_t)__kernel_end - KERNEL_VMA,
+		"kernel image",
+	};
+	size_t len;
+
+	boot_info_parse(&boot, info, image, log_warning);
+	len = kernel_cmdline_set(boot.cmdline);
+	if (len >= CMDLINE_MAX)
+		pr_warn("cmdline: %zu bytes long; only the first %zu are used\n", len,
+			(size_t)CMDLINE_MAX - 1);
+	boot_read = &boot;
+	return boot_read;
+}
+
+const struct boot_info *kernel_boot_info(void)
+{
+	return boot_read;
+}
+
+const void *bootinfo_mbi(void)
+{
+	return (const void *)(uintptr_t)boot.info.start;
+}
+
+uint32_t bootinfo_mbi_size(void)
+{
+	return (uint32_t)(boot.info.end - boot.info.start);
+}
+
+void kernel_image_range(uint64_t *start, uint64_t *end)
+{
+	*start = boot.image.start;
+	*end = boot.image.end;
+}
+
+static void print_map(const struct boot_memory *mem)
+{
 	uint64_t usable = 0;
 
-	pr_info("  memory map: %zu entries (entry size %u)\n", n, mmap->entry_size);
-	for (size_t i = 0; i < n; i++) {
-		const struct mb2_mmap_entry *e = mb2_mmap_entry(mmap, i);
+	pr_info("  memory map: %zu entries (entry size %zu)\n", mem->count, mem->stride);
+	for (size_t i = 0; i < mem->count; i++) {
+		const struct mb2_mmap_entry *e =
+			(const void *)((const uint8_t *)mem->map + i * mem->stride);
 
 		pr_info("    [%016lx-%016lx] %s\n", e->addr, e->addr + e->len - 1,
 			mb2_mmap_type_name(e->type));
@@ -20,7 +73,7 @@ static void print_mmap(const struct mb2_tag_mmap *mmap)
 	pr_info("    usable: %lu MiB\n", usable >> 20);
 }
 
-static void print_framebuffer(const struct mb2_tag_framebuffer *fb)
+static void print_framebuffer(const struct boot_framebuffer *fb)
 {
 	static const char *const types[] = { "indexed", "RGB", "EGA text" };
 
@@ -29,91 +82,57 @@ static void print_framebuffer(const struct mb2_tag_framebuffer *fb)
 		fb->type < 3 ? types[fb->type] : "unknown type", fb->pitch, fb->addr);
 }
 
-/* The RSDP copy starts with "RSD PTR ", the OEM id at byte 9, revision at 15. */
-static void print_rsdp(const struct mb2_tag *tag)
+/* An RSDP copy starts with "RSD PTR ", the OEM id at byte 9, revision at 15. */
+static void print_rsdp(uint32_t type, const uint8_t *rsdp)
 {
-	const char *rsdp = (const char *)(tag + 1);
-
-	pr_info("  %s: OEM \"%.6s\", revision %u\n", mb2_tag_name(tag->type),
-		rsdp + 9, (unsigned int)(uint8_t)rsdp[15]);
+	pr_info("  %s: OEM \"%.6s\", revision %u\n", mb2_tag_name(type),
+		(const char *)rsdp + 9, (unsigned int)rsdp[15]);
 }
 
-static void print_string(const struct mb2_tag *tag)
+/* The tags seen that no line above describes, by name. */
+static void print_others(uint32_t seen)
 {
-	const char *s = mb2_tag_string(tag);
+	static const uint32_t shown = 1u << MB2_TAG_CMDLINE | 1u << MB2_TAG_BOOT_LOADER |
+		1u << MB2_TAG_MODULE | 1u << MB2_TAG_BASIC_MEMINFO | 1u << MB2_TAG_MMAP |
+		1u << MB2_TAG_FRAMEBUFFER | 1u << MB2_TAG_EFI64 | 1u << MB2_TAG_ACPI_OLD |
+		1u << MB2_TAG_ACPI_NEW;
 
-	pr_info("  %s: \"%s\"\n", mb2_tag_name(tag->type), s ? s : "(not terminated)");
+	for (uint32_t type = 1; type < 32; type++)
+		if ((seen & ~shown) & (1u << type))
+			pr_info("  %s (type %u)\n", mb2_tag_name(type), type);
 }
 
-static void print_tag(const struct mb2_tag *tag)
+static void print_modules(const struct boot_info *bi)
 {
-	const struct mb2_tag_meminfo *mem = (const void *)tag;
-	const struct mb2_tag_module *mod = (const void *)tag;
-	const struct mb2_tag_efi64 *efi64 = (const void *)tag;
-	const struct mb2_tag_efi32 *efi32 = (const void *)tag;
-	const struct mb2_tag_efi_mmap *efimap = (const void *)tag;
-	const struct mb2_tag_load_base *base = (const void *)tag;
-
-	if (!mb2_tag_complete(tag)) {
-		pr_warn("  %s: too short (%u bytes); skipped\n",
-			mb2_tag_name(tag->type), tag->size);
-		return;
-	}
-	switch (tag->type) {
-	case MB2_TAG_CMDLINE:
-	case MB2_TAG_BOOT_LOADER:
-		print_string(tag);
-		break;
-	case MB2_TAG_MODULE:
-		pr_info("  module: [%08x-%08x]\n", mod->mod_start, mod->mod_end);
-		break;
-	case MB2_TAG_BASIC_MEMINFO:
-		pr_info("  basic meminfo: lower %u KiB, upper %u KiB\n",
-			mem->mem_lower, mem->mem_upper);
-		break;
-	case MB2_TAG_MMAP:
-		print_mmap((const void *)tag);
-		break;
-	case MB2_TAG_FRAMEBUFFER:
-		print_framebuffer((const void *)tag);
-		break;
-	case MB2_TAG_ACPI_OLD:
-	case MB2_TAG_ACPI_NEW:
-		print_rsdp(tag);
-		break;
-	case MB2_TAG_EFI64:
-	case MB2_TAG_EFI64_IH:
-		pr_info("  %s: 0x%lx\n", mb2_tag_name(tag->type), efi64->pointer);
-		break;
-	case MB2_TAG_EFI32:
-	case MB2_TAG_EFI32_IH:
-		pr_info("  %s: 0x%x\n", mb2_tag_name(tag->type), efi32->pointer);
-		break;
-	case MB2_TAG_EFI_MMAP:
-		pr_info("  EFI memory map: %u bytes, descriptor size %u\n",
-			tag->size - (uint32_t)sizeof(*efimap), efimap->descr_size);
-		break;
-	case MB2_TAG_LOAD_BASE:
-		pr_info("  image load base: 0x%x\n", base->load_base_addr);
-		break;
-	default:
-		pr_info("  %s (type %u, %u bytes)\n", mb2_tag_name(tag->type),
-			tag->type, tag->size);
-		break;
-	}
+	for (size_t i = 0; i < bi->nmodules; i++)
+		pr_info("  module: [%08lx-%08lx] \"%s\"\n", bi->modules[i].start,
+			bi->modules[i].end, bi->modules[i].cmdline);
 }
 
-int bootinfo_print(const void *info)
+void boot_info_print(const struct boot_info *bi)
 {
-	struct mb2_iter it;
-	const struct mb2_tag *tag;
+	const struct boot_memory *mem = &bi->memory;
 
-	mb2_iter_init(&it, info);
-	pr_info("multiboot2: boot information at %p, %u bytes\n", info, it.total);
-	while ((tag = mb2_next(&it)))
-		print_tag(tag);
-	if (it.error)
-		pr_err("multiboot2: %s at offset %u; ignoring the rest\n",
-		       mb2_strerror(it.error), it.offset);
-	return it.error;
+	pr_info("multiboot2: boot information at 0x%lx, %lu bytes, %u tags\n", bi->info.start,
+		bi->info.end - bi->info.start, bi->ntags);
+	pr_info("  cmdline: \"%s\"\n", bi->cmdline);
+	pr_info("  boot loader name: \"%s\"\n", bi->loader);
+	print_modules(bi);
+	if (mem->has_meminfo)
+		pr_info("  basic meminfo: lower %u KiB, upper %u KiB\n", mem->lower_kib,
+			mem->upper_kib);
+	if (mem->has_map)
+		print_map(mem);
+	if (bi->framebuffer.present)
+		print_framebuffer(&bi->framebuffer);
+	if (bi->rsdp.has_v1)
+		print_rsdp(MB2_TAG_ACPI_OLD, bi->rsdp.v1);
+	if (bi->rsdp.has_v2)
+		print_rsdp(MB2_TAG_ACPI_NEW, bi->rsdp.v2);
+	if (bi->efi_system_table)
+		pr_info("  EFI64 system table: 0x%lx\n", bi->efi_system_table);
+	print_others(bi->seen);
+	if (bi->malformed || bi->dropped || bi->error)
+		pr_warn("multiboot2: %u tags refused, %u dropped%s (see above)\n", bi->malformed,
+			bi->dropped, bi->error ? ", the rest of the list unread" : "");
 }

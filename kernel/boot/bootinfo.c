@@ -230,6 +230,8 @@ int boot_info_parse(struct boot_info *bi, const void *info, struct boot_region i
 	*bi = (struct boot_info){ .image = image, .cmdline = "", .loader = "" };
 	if (image.end > image.start)
 		add_in_use(&bi->memory, image.start, image.end, image.name);
+	if (!info)
+		return 0;
 	mb2_iter_init(&it, info);
 	if (!it.error) {
 		bi->info = (struct boot_region){ (uintptr_t)info, (uintptr_t)info + it.total,

@@ -1,4 +1,4 @@
-/* Kernel command-line lookup: "ktest=run ktest.filter=bitmap*". */
+/* Kernel command-line lookup ("ktest=run ktest.filter=bitmap*") and the kernel's saved line. */
 #include <kernel/cmdline.h>
 
 static bool is_space(char c)
@@ -70,4 +70,24 @@ bool cmdline_flag(const char *cmdline, const char *key)
 		if (str_eq(val, yes[i]))
 			return true;
 	return false;
+}
+
+static char saved_line[CMDLINE_MAX];
+
+size_t kernel_cmdline_set(const char *line)
+{
+	size_t n = 0;
+
+	while (line[n]) {
+		if (n < CMDLINE_MAX - 1)
+			saved_line[n] = line[n];
+		n++;
+	}
+	saved_line[n < CMDLINE_MAX - 1 ? n : CMDLINE_MAX - 1] = '\0';
+	return n;
+}
+
+const char *kernel_cmdline(void)
+{
+	return saved_line;
 }

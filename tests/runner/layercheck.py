@@ -38,7 +38,7 @@ POLICY_HEADERS = {
     "kernel/proc.h": "proc",
     "kernel/dispatch.h": "dispatch",
     "kernel/smp.h": "dispatch",         # the dispatcher, its idle loop and the masks it owns
-    "kernel/bootinfo.h": "the boot-information accessors",
+    "kernel/boot.h": "the kernel's boot information",
 }
 POLICY_SOURCES = (
     "kernel/main.c",
@@ -46,7 +46,7 @@ POLICY_SOURCES = (
     "kernel/shell/*",
     "kernel/proc/proc.c",
     "kernel/smp/dispatch.c",
-    "kernel/boot/bootinfo.c",
+    "kernel/boot/boot.c",
 )
 
 # The readers of boot information (ACPI tables, the command line, multiboot2):

@@ -1,7 +1,8 @@
 /*
  * What the boot loader told us, read once: the multiboot2 information
- * parsed into one structure, and each consumer handed its piece (the
- * memory map to mm_init, the framebuffer to the screen, the RSDP to ACPI).
+ * parsed into one structure, and each consumer handed its piece by kmain
+ * (the memory map to mm_init, the framebuffer to the screen, the RSDP to
+ * ACPI). The kernel's one instance is <kernel/boot.h>.
  *
  * boot_info_parse() is portable (host tests feed it canned lists); it is
  * the only walker of the tag list after kmain. It trusts nothing: every
@@ -104,26 +105,10 @@ typedef void boot_log_fn(const char *fmt, va_list ap);
 /*
  * Read the multiboot2 information at `info` into *bi, with the kernel
  * image at `image`. Returns bi->error (0: the list ended properly). A bad
- * header leaves *bi empty but for the image; a bad tag further on keeps
- * what was read before it.
+ * header, or info NULL (not booted by multiboot2), leaves *bi empty but
+ * for the image; a bad tag further on keeps what was read before it.
  */
 int boot_info_parse(struct boot_info *bi, const void *info, struct boot_region image,
 		    boot_log_fn *log);
-
-/* ---------------------------------------------------------------- kernel */
-
-/*
- * Print a line per multiboot2 tag (memory map entries, RSDP, framebuffer,
- * EFI tables, ...). A malformed list stops the walk with an error line.
- * Returns 0, or the enum mb2_error that ended the walk.
- */
-int bootinfo_print(const void *info);
-
-/* The multiboot2 information (identity-mapped), or NULL before kmain has it. */
-const void *bootinfo_mbi(void);
-/* Its size in bytes (total_size), 0 if none: memory to keep out of the allocator. */
-uint32_t bootinfo_mbi_size(void);
-/* The physical range [*start, *end) of the kernel image, .bss and symbols included. */
-void kernel_image_range(uint64_t *start, uint64_t *end);
 
 #endif /* KERNEL_BOOTINFO_H */

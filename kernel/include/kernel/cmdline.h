@@ -19,9 +19,12 @@ bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size);
 bool cmdline_flag(const char *cmdline, const char *key);
 
 /*
- * The line the boot loader passed (kernel only; "" before kmain saves it),
- * at most CMDLINE_MAX - 1 bytes: a longer one is cut there, with a warning.
+ * The kernel's command line: the boot loader's, saved once at boot
+ * (boot_info_read() in kmain); "" before. At most CMDLINE_MAX - 1 bytes:
+ * kernel_cmdline_set() cuts a longer line there and returns its full
+ * length, so the caller can warn.
  */
+size_t kernel_cmdline_set(const char *line);
 const char *kernel_cmdline(void);
 
 #endif /* KERNEL_CMDLINE_H */

@@ -1,6 +1,6 @@
 /* What kmain learned at boot: the image's place, the boot information, the command line. */
 #include <arch/layout.h>
-#include <kernel/bootinfo.h>
+#include <kernel/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/ktest.h>
 #include <kernel/multiboot2.h>

@@ -108,3 +108,26 @@ KTEST(glob, backtracking)
 	EXPECT_TRUE(t, glob_match("*ab*ab", "abxabab"));
 	EXPECT_FALSE(t, glob_match("*ab*abc", "abxabab"));
 }
+
+/* The saved line: a copy, cut at CMDLINE_MAX - 1 bytes, the full length returned. */
+KTEST(cmdline, saved_line_is_a_copy_cut_at_the_maximum)
+{
+	static char before[CMDLINE_MAX], line[CMDLINE_MAX + 100];
+	const char *now;
+	size_t i;
+
+	for (i = 0; kernel_cmdline()[i]; i++)		/* the running kernel's: put back after */
+		before[i] = kernel_cmdline()[i];
+	before[i] = '\0';
+	for (i = 0; i < sizeof(line) - 1; i++)
+		line[i] = (char)('a' + i % 26);
+	line[i] = '\0';
+	EXPECT_EQ(t, kernel_cmdline_set(line), CMDLINE_MAX + 99);
+	now = kernel_cmdline();
+	EXPECT_PTR_NE(t, now, line);
+	EXPECT_EQ(t, now[CMDLINE_MAX - 2], line[CMDLINE_MAX - 2]);
+	EXPECT_EQ(t, now[CMDLINE_MAX - 1], '\0');
+	EXPECT_EQ(t, kernel_cmdline_set("ktest=run x=1"), 13);
+	EXPECT_STREQ(t, kernel_cmdline(), "ktest=run x=1");
+	kernel_cmdline_set(before);
+}
