@@ -72,7 +72,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 		      magic, MB2_BOOTLOADER_MAGIC);
 	print_cpu();
 	boot_info_print(boot);
-	mm_init(info);
+	mm_init(&boot->memory);
 	smp_init(info);
 	/* Off the boot stack, which has no guard page, onto CPU 0's own. */
 	smp_boot_cpu_restack(kmain_late);

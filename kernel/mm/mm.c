@@ -1,17 +1,17 @@
 /*
- * Memory bring-up (kernel only): the memory map from multiboot2, the
- * reservations, the kernel's frame allocator and heap, and their
- * physical-address API.
+ * Memory bring-up (kernel only): the firmware's memory map and what the
+ * boot already uses (kmain's struct boot_memory), the kernel's frame
+ * allocator and heap, and their physical-address API.
  */
 
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <arch/smp.h>
+#include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
 #include <kernel/memmap.h>
 #include <kernel/mm.h>
-#include <kernel/multiboot2.h>
 #include <kernel/panic.h>
 #include <kernel/pfa.h>
 #include <kernel/printk.h>
@@ -22,8 +22,6 @@
 #define LOW_MEMORY	MIB
 /* Early storage is reached through the kernel image's mapping, which covers 2 GiB. */
 #define EARLY_LIMIT	GIB
-
-extern char __kernel_start[], __kernel_end[];
 
 struct memmap kernel_memmap;
 struct pfa kernel_pfa;
@@ -43,48 +41,23 @@ static unsigned int cache_cpu(void)
 	return smp_cpu_id();
 }
 
-/* Memory map tag, else basic meminfo, else nothing. */
-static void read_memory_map(struct memmap *m, const void *mbi)
+/* The memory map, else basic meminfo, else nothing. */
+static void read_memory_map(struct memmap *m, const struct boot_memory *mem)
 {
-	const struct mb2_tag *mmap = mb2_find(mbi, MB2_TAG_MMAP);
-	const struct mb2_tag *info = mb2_find(mbi, MB2_TAG_BASIC_MEMINFO);
-
 	memmap_init(m, cpu_phys_bits());
-	if (mmap && mmap->size >= sizeof(struct mb2_tag_mmap)) {
-		memmap_parse_mb2(m, (const struct mb2_tag_mmap *)mmap);
-	} else if (info && info->size >= sizeof(struct mb2_tag_meminfo)) {
-		const struct mb2_tag_meminfo *mi = (const void *)info;
-
-		memmap_parse_meminfo(m, mi->mem_lower, mi->mem_upper);
-	} else {
+	if (mem->has_map)
+		memmap_parse(m, mem->map, mem->count, mem->stride);
+	else if (mem->has_meminfo)
+		memmap_parse_meminfo(m, mem->lower_kib, mem->upper_kib);
+	else
 		memmap_parse_none(m);
-	}
 }
 
-/* The kernel image, the boot information, its modules and the framebuffer. */
-static void reserve_boot_data(struct memmap *m, const void *mbi)
+/* The kernel image, the boot information, the framebuffer, the modules. */
+static void reserve_boot_data(struct memmap *m, const struct boot_memory *mem)
 {
-	const struct mb2_info *info = mbi;
-	const struct mb2_tag *tag;
-	struct mb2_iter it;
-
-	memmap_reserve(m, (uintptr_t)__kernel_start - KERNEL_VMA,
-		       (uintptr_t)__kernel_end - KERNEL_VMA, "kernel image");
-	memmap_reserve(m, (uintptr_t)mbi, (uintptr_t)mbi + info->total_size, "multiboot2 info");
-	mb2_iter_init(&it, mbi);
-	while ((tag = mb2_next(&it)) != NULL) {
-		if (tag->type == MB2_TAG_MODULE && tag->size >= sizeof(struct mb2_tag_module)) {
-			const struct mb2_tag_module *mod = (const void *)tag;
-
-			memmap_reserve(m, mod->mod_start, mod->mod_end, "boot module");
-		} else if (tag->type == MB2_TAG_FRAMEBUFFER &&
-			   tag->size >= sizeof(struct mb2_tag_framebuffer)) {
-			const struct mb2_tag_framebuffer *fb = (const void *)tag;
-
-			memmap_reserve(m, fb->addr, fb->addr + (uint64_t)fb->pitch * fb->height,
-				       "framebuffer");
-		}
-	}
+	for (size_t i = 0; i < mem->nin_use; i++)
+		memmap_reserve(m, mem->in_use[i].start, mem->in_use[i].end, mem->in_use[i].name);
 }
 
 /*
@@ -146,14 +119,14 @@ static unsigned int debug_flags(void)
 #endif
 }
 
-void mm_init(const void *mbi)
+void mm_init(const struct boot_memory *mem)
 {
 	struct memmap *m = &kernel_memmap;
 
 	mm_log_hook = log_printk;
-	read_memory_map(m, mbi);
+	read_memory_map(m, mem);
 	directmap_note_ram(m);
-	reserve_boot_data(m, mbi);
+	reserve_boot_data(m, mem);
 	reserve_low_memory(m);
 	pfa_setup(m);
 	memmap_print(m);

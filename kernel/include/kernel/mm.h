@@ -50,7 +50,11 @@ void mm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 const void *mm_firmware_ptr(uint64_t phys, uint64_t len);
 
-/* Bring up the frame allocator, the direct map and the heap from the multiboot2 info (kernel only). */
-void mm_init(const void *mbi);
+struct boot_memory;
+/*
+ * Bring up the frame allocator, the direct map and the heap from the
+ * firmware's memory map, less what the boot already uses (kernel only).
+ */
+void mm_init(const struct boot_memory *mem);
 
 #endif /* KERNEL_MM_H */
