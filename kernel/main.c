@@ -57,7 +57,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 
 	uart_init();
 	boot = boot_info_read(info);
-	screen_init(info);
+	screen_init(&boot->framebuffer);
 	cpu_setup_control_regs();
 	gdt_init();
 	idt_init();

@@ -1,7 +1,7 @@
 /* fbcon: text cells drawn with the 8x16 font onto a linear direct-colour framebuffer. */
+#include <kernel/bootinfo.h>
 #include <kernel/console.h>
 #include <kernel/font.h>
-#include <kernel/multiboot2.h>
 
 /* The VGA text palette as 8-bit R, G, B: what the colours look like in text mode too. */
 static const uint8_t vga_rgb[16][3] = {
@@ -40,34 +40,30 @@ bool fbcon_init(struct fbcon *fb, void *base, uint32_t pitch, uint32_t width,
 }
 
 /* Bytes one row of the screen needs: 0 for a type we do not draw on. */
-static uint64_t row_bytes(const struct mb2_tag_framebuffer *tag)
+static uint64_t row_bytes(const struct boot_framebuffer *fb)
 {
-	if (tag->type == 1)
-		return (uint64_t)tag->width * ((tag->bpp + 7u) / 8);
-	if (tag->type == 2)
-		return (uint64_t)tag->width * 2;
+	if (fb->type == 1)
+		return (uint64_t)fb->width * ((fb->bpp + 7u) / 8);
+	if (fb->type == 2)
+		return (uint64_t)fb->width * 2;
 	return 0;
 }
 
-const char *fb_tag_problem(const struct mb2_tag_framebuffer *tag, uint64_t limit)
+const char *fb_problem(const struct boot_framebuffer *fb, uint64_t limit)
 {
 	uint64_t size;
 
-	if (tag->tag.size < sizeof(*tag))
-		return "tag too short";
-	if (tag->type != 1 && tag->type != 2)
+	if (fb->type != 1 && fb->type != 2)
 		return "neither RGB nor EGA text";
-	if (tag->type == 1 && tag->tag.size < sizeof(*tag) + sizeof(struct mb2_fb_rgb))
-		return "RGB tag too short for its colour fields";
-	if (tag->type == 1 && tag->bpp != 15 && tag->bpp != 16 && tag->bpp != 24 && tag->bpp != 32)
+	if (fb->type == 1 && fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32)
 		return "not 15, 16, 24 or 32 bits per pixel";
-	if (tag->width == 0 || tag->height == 0)
+	if (fb->width == 0 || fb->height == 0)
 		return "empty screen";
-	if (tag->pitch < row_bytes(tag))
+	if (fb->pitch < row_bytes(fb))
 		return "pitch shorter than a row";
-	size = (uint64_t)tag->pitch * tag->height;	/* < 2^64: two 32-bit factors */
+	size = (uint64_t)fb->pitch * fb->height;	/* < 2^64: two 32-bit factors */
 	/* Not addr + size > limit: an addr near 2^64 would wrap the sum below it. */
-	if (tag->addr > limit || size > limit - tag->addr)
+	if (fb->addr > limit || size > limit - fb->addr)
 		return "video memory not below the identity map's end";
 	return NULL;
 }

@@ -1,6 +1,6 @@
 /*
  * The kernel's screen: the console over whatever display the boot loader
- * set up, found in the multiboot2 framebuffer tag. An RGB framebuffer gets
+ * set up, handed over by kmain (struct boot_framebuffer). An RGB framebuffer gets
  * fbcon, EGA text (BIOS text mode) vgacon; anything else, or no tag, leaves
  * the kernel on serial alone. The framebuffer must lie in the boot
  * identity map (below 4 GiB); GRUB has never been seen to put one higher.
@@ -8,9 +8,9 @@
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <arch/tsc.h>
+#include <kernel/bootinfo.h>
 #include <kernel/console.h>
 #include <kernel/font.h>
-#include <kernel/multiboot2.h>
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
 
@@ -38,70 +38,62 @@ static unsigned int min(unsigned int a, unsigned int b)
 	return a < b ? a : b;
 }
 
-static bool setup_framebuffer(const struct mb2_tag_framebuffer *tag)
+static bool setup_framebuffer(const struct boot_framebuffer *bf)
 {
-	const struct mb2_fb_rgb *rgb = (const void *)(tag + 1);
-
-	if (!fbcon_init(&fb, (void *)(uintptr_t)tag->addr, tag->pitch, tag->width,
-			tag->height, tag->bpp,
-			(struct fb_channel){ rgb->red_pos, rgb->red_size },
-			(struct fb_channel){ rgb->green_pos, rgb->green_size },
-			(struct fb_channel){ rgb->blue_pos, rgb->blue_size }))
+	if (!fbcon_init(&fb, (void *)(uintptr_t)bf->addr, bf->pitch, bf->width, bf->height, bf->bpp,
+			(struct fb_channel){ bf->red_pos, bf->red_size },
+			(struct fb_channel){ bf->green_pos, bf->green_size },
+			(struct fb_channel){ bf->blue_pos, bf->blue_size }))
 		return false;
 	con_init(&con, &fbcon_ops, &fb, cells, min(fbcon_rows(&fb), MAX_ROWS),
 		 min(fbcon_cols(&fb), MAX_COLS));
 	snprintf(description, sizeof(description), "framebuffer %ux%ux%u at 0x%lx, %ux%u cells",
-		 tag->width, tag->height, tag->bpp, tag->addr, con.cols, con.rows);
+		 bf->width, bf->height, bf->bpp, bf->addr, con.cols, con.rows);
 	return true;
 }
 
 /* Text mode: width and height count characters, the address is 0xB8000. */
-static bool setup_vga_text(const struct mb2_tag_framebuffer *tag)
+static bool setup_vga_text(const struct boot_framebuffer *bf)
 {
-	vga = (struct vgacon){ (volatile uint16_t *)(uintptr_t)tag->addr, tag->pitch / 2 };
+	vga = (struct vgacon){ (volatile uint16_t *)(uintptr_t)bf->addr, bf->pitch / 2 };
 	/* The blinking hardware cursor stays where the BIOS left it: our cursor is a cell. */
 	outb(CRTC_INDEX, CRTC_CURSOR_START);
 	outb(CRTC_DATA, CURSOR_DISABLE);
-	con_init(&con, &vgacon_ops, &vga, cells, min(tag->height, MAX_ROWS),
-		 min(tag->width, MAX_COLS));
+	con_init(&con, &vgacon_ops, &vga, cells, min(bf->height, MAX_ROWS),
+		 min(bf->width, MAX_COLS));
 	snprintf(description, sizeof(description), "VGA text %ux%u at 0x%lx",
-		 con.cols, con.rows, tag->addr);
+		 con.cols, con.rows, bf->addr);
 	return true;
 }
 
-/* The boot loader's framebuffer tag, if it is one we can draw on; else say why not. */
-static const struct mb2_tag_framebuffer *usable_tag(const void *mbi)
+/* The boot loader's framebuffer, if it is one we can draw on; else say why not. */
+static bool usable(const struct boot_framebuffer *bf)
 {
-	const struct mb2_tag_framebuffer *tag;
 	const char *why;
 
-	tag = mbi ? (const void *)mb2_find(mbi, MB2_TAG_FRAMEBUFFER) : NULL;
-	if (!tag)
-		return NULL;
-	why = fb_tag_problem(tag, IDENTITY_LIMIT);
-	if (why && tag->tag.size < sizeof(*tag))
-		pr_warn("screen: framebuffer tag of %u bytes refused (%s); serial console only\n",
-			tag->tag.size, why);
-	else if (why)
-		pr_warn("screen: framebuffer tag refused (%s): type %u, %ux%u, %u bpp, pitch %u, "
-			"at 0x%lx; serial console only\n", why, tag->type, tag->width, tag->height,
-			tag->bpp, tag->pitch, tag->addr);
-	return why ? NULL : tag;
+	if (!bf->present)
+		return false;
+	why = fb_problem(bf, IDENTITY_LIMIT);
+	if (why)
+		pr_warn("screen: framebuffer refused (%s): type %u, %ux%u, %u bpp, pitch %u, "
+			"at 0x%lx; serial console only\n", why, bf->type, bf->width, bf->height,
+			bf->bpp, bf->pitch, bf->addr);
+	return !why;
 }
 
-enum screen_kind screen_init(const void *mbi)
+enum screen_kind screen_init(const struct boot_framebuffer *bf)
 {
-	const struct mb2_tag_framebuffer *tag = usable_tag(mbi);
+	bool ok = usable(bf);
 
 	snprintf(description, sizeof(description), "none");
 	kind = SCREEN_NONE;
-	if (tag && tag->type == 1 && setup_framebuffer(tag))
+	if (ok && bf->type == 1 && setup_framebuffer(bf))
 		kind = SCREEN_FRAMEBUFFER;
-	else if (tag && tag->type == 2 && setup_vga_text(tag))
+	else if (ok && bf->type == 2 && setup_vga_text(bf))
 		kind = SCREEN_VGA_TEXT;
-	else if (tag)
+	else if (ok)
 		pr_warn("screen: framebuffer %ux%u holds no %ux%u text cell; serial console only\n",
-			tag->width, tag->height, FONT_WIDTH, FONT_HEIGHT);
+			bf->width, bf->height, FONT_WIDTH, FONT_HEIGHT);
 	return kind;
 }
 

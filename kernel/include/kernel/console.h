@@ -11,8 +11,8 @@
  *   and vgacon (VGA text mode); both only write, never read, video memory.
  *
  *   screen_*() (kernel): the one screen the boot loader handed us, picked
- *   from the multiboot2 framebuffer tag: RGB framebuffer, else EGA text,
- *   else none (serial only). printk fans out to it.
+ *   from its framebuffer (kmain's struct boot_framebuffer): RGB, else EGA
+ *   text, else none (serial only). printk fans out to it.
  *
  * Colours are the 16 VGA colours, an attribute byte being fg | bg << 4.
  * Control characters: '\n' new line, '\r' column 0, '\b' one cell left,
@@ -102,21 +102,18 @@ unsigned int fbcon_cols(const struct fbcon *fb);
 uint32_t fbcon_color(const struct fbcon *fb, unsigned int c);
 extern const struct con_ops fbcon_ops;
 
-/* The RGB colour fields after the common framebuffer tag (multiboot2 spec 3.6.12). */
-struct mb2_fb_rgb {
-	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
-};
-
-struct mb2_tag_framebuffer;
+struct boot_framebuffer;
 /*
- * What makes a multiboot2 framebuffer tag unusable for fbcon (type 1, RGB)
- * or vgacon (type 2, EGA text), or NULL if nothing does: a tag too short
- * for its fields, an empty screen, a pitch shorter than a row (width times
- * bytes per pixel, or 2 bytes per text cell), or video memory
- * [addr, addr + pitch * height) not below limit. Sizes are computed in 64
- * bits and compared without wrapping, whatever the tag holds.
+ * What makes the boot loader's framebuffer unusable for fbcon (type 1,
+ * RGB) or vgacon (type 2, EGA text), or NULL if nothing does: another
+ * type, an RGB depth other than 15, 16, 24 or 32, an empty screen, a pitch
+ * shorter than a row (width times bytes per pixel, or 2 bytes per text
+ * cell), or video memory [addr, addr + pitch * height) not below limit.
+ * Sizes are computed in 64 bits and compared without wrapping, whatever
+ * the fields hold. (A tag too short for its fields never gets this far:
+ * the boot information parser refuses it.)
  */
-const char *fb_tag_problem(const struct mb2_tag_framebuffer *tag, uint64_t limit);
+const char *fb_problem(const struct boot_framebuffer *fb, uint64_t limit);
 
 /* VGA text mode: 16-bit cells, character then attribute, at base. */
 struct vgacon {
@@ -133,8 +130,8 @@ enum screen_kind {
 	SCREEN_VGA_TEXT,
 };
 
-/* Find the screen in the multiboot2 info and clear it; SCREEN_NONE if there is none we can use. */
-enum screen_kind screen_init(const void *mbi);
+/* Clear the boot loader's framebuffer and draw on it; SCREEN_NONE if it is none we can use. */
+enum screen_kind screen_init(const struct boot_framebuffer *fb);
 /* Draw len characters; nothing without a screen. */
 void screen_write(const char *s, size_t len);
 /* Colour what follows by printk level letter ('E', 'W', 'I', 'D', ...); 0 restores the default. */
