@@ -61,10 +61,6 @@ INTERNAL_DIRS = ("kernel", "arch", "boot")
 
 # Today's violations: (rule, file, what) -> the issue-10 item that removes it.
 ALLOWED = {
-    ("include", "arch/x86_64/trap.c", "kernel/ktest_run.h"):
-        "item 1: faults reach ktest through a hook it registers",
-    ("call", "arch/x86_64/trap.c", "ktest_exception"):
-        "item 1: faults reach ktest through a hook it registers",
     ("include", "arch/x86_64/smpboot.c", "kernel/shell.h"):
         "item 1: smp.tlb_timeout parsed without the shell's number parser",
     ("call", "arch/x86_64/smpboot.c", "shell_parse_u64"):
