@@ -10,11 +10,17 @@
 #   make mutate     mutation score of the portable cores (FILES=, JOBS=; slow)
 #   make clean
 #   make DEBUG=1 ...  kernel with invariant checks (BM_DEBUG, PFA_DEBUG) in build-debug/
+#   make UBSAN=1 ...  kernel with undefined-behaviour checks in build-ubsan/
 #
 # Toolchain: CROSS=x86_64-elf- and CC=clang are honoured; V=1 shows commands.
 
+# UBSAN=1: the kernel with gcc's undefined-behaviour checks (kernel/core/ubsan.c
+# reports a failed one and panics), in build-ubsan/. make test boots one.
 # DEBUG=1: lib/bitmap and allocator invariant checks in the kernel, in build-debug/.
-ifeq ($(DEBUG),1)
+ifeq ($(UBSAN),1)
+BUILD    := build-ubsan
+EXTRA_KCFLAGS += -fsanitize=undefined -DSETBIT_UBSAN
+else ifeq ($(DEBUG),1)
 BUILD    := build-debug
 EXTRA_KCFLAGS += -DBM_DEBUG -DPFA_DEBUG
 else
@@ -88,7 +94,7 @@ include mk/mutate.mk
 
 clean:
 	$(quiet) CLEAN $(BUILD)
-	$(Q)rm -rf $(BUILD)
+	$(Q)rm -rf $(BUILD) $(if $(filter build,$(BUILD)),build-ubsan)
 
 deps:
 	$(Q)tools/deps.sh

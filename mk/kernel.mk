@@ -30,6 +30,7 @@ KERNEL_C_SRCS := \
 	arch/x86_64/uart.c \
 	kernel/boot/boot.c \
 	kernel/core/ksyms.c \
+	kernel/core/ubsan.c \
 	kernel/ktest/ktest.c \
 	kernel/main.c \
 	kernel/core/panic.c \
@@ -61,6 +62,7 @@ TEST_KERNEL_SRCS += \
 	tests/kernel/mm/firmware_map_test.c \
 	tests/arch/x86_64/idt_test.c \
 	tests/kernel/core/ksyms_test.c \
+	tests/kernel/core/ubsan_test.c \
 	tests/kernel/ktest/ktest_test.c \
 	tests/kernel/core/panic_test.c \
 	tests/kernel/core/printk_test.c \
@@ -288,6 +290,9 @@ $(KBUILD)/%.o: %.c $(KFLAGS_STAMP)
 	$(quiet) CC $<
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+# The UBSan runtime itself is never instrumented: a check failing inside it would recurse.
+$(KBUILD)/kernel/core/ubsan.o: KCFLAGS += -fno-sanitize=all
 
 $(KBUILD)/%.o: %.S $(KFLAGS_STAMP)
 	$(quiet) AS $<

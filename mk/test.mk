@@ -112,6 +112,8 @@ test-build:
 	$(Q)tools/deps.sh --check
 	$(Q)$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) all \
 		$(filter $(BUILD)/%,$(HOST_TEST_BINS)) $(HOST_TEST_DEPS) $(KTEST_DEMO)
+	$(Q)$(if $(filter 1,$(QUICK)),,$(MAKE) --no-print-directory $(if $(filter 1,$(V)),,-s) \
+		UBSAN=1 build-ubsan/kernel.elf)
 
 # SHARD=K/N: only the K-th of N fixed parts of the runs, for CI machines sharing them.
 KTEST_SELECT = $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) \

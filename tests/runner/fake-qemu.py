@@ -7,7 +7,8 @@ plays $FAKE_QEMU_LOG (default pass.log; nothing with -serial none) and exits wit
 unless $FAKE_QEMU_IGNORE_SELFTEST is set. A ktest.late_ap= boot logs that
 AP left out first, unless $FAKE_QEMU_LATE_SILENT is set. A ktest.shuffle=SEED
 boot plays shuffled.log with SEED filled in, unless $FAKE_QEMU_LOG is set.
-A -cpu max boot logs that SMEP, SMAP and UMIP are on first, as the kernel does.
+A -cpu max boot logs that SMEP, SMAP and UMIP are on first, as the kernel does;
+a UBSan kernel's boot (kernel=...ubsan... in the ISO) logs its ubsan suite.
 """
 
 import os
@@ -70,6 +71,8 @@ def main(argv):
                 print(f"smp: CPU with APIC ID {late[0]} did not answer in 1000 ms; left out")
             if value(argv, "-cpu") == "max":
                 print("cpu: SMEP SMAP UMIP NX")
+            if any(a.startswith("kernel=") and "ubsan" in a for a in cmdline):
+                print("  # Subtest: ubsan")
             sys.stdout.write(f.read().replace("SEED", seed[0] if seed else "SEED"))
     sys.stdout.flush()
     time.sleep(hang)

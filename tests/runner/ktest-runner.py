@@ -56,6 +56,7 @@ class Run:
     need: str = None            # a line the log must hold to pass (a fault path was taken)
     command: list = None        # argv as started (a boot's with its ISO), for results.json
     shuffle: int = None         # ktest.shuffle seed (on the command line, checked in the log)
+    kernel: str = None          # the ELF the ISO wraps (None: mkiso's default, build/kernel.elf)
 
 
 @dataclass
@@ -102,19 +103,20 @@ class IsoCache:
         self.lock = threading.Lock()
         self.built = {}
 
-    def get(self, name, cmdline):
+    def get(self, name, cmdline, kernel=None):
         """Returns (path, None), or (path, why) if the ISO could not be built."""
         # One build at a time: a boot waiting for its ISO waits for any build,
         # but grub-mkrescue is quick and never competes with itself for CPUs.
         with self.lock:
-            if cmdline not in self.built:
-                self.built[cmdline] = self.build(name, cmdline)
-            return self.built[cmdline]
+            if (cmdline, kernel) not in self.built:
+                self.built[cmdline, kernel] = self.build(name, cmdline, kernel)
+            return self.built[cmdline, kernel]
 
-    def build(self, name, cmdline):
+    def build(self, name, cmdline, kernel=None):
         path = os.path.join(self.outdir, name + ".iso")
         try:
-            proc = subprocess.run([self.mkiso, path, cmdline], capture_output=True,
+            proc = subprocess.run([self.mkiso, path, cmdline] + ([kernel] if kernel else []),
+                                  capture_output=True,
                                   text=True, stdin=subprocess.DEVNULL)
         except OSError as e:
             return path, f"mkiso failed: {e}"
@@ -133,7 +135,7 @@ def boot_run(args, boot, cmdline=None, name=None, timeout=None, expect=None):
     return Run(name, argv, os.path.join(args.out, name + ".log"),
                timeout or boot.slow * args.timeout, cmdline=cmdline or boot.cmdline(),
                vars_fd=vars_fd, vars_src=args.ovmf_vars, expect=expect, serial=boot.serial,
-               stall=args.stall if boot.serial else None, need=boot.need)
+               stall=args.stall if boot.serial else None, need=boot.need, kernel=boot.kernel)
 
 
 def matrix_runs(args):
@@ -183,9 +185,9 @@ def execute(run, isos):
     argv = list(run.argv)
     if run.qemu:
         # One ISO per command line: normal boots differ in ktest.expect_cpus (smpN).
-        special = run.expect is not None or run.shuffle is not None
+        special = run.expect is not None or run.shuffle is not None or run.kernel is not None
         iso_name = run.name if special else "ktest-" + run.name.split("-")[2]
-        iso, err = isos.get(iso_name, run.cmdline)
+        iso, err = isos.get(iso_name, run.cmdline, run.kernel)
         if err:
             with open(run.log, "w") as f:
                 f.write(f"ktest-runner: {err}\n")

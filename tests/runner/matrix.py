@@ -10,6 +10,8 @@ up) and the row's extra words.
 from dataclasses import dataclass
 
 TEST_CMDLINE = "ktest=run ktest.exit=1"
+# `make UBSAN=1`'s kernel: every suite with gcc's undefined-behaviour checks on.
+UBSAN_KERNEL = "build-ubsan/kernel.elf"
 # The full 100,000-task spawn stress (other boots run the kernel's default of 2,000).
 FULL_STRESS = "task.stress=100000"
 MACHINE = {"bios": "pc", "uefi": "q35"}
@@ -27,6 +29,7 @@ class Boot:
     slow: int = 1               # time limit: this many times --timeout
     need: str = None            # a line the log must hold to pass (a fault path was taken)
     cpu: str = None             # QEMU -cpu model (default: QEMU's, qemu64: no SMEP/SMAP/UMIP)
+    kernel: str = None          # the kernel ELF to boot (default: build/kernel.elf)
 
     def run_name(self):
         return self.name or (f"{self.firmware}-{MACHINE[self.firmware]}-smp{self.smp}-{self.mem}"
@@ -71,6 +74,10 @@ FULL = [
     Boot("bios", 2, "32M"), Boot("uefi", 2, "3584M"), Boot("bios", 2, "8G"), Boot("uefi", 2, "8G"),
     # No COM1 at all (bare metal without a serial port): it must still boot and pass.
     Boot("bios", 2, "128M", serial=False),
+    # The UBSan kernel: a failed check panics with its name and line, so every
+    # suite passing means none failed; the ubsan suite checks the reports.
+    Boot("bios", 4, "512M", kernel=UBSAN_KERNEL, name="bios-pc-smp4-512M-ubsan",
+         need="# Subtest: ubsan"),
     # A fault path: APIC ID 1 answers after its deadline. It must be logged and
     # left out, APIC ID 2 comes up in its slot, and every suite passes.
     Boot("bios", 3, "512M", extra="ktest.late_ap=1", expect_cpus=2, name="bios-pc-lateap-smp3-512M",
