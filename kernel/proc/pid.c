@@ -184,3 +184,20 @@ int pid_parse_max(const char *cmdline, int *pid_max)
 	*pid_max = v;
 	return 0;
 }
+
+int pid_map_walk(struct pid_map *m, int *last, void (*fn)(void *arg, int first, int end),
+		 void *arg)
+{
+	size_t max = (size_t)m->pid_max, count = 0, end;
+
+	spin_lock(&m->lock);
+	*last = m->last;
+	/* From 1: PID 0's bit is always set, and it is never handed out. */
+	for (size_t pid = hbm_find_next(&m->used, 1); pid < max; pid = hbm_find_next(&m->used, end)) {
+		end = hbm_find_next_zero(&m->used, pid);
+		fn(arg, (int)pid, (int)end);
+		count += end - pid;
+	}
+	spin_unlock(&m->lock);
+	return (int)count;
+}

@@ -186,3 +186,40 @@ void task_ps(void)
 {
 	task_dump(&kernel_tasks, printk);
 }
+
+/* ------------------------------------------------------------ the PID map, printed */
+
+struct pid_list {
+	char buf[512];
+	size_t len;
+	bool full;		/* a run did not fit: the list ends with ",..." */
+};
+
+/* Append "first" or "first-last" for the run [first, end), unless the list is full. */
+static void pid_list_add(void *arg, int first, int end)
+{
+	struct pid_list *l = arg;
+	size_t room = sizeof(l->buf) - l->len;
+	const char *comma = l->len ? "," : "";
+	int n;
+
+	if (l->full)
+		return;
+	n = first == end - 1 ? snprintf(l->buf + l->len, room, "%s%d", comma, first)
+			     : snprintf(l->buf + l->len, room, "%s%d-%d", comma, first, end - 1);
+	if (n < 0 || (size_t)n >= room) {
+		l->buf[l->len] = '\0';
+		l->full = true;
+		return;
+	}
+	l->len += (size_t)n;
+}
+
+void pid_print_state(void)
+{
+	struct pid_list l = { .len = 0 };
+	int last, count = pid_map_walk(&kernel_pids, &last, pid_list_add, &l);
+
+	console_printf("pid_max %d, last %d, %d allocated: %s%s\n", pid_map_max(&kernel_pids),
+		       last, count, count ? l.buf : "none", l.full ? ",..." : "");
+}

@@ -84,6 +84,13 @@ unsigned long pid_map_bad_frees(const struct pid_map *m);
  * and is the cursor inside [0, pid_max)?
  */
 bool pid_map_check(struct pid_map *m);
+/*
+ * The map as one moment shows it, for printing: fn(arg, first, end) for each
+ * run [first, end) of allocated PIDs, lowest first, called with m's lock held
+ * (fn must not use m). *last gets the cursor; returns how many are allocated.
+ */
+int pid_map_walk(struct pid_map *m, int *last, void (*fn)(void *arg, int first, int end),
+		 void *arg);
 
 /*
  * pid_max from "pid_max=N" on cmdline: 0 with *pid_max = N, or
@@ -104,5 +111,10 @@ int pid_alloc(void);
 int pid_free(int pid);
 /* The kernel's map, for counts and tests. */
 struct pid_map *pid_kernel_map(void);
+/*
+ * Print "pid_max N, last L, C allocated: 1-3,300" on the console; a list
+ * longer than 511 characters ends after its last whole run, then ",...".
+ */
+void pid_print_state(void);
 
 #endif /* KERNEL_PID_H */

@@ -384,3 +384,69 @@ KTEST(pid, parse_pid_max_of_long_values)
 	EXPECT_EQ(t, pid_parse_max("pid_max=00000000000000000000000000040960", &v), -PID_EINVAL);
 	EXPECT_EQ(t, v, PID_MAX_DEFAULT);
 }
+
+/* ---------------------------------------------------------------- walk */
+
+struct runs {
+	int n;
+	int first[8], end[8];
+};
+
+static void note_run(void *arg, int first, int end)
+{
+	struct runs *r = arg;
+
+	if (r->n < 8) {
+		r->first[r->n] = first;
+		r->end[r->n] = end;
+	}
+	r->n++;
+}
+
+KTEST(pid, walk_of_an_empty_map_has_no_runs)
+{
+	struct pid_map *m = fresh(t, PID_MAX_MIN);
+	struct runs r = { 0 };
+	int last = -1;
+
+	EXPECT_EQ(t, pid_map_walk(m, &last, note_run, &r), 0);
+	EXPECT_EQ(t, r.n, 0);
+	EXPECT_EQ(t, last, 0);
+}
+
+KTEST(pid, walk_reports_each_run_and_the_cursor)
+{
+	struct pid_map *m = fresh(t, 4096);
+	struct runs r = { 0 };
+	int last = -1;
+
+	expect_run(t, m, 1, 70);			/* 1-70: across the first word */
+	EXPECT_EQ(t, pid_map_free(m, 5), 0);		/* 1-4, 6-70 */
+	EXPECT_EQ(t, pid_map_alloc_specific(m, 300), 300);
+	EXPECT_EQ(t, pid_map_alloc_specific(m, 4095), 4095);	/* the last PID */
+	ASSERT_EQ(t, pid_map_walk(m, &last, note_run, &r), 4 + 65 + 1 + 1);
+	ASSERT_EQ(t, r.n, 4);
+	EXPECT_EQ(t, r.first[0], 1);
+	EXPECT_EQ(t, r.end[0], 5);
+	EXPECT_EQ(t, r.first[1], 6);
+	EXPECT_EQ(t, r.end[1], 71);
+	EXPECT_EQ(t, r.first[2], 300);
+	EXPECT_EQ(t, r.end[2], 301);
+	EXPECT_EQ(t, r.first[3], 4095);
+	EXPECT_EQ(t, r.end[3], 4096);
+	EXPECT_EQ(t, last, 70);
+}
+
+KTEST(pid, walk_of_a_full_map_is_one_run)
+{
+	struct pid_map *m = fresh(t, 1000);
+	struct runs r = { 0 };
+	int last = -1;
+
+	expect_run(t, m, 1, 999);
+	EXPECT_EQ(t, pid_map_walk(m, &last, note_run, &r), 999);
+	ASSERT_EQ(t, r.n, 1);
+	EXPECT_EQ(t, r.first[0], 1);
+	EXPECT_EQ(t, r.end[0], 1000);
+	EXPECT_EQ(t, last, 999);
+}
