@@ -11,6 +11,7 @@
 #include <arch/smp.h>
 #include <kernel/gdtslot.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
 
 #define GDT_FIXED	(GDT_TSS / 8)	/* null, kernel CS/DS, user CS32/DS/CS64 */
 #define GDT_PAIRS(n)	(GDT_FIXED + 2 * (n))
@@ -129,4 +130,23 @@ bool tss_ist_contains(int ist, uint64_t sp)
 	uint64_t top = tss_ist_top(ist);
 
 	return top && sp >= top - IST_STACK_SIZE && sp < top;
+}
+
+/* "TSS of CPU n" for a pair holding a CPU's TSS descriptor, else "TSS (no CPU)". */
+static const char *describe_pair(const uint64_t desc[2])
+{
+	static char buf[32];	/* gdt_print runs under the slots' lock: one caller at a time */
+	uint64_t base = gdt_decode_tss(desc).base;
+
+	for (unsigned int i = 0; i < smp_cpus_online(); i++)
+		if (base == (uint64_t)&cpus[i].tss) {
+			snprintf(buf, sizeof(buf), "TSS of CPU %u", i);
+			return buf;
+		}
+	return "TSS (no CPU)";
+}
+
+void gdt_print(void (*print)(const char *fmt, ...))
+{
+	gdt_slots_print(&slots, print, describe_pair);
 }

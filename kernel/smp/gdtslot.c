@@ -95,3 +95,38 @@ size_t gdt_slots_available(struct gdt_slots *g)
 	spin_unlock(&g->lock);
 	return n;
 }
+
+/* One character for slot i: F fixed segment, T/t a pair's halves, . free. Lock held. */
+static char slot_char(const struct gdt_slots *g, size_t i)
+{
+	if (i < g->nfixed)
+		return 'F';
+	if (!bm_test(g->used, i))
+		return '.';
+	return (i - g->nfixed) % PAIR ? 't' : 'T';
+}
+
+/* "0xSEL: what describe says" for each pair. Lock held. */
+static void print_pairs(const struct gdt_slots *g, void (*print)(const char *fmt, ...),
+			const char *(*describe)(const uint64_t desc[2]))
+{
+	for (size_t i = g->nfixed; i + 1 < g->nslots; i += PAIR)
+		if (bm_test(g->used, i))
+			print("  0x%zx: %s\n", i * GDT_SLOT_SIZE, describe(&g->table[i]));
+}
+
+void gdt_slots_print(struct gdt_slots *g, void (*print)(const char *fmt, ...),
+		     const char *(*describe)(const uint64_t desc[2]))
+{
+	size_t used;
+
+	spin_lock(&g->lock);
+	used = bm_weight(g->used, g->nslots);
+	print("%zu slots (%zu fixed), limit 0x%x:\n  ", g->nslots, g->nfixed, gdt_slots_limit(g));
+	for (size_t i = 0; i < g->nslots; i++)
+		print("%c%s", slot_char(g, i), i % 64 == 63 && i + 1 < g->nslots ? "\n  " : "");
+	print("\n  fixed: 0-%zu (null, kernel and user segments)\n", g->nfixed - 1);
+	print_pairs(g, print, describe);
+	print("  %zu of %zu slots used, %zu free\n", used, g->nslots, g->nslots - used);
+	spin_unlock(&g->lock);
+}

@@ -60,5 +60,13 @@ int gdt_slots_alloc_pair(struct gdt_slots *g, const uint64_t desc[2]);
 int gdt_slots_free_pair(struct gdt_slots *g, unsigned int selector);
 /* The number of free slots (lone ones included: not every free slot can start a pair). */
 size_t gdt_slots_available(struct gdt_slots *g);
+/*
+ * Print the table through print, under g's lock: "N slots (F fixed), limit
+ * 0xL:", one character per slot, 64 to a line (F fixed, T and t the halves
+ * of a pair, . free), the fixed range, a line "0xSEL: " + describe(the
+ * pair's two words) for each pair, then the used and free counts.
+ */
+void gdt_slots_print(struct gdt_slots *g, void (*print)(const char *fmt, ...),
+		     const char *(*describe)(const uint64_t desc[2]));
 
 #endif /* KERNEL_GDTSLOT_H */

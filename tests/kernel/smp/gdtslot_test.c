@@ -1,4 +1,6 @@
 /* gdtslot: aligned pairs, the descriptor words stored as given, exhaustion, free and reuse, growth. */
+#include <stdarg.h>
+
 #include <kernel/gdtslot.h>
 #include <kernel/ktest.h>
 
@@ -122,4 +124,81 @@ KTEST(gdtslot, fill_the_whole_capacity)
 	for (int i = 0; i < n; i++)
 		EXPECT_EQ(t, gdt_slots_free_pair(&g, (unsigned int)(FIXED + 2 * i) * 8), 0);
 	EXPECT_EQ(t, gdt_slots_available(&g), CAP - FIXED);
+}
+
+/* ---------------------------------------------------------------- print */
+
+/* Both the kernel and the host C library provide it with this signature. */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+static struct {
+	char text[1024];
+	size_t len;
+} printed;
+
+static void print_into(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(printed.text + printed.len, sizeof(printed.text) - printed.len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		printed.len += (size_t)n;
+}
+
+/* What the kernel would say of a pair: here, its first word in hex. */
+static const char *first_word(const uint64_t desc[2])
+{
+	static char buf[32];
+
+	for (int i = 0; i < 16; i++)
+		buf[i] = "0123456789abcdef"[desc[0] >> (60 - 4 * i) & 0xF];
+	buf[16] = '\0';
+	return buf;
+}
+
+KTEST(gdtslot, print_shows_slots_owners_and_counts)
+{
+	int a, b, c;
+
+	static const uint64_t da[2] = { 0xA1, 0 }, db[2] = { 0xB2, 0 }, dc[2] = { 0xC3, 0 };
+
+	setup(t, 12);
+	a = gdt_slots_alloc_pair(&g, da);
+	b = gdt_slots_alloc_pair(&g, db);
+	c = gdt_slots_alloc_pair(&g, dc);
+	ASSERT_EQ(t, a, 6 * 8);
+	ASSERT_EQ(t, b, 8 * 8);
+	ASSERT_EQ(t, c, 10 * 8);
+	ASSERT_EQ(t, gdt_slots_free_pair(&g, (unsigned int)b), 0);
+	printed.len = 0;
+	gdt_slots_print(&g, print_into, first_word);
+	/* 12 slots of 8 bytes: limit 95; pairs at 6-7 and 10-11, 8-9 freed. */
+	EXPECT_STREQ(t, printed.text,
+		     "12 slots (6 fixed), limit 0x5f:\n"
+		     "  FFFFFFTt..Tt\n"
+		     "  fixed: 0-5 (null, kernel and user segments)\n"
+		     "  0x30: 00000000000000a1\n"
+		     "  0x50: 00000000000000c3\n"
+		     "  10 of 12 slots used, 2 free\n");
+}
+
+KTEST(gdtslot, print_wraps_the_map_every_64_slots)
+{
+	static uint64_t big[130];
+	static BM_DECLARE(big_used, 130);
+	static struct gdt_slots w;
+
+	ASSERT_EQ(t, gdt_slots_init(&w, big, big_used, 130, FIXED, 130), 0);
+	printed.len = 0;
+	gdt_slots_print(&w, print_into, first_word);
+	EXPECT_STREQ(t, printed.text,
+		     "130 slots (6 fixed), limit 0x40f:\n"
+		     "  FFFFFF..........................................................\n"
+		     "  ................................................................\n"
+		     "  ..\n"
+		     "  fixed: 0-5 (null, kernel and user segments)\n"
+		     "  6 of 130 slots used, 124 free\n");
 }

@@ -35,6 +35,8 @@ int gdt_free_tss(int sel);
 void gdt_release_boot_tss(void);
 /* The slot allocator behind the GDT (tests read descriptors back through it). */
 const struct gdt_slots *gdt_slots(void);
+/* Print the slot map and each TSS pair's CPU through print (gdt_slots_print). */
+void gdt_print(void (*print)(const char *fmt, ...));
 /* The top of this CPU's interrupt stack `ist` (1-based), per its current TSS; 0 if none. */
 uint64_t tss_ist_top(int ist);
 /* Is sp inside this CPU's interrupt stack `ist` (1-based), per its current TSS? */
