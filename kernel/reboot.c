@@ -10,7 +10,7 @@
 #include <kernel/boot.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
-#include <kernel/shell.h>
+#include <kernel/reboot.h>
 
 /* FADT fields (ACPI 6.5, table 5.9): flags, RESET_REG (a GAS), RESET_VALUE. */
 #define FADT_FLAGS		112

@@ -247,13 +247,24 @@ KERNEL_PORTABLE_SRCS += \
 
 TEST_PORTABLE_SRCS += \
 	tests/kernel/console/console_test.c \
-	tests/kernel/input/input_test.c
+	tests/kernel/input/input_test.c \
+	tests/kernel/shell/shell_parse_test.c
 
 KERNEL_C_SRCS += \
 	kernel/console/screen.c \
 	kernel/input/input.c \
 	kernel/reboot.c \
-	kernel/shell/shell.c
+	kernel/shell/shell.c \
+	kernel/shell/scratch.c
+
+# Monitor commands registered beside the subsystem they show (<kernel/shell.h>).
+KERNEL_C_SRCS += \
+	kernel/ktest/ktest_shell.c \
+	kernel/mm/mm_shell.c \
+	kernel/proc/proc_shell.c \
+	kernel/smp/smp_shell.c
+
+TEST_KERNEL_SRCS += tests/kernel/shell/shell_commands_test.c
 
 # The monitor driven over COM1 and the PS/2 keyboard, screenshots read back
 # glyph by glyph (one QEMU boot, ~15 s); it boots $(KERNEL_ELF).

@@ -30,7 +30,7 @@
 #include <kernel/panic.h>
 #include <kernel/pfa.h>
 #include <kernel/printk.h>
-#include <kernel/shell.h>
+#include <kernel/shell_parse.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 

@@ -1,5 +1,5 @@
 /* Words and numbers for the monitor shell. Portable: the host runs its tests too. */
-#include <kernel/shell.h>
+#include <kernel/shell_parse.h>
 
 bool shell_parse_u64(const char *s, uint64_t *out)
 {
