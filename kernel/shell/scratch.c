@@ -110,29 +110,32 @@ static uint64_t xorshift(uint64_t *s)
 #define BENCH_BITS	327680
 static BM_DECLARE(bench_map, BENCH_BITS);
 
+/* Walk bench_map with bm_find_next: ns per set bit found, and how many in *found. */
+static uint64_t ns_per_bit_found(uint64_t *found)
+{
+	uint64_t t = rdtsc(), n = 0;
+
+	for (size_t i = bm_find_first(bench_map, BENCH_BITS); i < BENCH_BITS;
+	     i = bm_find_next(bench_map, BENCH_BITS, i + 1))
+		n++;
+	t = rdtsc() - t;
+	*found = n;
+	return shell_cycles_to_ns(t) / (n ? n : 1);
+}
+
 static void bench_find(void)
 {
-	uint64_t seed = 0x9E3779B97F4A7C15ull, t, found = 0;
+	uint64_t seed = 0x9E3779B97F4A7C15ull, found, ns;
 
 	for (size_t i = 0; i < BM_WORDS(BENCH_BITS); i++)
 		bench_map[i] = xorshift(&seed);
-	t = rdtsc();
-	for (size_t i = bm_find_first(bench_map, BENCH_BITS); i < BENCH_BITS;
-	     i = bm_find_next(bench_map, BENCH_BITS, i + 1))
-		found++;
-	t = rdtsc() - t;
+	ns = ns_per_bit_found(&found);
 	out("  bm_find_next, dense (%lu of %u bits): %lu ns per bit found\n", found,
-	    BENCH_BITS, shell_cycles_to_ns(t) / (found ? found : 1));
+	    BENCH_BITS, ns);
 	bm_zero(bench_map, BENCH_BITS);
 	for (int i = 0; i < 655; i++)
 		bm_set(bench_map, xorshift(&seed) % BENCH_BITS);
-	found = 0;
-	t = rdtsc();
-	for (size_t i = bm_find_first(bench_map, BENCH_BITS); i < BENCH_BITS;
-	     i = bm_find_next(bench_map, BENCH_BITS, i + 1))
-		found++;
-	t = rdtsc() - t;
-	out("  bm_find_next, sparse (%lu bits): %lu ns per bit found\n", found,
-	    shell_cycles_to_ns(t) / (found ? found : 1));
+	ns = ns_per_bit_found(&found);
+	out("  bm_find_next, sparse (%lu bits): %lu ns per bit found\n", found, ns);
 }
 SHELL_BENCH(bitmap_find_next, bench_find);
