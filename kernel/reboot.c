@@ -1,7 +1,8 @@
 /*
- * Reboot and halt. Reboot tries, in order: the FADT's reset register (ACPI
- * 2.0+, what firmware says works on this board), the keyboard controller's
- * reset line, and a triple fault, which resets every PC.
+ * Reboot and halt, and the monitor's commands for them. Reboot tries, in
+ * order: the FADT's reset register (ACPI 2.0+, what firmware says works on
+ * this board), the keyboard controller's reset line, and a triple fault,
+ * which resets every PC.
  */
 #include <arch/cpu.h>
 #include <arch/io.h>
@@ -11,6 +12,7 @@
 #include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/reboot.h>
+#include <kernel/shell.h>
 
 /* FADT fields (ACPI 6.5, table 5.9): flags, RESET_REG (a GAS), RESET_VALUE. */
 #define FADT_FLAGS		112
@@ -87,3 +89,19 @@ void machine_halt(void)
 	console_printf("halted: it is now safe to turn off the machine\n");
 	cpu_halt_forever();
 }
+
+/* ---------------------------------------------------------------- the monitor's commands */
+
+static int cmd_reboot(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	machine_reboot();
+}
+SHELL_COMMAND(reboot, cmd_reboot, "reboot", 0, 0, "restart the machine");
+
+static int cmd_halt(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	machine_halt();
+}
+SHELL_COMMAND(halt, cmd_halt, "halt", 0, 0, "stop the machine");

@@ -8,7 +8,6 @@
 #include <kernel/console.h>
 #include <kernel/input.h>
 #include <kernel/printk.h>
-#include <kernel/reboot.h>
 #include <kernel/shell.h>
 #include <kernel/shell_parse.h>
 #include <kernel/string.h>
@@ -67,22 +66,6 @@ static int run_benches(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(bench, run_benches, "bench", 0, 0, "in-kernel micro-benchmarks");
-
-/* ---------------------------------------------------------------- machine */
-
-static int cmd_reboot(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	machine_reboot();
-}
-SHELL_COMMAND(reboot, cmd_reboot, "reboot", 0, 0, "restart the machine");
-
-static int cmd_halt(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	machine_halt();
-}
-SHELL_COMMAND(halt, cmd_halt, "halt", 0, 0, "stop the machine");
 
 /* ---------------------------------------------------------------- the prompt */
 
