@@ -120,27 +120,10 @@ static void hand_out(struct pfa *p, uint64_t frame, bool marked)
 		check_out(p, frame);
 }
 
-/* Bits [lo, lo + n) of a word, 0 < n <= 64 - lo. */
-static uint64_t word_mask(uint64_t lo, uint64_t n)
-{
-	return (n == 64 ? ~0ull : ((1ull << n) - 1)) << lo;
-}
-
-/* Mark a run in use, one atomic OR per inuse word; pool lock held. False if any frame already was. */
+/* Mark a run in use (pool lock held). False if any frame already was. */
 static bool mark_run_in_use(struct pfa *p, uint64_t first, uint64_t n)
 {
-	uint64_t f = first, end = first + n;
-	bool ok = true;
-
-	while (f < end) {
-		uint64_t cnt = end - f < 64 - f % 64 ? end - f : 64 - f % 64;
-		uint64_t mask = word_mask(f % 64, cnt);
-
-		if (__atomic_fetch_or(&p->inuse[f / 64], mask, __ATOMIC_ACQUIRE) & mask)
-			ok = false;
-		f += cnt;
-	}
-	return ok;
+	return bm_set_range_atomic(p->inuse, first, n);
 }
 
 /* The run now belongs to the caller, locks released. */
@@ -367,33 +350,15 @@ int pfa_free_frame(struct pfa *p, unsigned int cpu, uint64_t frame, const void *
 	return 0;
 }
 
-/* Set bits of inuse word w again. */
-static void inuse_restore_bits(struct pfa *p, uint64_t w, uint64_t bits)
-{
-	__atomic_fetch_or(&p->inuse[w], bits, __ATOMIC_RELEASE);
-}
-
-/* Set the inuse bits of [first, end) again: undoing a refused run free. */
-static void inuse_restore(struct pfa *p, uint64_t first, uint64_t end)
-{
-	while (first < end) {
-		uint64_t cnt = end - first < 64 - first % 64 ? end - first : 64 - first % 64;
-
-		__atomic_fetch_or(&p->inuse[first / 64], word_mask(first % 64, cnt),
-				  __ATOMIC_RELEASE);
-		first += cnt;
-	}
-}
-
 /*
- * Take back all of [first, first + n) or none (pool lock held): clearing
- * the inuse bits a word at a time settles races with single-frame frees
- * under cache locks; at a frame not in use the bits already cleared are
- * set again. NULL, or why not with *at the frame refused.
+ * Take back all of [first, first + n) or none (pool lock held): the inuse
+ * bits are cleared all or nothing, which settles races with single-frame
+ * frees under cache locks. NULL, or why not with *at the frame refused.
  */
 static const char *take_back_run(struct pfa *p, uint64_t first, uint64_t n, uint64_t *at)
 {
-	uint64_t f = first, end = first + n;
+	uint64_t end = first + n;
+	size_t clear;
 
 	*at = first;
 	if (first >= p->nframes || n > p->nframes - first)
@@ -402,18 +367,9 @@ static const char *take_back_run(struct pfa *p, uint64_t first, uint64_t n, uint
 	*at = bm_find_next(p->reserved, end, first);
 	if (*at < end)
 		return "reserved";
-	while (f < end) {
-		uint64_t cnt = end - f < 64 - f % 64 ? end - f : 64 - f % 64;
-		uint64_t mask = word_mask(f % 64, cnt);
-		uint64_t old = __atomic_fetch_and(&p->inuse[f / 64], ~mask, __ATOMIC_ACQ_REL);
-
-		if ((old & mask) != mask) {
-			inuse_restore(p, first, f);
-			inuse_restore_bits(p, f / 64, old & mask);
-			*at = f - f % 64 + (uint64_t)__builtin_ctzll(mask & ~old);
-			return "not in use (double free?)";
-		}
-		f += cnt;
+	if (bm_clear_range_if_set_atomic(p->inuse, p->nframes, first, n, &clear)) {
+		*at = clear;
+		return "not in use (double free?)";
 	}
 	return NULL;
 }
@@ -564,16 +520,15 @@ static bool check_caches(struct pfa *p)
 
 static bool check_locked(struct pfa *p)
 {
-	const uint64_t *pool = hbm_words(&p->free);
 	uint64_t n = p->nframes, f;
 
 	if (!hbm_check(&p->free))
 		return check_fail("hbm summaries disagree with the leaves", 0);
 	if (bm_weight(p->reserved, n) != p->nreserved)
 		return check_fail("reserved count", p->nreserved);
-	if ((f = bm_find_next_andnot(p->reserved, pool, n, 0)) < n)
+	if ((f = hbm_find_next_zero_and(&p->free, p->reserved, 0)) < n)
 		return check_fail("reserved frame in the pool", f);
-	if ((f = bm_find_next_andnot(p->inuse, pool, n, 0)) < n)
+	if ((f = hbm_find_next_zero_and(&p->free, p->inuse, 0)) < n)
 		return check_fail("frame in use and in the pool", f);
 	if ((f = bm_find_next_and(p->inuse, p->reserved, n, 0)) < n)
 		return check_fail("reserved frame in use", f);

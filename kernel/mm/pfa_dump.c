@@ -31,27 +31,28 @@ static void dump_runs(const char *what, const uint64_t *map, uint64_t nframes, s
 		mm_log("pfa:   ... and %zu more %s ranges", more, what);
 }
 
-/* As dump_runs, for runs of clear bits. */
-static void dump_clear_runs(const char *what, const uint64_t *map, uint64_t nframes, size_t max)
+/* Runs of free (clear) frames of the pool map, as dump_runs. */
+static void dump_free_runs(const struct hbm *pool, uint64_t nframes, size_t max)
 {
 	size_t rs, re, shown = 0, more = 0;
 
-	bm_for_each_clear_run(rs, re, map, nframes) {
+	for (rs = hbm_find_first_zero(pool); rs < nframes; rs = hbm_find_next_zero(pool, re)) {
+		re = hbm_find_next(pool, rs);
 		if (shown < max) {
-			log_run(what, rs, re);
+			log_run("free", rs, re);
 			shown++;
 		} else {
 			more++;
 		}
 	}
 	if (more)
-		mm_log("pfa:   ... and %zu more %s ranges", more, what);
+		mm_log("pfa:   ... and %zu more free ranges", more);
 }
 
 /* One character for a block: ' ' free, ".:+*" up to a quarter, half, ... used, '#' full, '-' no RAM. */
 static char density_glyph(const struct pfa *p, uint64_t start, uint64_t len)
 {
-	uint64_t used = bm_weight_range(hbm_words(&p->free), start, len);
+	uint64_t used = hbm_weight_range(&p->free, start, len);
 
 	if (bm_weight_range(p->reserved, start, len) == len)
 		return '-';
@@ -106,7 +107,7 @@ void pfa_dump_frames(struct pfa *p, size_t max_ranges)
 	       (unsigned long long)s.bad_frees, (unsigned long long)s.failed);
 	pfa_lock_all(p);
 	if (max_ranges) {
-		dump_clear_runs("free", hbm_words(&p->free), p->nframes, max_ranges);
+		dump_free_runs(&p->free, p->nframes, max_ranges);
 		dump_runs("used", p->inuse, p->nframes, max_ranges);
 	}
 	dump_density(p);

@@ -48,15 +48,11 @@ static __attribute__((noinline)) size_t find_free_far(const struct pid_map *m, s
  */
 static inline size_t find_free(const struct pid_map *m)
 {
-	size_t max = (size_t)m->pid_max, start = (size_t)m->last + 1, pid;
+	size_t start = (size_t)m->last + 1;
+	size_t pid = hbm_find_next_zero_in_word(&m->used, start);
 
-	if (start < max) {
-		uint64_t free = ~hbm_words(&m->used)[start / 64] >> (start % 64);
-
-		/* A free bit at or past pid_max is the word's tail: none is left in it. */
-		if (free && (pid = start + (size_t)__builtin_ctzll(free)) < max)
-			return pid;
-	}
+	if (pid < (size_t)m->pid_max)
+		return pid;
 	return find_free_far(m, start);
 }
 

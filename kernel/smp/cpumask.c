@@ -1,43 +1,26 @@
-/* Claiming idle CPUs: search idle & affinity, then win the bit with test-and-clear. */
+/* Claiming idle CPUs (lib/bitmap's claim over idle & affinity), counting and printing masks. */
 #include <bitmap/list.h>
 #include <kernel/cpumask.h>
-
-/* The first CPU at or after from set in both masks, wrapping once; ncpus if none. */
-static unsigned int next_candidate(const struct cpumask *idle, const struct cpumask *affinity,
-				   unsigned int ncpus, unsigned int from)
-{
-	struct cpumask now;
-	size_t cpu;
-
-	/* Other CPUs flip idle bits meanwhile: search a copy read with atomic loads. */
-	for (size_t w = 0; w < BM_WORDS(ncpus); w++)
-		now.bits[w] = bm__load_word_relaxed(idle->bits, w);
-	idle = &now;
-	cpu = bm_find_next_and(idle->bits, affinity->bits, ncpus, from);
-
-	if (cpu < ncpus)
-		return (unsigned int)cpu;
-	/* Searching [0, from) as a map of `from` bits: not found is `from`. */
-	cpu = bm_find_next_and(idle->bits, affinity->bits, from, 0);
-	return cpu < from ? (unsigned int)cpu : ncpus;
-}
 
 unsigned int cpumask_claim_idle_atomic(struct cpumask *idle, const struct cpumask *affinity,
 				       unsigned int ncpus, unsigned int from,
 				       unsigned int *lost)
 {
-	if (from >= ncpus)
-		from = 0;
-	for (;;) {
-		unsigned int cpu = next_candidate(idle, affinity, ncpus, from);
+	size_t lost_here = 0;
+	size_t cpu = bm_claim_and_atomic(idle->bits, affinity->bits, ncpus, from, &lost_here);
 
-		if (cpu >= ncpus)
-			return ncpus;
-		if (cpumask_test_and_clear_atomic(idle, cpu))
-			return cpu;
-		if (lost)
-			(*lost)++;
-	}
+	if (lost)
+		*lost += (unsigned int)lost_here;
+	return (unsigned int)cpu;
+}
+
+unsigned int cpumask_weight(const struct cpumask *m, unsigned int ncpus)
+{
+	struct cpumask now;
+
+	/* Other CPUs flip idle bits meanwhile: count a copy read with atomic loads. */
+	bm_snapshot_atomic(now.bits, m->bits, ncpus);
+	return (unsigned int)bm_weight(now.bits, ncpus);
 }
 
 int cpumask_print(char *buf, size_t size, const struct cpumask *m, unsigned int ncpus)

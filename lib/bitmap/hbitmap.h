@@ -27,9 +27,10 @@
  * return nbits when nothing is found) with one difference about tails:
  * hbm keeps the tail bits of the last leaf word clear, and never counts
  * them as clear bits. The clear tree sees them as set, so no search ever
- * returns an index >= nbits as "free". Flat read-only functions work on
- * hbm_words(h); writing the leaf words directly breaks the summaries
- * (hbm_rebuild() repairs them).
+ * returns an index >= nbits as "free". Users reach the leaf words only
+ * through the hbm_* functions (hbm_weight_range, hbm_find_next_zero_and
+ * and hbm_find_next_zero_in_word are the flat reads they need); writing
+ * them directly breaks the summaries (hbm_rebuild() repairs them).
  *
  * Storage is the caller's: hbm_storage_words(nbits) uint64_t words
  * (HBM_STORAGE_WORDS(nbits) in a constant expression), holding the leaf
@@ -83,8 +84,8 @@ void hbm_rebuild(struct hbm *h);
 /* Are the summaries, the weight and the tail exactly what the leaf words say? */
 bool hbm_check(const struct hbm *h);
 
-/* The leaf words, for the flat read-only bm_* functions (size h->nbits). */
-static inline const uint64_t *hbm_words(const struct hbm *h)
+/* Internal: the leaf words (h->nbits bits), for tests comparing them with a model. */
+static inline const uint64_t *hbm__words(const struct hbm *h)
 {
 	return h->words;
 }

@@ -151,9 +151,9 @@ static void check_state(const struct maps *m, const struct input *in)
 	if (!same_bits(m->flat, m->flat_model, m->nbits))
 		bm_fail("flat map differs from its model at bit", m->nbits, in->op,
 			model_diff(m->flat, m->flat_model, m->nbits), m->nbits, 0, 0);
-	if (!same_bits(hbm_words(&m->h), m->h_model, m->nbits))
+	if (!same_bits(hbm__words(&m->h), m->h_model, m->nbits))
 		bm_fail("hbm differs from its model at bit", m->nbits, in->op,
-			model_diff(hbm_words(&m->h), m->h_model, m->nbits), m->nbits, 0, 0);
+			model_diff(hbm__words(&m->h), m->h_model, m->nbits), m->nbits, 0, 0);
 	if (!hbm_check(&m->h))
 		bm_fail("hbm_check", m->nbits, in->op, 0, 1, 0, 0);
 }
@@ -349,7 +349,7 @@ static void flat_alloc(struct maps *m, struct input *in, unsigned what)
 static void flat_whole(struct maps *m, struct input *in, unsigned what)
 {
 	size_t n = m->nbits, k = take_len(in, n) % (n + 70);
-	const uint64_t *src = m->flat_model, *b = hbm_words(&m->h);
+	const uint64_t *src = m->flat_model, *b = hbm__words(&m->h);
 
 	for (size_t i = 0; i < n; i++) {
 		bool v = model_get(src, i), w = model_get(b, i);
@@ -386,7 +386,7 @@ static void flat_whole(struct maps *m, struct input *in, unsigned what)
 
 static void flat_search(struct maps *m, struct input *in, unsigned what)
 {
-	const uint64_t *f = m->flat, *fm = m->flat_model, *b = hbm_words(&m->h);
+	const uint64_t *f = m->flat, *fm = m->flat_model, *b = hbm__words(&m->h);
 	size_t n = m->nbits, s, len, want = n;
 
 	/* The wrapping searches and the run searches aim at runs. */

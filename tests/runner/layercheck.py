@@ -80,14 +80,6 @@ ALLOWED = {
         "item 1: kmain reads the MADT and hands the result to SMP bring-up",
     ("call", "arch/x86_64/backtrace.c", "kernel_tasks"):
         "item 1: the task list reaches the backtrace as a parameter or hook",
-    ("internal", "kernel/smp/cpumask.c", "bm__load_word_relaxed"):
-        "item 4: a relaxed snapshot in lib/bitmap's public API",
-    ("internal", "kernel/proc/pid.c", "hbm_words("):
-        "item 4: a cursor-word fast path in lib/bitmap",
-    ("internal", "kernel/mm/pfa.c", "hbm_words("):
-        "item 4: atomic range set/clear in lib/bitmap",
-    ("internal", "kernel/mm/pfa_dump.c", "hbm_words("):
-        "item 4: the frame allocator uses only the public API",
 }
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)

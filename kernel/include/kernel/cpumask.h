@@ -40,11 +40,8 @@ static inline bool cpumask_test_and_clear_atomic(struct cpumask *m, unsigned int
 	return bm_test_and_clear_atomic(m->bits, cpu);
 }
 
-/* Bits set in m among the first ncpus (a snapshot if others are changing it). */
-static inline unsigned int cpumask_weight(const struct cpumask *m, unsigned int ncpus)
-{
-	return (unsigned int)bm_weight(m->bits, ncpus);
-}
+/* Bits set in m among the first ncpus (of a snapshot: others may be changing it). */
+unsigned int cpumask_weight(const struct cpumask *m, unsigned int ncpus);
 
 /*
  * Claim a CPU that is set in idle and in affinity, searching from `from`

@@ -556,7 +556,7 @@ KTEST(pfa, check_names_each_broken_invariant)
 	hbm_clear(&pa.free, 7);
 	EXPECT_TRUE(t, pfa_check(&pa));
 
-	leaf = (uint64_t *)hbm_words(&pa.free);
+	leaf = (uint64_t *)hbm__words(&pa.free);
 	leaf[2] = ~0ull;				/* a full leaf its summary does not know */
 	expect_check_fails(t, "hbm summaries disagree with the leaves (frame 0x0)");
 	leaf[2] = 0;

@@ -135,7 +135,7 @@ static bool same_as_flat(size_t nbits)
 	for (i = 0; i < BM_WORDS(nbits); i++) {
 		uint64_t mask = i + 1 == BM_WORDS(nbits) ? BM__LAST_MASK(nbits) : ~(uint64_t)0;
 
-		if ((hbm_words(&hb)[i] ^ flat[i]) & mask)
+		if ((hbm__words(&hb)[i] ^ flat[i]) & mask)
 			return false;
 	}
 	return hbm_weight(&hb) == bm_weight(flat, nbits);
@@ -188,7 +188,7 @@ KTEST(hbitmap, init_is_all_clear)
 		EXPECT_EQ(t, hbm_find_first_zero(&hb), 0);
 		EXPECT_EQ(t, hbm_find_zero_run(&hb, 0, n), n ? 0 : n);
 		EXPECT_EQ(t, hbm_find_zero_run(&hb, 0, n + 1), n);
-		EXPECT_TRUE(t, bm_empty(hbm_words(&hb), n));
+		EXPECT_TRUE(t, bm_empty(hbm__words(&hb), n));
 	}
 }
 
@@ -205,7 +205,7 @@ KTEST(hbitmap, init_full_is_all_set)
 		EXPECT_EQ(t, hbm_find_first_zero(&hb), n);
 		EXPECT_EQ(t, hbm_find_next_zero_wrap(&hb, n / 2), n);
 		EXPECT_EQ(t, hbm_find_zero_run(&hb, 0, 1), n);
-		EXPECT_TRUE(t, bm_full(hbm_words(&hb), n));
+		EXPECT_TRUE(t, bm_full(hbm__words(&hb), n));
 	}
 }
 
@@ -224,7 +224,7 @@ KTEST(hbitmap, tail_bits_never_free)
 	EXPECT_EQ(t, hbm_find_first_zero(&hb), 65);
 	EXPECT_EQ(t, hbm_find_next_zero_wrap(&hb, 10), 65);
 	EXPECT_EQ(t, hbm_weight(&hb), 65);
-	EXPECT_EQ(t, hbm_words(&hb)[1], 1);	/* the tail stays clear */
+	EXPECT_EQ(t, hbm__words(&hb)[1], 1);	/* the tail stays clear */
 	EXPECT_TRUE(t, hbm_check(&hb));
 }
 
