@@ -82,10 +82,12 @@ KERNEL_C_SRCS += \
 	kernel/smp/dispatch.c
 
 TEST_KERNEL_SRCS += tests/kernel/smp/smp_test.c tests/arch/x86_64/kstack_test.c \
+	tests/arch/x86_64/paging_kernel_test.c \
 	tests/arch/x86_64/cpufeat_test.c
 
 KERNEL_PORTABLE_SRCS += \
 	arch/x86_64/gdtdesc.c \
+	arch/x86_64/paging.c \
 	kernel/boot/acpi.c \
 	kernel/smp/cpumask.c \
 	kernel/smp/gdtslot.c \
@@ -93,6 +95,7 @@ KERNEL_PORTABLE_SRCS += \
 
 TEST_PORTABLE_SRCS += \
 	tests/arch/x86_64/gdtdesc_test.c \
+	tests/arch/x86_64/paging_test.c \
 	tests/kernel/boot/acpi_test.c \
 	tests/kernel/smp/cpumask_test.c \
 	tests/kernel/smp/gdtslot_test.c \

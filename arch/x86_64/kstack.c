@@ -13,66 +13,57 @@ static BM_DECLARE(taken, KSTACK_SLOTS);	/* live or stale */
 static BM_DECLARE(stale, KSTACK_SLOTS);	/* freed; other TLBs may still map it */
 static struct kstack_stats stats;
 
-/* The page-table entry for va; missing levels are built from zeroed frames if create, else NULL. */
-static uint64_t *walk(uint64_t va, bool create)
+/* The stacks' page tables, reached through the direct map. */
+static uint64_t *table_virt(uint64_t phys)
 {
-	uint64_t *table = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
+	return phys_to_virt(phys);
+}
 
-	for (unsigned int shift = 39; shift > 12; shift -= 9) {
-		uint64_t *e = &table[pt_index(va, shift)];
+static struct pt tree = { .alloc_table = pfa_alloc, .table = table_virt };
 
-		if (!(*e & PTE_PRESENT)) {
-			uint64_t phys = create ? pfa_alloc_zeroed() : 0;
-
-			if (!create)
-				return NULL;
-			if (!phys)
-				panic("kstack: out of memory for stack page tables");
-			*e = phys | PTE_PRESENT | PTE_WRITE;
-		}
-		table = phys_to_virt(*e & PTE_ADDR_MASK);
+/* The live tree (CR3's); set on first use, which may be a CPU's stacks before kstack_init. */
+static struct pt *stack_tree(void)
+{
+	if (!tree.root) {
+		tree.nx = cpu_nx_enabled();
+		tree.root = read_cr3() & PTE_ADDR_MASK;
 	}
-	return &table[pt_index(va, 12)];
-}
-
-static uint64_t *pte_for(uint64_t va)
-{
-	return walk(va, true);
-}
-
-static uint64_t stack_pte_flags(void)
-{
-	return PTE_PRESENT | PTE_WRITE | (rdmsr(MSR_EFER) & EFER_NXE ? PTE_NX : 0);
+	return &tree;
 }
 
 /* Unmap [va, va + pages pages) here and free its frames. */
 static void unmap(uint64_t va, unsigned int pages)
 {
 	for (unsigned int i = 0; i < pages; i++) {
-		uint64_t *pte = pte_for(va + i * FRAME_SIZE);
-		uint64_t phys = *pte & PTE_ADDR_MASK;
+		uint64_t old = pt_unmap(stack_tree(), va + i * FRAME_SIZE);
 
-		if (!(*pte & PTE_PRESENT))
+		if (!(old & PTE_PRESENT))
 			continue;
-		*pte = 0;
 		invlpg(va + i * FRAME_SIZE);
-		pfa_free(phys);
+		pfa_free(old & PTE_ADDR_MASK);
 	}
 }
 
 /* Map fresh zeroed frames; false (with nothing left mapped) when memory runs out. */
 static bool map(uint64_t va, unsigned int pages)
 {
-	uint64_t flags = stack_pte_flags();
-
 	for (unsigned int i = 0; i < pages; i++) {
+		uint64_t page = va + i * FRAME_SIZE;
 		uint64_t phys = pfa_alloc_zeroed();
+		long mapped;
 
 		if (!phys) {
 			unmap(va, i);
 			return false;
 		}
-		*pte_for(va + i * FRAME_SIZE) = phys | flags;
+		mapped = pt_map(stack_tree(), page, phys, FRAME_SIZE, PAGE_4K, PTE_WRITE | PTE_NX);
+		if (mapped == -PT_ENOMEM) {
+			pfa_free(phys);
+			unmap(va, i);
+			return false;
+		}
+		if (mapped != 1)
+			panic("kstack: stack page 0x%lx: %ld pages mapped, expected 1", page, mapped);
 	}
 	return true;
 }
@@ -86,9 +77,7 @@ uint64_t kstack_map(uint64_t va, unsigned int pages)
 
 bool kstack_mapped(uint64_t va)
 {
-	uint64_t *pte = walk(va, false);
-
-	return pte && (*pte & PTE_PRESENT);
+	return pt_lookup(stack_tree(), va, NULL) != NULL;
 }
 
 /* ------------------------------------------------------------ shootdown */
@@ -106,9 +95,8 @@ static void shootdown(void)
 void kstack_init(void)
 {
 	/* Every page table now: stacks never allocate frames but their own, so usage returns to baseline. */
-	for (uint64_t va = KSTACK_AREA; va < KSTACK_AREA + (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE;
-	     va += PAGE_2M)
-		pte_for(va);
+	if (pt_prepare(stack_tree(), KSTACK_AREA, (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE, PAGE_4K) < 0)
+		panic("kstack: out of memory for stack page tables");
 }
 
 static uint64_t slot_top(size_t slot)

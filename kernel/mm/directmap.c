@@ -1,11 +1,10 @@
-/* The direct map: all RAM at DIRECT_MAP_BASE, with 2 MiB pages, or 1 GiB pages where the CPU has them. */
+/* The direct map: all RAM at DIRECT_MAP_BASE in 2 MiB or 1 GiB pages (policy; <arch/paging.h> writes the entries). */
 
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/pfa.h>
-#include <kernel/string.h>
 
 #include "mm_internal.h"
 
@@ -16,7 +15,6 @@
 
 static struct mm_range ram[MEMMAP_MAX + MEMMAP_MAX_REGIONS];
 static size_t nram;
-static unsigned int table_pages;
 
 void directmap_note_ram(const struct memmap *m)
 {
@@ -30,91 +28,57 @@ void directmap_note_ram(const struct memmap *m)
 			ram[nram++] = (struct mm_range){ m->region[i].start, m->region[i].end };
 }
 
-static uint64_t *table_virt(uint64_t entry)
+/* Before the direct map exists, tables are reached through the kernel image's window. */
+static uint64_t *table_virt(uint64_t phys)
 {
-	return (uint64_t *)(KERNEL_VMA + (entry & PTE_ADDR_MASK));
+	return (uint64_t *)(KERNEL_VMA + phys);
 }
 
-/* The table entry points to, made (zeroed, from the allocator) if absent. */
-static uint64_t *next_table(uint64_t *entry)
+static uint64_t table_frame(void)
 {
-	uint64_t phys;
-
-	if (!(*entry & PTE_PRESENT)) {
-		phys = pfa_alloc_below(PT_LIMIT, 1, 1);
-		if (!phys)
-			panic("mm: out of memory for direct-map page tables");
-		memset(table_virt(phys), 0, FRAME_SIZE);
-		*entry = phys | PTE_PRESENT | PTE_WRITE;
-		table_pages++;
-	}
-	return table_virt(*entry);
+	return pfa_alloc_below(PT_LIMIT, 1, 1);
 }
 
-static uint64_t *pdpt_entry(uint64_t phys)
-{
-	uint64_t va = DIRECT_MAP_BASE + phys;
-	uint64_t *pml4 = table_virt(read_cr3());
+static struct pt tree = { .alloc_table = table_frame, .table = table_virt };
 
-	return &next_table(&pml4[pt_index(va, 39)])[pt_index(va, 30)];
+static void map_page(uint64_t phys, uint64_t page, uint64_t flags)
+{
+	if (pt_map(&tree, DIRECT_MAP_BASE + phys, phys, page, page, flags) < 0)
+		panic("mm: out of memory for direct-map page tables");
 }
 
-/* Map the 2 MiB page at phys (2 MiB-aligned), unless a 1 GiB or 2 MiB page already does. */
-static void map_2m(uint64_t phys, uint64_t flags)
-{
-	uint64_t *pdpte = pdpt_entry(phys);
-	uint64_t *pde;
-
-	if (*pdpte & PTE_HUGE)
-		return;
-	pde = &next_table(pdpte)[pt_index(DIRECT_MAP_BASE + phys, 21)];
-	if (!(*pde & PTE_PRESENT))
-		*pde = phys | flags | PTE_HUGE;
-}
-
-/* Map the 1 GiB page at phys (1 GiB-aligned) unless its PDPT entry is already in use. */
-static void map_1g(uint64_t phys, uint64_t flags)
-{
-	uint64_t *pdpte = pdpt_entry(phys);
-
-	if (!(*pdpte & PTE_PRESENT))
-		*pdpte = phys | flags | PTE_HUGE;
-}
-
+/* 1 GiB pages where a whole aligned GiB is in the range and the CPU has them, else 2 MiB. */
 static void map_range(const struct mm_range *r, bool huge_1g, uint64_t flags)
 {
 	uint64_t a = mm_align_down(r->start, PAGE_2M);
 
 	while (a < r->end) {
-		if (huge_1g && a % PAGE_1G == 0 && r->end - a >= PAGE_1G) {
-			map_1g(a, flags);
-			a += PAGE_1G;
-		} else {
-			map_2m(a, flags);
-			a += PAGE_2M;
-		}
+		uint64_t page = huge_1g && a % PAGE_1G == 0 && r->end - a >= PAGE_1G ?
+				PAGE_1G : PAGE_2M;
+
+		map_page(a, page, flags);
+		a += page;
 	}
 }
 
 void directmap_init(void)
 {
 	bool huge_1g = cpu_has_1g_pages();
-	uint64_t flags = PTE_PRESENT | PTE_WRITE | PTE_GLOBAL;
 	uint64_t top = 0;
 	size_t i;
 
-	if (rdmsr(MSR_EFER) & EFER_NXE)
-		flags |= PTE_NX;
+	tree.root = read_cr3() & PTE_ADDR_MASK;
+	tree.nx = cpu_nx_enabled();
 	for (i = 0; i < nram; i++) {
-		map_range(&ram[i], huge_1g, flags);
+		map_range(&ram[i], huge_1g, PTE_WRITE | PTE_GLOBAL | PTE_NX);
 		if (ram[i].end > top)
 			top = ram[i].end;
 	}
 	/* The new entries were not present before: nothing stale to flush, but be plain about it. */
 	write_cr3(read_cr3());
-	mm_log("mm: direct map of RAM up to 0x%llx at 0x%llx: %s pages, %u page-table pages",
+	mm_log("mm: direct map of RAM up to 0x%llx at 0x%llx: %s pages, %lu page-table pages",
 	       (unsigned long long)top, (unsigned long long)DIRECT_MAP_BASE,
-	       huge_1g ? "1 GiB and 2 MiB" : "2 MiB", table_pages);
+	       huge_1g ? "1 GiB and 2 MiB" : "2 MiB", tree.tables);
 }
 
 /* Is all of [start, end) inside the direct map? A range is mapped in whole 2 MiB pages. */
