@@ -72,7 +72,7 @@ static void spin_ms(unsigned int ms)
 void machine_reboot(void)
 {
 	cpu_cli();
-	console_printf("rebooting\n");
+	printk_raw("rebooting\n");
 	acpi_reset();
 	spin_ms(50);
 	for (int spin = 0; spin < 100000 && (inb(KBC_STATUS) & KBC_IN_FULL); spin++)
@@ -86,7 +86,7 @@ void machine_reboot(void)
 
 void machine_halt(void)
 {
-	console_printf("halted: it is now safe to turn off the machine\n");
+	printk_raw("halted: it is now safe to turn off the machine\n");
 	cpu_halt_forever();
 }
 

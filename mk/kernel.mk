@@ -57,7 +57,7 @@ TEST_PORTABLE_SRCS += \
 TEST_KERNEL_SRCS += \
 	tests/arch/x86_64/backtrace_test.c \
 	tests/kernel/boot/boot_test.c \
-	tests/kernel/console/console_lock_test.c \
+	tests/kernel/core/printk_lock_test.c \
 	tests/arch/x86_64/fault_test.c \
 	tests/kernel/mm/firmware_map_test.c \
 	tests/arch/x86_64/idt_test.c \

@@ -89,7 +89,7 @@ static void print_frame(uint64_t ip)
 {
 	char sym[96];
 
-	console_printf("    [<%016lx>] %s\n", ip, ksym_format(sym, sizeof(sym), ip));
+	printk_raw("    [<%016lx>] %s\n", ip, ksym_format(sym, sizeof(sym), ip));
 }
 
 void backtrace_print(uint64_t ip, uint64_t fp)
@@ -97,7 +97,7 @@ void backtrace_print(uint64_t ip, uint64_t fp)
 	uint64_t rets[BACKTRACE_MAX];
 	size_t n = backtrace_collect(fp, rets, BACKTRACE_MAX);
 
-	console_printf("  Backtrace:\n");
+	printk_raw("  Backtrace:\n");
 	print_frame(ip);
 	/* ret - 1 is inside the call instruction, so inside the caller. */
 	for (size_t i = 0; i < n; i++)

@@ -43,28 +43,28 @@ const char *trap_name(unsigned int vector)
 /* #PF error code bits: what the access was and why it failed. */
 static void pf_explain(uint64_t error)
 {
-	console_printf("  #PF: %s %s in %s mode%s%s\n",
-		       error & 1 ? "protection violation on" : "not-present page on",
-		       error & 16 ? "instruction fetch" : error & 2 ? "write" : "read",
-		       error & 4 ? "user" : "kernel",
-		       error & 8 ? ", reserved bit set" : "",
-		       error & 32 ? ", protection key" : "");
+	printk_raw("  #PF: %s %s in %s mode%s%s\n",
+		   error & 1 ? "protection violation on" : "not-present page on",
+		   error & 16 ? "instruction fetch" : error & 2 ? "write" : "read",
+		   error & 4 ? "user" : "kernel",
+		   error & 8 ? ", reserved bit set" : "",
+		   error & 32 ? ", protection key" : "");
 }
 
 static void trap_dump(const struct trap_frame *f, uint64_t cr2)
 {
-	console_printf("  vector %lu (%s), error code 0x%lx\n", f->vector,
-		       trap_name(f->vector), f->error);
+	printk_raw("  vector %lu (%s), error code 0x%lx\n", f->vector,
+		   trap_name(f->vector), f->error);
 	if (f->vector == VEC_PF)
 		pf_explain(f->error);
-	console_printf("  RIP %04lx:%016lx  RFLAGS %016lx\n", f->cs, f->rip, f->rflags);
-	console_printf("  RSP %04lx:%016lx  CR2 %016lx  CR3 %016lx\n", f->ss, f->rsp,
-		       cr2, read_cr3());
-	console_printf("  RAX %016lx  RBX %016lx  RCX %016lx\n", f->rax, f->rbx, f->rcx);
-	console_printf("  RDX %016lx  RSI %016lx  RDI %016lx\n", f->rdx, f->rsi, f->rdi);
-	console_printf("  RBP %016lx  R8  %016lx  R9  %016lx\n", f->rbp, f->r8, f->r9);
-	console_printf("  R10 %016lx  R11 %016lx  R12 %016lx\n", f->r10, f->r11, f->r12);
-	console_printf("  R13 %016lx  R14 %016lx  R15 %016lx\n", f->r13, f->r14, f->r15);
+	printk_raw("  RIP %04lx:%016lx  RFLAGS %016lx\n", f->cs, f->rip, f->rflags);
+	printk_raw("  RSP %04lx:%016lx  CR2 %016lx  CR3 %016lx\n", f->ss, f->rsp,
+		   cr2, read_cr3());
+	printk_raw("  RAX %016lx  RBX %016lx  RCX %016lx\n", f->rax, f->rbx, f->rcx);
+	printk_raw("  RDX %016lx  RSI %016lx  RDI %016lx\n", f->rdx, f->rsi, f->rdi);
+	printk_raw("  RBP %016lx  R8  %016lx  R9  %016lx\n", f->rbp, f->r8, f->r9);
+	printk_raw("  R10 %016lx  R11 %016lx  R12 %016lx\n", f->r10, f->r11, f->r12);
+	printk_raw("  R13 %016lx  R14 %016lx  R15 %016lx\n", f->r13, f->r14, f->r15);
 }
 
 /* The hook may end here (a test case that faulted); if it returns, we panic. */

@@ -8,8 +8,8 @@
  * lines after its backtrace. So no report is cut short by another CPU
  * leaving QEMU, and no reason is lost.
  *
- * Nothing here waits for a lock another CPU may hold: the console lock is
- * bypassed, the screen waits 20 ms at most for its lock (console_panic),
+ * Nothing here waits for a lock another CPU may hold: printk's line lock is
+ * bypassed, the screen waits 20 ms at most for its lock (printk_panic),
  * serial is written before the screen, and the rest is atomics on this
  * file's own state. A CPU inside panic() ignores NMIs (panic_nmi), so the
  * stop NMI cannot halt a loser before its line is kept, nor a reporter
@@ -85,14 +85,14 @@ static void report_losers(void)
 	n = __atomic_load_n(&nlosers, __ATOMIC_ACQUIRE);
 	for (unsigned int i = 0; i < n && i < LOSER_SLOTS; i++) {
 		if (__atomic_load_n(&losers[i].ready, __ATOMIC_ACQUIRE))
-			console_printf("  %s\n", losers[i].line);
+			printk_raw("  %s\n", losers[i].line);
 		else
-			console_printf("  a CPU panicked too; its line was not done in %d ms\n",
-				       LOSER_WAIT_MS);
+			printk_raw("  a CPU panicked too; its line was not done in %d ms\n",
+				   LOSER_WAIT_MS);
 	}
 	if (n > LOSER_SLOTS)
-		console_printf("  %u more CPUs panicked too; their reasons were not kept\n",
-			       n - LOSER_SLOTS);
+		printk_raw("  %u more CPUs panicked too; their reasons were not kept\n",
+			   n - LOSER_SLOTS);
 }
 
 /* The end of every report: the panic status with ktest.exit=1, else halt. */
@@ -100,7 +100,7 @@ static __attribute__((noreturn)) void panic_exit(void)
 {
 	if (cmdline_flag(kernel_cmdline(), "ktest.exit"))
 		debug_exit(DEBUG_EXIT_FAIL);
-	console_printf("System halted.\n");
+	printk_raw("System halted.\n");
 	cpu_halt_forever();
 }
 
@@ -115,9 +115,9 @@ static void panic_vbegin(const char *fmt, va_list ap)
 		__atomic_store_n(&inside[cpu], true, __ATOMIC_RELEASE);
 	if (__atomic_load_n(&reporter, __ATOMIC_ACQUIRE) == (int)cpu) {
 		/* A fault while reporting: the report is what broke, so say why and stop. */
-		console_printf("\nKERNEL PANIC: nested panic on CPU %u: ", cpu);
-		console_vprintf(fmt, ap);
-		console_printf("\n");
+		printk_raw("\nKERNEL PANIC: nested panic on CPU %u: ", cpu);
+		vprintk_raw(fmt, ap);
+		printk_raw("\n");
 		panic_exit();
 	}
 	__atomic_fetch_add(&entered, 1, __ATOMIC_ACQ_REL);
@@ -126,15 +126,15 @@ static void panic_vbegin(const char *fmt, va_list ap)
 		panic_lost(cpu, fmt, ap);
 	/* First the others stop, so the report is the last thing any CPU prints. */
 	smp_stop_others();
-	console_panic();	/* a stopped CPU may own the console or the screen */
-	console_printf("\nKERNEL PANIC: ");
-	console_vprintf(fmt, ap);
-	console_printf("\n");
+	printk_panic();	/* a stopped CPU may own printk's line or the screen */
+	printk_raw("\nKERNEL PANIC: ");
+	vprintk_raw(fmt, ap);
+	printk_raw("\n");
 	if (smp_cpus_online() > 1)
-		console_printf("  on CPU %u of %u; the others were stopped by NMI\n",
-			       cpu, smp_cpus_online());
+		printk_raw("  on CPU %u of %u; the others were stopped by NMI\n",
+			   cpu, smp_cpus_online());
 	else
-		console_printf("  on CPU %u, the only one online\n", cpu);
+		printk_raw("  on CPU %u, the only one online\n", cpu);
 }
 
 void panic_begin(const char *fmt, ...)
@@ -158,10 +158,10 @@ static void panic_registers(void)
 	uint64_t rsp;
 
 	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
-	console_printf("  RSP %016lx  RBP %016lx  RFLAGS %016lx\n", rsp, cpu_frame_pointer(),
-		       cpu_rflags());
-	console_printf("  CR0 %016lx  CR2 %016lx  CR3 %016lx  CR4 %016lx\n",
-		       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+	printk_raw("  RSP %016lx  RBP %016lx  RFLAGS %016lx\n", rsp, cpu_frame_pointer(),
+		   cpu_rflags());
+	printk_raw("  CR0 %016lx  CR2 %016lx  CR3 %016lx  CR4 %016lx\n",
+		   read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
 
 void panic(const char *fmt, ...)

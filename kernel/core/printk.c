@@ -1,10 +1,10 @@
 /*
- * printk and the console: timestamped, levelled lines on the serial port and the screen.
+ * printk: timestamped, levelled lines on the serial port and the screen, and the raw path.
  *
  * Lines from several CPUs never mix: the CPU that starts a line owns the
- * console until it writes the line's '\n', however many calls that takes
+ * output (the line lock) until it writes the line's '\n', however many calls that takes
  * (KTAP lines are built piecewise). Interrupt handlers on the owning CPU
- * write through. A CPU that cannot get the console within
+ * write through. A CPU that cannot get the line lock within
  * 20 ms (its owner is stopped, or left a prompt open while it
  * waits for a key) writes anyway: a mixed line beats a silent machine. A
  * panic stops the other CPUs first and then bypasses the lock for good;
@@ -23,9 +23,9 @@
 
 static bool at_line_start = true;
 static int owner = NO_OWNER;	/* atomic: CPU in the middle of a line */
-static int depth;		/* the owner's nested console_lock()s */
+static int depth;		/* the owner's nested line_lock()s */
 static bool bypass;		/* atomic: panic, no more locking */
-static unsigned int wait_ms = 20;	/* atomic: see console_set_wait_ms */
+static unsigned int wait_ms = 20;	/* atomic: see printk_set_wait_ms */
 
 /* Interrupts off, so a handler's printk on this CPU never sees owner and depth disagree. */
 static uint64_t irq_save(void)
@@ -42,7 +42,7 @@ static void irq_restore(uint64_t flags)
 		cpu_sti();
 }
 
-/* Own the console (or nest in our own ownership): true, or false to write unlocked. */
+/* Own the output (or nest in our own ownership): true, or false to write unlocked. */
 static bool try_own(int self)
 {
 	uint64_t flags = irq_save();
@@ -57,8 +57,8 @@ static bool try_own(int self)
 	return own;
 }
 
-/* Spin for the console; true if this CPU owns it now (it may have already). */
-static bool console_lock(void)
+/* Spin for the line lock; true if this CPU owns it now (it may have already). */
+static bool line_lock(void)
 {
 	int self = (int)smp_cpu_id();
 	uint64_t start = rdtsc(), limit = tsc_khz() * __atomic_load_n(&wait_ms, __ATOMIC_RELAXED);
@@ -73,8 +73,8 @@ static bool console_lock(void)
 	return false;
 }
 
-/* Give the console up once our line is complete and no outer call of ours is still writing. */
-static void console_unlock(bool owned)
+/* Give the output up once our line is complete and no outer call of ours is still writing. */
+static void line_unlock(bool owned)
 {
 	uint64_t flags;
 
@@ -87,44 +87,44 @@ static void console_unlock(bool owned)
 	irq_restore(flags);
 }
 
-unsigned int console_set_wait_ms(unsigned int ms)
+unsigned int printk_set_wait_ms(unsigned int ms)
 {
 	return __atomic_exchange_n(&wait_ms, ms, __ATOMIC_RELAXED);
 }
 
-void console_panic(void)
+void printk_panic(void)
 {
 	__atomic_store_n(&bypass, true, __ATOMIC_RELEASE);
 	screen_panic();
 }
 
-void console_write(const char *s, size_t len)
+void printk_write(const char *s, size_t len)
 {
 	bool owned;
 
 	if (!len)
 		return;
-	owned = console_lock();
+	owned = line_lock();
 	uart_write(s, len);
 	screen_write(s, len);
 	at_line_start = s[len - 1] == '\n';
-	console_unlock(owned);
+	line_unlock(owned);
 }
 
-void console_vprintf(const char *fmt, va_list ap)
+void vprintk_raw(const char *fmt, va_list ap)
 {
 	char buf[LINE_MAX];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
-	console_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	printk_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-void console_printf(const char *fmt, ...)
+void printk_raw(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	console_vprintf(fmt, ap);
+	vprintk_raw(fmt, ap);
 	va_end(ap);
 }
 
@@ -145,7 +145,7 @@ static void printk_prefix(char level)
 {
 	uint64_t ns = tsc_ns_since_boot();
 
-	console_printf("[%5lu.%06lu] %c ", ns / 1000000000, ns / 1000 % 1000000, level);
+	printk_raw("[%5lu.%06lu] %c ", ns / 1000000000, ns / 1000 % 1000000, level);
 }
 
 void vprintk(const char *fmt, va_list ap)
@@ -156,7 +156,7 @@ void vprintk(const char *fmt, va_list ap)
 	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 
 	/* Each line of the message gets its own prefix; the screen colours it by level. */
-	bool owned = console_lock();
+	bool owned = line_lock();
 
 	screen_set_level(level);
 	for (size_t start = 0, i = 0; i < len; start = i) {
@@ -164,10 +164,10 @@ void vprintk(const char *fmt, va_list ap)
 			;
 		if (at_line_start)
 			printk_prefix(level);
-		console_write(buf + start, i - start);
+		printk_write(buf + start, i - start);
 	}
 	screen_set_level(0);
-	console_unlock(owned);
+	line_unlock(owned);
 }
 
 void printk(const char *fmt, ...)

@@ -1,7 +1,7 @@
 /*
  * ktest kernel backend: runs the cases of the ktest_cases section through
  * the ktest core (<kernel/ktest_core.h>: selection, order, KTAP) on the
- * console, each under setjmp, and ends the run.
+ * serial port and the screen (printk_raw), each under setjmp, and ends the run.
  *
  * Command line:
  *	ktest=run|off		run the cases after boot (default: run)
@@ -198,13 +198,13 @@ static void run_case(struct ktest *t)
 	execute(t, &run);
 }
 
-static void console_vprint(const char *fmt, va_list ap)
+static void print_raw(const char *fmt, va_list ap)
 {
-	console_vprintf(fmt, ap);
+	vprintk_raw(fmt, ap);
 }
 
 static const struct ktest_backend kernel_backend = {
-	.vprint = console_vprint,
+	.vprint = print_raw,
 	.run = run_case,
 };
 
@@ -220,8 +220,8 @@ static void run_selected(void)
 		      n, KTEST_MAX_CASES);
 	ktest_report(&kernel_backend, &selection, cases, n, &totals);
 	ns = tsc_ns_since_boot();
-	console_printf("# boot-to-summary: %lu ms (%lu TSC cycles)\n",
-		       ns / 1000000, rdtsc() - boot_tsc);
+	printk_raw("# boot-to-summary: %lu ms (%lu TSC cycles)\n",
+		   ns / 1000000, rdtsc() - boot_tsc);
 }
 
 static bool all_passed(void)

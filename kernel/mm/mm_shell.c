@@ -15,7 +15,7 @@
 
 #define ALLOC_MAX	(1u << 18)	/* frames per alloc/free: 1 GiB */
 
-#define out(...)	console_printf(__VA_ARGS__)
+#define out(...)	printk_raw(__VA_ARGS__)
 
 static int cmd_mem(int argc, char **argv)
 {

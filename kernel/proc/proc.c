@@ -220,6 +220,6 @@ void pid_print_state(void)
 	struct pid_list l = { .len = 0 };
 	int last, count = pid_map_walk(&kernel_pids, &last, pid_list_add, &l);
 
-	console_printf("pid_max %d, last %d, %d allocated: %s%s\n", pid_map_max(&kernel_pids),
-		       last, count, count ? l.buf : "none", l.full ? ",..." : "");
+	printk_raw("pid_max %d, last %d, %d allocated: %s%s\n", pid_map_max(&kernel_pids),
+		   last, count, count ? l.buf : "none", l.full ? ",..." : "");
 }

@@ -14,7 +14,7 @@
 #include <kernel/smp.h>
 #include <kernel/task.h>
 
-#define out(...)	console_printf(__VA_ARGS__)
+#define out(...)	printk_raw(__VA_ARGS__)
 
 static int cmd_pids(int argc, char **argv)
 {
@@ -80,7 +80,7 @@ SHELL_COMMAND(spawn, cmd_spawn, "spawn N", 1, 1,
 static int cmd_ps(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	task_dump(&kernel_tasks, console_printf);
+	task_dump(&kernel_tasks, printk_raw);
 	return 0;
 }
 SHELL_COMMAND(ps, cmd_ps, "ps", 0, 0, "list tasks");

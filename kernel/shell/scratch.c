@@ -15,7 +15,7 @@
 
 static BM_DECLARE(scratch, SCRATCH_BITS);
 
-#define out(...)	console_printf(__VA_ARGS__)
+#define out(...)	printk_raw(__VA_ARGS__)
 
 static void bitmap_show(void)
 {

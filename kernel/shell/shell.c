@@ -19,7 +19,7 @@
 extern const struct shell_command __start_shell_commands[], __stop_shell_commands[];
 extern const struct shell_bench __start_shell_benches[], __stop_shell_benches[];
 
-#define out(...)	console_printf(__VA_ARGS__)
+#define out(...)	printk_raw(__VA_ARGS__)
 
 const struct shell_command *shell_commands(size_t *n)
 {
@@ -89,7 +89,7 @@ static void run_line(char *line)
 static void echo(void *ctx, const char *s, size_t len)
 {
 	(void)ctx;
-	console_write(s, len);
+	printk_write(s, len);
 }
 
 void shell_run(void)

@@ -9,7 +9,7 @@
 #include <kernel/shell.h>
 #include <kernel/smp.h>
 
-#define out(...)	console_printf(__VA_ARGS__)
+#define out(...)	printk_raw(__VA_ARGS__)
 
 static int cmd_cpus(int argc, char **argv)
 {
@@ -31,7 +31,7 @@ SHELL_COMMAND(cpus, cmd_cpus, "cpus", 0, 0, "online and idle CPU masks, APIC IDs
 static int cmd_gdt(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	gdt_print(console_printf);
+	gdt_print(printk_raw);
 	return 0;
 }
 SHELL_COMMAND(gdt, cmd_gdt, "gdt", 0, 0, "GDT slot map");

@@ -1,10 +1,12 @@
 /*
- * Kernel console output.
+ * Kernel output: the serial port and the screen (kernel/console/), a line
+ * at a time.
  *
  * printk() prefixes each line with the time since boot and a level letter,
  * "[    1.234567] I ", taking the level from a KERN_* marker at the start of
- * the format (KERN_INFO when there is none). console_write() is the raw
- * path: no prefix, used for KTAP lines and panic banners.
+ * the format (KERN_INFO when there is none). printk_write() is the raw
+ * path (printk_raw() formats): no prefix, used for KTAP lines, panic banners
+ * and the monitor shell.
  */
 #ifndef KERNEL_PRINTK_H
 #define KERNEL_PRINTK_H
@@ -28,15 +30,15 @@ void vprintk(const char *fmt, va_list ap);
 #define pr_info(...)	printk(KERN_INFO __VA_ARGS__)
 #define pr_debug(...)	printk(KERN_DEBUG __VA_ARGS__)
 
-/* Raw output to every console: no timestamp, no level. */
-void console_write(const char *s, size_t len);
+/* Raw output to the serial port and the screen: no timestamp, no level. */
+void printk_write(const char *s, size_t len);
 /* Formatted raw output. */
-void console_printf(const char *fmt, ...) __printf(1, 2);
-void console_vprintf(const char *fmt, va_list ap);
+void printk_raw(const char *fmt, ...) __printf(1, 2);
+void vprintk_raw(const char *fmt, va_list ap);
 /* How long a CPU waits for another's line before it writes anyway (default 20 ms); returns the old value. */
-unsigned int console_set_wait_ms(unsigned int ms);
+unsigned int printk_set_wait_ms(unsigned int ms);
 /* Panic: the other CPUs are stopped; no line lock from now on, and the screen waits 20 ms at most. */
-void console_panic(void);
+void printk_panic(void);
 
 /*
  * Format into buf like C's snprintf: %d %i %u %x %X %p %s %c %%, flags

@@ -12,7 +12,7 @@
  * word and checks the argument count against [min_args, max_args] before
  * it calls run(argc, argv) (argv[0] is the name); run returns 0, or -1 to
  * have the usage printed. A command validates every argument before it
- * changes anything, and prints its output with console_printf. The
+ * changes anything, and prints its output with printk_raw. The
  * subsystem prints its own state through its own function, under its own
  * lock: a command never takes another subsystem's lock.
  *
