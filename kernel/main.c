@@ -1,4 +1,5 @@
 /* kmain: bring up the consoles and the CPU tables, report the boot, run the tests, then the monitor. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <arch/cpu.h>
 #include <arch/cpufeat.h>
@@ -10,6 +11,7 @@
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <arch/uart.h>
+#include <kernel/acpi.h>
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
 #include <kernel/console.h>
@@ -20,10 +22,13 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/task.h>
 
 void kmain(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
+
+static struct madt_info madt;
 
 static void print_cpu(void)
 {
@@ -33,6 +38,36 @@ static void print_cpu(void)
 	pr_info("cpu: TSC %lu.%03lu MHz, NX %s, %zu kernel symbols\n",
 		tsc_khz() / 1000, tsc_khz() % 1000, nx ? "on" : "off", ksym_count());
 	pr_info("cpu: %s\n", cpu_describe_protection(prot, sizeof(prot)));
+}
+
+static const void *firmware_map(void *ctx, uint64_t phys, size_t len)
+{
+	(void)ctx;
+	return mm_firmware_ptr(phys, len);
+}
+
+static void firmware_log(void *ctx, const char *fmt, va_list ap)
+{
+	char line[160];
+
+	(void)ctx;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	pr_warn("%s\n", line);
+}
+
+/* The MADT (found through the RSDP in info), logged; NULL if there is no usable one. */
+static const struct madt_info *read_madt(const void *info)
+{
+	const struct acpi_env env = { firmware_map, firmware_log, NULL };
+
+	if (acpi_read_madt(&env, info, &madt) < 0 || !madt.ncpus) {
+		pr_warn("smp: no usable MADT; running on the boot CPU only\n");
+		return NULL;
+	}
+	pr_info("acpi: MADT: %u CPUs (%u enabled), %u I/O APICs, %u overrides, LAPIC at 0x%lx%s\n",
+		madt.ncpus, madt.nenabled, madt.nioapics, madt.noverrides, madt.lapic_addr,
+		madt.skipped ? " (entries skipped: see above)" : "");
+	return &madt;
 }
 
 /* The rest of the boot, on CPU 0's guarded stack: tasks, the tests, the monitor. */
@@ -73,7 +108,7 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	print_cpu();
 	boot_info_print(boot);
 	mm_init(&boot->memory);
-	smp_init(info);
+	smp_start(read_madt(info), kernel_cmdline());
 	/* Off the boot stack, which has no guard page, onto CPU 0's own. */
 	smp_boot_cpu_restack(kmain_late);
 }

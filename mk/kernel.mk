@@ -79,7 +79,8 @@ KERNEL_C_SRCS += \
 	arch/x86_64/apic.c \
 	arch/x86_64/kstack.c \
 	arch/x86_64/smpboot.c \
-	kernel/smp/dispatch.c
+	kernel/smp/dispatch.c \
+	kernel/smp/start.c
 
 TEST_KERNEL_SRCS += tests/kernel/smp/smp_test.c tests/arch/x86_64/kstack_test.c \
 	tests/arch/x86_64/paging_kernel_test.c \

@@ -3,7 +3,7 @@
  * per CPU, handed out by the slot allocator (kernel/gdtslot.h) and
  * encoded by <arch/gdtdesc.h>. The table has room for SMP_MAX_CPUS pairs;
  * its limit, what the CPUs see, grows to fit the CPUs the MADT lists. The boot TSS (static IST stacks) serves
- * until smp_init() gives the boot CPU a TSS of its own.
+ * until smp_init_boot_cpu() gives the boot CPU a TSS of its own.
  */
 #include <stdint.h>
 #include <arch/gdt.h>

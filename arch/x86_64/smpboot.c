@@ -1,5 +1,5 @@
 /*
- * SMP bring-up: the MADT's CPUs, per-CPU stacks with guard pages and TSSs
+ * SMP bring-up: the kernel's CPU list, per-CPU stacks with guard pages and TSSs
  * in GDT slots, and the INIT-SIPI-SIPI start of each AP through the
  * trampoline. Every AP gets its INIT at once; the SIPIs go one AP at a
  * time, each with a bounded wait for the AP to claim the trampoline (see
@@ -9,7 +9,6 @@
  * never touched by it, go to the next AP, and the trampoline page to the
  * pool once every AP is up or parked.
  */
-#include <stdarg.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/cpufeat.h>
@@ -22,23 +21,16 @@
 #include <arch/stack.h>
 #include <arch/trap.h>
 #include <arch/tsc.h>
-#include <kernel/acpi.h>
-#include <kernel/cmdline.h>
-#include <kernel/cpumask.h>
-#include <kernel/irqvec.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/pfa.h>
 #include <kernel/printk.h>
-#include <kernel/shell_parse.h>
-#include <kernel/smp.h>
 #include <kernel/string.h>
 
 #define INIT_DELAY_US		10000	/* MP spec: INIT, then 10 ms */
 #define SIPI_DELAY_US		200	/* and 200 us between the two SIPIs */
 #define AP_TIMEOUT_MS		1000	/* generous: 16 vCPUs share 2 host cores under TCG */
 #define TLB_WARN_MS		1000	/* a shootdown names a slow CPU after this, then at 2x, 4x... */
-#define TLB_TIMEOUT_S		30	/* and panics only after this (smp.tlb_timeout=, 0: never) */
 #define TR_NOBODY		0xFFFFFFFFu	/* tr_claim: no AP may claim the trampoline */
 #define EFER_LME		(1u << 8)
 #define LOW_MEMORY		(1ull << 20)
@@ -51,24 +43,22 @@ extern const char trampoline_start[], trampoline_end[];
 extern const char tr_cr3[], tr_efer[], tr_stack[], tr_cpu[], tr_entry[], tr_claim[], tr_late[];
 
 struct cpu cpus[SMP_MAX_CPUS];
-struct cpumask cpu_online_mask, cpu_idle_mask;
-struct irqvec kernel_vectors;
 
 static unsigned int ncpus = 1;
 static unsigned int ap_entries;	/* APs that reached ap_main: the online ones, never a late one */
 static unsigned int left_out;
-static uint64_t tlb_timeout_ms = TLB_TIMEOUT_S * 1000ull;
+static uint64_t tlb_timeout_ms = SMP_TLB_TIMEOUT_S * 1000ull;
 static uint64_t tlb_warnings;
 static uint64_t bringup_us;
 static bool smp_up;
 static bool stopping;
-static uint8_t ipi_vector;
+static uint32_t late_apic = TR_NOBODY;
+static void (*ap_entry)(void);
 static uint8_t *trampoline;
 static uint64_t trampoline_phys;
 static uint64_t idt_base;
 static uint16_t idt_limit;
 
-_Static_assert(SMP_MAX_CPUS <= NR_CPUS, "the CPU masks cover every CPU");
 _Static_assert(KSTACK_PAGES + 3 * IST_PAGES + 4 < SMP_STACK_WINDOW / FRAME_SIZE,
 	       "stacks and guard pages fit a CPU's window");
 
@@ -87,9 +77,9 @@ uint64_t smp_bringup_us(void)
 	return bringup_us;
 }
 
-uint8_t smp_ipi_vector(void)
+bool smp_is_up(void)
 {
-	return ipi_vector;
+	return smp_up;
 }
 
 unsigned int smp_ap_entries(void)
@@ -176,41 +166,12 @@ static void __attribute__((noreturn)) ap_main(struct cpu *c)
 	if (apic_id() != c->apic_id)
 		pr_warn("smp: CPU %u reports APIC ID %u, MADT said %u\n", c->id, apic_id(),
 			c->apic_id);
-	cpumask_set_atomic(&cpu_online_mask, c->id);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-	smp_idle_loop();
+	ap_entry();
+	panic("smp: CPU %u's entry function returned", c->id);
 }
 
 /* ------------------------------------------------------------ the boot CPU */
-
-static const void *acpi_map(void *ctx, uint64_t phys, size_t len)
-{
-	(void)ctx;
-	return mm_firmware_ptr(phys, len);
-}
-
-static void acpi_vlog(void *ctx, const char *fmt, va_list ap)
-{
-	char line[160];
-
-	(void)ctx;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	pr_warn("%s\n", line);
-}
-
-static void ipi_handler(void)
-{
-	/* Nothing to do: waking from hlt is the point; the idle loop reads the mailbox. */
-}
-
-static void setup_vectors(void)
-{
-	irqvec_init(&kernel_vectors);
-	irqvec_reserve_range(&kernel_vectors, PIC_VECTOR_BASE, 16);
-	irqvec_reserve(&kernel_vectors, APIC_SPURIOUS_VECTOR);
-	ipi_vector = (uint8_t)irqvec_alloc(&kernel_vectors, IRQVEC_HIGH);
-	smp_irq_register(ipi_vector, ipi_handler);
-}
 
 /* Copy the trampoline below 1 MiB and fill in what every AP shares. */
 static bool setup_trampoline(void)
@@ -233,6 +194,7 @@ static bool setup_trampoline(void)
 	*(uint64_t *)(trampoline + (tr_efer - trampoline_start)) =
 		rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE);
 	*(uint64_t *)(trampoline + (tr_entry - trampoline_start)) = (uint64_t)ap_main;
+	*(uint32_t *)(trampoline + (tr_late - trampoline_start)) = late_apic;
 	return true;
 }
 
@@ -300,50 +262,32 @@ static bool start_ap(struct cpu *c)
 	return true;
 }
 
-/* Tests only: ktest.late_ap=<APIC ID> makes that AP answer after its deadline. */
-static void set_late_ap(void)
+void smp_set_late_ap(uint32_t apic_id)
 {
-	char val[16];
-	uint64_t id;
-
-	if (!cmdline_get(kernel_cmdline(), "ktest.late_ap", val, sizeof(val)))
-		return;
-	if (!shell_parse_u64(val, &id) || id >= TR_NOBODY) {
-		pr_err("smp: ktest.late_ap=%s: not an APIC ID; ignored\n", val);
-		return;
-	}
-	*(uint32_t *)(trampoline + (tr_late - trampoline_start)) = (uint32_t)id;
-	pr_info("smp: ktest.late_ap: APIC ID %lu answers after its deadline (a test)\n", id);
-}
-
-static bool is_ap(const struct madt_cpu *mc, uint32_t bsp_apic)
-{
-	return mc->apic_id != bsp_apic && (mc->flags & MADT_ENABLED);
+	late_apic = apic_id;
 }
 
 /*
- * Start every enabled MADT CPU but this one; they get the next logical
- * numbers. INIT goes to all of them first, so the MP spec's 10 ms pass
- * once, not once per CPU; then each gets its SIPIs in turn, as they share
- * the trampoline's stack and CPU fields. Returns how many never answered.
+ * Start every listed CPU but this one; they get the next logical numbers.
+ * INIT goes to all of them first, so the MP spec's 10 ms pass once, not
+ * once per CPU; then each gets its SIPIs in turn, as they share the
+ * trampoline's stack and CPU fields. Returns how many never answered.
  */
-static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
+static unsigned int start_aps(const struct smp_cpu_list *list, uint32_t bsp_apic)
 {
 	uint64_t t0 = rdtsc();
-	unsigned int tried = 0, lost = 0;
-	char list[64];
+	unsigned int lost = 0;
 
-	for (unsigned int i = 0; i < m->ncpus; i++)
-		if (is_ap(&m->cpus[i], bsp_apic))
-			apic_send_init(m->cpus[i].apic_id);
+	for (unsigned int i = 0; i < list->ncpus; i++)
+		if (list->apic_id[i] != bsp_apic)
+			apic_send_init(list->apic_id[i]);
 	udelay(INIT_DELAY_US);
-	for (unsigned int i = 0; i < m->ncpus && ncpus < SMP_MAX_CPUS; i++) {
+	for (unsigned int i = 0; i < list->ncpus && ncpus < SMP_MAX_CPUS; i++) {
 		struct cpu *c = &cpus[ncpus];
 
-		if (!is_ap(&m->cpus[i], bsp_apic))
+		if (list->apic_id[i] == bsp_apic)
 			continue;
-		tried++;
-		if (cpu_prepare(c, ncpus, m->cpus[i].apic_id) < 0)
+		if (cpu_prepare(c, ncpus, list->apic_id[i]) < 0)
 			break;
 		if (!start_ap(c)) {
 			pr_err("smp: CPU with APIC ID %u did not answer in %d ms; left out\n",
@@ -356,59 +300,32 @@ static unsigned int start_aps(const struct madt_info *m, uint32_t bsp_apic)
 			c->id, c->apic_id, c->tss_sel, c->up_cycles * 1000 / tsc_khz());
 		ncpus++;
 	}
-	smp_wait_idle();
 	bringup_us = (rdtsc() - t0) * 1000 / tsc_khz();
 	left_out = lost;
-	cpumask_print(list, sizeof(list), &cpu_idle_mask, ncpus);
-	pr_info("smp: %u of %u CPUs online, all APs up in %lu us (INIT wait included); "
-		"idle: %s\n", ncpus, tried + 1, bringup_us, list);
 	return lost;
 }
 
-/* The LINT pin wired to NMI on every processor (LAPIC NMI entries for all), or -1. */
-static int nmi_lint(const struct madt_info *m)
-{
-	for (unsigned int i = 0; i < m->nnmis; i++)
-		if ((m->nmis[i].uid == 0xFF || m->nmis[i].uid == 0xFFFFFFFF) && m->nmis[i].lint <= 1)
-			return m->nmis[i].lint;
-	return -1;
-}
-
-/* The boot CPU becomes CPU 0: a TSS with guarded IST stacks, GS base, its APIC. */
-static void bsp_setup(const struct madt_info *m)
+void smp_init_boot_cpu(const struct smp_cpu_list *list)
 {
 	struct cpu *c = &cpus[0];
 
-	apic_setup(m->lapic_addr, nmi_lint(m));
+	apic_setup(list->lapic_addr, list->nmi_lint);
 	apic_init_cpu(true);
 	idt_current(&idt_base, &idt_limit);
-	if (gdt_reserve_cpus(m->nenabled ? m->nenabled : 1) < 0)
-		panic("smp: %u CPUs do not fit the GDT", m->nenabled);
+	if (gdt_reserve_cpus(list->ncpus ? list->ncpus : 1) < 0)
+		panic("smp: %u CPUs do not fit the GDT", list->ncpus);
 	if (cpu_prepare(c, 0, apic_id()) < 0)
 		panic("smp: no GDT slot for the boot CPU's TSS");
 	gdt_load_cpu((uint16_t)c->tss_sel);
 	gdt_release_boot_tss();
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 	c->online = true;
-	cpumask_set_atomic(&cpu_online_mask, 0);
 	smp_up = true;
 }
 
-/* smp.tlb_timeout=<seconds>: how long a shootdown waits for a silent CPU (0: for ever). */
-static void set_tlb_timeout(void)
+void smp_set_tlb_timeout_ms(uint64_t ms)
 {
-	char val[16];
-	uint64_t s;
-
-	if (!cmdline_get(kernel_cmdline(), "smp.tlb_timeout", val, sizeof(val)))
-		return;
-	if (!shell_parse_u64(val, &s) || s > 24 * 3600) {
-		pr_err("smp: smp.tlb_timeout=%s: not a number of seconds (0..86400); "
-		       "keeping %lu\n", val, tlb_timeout_ms / 1000);
-		return;
-	}
-	tlb_timeout_ms = s * 1000;
-	pr_info("smp: TLB shootdowns wait %lu s for a silent CPU%s\n", s, s ? "" : " (for ever)");
+	tlb_timeout_ms = ms;
 }
 
 static void (*boot_continuation)(void);
@@ -429,35 +346,20 @@ void smp_boot_cpu_restack(void (*fn)(void))
 	panic("smp: the boot CPU's continuation returned");
 }
 
-void smp_init(const void *mbi)
+bool smp_start_aps(const struct smp_cpu_list *list, void (*entry)(void))
 {
-	static struct madt_info m;
-	const struct acpi_env env = { acpi_map, acpi_vlog, NULL };
-
-	if (acpi_read_madt(&env, mbi, &m) < 0 || !m.ncpus) {
-		pr_warn("smp: no usable MADT; running on the boot CPU only\n");
-		return;
-	}
-	pr_info("acpi: MADT: %u CPUs (%u enabled), %u I/O APICs, %u overrides, LAPIC at 0x%lx%s\n",
-		m.ncpus, m.nenabled, m.nioapics, m.noverrides, m.lapic_addr,
-		m.skipped ? " (entries skipped: see above)" : "");
-	setup_vectors();
-	bsp_setup(&m);
-	pr_info("smp: boot CPU: APIC ID %u (%s), TSS selector 0x%x, IPI vector 0x%x, "
-		"timer %u ticks/ms\n", cpus[0].apic_id, apic_x2apic() ? "x2APIC" : "xAPIC",
-		cpus[0].tss_sel, ipi_vector, apic_timer_calibrate());
-	if (!setup_trampoline())
-		return;
-	set_late_ap();
-	set_tlb_timeout();
+	if (!smp_up || !setup_trampoline())
+		return false;
+	ap_entry = entry;
 	/*
 	 * A left-out AP got an INIT after its SIPIs (delivered in order), so it
 	 * waits for a SIPI and runs nothing; give that INIT the MP spec's 10 ms,
 	 * then the page is free.
 	 */
-	if (start_aps(&m, cpus[0].apic_id))
+	if (start_aps(list, cpus[0].apic_id))
 		udelay(INIT_DELAY_US);
 	pfa_free_range(trampoline_phys, 1);	/* back to the pool, below the floor */
+	return true;
 }
 
 /* ------------------------------------------------------------ interrupts */
@@ -536,7 +438,7 @@ void smp_flush_tlb_others(void)
 	if (!smp_up)
 		return;
 	for (unsigned int i = 0; i < ncpus; i++) {
-		if (i == self || !cpumask_test_atomic(&cpu_online_mask, i))
+		if (i == self || !__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
 			continue;
 		__atomic_store_n(&cpus[i].tlb_flush, 1, __ATOMIC_RELEASE);
 		apic_send_nmi(cpus[i].apic_id);
@@ -555,6 +457,6 @@ void smp_stop_others(void)
 	self = smp_cpu_id();
 	__atomic_store_n(&stopping, true, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < ncpus; i++)
-		if (i != self && cpumask_test_atomic(&cpu_online_mask, i))
+		if (i != self && __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
 			apic_send_nmi(cpus[i].apic_id);
 }

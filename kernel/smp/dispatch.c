@@ -1,8 +1,10 @@
-/* The idle-CPU mask at work: APs park in it, dispatchers claim them, mailboxes carry the work. */
+/* The CPU masks at work: APs park in the idle mask, dispatchers claim them, mailboxes carry the work. */
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/smp.h>
 #include <kernel/smp.h>
+
+struct cpumask cpu_online_mask, cpu_idle_mask;
 
 static struct smp_dispatch_stats stats;
 static const struct smp_idle_hook *idle_hook;

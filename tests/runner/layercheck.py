@@ -62,22 +62,6 @@ INTERNAL_DIRS = ("kernel", "arch", "boot")
 
 # Today's violations: (rule, file, what) -> the issue-10 item that removes it.
 ALLOWED = {
-    ("include", "arch/x86_64/smpboot.c", "kernel/shell_parse.h"):
-        "item 1: smp.tlb_timeout parsed without the shell's number parser",
-    ("call", "arch/x86_64/smpboot.c", "shell_parse_u64"):
-        "item 1: smp.tlb_timeout parsed without the shell's number parser",
-    ("include", "arch/x86_64/smpboot.c", "kernel/smp.h"):
-        "item 1: the CPU masks defined in kernel/smp/, the idle loop a parameter",
-    ("call", "arch/x86_64/smpboot.c", "smp_idle_loop"):
-        "item 1: SMP bring-up takes the APs' entry function as a parameter",
-    ("call", "arch/x86_64/smpboot.c", "smp_wait_idle"):
-        "item 1: SMP bring-up takes the APs' entry function as a parameter",
-    ("call", "arch/x86_64/smpboot.c", "kernel_cmdline"):
-        "items 1-2: kmain hands the command line's values down",
-    ("call", "arch/x86_64/smpboot.c", "cmdline_get"):
-        "items 1-2: kmain hands the command line's values down",
-    ("call", "arch/x86_64/smpboot.c", "acpi_read_madt"):
-        "item 1: kmain reads the MADT and hands the result to SMP bring-up",
     ("call", "arch/x86_64/backtrace.c", "kernel_tasks"):
         "item 1: the task list reaches the backtrace as a parameter or hook",
 }

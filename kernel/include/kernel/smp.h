@@ -73,4 +73,15 @@ void smp_set_idle_hook(const struct smp_idle_hook *hook);
 /* An AP's life after bring-up: wait for work, run it, forever. */
 void smp_idle_loop(void) __attribute__((noreturn));
 
+struct madt_info;
+/*
+ * Start the CPUs the MADT lists (NULL: none; the boot CPU runs alone):
+ * the kernel's vectors, CPU 0's APIC and TSS, then every AP into
+ * smp_idle_loop(). Returns when all of them are idle; logs the CPUs, and
+ * the cmdline's ktest.late_ap= and smp.tlb_timeout= (README) on the way.
+ */
+void smp_start(const struct madt_info *madt, const char *cmdline);
+/* The IPI vector that wakes a CPU for its mailbox (after smp_start). */
+uint8_t smp_ipi_vector(void);
+
 #endif /* KERNEL_SMP_H */

@@ -60,7 +60,7 @@ KTEST(kstack, freed_slot_waits_for_a_shootdown)
 	ktest_diag(t, "%u stacks, %lu shootdowns since boot", n, after.shootdowns);
 }
 
-/* After smp_init the boot CPU runs on its window's kernel stack, above a guard page. */
+/* After smp_start the boot CPU runs on its window's kernel stack, above a guard page. */
 KTEST(kstack, boot_cpu_runs_on_its_guarded_stack)
 {
 	volatile int local = 0;

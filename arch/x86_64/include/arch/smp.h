@@ -15,9 +15,13 @@
  *	page 11	guard		pages 12-13	IST3 (#MC)
  *	pages 14-15 unmapped
  *
- * The boot CPU moves to its window too: after smp_init, kmain goes on
+ * The boot CPU moves to its window too: after smp_start_aps, kmain goes on
  * through smp_boot_cpu_restack() on CPU 0's guarded kernel stack, and the
  * boot stack in .bss (no guard) is left behind.
+ *
+ * Arch knows no firmware table and no scheduler: the kernel reads the CPUs
+ * from the MADT and hands them over as a struct smp_cpu_list, with the
+ * function each AP runs once it is online.
  */
 #ifndef ARCH_SMP_H
 #define ARCH_SMP_H
@@ -32,6 +36,7 @@
 #define SMP_STACK_AREA		0xFFFFFE8000000000ull	/* PML4 slot 509 */
 #define SMP_STACK_WINDOW	(64 * 1024)
 #define MSR_GS_BASE		0xC0000101
+#define SMP_TLB_TIMEOUT_S	30	/* a shootdown's default wait for a silent CPU */
 
 /* One piece of work posted to an idle CPU; `pending` says it is there. */
 struct cpu_mailbox {
@@ -59,7 +64,15 @@ struct cpu {
 
 extern struct cpu cpus[SMP_MAX_CPUS];
 
-/* This CPU's data (only after smp_init() set GS base; see smp_cpu_id()). */
+/* The CPUs to start, as the kernel read them from the firmware (the MADT). */
+struct smp_cpu_list {
+	uint64_t lapic_addr;		/* the local APICs' physical base */
+	int nmi_lint;			/* the LINT pin wired to NMI on every CPU (0, 1), or -1 */
+	unsigned int ncpus;		/* enabled CPUs, the boot CPU among them */
+	uint32_t apic_id[SMP_MAX_CPUS];	/* in firmware order */
+};
+
+/* This CPU's data (only after smp_init_boot_cpu() set GS base; see smp_cpu_id()). */
 static inline struct cpu *this_cpu(void)
 {
 	struct cpu *c;
@@ -68,8 +81,23 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 
-/* Find the CPUs in the MADT, set up the boot CPU's APIC and TSS, start the others. */
-void smp_init(const void *mbi);
+/*
+ * The boot CPU becomes CPU 0: its APIC (the mode picked once, for every
+ * CPU), a TSS with guarded IST stacks in its GDT pair, GS base. GDT pairs
+ * are reserved for the list's CPUs.
+ */
+void smp_init_boot_cpu(const struct smp_cpu_list *list);
+/*
+ * Start every other CPU of the list (INIT to all, then SIPIs to one at a
+ * time through the trampoline); each, once online, calls ap_entry on its
+ * own kernel stack, which must not return. Returns when every AP is online
+ * or left out (logged). False if no AP could be started (no trampoline).
+ */
+bool smp_start_aps(const struct smp_cpu_list *list, void (*ap_entry)(void));
+/* Tests: the AP with this APIC ID claims the trampoline only after its deadline. */
+void smp_set_late_ap(uint32_t apic_id);
+/* True once smp_init_boot_cpu() ran: this_cpu() works, NMIs and APIC vectors may be ours. */
+bool smp_is_up(void);
 /*
  * Go on in fn, on the boot CPU's guarded kernel stack (as an AP runs on
  * its own); fn must not return. Without SMP (no MADT), fn runs here.
@@ -79,10 +107,8 @@ void smp_boot_cpu_restack(void (*fn)(void)) __attribute__((noreturn));
 unsigned int smp_cpu_id(void);
 /* CPUs online (1 before SMP is up). */
 unsigned int smp_cpus_online(void);
-/* How long starting the APs took, INIT wait included (microseconds). */
+/* How long starting the APs took, from their INIT until all were online (microseconds). */
 uint64_t smp_bringup_us(void);
-/* The IPI vector that wakes a CPU for its mailbox. */
-uint8_t smp_ipi_vector(void);
 /* APs that entered the kernel (ap_main): every online AP once, never a left-out one. */
 unsigned int smp_ap_entries(void);
 /* APs that did not claim the trampoline by their deadline: logged, parked, left out. */
@@ -96,6 +122,8 @@ void smp_irq_register(uint8_t vector, void (*fn)(void));
 bool smp_nmi(struct trap_frame *f);
 /* Interrupt hook for trap_dispatch: true if vector is a local APIC vector we handled. */
 bool smp_irq(uint64_t vector);
+/* How long a TLB shootdown waits for a silent CPU (ms; 0: for ever; SMP_TLB_TIMEOUT_S at boot). */
+void smp_set_tlb_timeout_ms(uint64_t ms);
 /*
  * Make every other online CPU reload CR3, and wait until each has. The
  * request rides on an NMI: the boot CPU runs the boot and the test suites
