@@ -20,7 +20,7 @@ MUTATE_ARGS = --jobs $(or $(JOBS),2) --build $(BUILD)/mutate --cflags '$(MUTATE_
 	--bin 'fuzz_acpi=$(MUTATE_REPLAY) $(FUZZ_ACPI_SRCS)' \
 	--corpus 'fuzz_acpi=tests/fuzz/acpi-corpus' \
 	--bin 'pid_tsan=tests/kernel/proc/pid_tsan.c $(PID_HOST_SRCS)' \
-	--bin 'task_tsan=tests/kernel/proc/task_tsan.c $(TASK_HOST_SRCS)' \
+	--bin 'task_tsan=tests/kernel/proc/task_tsan.c $(TASK_HOST_SRCS) $(MUTATE_ASSERT)' \
 	--bin 'claim_tsan=tests/lib/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/atomic.c lib/bitmap/bitmap.c $(MUTATE_ASSERT)' \
 	--bin 'heap_tsan=tests/kernel/mm/heap_tsan.c $(HEAP_TSAN_SRCS) $(MUTATE_ASSERT)'
 

@@ -183,16 +183,15 @@ size_t hbm_find_next_zero(const struct hbm *h, size_t start);
 static inline size_t hbm_find_next_zero_in_word(const struct hbm *h, size_t start)
 {
 	uint64_t free;
-	size_t i;
 
 	if (start >= h->nbits)
 		return h->nbits;
 	free = ~h->words[BM__WORD(start)] >> (start % BM_WORD_BITS);
-	if (!free)
-		return h->nbits;
-	/* A clear bit past nbits is the last word's tail: none is left in it. */
-	i = start + bm__ffs64(free);
-	return i < h->nbits ? i : h->nbits;
+	/*
+	 * The tail is kept clear, so when [start, nbits) is all set the first
+	 * clear bit is nbits itself: no test against nbits is needed.
+	 */
+	return free ? start + bm__ffs64(free) : h->nbits;
 }
 
 /* Lowest set bit, or nbits. */
