@@ -21,6 +21,7 @@
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/reboot.h>
 #include <kernel/shell.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
@@ -55,12 +56,12 @@ static void firmware_log(void *ctx, const char *fmt, va_list ap)
 	pr_warn("%s\n", line);
 }
 
-/* The MADT (found through the RSDP in info), logged; NULL if there is no usable one. */
-static const struct madt_info *read_madt(const void *info)
+/* The MADT (through the boot loader's RSDP copies, else a scan), logged; NULL if none is usable. */
+static const struct madt_info *read_madt(const struct boot_rsdp *rsdp)
 {
 	const struct acpi_env env = { firmware_map, firmware_log, NULL };
 
-	if (acpi_read_madt(&env, info, &madt) < 0 || !madt.ncpus) {
+	if (acpi_read_madt(&env, rsdp, &madt) < 0 || !madt.ncpus) {
 		pr_warn("smp: no usable MADT; running on the boot CPU only\n");
 		return NULL;
 	}
@@ -108,7 +109,8 @@ void kmain(uint32_t magic, uint64_t mbi_phys)
 	print_cpu();
 	boot_info_print(boot);
 	mm_init(&boot->memory);
-	smp_start(read_madt(info), kernel_cmdline());
+	machine_reboot_init(&boot->rsdp);
+	smp_start(read_madt(&boot->rsdp), kernel_cmdline());
 	/* Off the boot stack, which has no guard page, onto CPU 0's own. */
 	smp_boot_cpu_restack(kmain_late);
 }

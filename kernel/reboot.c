@@ -8,7 +8,7 @@
 #include <arch/io.h>
 #include <arch/trap.h>
 #include <kernel/acpi.h>
-#include <kernel/boot.h>
+#include <kernel/bootinfo.h>
 #include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/reboot.h>
@@ -26,6 +26,13 @@
 #define KBC_STATUS		0x64
 #define KBC_IN_FULL		0x02
 #define KBC_PULSE_RESET		0xFE
+
+static const struct boot_rsdp *boot_rsdp;
+
+void machine_reboot_init(const struct boot_rsdp *rsdp)
+{
+	boot_rsdp = rsdp;
+}
 
 static const void *acpi_map(void *ctx, uint64_t phys, size_t len)
 {
@@ -46,7 +53,7 @@ static uint64_t read64(const uint8_t *p)
 static void acpi_reset(void)
 {
 	const struct acpi_env env = { .map = acpi_map };
-	const struct acpi_rsdp *rsdp = acpi_find_rsdp(&env, bootinfo_mbi());
+	const struct acpi_rsdp *rsdp = acpi_find_rsdp(&env, boot_rsdp);
 	const uint8_t *fadt = rsdp ? (const void *)acpi_find_table(&env, rsdp, "FACP") : NULL;
 	uint64_t addr;
 	uint8_t value;

@@ -221,10 +221,12 @@ bench-pfa: $(PFA_BENCH)
 
 # The ACPI reader's fuzzer: `make fuzz` runs it too; `make test` a smoke (tests/runner/fuzz-smoke.sh).
 FUZZ_ACPI      := $(BUILD)/fuzz/fuzz_acpi
-FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/boot/acpi.c kernel/boot/multiboot2.c
+FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c kernel/boot/acpi.c kernel/boot/bootinfo.c \
+	kernel/boot/multiboot2.c
 HOST_TEST_DEPS += $(FUZZ_ACPI)
 
-$(FUZZ_ACPI): $(FUZZ_ACPI_SRCS) kernel/include/kernel/acpi.h kernel/include/kernel/multiboot2.h
+$(FUZZ_ACPI): $(FUZZ_ACPI_SRCS) kernel/include/kernel/acpi.h kernel/include/kernel/bootinfo.h \
+		kernel/include/kernel/multiboot2.h
 	$(quiet) FUZZLD $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer $(FUZZ_ACPI_SRCS) -o $@

@@ -1,6 +1,6 @@
 /* ACPI table discovery and the MADT reader: validate everything, skip what is bad, never crash. */
 #include <kernel/acpi.h>
-#include <kernel/multiboot2.h>
+#include <kernel/bootinfo.h>
 
 #define RSDP_V1_LEN		20
 #define RSDP_V2_LEN		36
@@ -82,16 +82,12 @@ bool acpi_rsdp_valid(const void *p, size_t avail)
 	       acpi_checksum_ok(b, RSDP_V2_LEN);
 }
 
-/* The RSDP copy inside a multiboot2 ACPI tag, if it is valid. */
-static const struct acpi_rsdp *rsdp_from_tag(const void *mbi, uint32_t type)
+/* The boot loader's RSDP copy, if there is one and it is valid. */
+static const struct acpi_rsdp *rsdp_copy(bool present, const uint8_t *copy, size_t len)
 {
-	const struct mb2_tag *tag = mb2_find(mbi, type);
-
-	if (!tag || tag->size < sizeof(*tag))
+	if (!present || !acpi_rsdp_valid(copy, len))
 		return NULL;
-	if (!acpi_rsdp_valid(tag + 1, tag->size - sizeof(*tag)))
-		return NULL;
-	return (const struct acpi_rsdp *)(tag + 1);
+	return (const struct acpi_rsdp *)copy;
 }
 
 /* A valid RSDP on a 16-byte boundary in [phys, phys + len), or NULL. */
@@ -108,15 +104,15 @@ static const struct acpi_rsdp *rsdp_scan(const struct acpi_env *env, uint64_t ph
 	return NULL;
 }
 
-const struct acpi_rsdp *acpi_find_rsdp(const struct acpi_env *env, const void *mbi)
+const struct acpi_rsdp *acpi_find_rsdp(const struct acpi_env *env, const struct boot_rsdp *boot)
 {
 	const struct acpi_rsdp *r = NULL;
 	const uint8_t *ebda;
 
-	if (mbi) {
-		r = rsdp_from_tag(mbi, MB2_TAG_ACPI_NEW);
+	if (boot) {
+		r = rsdp_copy(boot->has_v2, boot->v2, sizeof(boot->v2));
 		if (!r)
-			r = rsdp_from_tag(mbi, MB2_TAG_ACPI_OLD);
+			r = rsdp_copy(boot->has_v1, boot->v1, sizeof(boot->v1));
 		if (r)
 			return r;
 	}
@@ -337,9 +333,10 @@ int acpi_parse_madt(const struct acpi_env *env, const struct acpi_sdt *madt,
 	return 0;
 }
 
-int acpi_read_madt(const struct acpi_env *env, const void *mbi, struct madt_info *out)
+int acpi_read_madt(const struct acpi_env *env, const struct boot_rsdp *boot,
+		   struct madt_info *out)
 {
-	const struct acpi_rsdp *rsdp = acpi_find_rsdp(env, mbi);
+	const struct acpi_rsdp *rsdp = acpi_find_rsdp(env, boot);
 	const struct acpi_sdt *madt;
 
 	if (!rsdp) {

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the ACPI reader: the input is firmware memory.
  *
- * Bytes [0, 36) are an RSDP handed over in a multiboot2 tag 15; the rest
+ * Bytes [0, 36) are an RSDP handed over in a multiboot2 tag 15, read by
+ * the boot information parser as at boot (its copy must equal them); the rest
  * but the last byte is physical memory from FUZZ_PHYS up, where its
  * pointers may lead. With bit 0 of the last byte set, the harness fixes
  * the RSDP's checksums and those of the tables it finds packed back to
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kernel/acpi.h>
+#include <kernel/bootinfo.h>
 
 #define FUZZ_PHYS	0x10000
 #define RSDP_LEN	36
@@ -80,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint64_t mbi[8];
 	static struct madt_info m;
+	static struct boot_info bi;
 	uint8_t *tag = (uint8_t *)&mbi[1];
 
 	bool fix;
@@ -105,7 +108,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(mem, data + RSDP_LEN, mem_len);
 	if (fix)
 		fix_tables();
-	if (acpi_read_madt(&env, mbi, &m) == 0)
+	if (boot_info_parse(&bi, mbi, (struct boot_region){ 0 }, NULL) != 0 || bi.malformed ||
+	    !bi.rsdp.has_v2 || memcmp(bi.rsdp.v2, tag + 8, RSDP_LEN) != 0)
+		__builtin_trap();
+	if (acpi_read_madt(&env, &bi.rsdp, &m) == 0)
 		check(&m);
 	free(mem);
 	return 0;

@@ -119,12 +119,15 @@ bool acpi_checksum_ok(const void *p, size_t len);
  */
 bool acpi_rsdp_valid(const void *p, size_t avail);
 
+struct boot_rsdp;
 /*
- * The RSDP: the copy in multiboot2 tag 15 (ACPI 2.0+) if valid, else tag
- * 14 (1.0), else a scan of the EBDA's first KiB and of 0xE0000-0xFFFFF.
- * mbi may be NULL (scan only). NULL if there is none.
+ * The RSDP: the boot loader's copy from multiboot2 tag 15 (ACPI 2.0+) if
+ * valid, else from tag 14 (1.0), else a scan of the EBDA's first KiB and of
+ * 0xE0000-0xFFFFF. boot (kmain's, from the boot information) may be NULL
+ * (scan only); a copy found valid is returned where it is, in *boot. NULL
+ * if there is none.
  */
-const struct acpi_rsdp *acpi_find_rsdp(const struct acpi_env *env, const void *mbi);
+const struct acpi_rsdp *acpi_find_rsdp(const struct acpi_env *env, const struct boot_rsdp *boot);
 
 /*
  * The first valid table with this 4-character signature listed in the
@@ -144,6 +147,7 @@ int acpi_parse_madt(const struct acpi_env *env, const struct acpi_sdt *madt,
 		    struct madt_info *out);
 
 /* All of the above: RSDP -> MADT -> *out. 0, or -ACPI_ENOENT (logged) if something is missing. */
-int acpi_read_madt(const struct acpi_env *env, const void *mbi, struct madt_info *out);
+int acpi_read_madt(const struct acpi_env *env, const struct boot_rsdp *boot,
+		   struct madt_info *out);
 
 #endif /* KERNEL_ACPI_H */

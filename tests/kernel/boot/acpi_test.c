@@ -1,6 +1,7 @@
 /* acpi: RSDP discovery, root-table walks and the MADT reader, on synthetic firmware memory. */
 #include <stdarg.h>
 #include <kernel/acpi.h>
+#include <kernel/bootinfo.h>
 #include <kernel/ktest.h>
 #include <kernel/multiboot2.h>
 
@@ -215,33 +216,28 @@ static void rsdp_fill(uint8_t *p, int revision, uint64_t rsdt, uint64_t xsdt)
 		fix_checksum(p, 36, 32);
 }
 
-/* A multiboot2 info block holding the given ACPI tags (type 0 = none). */
-static uint64_t mbi_words[32];
+/* The boot loader's RSDP copies as kmain hands them over (multiboot2 tags 14 and 15; 0 = none). */
+static struct boot_rsdp boot_rsdp;
 
-static const void *mbi_with(uint32_t type1, const uint8_t *rsdp1,
-			    uint32_t type2, const uint8_t *rsdp2)
+static const struct boot_rsdp *rsdp_copies(uint32_t type1, const uint8_t *rsdp1,
+					uint32_t type2, const uint8_t *rsdp2)
 {
-	uint8_t *p = (uint8_t *)mbi_words;
-	size_t off = 8;
 	uint32_t types[2] = { type1, type2 };
 	const uint8_t *r[2] = { rsdp1, rsdp2 };
 
-	fill(mbi_words, 0, sizeof(mbi_words));
+	fill(&boot_rsdp, 0, sizeof(boot_rsdp));
 	for (int i = 0; i < 2; i++) {
-		size_t len = types[i] == MB2_TAG_ACPI_NEW ? 36 : 20;
-
-		if (!types[i])
-			continue;
-		put(p + off, types[i], 4);
-		put(p + off + 4, 8 + len, 4);
-		for (size_t j = 0; j < len; j++)
-			p[off + 8 + j] = r[i][j];
-		off += (8 + len + 7) & ~(size_t)7;
+		if (types[i] == MB2_TAG_ACPI_NEW) {
+			boot_rsdp.has_v2 = true;
+			for (size_t j = 0; j < sizeof(boot_rsdp.v2); j++)
+				boot_rsdp.v2[j] = r[i][j];
+		} else if (types[i] == MB2_TAG_ACPI_OLD) {
+			boot_rsdp.has_v1 = true;
+			for (size_t j = 0; j < sizeof(boot_rsdp.v1); j++)
+				boot_rsdp.v1[j] = r[i][j];
+		}
 	}
-	put(p + off, 0, 4);	/* end tag */
-	put(p + off + 4, 8, 4);
-	put(p, off + 8, 4);
-	return mbi_words;
+	return &boot_rsdp;
 }
 
 static struct madt_info mi;
@@ -266,7 +262,7 @@ KTEST(acpi, xsdt_from_tag15)
 	table_end(madt);
 	xsdt = root_table("XSDT", 8, &madt, 1);
 	rsdp_fill(r, 2, 0, xsdt);
-	ASSERT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi), 0);
+	ASSERT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi), 0);
 	EXPECT_EQ(t, mi.lapic_addr, 0xFEE00000);
 	EXPECT_EQ(t, mi.flags, 1);
 	ASSERT_EQ(t, mi.ncpus, 2);
@@ -302,7 +298,7 @@ KTEST(acpi, rsdt_from_tag14)
 	uint64_t ptrs[2] = { other, madt };
 	rsdt = root_table("RSDT", 4, ptrs, 2);
 	rsdp_fill(r, 0, rsdt, 0);
-	ASSERT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_OLD, r, 0, NULL), &mi), 0);
+	ASSERT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_OLD, r, 0, NULL), &mi), 0);
 	EXPECT_EQ(t, mi.ncpus, 2);
 }
 
@@ -318,7 +314,7 @@ KTEST(acpi, bad_tag15_falls_back_to_tag14)
 	rsdp_fill(r2, 2, rsdt, 0x12345678);
 	r2[33] ^= 1;	/* extended checksum now wrong: the XSDT pointer is not trusted */
 	rsdp_fill(r1, 0, rsdt, 0);
-	ASSERT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_NEW, r2,
+	ASSERT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_NEW, r2,
 						   MB2_TAG_ACPI_OLD, r1), &mi), 0);
 	EXPECT_EQ(t, mi.ncpus, 2);
 }
@@ -335,7 +331,7 @@ KTEST(acpi, bad_xsdt_falls_back_to_rsdt)
 	xsdt = root_table("XSDT", 8, &madt, 1);
 	table_at(xsdt)[9] ^= 0x40;
 	rsdp_fill(r, 2, rsdt, xsdt);
-	ASSERT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi), 0);
+	ASSERT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi), 0);
 	EXPECT_EQ(t, mi.ncpus, 2);
 	EXPECT_GE(t, log_lines, 2);	/* the bad checksum, the fallback */
 }
@@ -377,7 +373,7 @@ KTEST(acpi, madt_bad_checksum_is_skipped)
 	table_at(madt)[40] ^= 1;
 	rsdt = root_table("RSDT", 4, &madt, 1);
 	rsdp_fill(r, 0, rsdt, 0);
-	EXPECT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_OLD, r, 0, NULL), &mi),
+	EXPECT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_OLD, r, 0, NULL), &mi),
 		  -ACPI_ENOENT);
 	EXPECT_GE(t, log_lines, 2);
 }
@@ -395,7 +391,7 @@ KTEST(acpi, second_madt_used_when_first_is_bad)
 	table_end(madts[1]);
 	rsdt = root_table("RSDT", 4, madts, 2);
 	rsdp_fill(r, 0, rsdt, 0);
-	ASSERT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_OLD, r, 0, NULL), &mi), 0);
+	ASSERT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_OLD, r, 0, NULL), &mi), 0);
 	EXPECT_EQ(t, mi.lapic_addr, 0xFEE00000);
 	EXPECT_TRUE(t, has(last_log, "bad checksum"));
 }
@@ -538,7 +534,7 @@ KTEST(acpi, unmappable_entry_above_4g_is_logged_and_skipped)
 	xsdt = root_table("XSDT", 8, ptrs, 2);
 	rsdp_fill(r, 2, 0, xsdt);
 	EXPECT_EQ(t, fake_map(NULL, ptrs[0], 4), NULL);	/* the mapper refuses it */
-	ASSERT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi), 0);
+	ASSERT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi), 0);
 	EXPECT_EQ(t, mi.ncpus, 2);
 	EXPECT_EQ(t, log_lines, 1);
 	EXPECT_STREQ(t, last_log,
@@ -554,7 +550,7 @@ KTEST(acpi, only_unmappable_entries_find_nothing)
 	reset();
 	xsdt = root_table("XSDT", 8, &ptr, 1);
 	rsdp_fill(r, 2, 0, xsdt);
-	EXPECT_EQ(t, acpi_read_madt(&env, mbi_with(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi),
+	EXPECT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi),
 		  -ACPI_ENOENT);
 	EXPECT_STREQ(t, first_log,
 		     "acpi: XSDT entry 0, table at 0xfffffffffffff000, is not mappable: skipped");
@@ -683,4 +679,23 @@ KTEST(acpi, unused_type_needs_only_its_header)
 	EXPECT_EQ(t, mi.ncpus, 3);
 	EXPECT_EQ(t, mi.skipped, 0);
 	EXPECT_EQ(t, log_lines, 0);
+}
+
+/* The boot loader's copy is used where it is; one not marked present is not looked at. */
+KTEST(acpi, boot_copy_is_used_in_place_and_only_if_present)
+{
+	uint8_t r[36];
+	const struct boot_rsdp *boot;
+
+	reset();
+	rsdp_fill(r, 2, 0x1000, 0x2000);
+	boot = rsdp_copies(MB2_TAG_ACPI_NEW, r, 0, NULL);
+	EXPECT_PTR_EQ(t, acpi_find_rsdp(&env, boot), boot->v2);
+	boot = rsdp_copies(MB2_TAG_ACPI_OLD, r, 0, NULL);	/* a v2 RSDP cut to 20 bytes */
+	EXPECT_NULL(t, acpi_find_rsdp(&env, boot));
+	rsdp_fill(r, 0, 0x1000, 0);
+	boot = rsdp_copies(MB2_TAG_ACPI_OLD, r, 0, NULL);
+	EXPECT_PTR_EQ(t, acpi_find_rsdp(&env, boot), boot->v1);
+	boot_rsdp.has_v1 = false;
+	EXPECT_NULL(t, acpi_find_rsdp(&env, boot));
 }
