@@ -40,22 +40,6 @@ const struct boot_info *kernel_boot_info(void)
 	return boot_read;
 }
 
-const void *bootinfo_mbi(void)
-{
-	return (const void *)(uintptr_t)boot.info.start;
-}
-
-uint32_t bootinfo_mbi_size(void)
-{
-	return (uint32_t)(boot.info.end - boot.info.start);
-}
-
-void kernel_image_range(uint64_t *start, uint64_t *end)
-{
-	*start = boot.image.start;
-	*end = boot.image.end;
-}
-
 static void print_map(const struct boot_memory *mem)
 {
 	uint64_t usable = 0;

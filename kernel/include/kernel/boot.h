@@ -20,9 +20,4 @@ void boot_info_print(const struct boot_info *bi);
 /* What boot_info_read() returned, NULL before: for the in-kernel tests of the boot. */
 const struct boot_info *kernel_boot_info(void);
 
-/* Until their users take their piece from kmain: the raw information and the image. */
-const void *bootinfo_mbi(void);
-uint32_t bootinfo_mbi_size(void);
-void kernel_image_range(uint64_t *start, uint64_t *end);
-
 #endif /* KERNEL_BOOT_H */
