@@ -32,6 +32,7 @@ KERNEL_C_SRCS := \
 	kernel/core/ksyms.c \
 	kernel/core/ubsan.c \
 	kernel/ktest/ktest.c \
+	kernel/ktest/leak.c \
 	kernel/main.c \
 	kernel/core/panic.c \
 	kernel/core/printk.c \

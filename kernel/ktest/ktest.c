@@ -27,9 +27,14 @@
  *					and the run goes on
  *	ktest.selftest=task_panic	panic() inside a task (smp_panic: on an AP);
  *					the runner wants a backtrace of 3 named frames
+ *	ktest.selftest=leak		keep 2 frames and a heap object: the leak
+ *					check fails suite selftest
  *
  * Each case runs under setjmp(): ASSERT failures, skips and exceptions
- * longjmp back here, so one bad case never stops the run.
+ * longjmp back here, so one bad case never stops the run. After each suite
+ * the frames and heap objects in use are compared with before it: a suite
+ * that leaked fails (<kernel/ktest_leak.h>), and the kernel log says how
+ * many suites were checked.
  */
 #include <arch/cpu.h>
 #include <arch/debug_exit.h>
@@ -41,6 +46,7 @@
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
 #include <kernel/ktest_core.h>
+#include <kernel/ktest_leak.h>
 #include <kernel/ktest_order.h>
 #include <kernel/ktest_run.h>
 #include <kernel/panic.h>
@@ -203,9 +209,30 @@ static void print_raw(const char *fmt, va_list ap)
 	vprintk_raw(fmt, ap);
 }
 
+/* Each suite is checked for leaked frames and heap objects (<kernel/ktest_leak.h>). */
+static struct ktest_leak_mark suite_mark;
+static unsigned int suites_checked, suites_leaked;
+
+static void suite_start(const char *suite)
+{
+	(void)suite;
+	ktest_leak_mark(&suite_mark);
+}
+
+static bool suite_end(const char *suite)
+{
+	bool clean = ktest_leak_check(suite, &suite_mark);
+
+	suites_checked++;
+	suites_leaked += !clean;
+	return clean;
+}
+
 static const struct ktest_backend kernel_backend = {
 	.vprint = print_raw,
 	.run = run_case,
+	.suite_start = suite_start,
+	.suite_end = suite_end,
 };
 
 /* One KTAP report of the cases selection picks, from a clean slate: it may run again. */
@@ -218,10 +245,13 @@ static void run_selected(void)
 	if (n > KTEST_MAX_CASES)
 		panic("ktest: %zu cases selected, more than %d; raise KTEST_MAX_CASES",
 		      n, KTEST_MAX_CASES);
+	suites_checked = suites_leaked = 0;
 	ktest_report(&kernel_backend, &selection, cases, n, &totals);
 	ns = tsc_ns_since_boot();
 	printk_raw("# boot-to-summary: %lu ms (%lu TSC cycles)\n",
 		   ns / 1000000, rdtsc() - boot_tsc);
+	pr_info("ktest: leak check ran after each of %u suites; %u leaked\n",
+		suites_checked, suites_leaked);
 }
 
 static bool all_passed(void)

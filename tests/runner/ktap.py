@@ -44,6 +44,7 @@ class Suite:
     cases: list = field(default_factory=list)
     result: bool = None         # the parent's ok/not ok line; None while open
     number: int = None
+    diagnostics: list = field(default_factory=list)     # after its last case: why it failed
 
 
 @dataclass
@@ -123,6 +124,7 @@ def record_result(rep, suite, m, pending):
         suite.cases.append(Case(1, name, ok, skipped, pending))
         rep.suites.append(suite)
     suite.result, suite.number = ok, int(number)
+    suite.diagnostics = pending
     if suite.name == "?":
         suite.name = name
     return None
@@ -192,7 +194,7 @@ def failure_summary(rep):
     """The first failing case (with its first diagnostic) and how many more."""
     bad = [f"{s.name}.{c.name}" + (f" ({c.diagnostics[0]})" if c.diagnostics else "")
            for s, c in rep.cases() if not c.ok]
-    bad += [s.name for s in rep.suites
+    bad += [s.name + (f" ({s.diagnostics[0]})" if s.diagnostics else "") for s in rep.suites
             if s.result is False and all(c.ok for c in s.cases)]
     if not bad:
         return None

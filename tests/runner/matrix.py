@@ -116,6 +116,8 @@ SELFTESTS = [
     ("panic_screenlock", "panic: ", False),  # a stopped CPU holds the screen lock
     ("stack_protector", "panic: KERNEL PANIC: stack protector: canary smashed in smash_my_canary",
      False),                             # the canary check names the function
+    # The case passes, but keeps 2 frames and a heap object: the leak check fails its suite.
+    ("leak", "not ok: selftest (leak: suite selftest: 2 frames, 1 heap object)", False),
 ]
 
 

@@ -52,6 +52,9 @@ CANNED = [
     ("every_case_skipped", "all-skipped.log", 33, False,
      ["no test cases ran: all 3 skipped"], (0, 0, 3)),
     ("some_cases_skipped", "some-skipped.log", 33, True, [], (1, 0, 2)),
+    # Every case passed, but the suite kept frames: the suite's own diagnostic is the reason.
+    ("suite_failed_by_leak", "selftest-leak.log", 35, False,
+     ["not ok: selftest (leak: suite selftest: 2 frames, 1 heap object)"], (1, 0, 0)),
     ("triple_fault_status", "pass.log", 0, False,
      ["exit status 0 (triple fault"], (4, 0, 1)),
     ("fail_status_clean_log", "pass.log", 35, False,

@@ -5,8 +5,10 @@
 #include <arch/cpu.h>
 #include <arch/fault.h>
 #include <arch/trap.h>
+#include <kernel/heap.h>
 #include <kernel/ktest.h>
 #include <kernel/panic.h>
+#include <kernel/pfa.h>
 #include <kernel/task.h>
 
 KTEST(selftest, fail)
@@ -54,4 +56,12 @@ KTEST(selftest, task_panic)
 	bm_set(here.bits, 0);	/* cases run on CPU 0: our task_wait runs the task */
 	ASSERT_EQ(t, task_spawn(&kernel_tasks, panic_in_task, NULL, &here, &tk), 0);
 	task_wait(&kernel_tasks, tk);
+}
+
+/* Keeps 2 frames and a 40-byte heap object: the leak check must fail suite selftest. */
+KTEST(selftest, leak)
+{
+	EXPECT_NE(t, pfa_alloc(), 0u);
+	EXPECT_NE(t, pfa_alloc(), 0u);
+	EXPECT_NOT_NULL(t, kmalloc(40));
 }
