@@ -1,12 +1,11 @@
 /*
- * Reboot and halt, and the monitor's commands for them. Reboot tries, in
- * order: the FADT's reset register (ACPI 2.0+, what firmware says works on
- * this board), the keyboard controller's reset line, and a triple fault,
- * which resets every PC.
+ * Reboot and halt, and the monitor's commands for them. Reboot finds the
+ * FADT's reset register (ACPI 2.0+, what firmware says works on this
+ * board) and hands it to the PC code (<arch/reboot.h>), which tries it,
+ * then the keyboard controller's reset line, then a triple fault.
  */
 #include <arch/cpu.h>
-#include <arch/io.h>
-#include <arch/trap.h>
+#include <arch/reboot.h>
 #include <kernel/acpi.h>
 #include <kernel/bootinfo.h>
 #include <kernel/mm.h>
@@ -19,13 +18,6 @@
 #define FADT_RESET_REG		116
 #define FADT_RESET_VALUE	128
 #define FADT_RESET_REG_SUP	(1u << 10)
-#define GAS_SYSTEM_MEMORY	0
-#define GAS_SYSTEM_IO		1
-
-
-#define KBC_STATUS		0x64
-#define KBC_IN_FULL		0x02
-#define KBC_PULSE_RESET		0xFE
 
 static const struct boot_rsdp *boot_rsdp;
 
@@ -50,45 +42,31 @@ static uint64_t read64(const uint8_t *p)
 	return read32(p) | (uint64_t)read32(p + 4) << 32;
 }
 
-static void acpi_reset(void)
+/* The FADT's reset register, if it has one it says works: true and *r filled. */
+static bool acpi_reset_reg(struct reset_reg *r)
 {
 	const struct acpi_env env = { .map = acpi_map };
 	const struct acpi_rsdp *rsdp = acpi_find_rsdp(&env, boot_rsdp);
 	const uint8_t *fadt = rsdp ? (const void *)acpi_find_table(&env, rsdp, "FACP") : NULL;
-	uint64_t addr;
-	uint8_t value;
 
 	if (!fadt || read32(fadt + 4) <= FADT_RESET_VALUE ||
 	    !(read32(fadt + FADT_FLAGS) & FADT_RESET_REG_SUP))
-		return;
-	addr = read64(fadt + FADT_RESET_REG + 4);
-	value = fadt[FADT_RESET_VALUE];
-	if (fadt[FADT_RESET_REG] == GAS_SYSTEM_IO && addr <= 0xFFFF)
-		outb((uint16_t)addr, value);
-	else if (fadt[FADT_RESET_REG] == GAS_SYSTEM_MEMORY)
-		*(volatile uint8_t *)phys_to_virt(addr) = value;
-}
-
-static void spin_ms(unsigned int ms)
-{
-	/* ~1 us per port write: the time the reset logic gets before the next attempt. */
-	for (unsigned int i = 0; i < ms * 1000; i++)
-		io_wait();
+		return false;
+	*r = (struct reset_reg){
+		.space = fadt[FADT_RESET_REG],	/* the GAS's address space ID */
+		.addr = read64(fadt + FADT_RESET_REG + 4),
+		.value = fadt[FADT_RESET_VALUE],
+	};
+	return true;
 }
 
 void machine_reboot(void)
 {
+	struct reset_reg r;
+
 	cpu_cli();
 	printk_raw("rebooting\n");
-	acpi_reset();
-	spin_ms(50);
-	for (int spin = 0; spin < 100000 && (inb(KBC_STATUS) & KBC_IN_FULL); spin++)
-		;
-	outb(KBC_STATUS, KBC_PULSE_RESET);
-	spin_ms(50);
-	idt_load_empty();
-	__builtin_trap();
-	cpu_halt_forever();
+	pc_reboot(acpi_reset_reg(&r) ? &r : NULL);
 }
 
 void machine_halt(void)

@@ -258,6 +258,9 @@ TEST_PORTABLE_SRCS += \
 	tests/kernel/shell/shell_parse_test.c
 
 KERNEL_C_SRCS += \
+	arch/x86_64/pc/i8042.c \
+	arch/x86_64/pc/reboot.c \
+	arch/x86_64/pc/vga.c \
 	kernel/console/screen.c \
 	kernel/input/input.c \
 	kernel/reboot.c \

@@ -6,8 +6,8 @@
  * identity map (below 4 GiB); GRUB has never been seen to put one higher.
  */
 #include <arch/cpu.h>
-#include <arch/io.h>
 #include <arch/tsc.h>
+#include <arch/vga.h>
 #include <kernel/bootinfo.h>
 #include <kernel/console.h>
 #include <kernel/font.h>
@@ -17,10 +17,6 @@
 #define MAX_ROWS	128
 #define MAX_COLS	256
 #define IDENTITY_LIMIT	(4ull << 30)
-#define CRTC_INDEX	0x3D4
-#define CRTC_DATA	0x3D5
-#define CRTC_CURSOR_START 0x0A
-#define CURSOR_DISABLE	0x20
 #define PANIC_WAIT_MS	20	/* for the lock in a panic: a stopped CPU never lets go */
 
 static struct spinlock lock = SPINLOCK_INIT;
@@ -57,8 +53,7 @@ static bool setup_vga_text(const struct boot_framebuffer *bf)
 {
 	vga = (struct vgacon){ (volatile uint16_t *)(uintptr_t)bf->addr, bf->pitch / 2 };
 	/* The blinking hardware cursor stays where the BIOS left it: our cursor is a cell. */
-	outb(CRTC_INDEX, CRTC_CURSOR_START);
-	outb(CRTC_DATA, CURSOR_DISABLE);
+	vga_hide_hw_cursor();
 	con_init(&con, &vgacon_ops, &vga, cells, min(bf->height, MAX_ROWS),
 		 min(bf->width, MAX_COLS));
 	snprintf(description, sizeof(description), "VGA text %ux%u at 0x%lx",

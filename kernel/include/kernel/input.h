@@ -7,9 +7,9 @@
  *   a PS/2 scan code set 1 decoder (shift, caps lock, ctrl, the E0 keys);
  *   struct lineedit, the shell's line editor.
  *
- *   Kernel: input_init() unmasks the PS/2 keyboard (IRQ 1) and COM1's
- *   receive interrupt (IRQ 4) on the legacy PIC; their handlers decode and
- *   queue. input_getc() waits with interrupts on and the CPU halted, and
+ *   Kernel: input_init() unmasks the PS/2 keyboard (IRQ 1; the
+ *   controller is <arch/i8042.h>'s) and COM1's receive interrupt (IRQ 4)
+ *   on the legacy PIC; their handlers decode and queue. input_getc() waits with interrupts on and the CPU halted, and
  *   also polls both devices on every wakeup, so a lost or unrouted IRQ
  *   delays a key until the next interrupt but never drops it.
  *
@@ -101,7 +101,5 @@ enum lineedit_result lineedit_key(struct lineedit *le, int key);
 void input_init(void);
 /* The next key, halting the CPU until one arrives. */
 int input_getc(void);
-/* Keys dropped because the queue was full. */
-unsigned long input_dropped(void);
 
 #endif /* KERNEL_INPUT_H */
