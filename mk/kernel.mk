@@ -108,7 +108,7 @@ TEST_PORTABLE_SRCS += \
 KERNEL_PORTABLE_SRCS += kernel/proc/pid.c kernel/proc/task.c
 TEST_PORTABLE_SRCS += tests/kernel/proc/pid_test.c tests/kernel/proc/task_test.c
 KERNEL_C_SRCS += kernel/proc/proc.c
-TEST_KERNEL_SRCS += tests/kernel/proc/task_kernel_test.c
+TEST_KERNEL_SRCS += tests/kernel/proc/task_kernel_test.c tests/kernel/proc/pid_kernel_test.c
 
 # Under ThreadSanitizer, each with its own main() printing KTAP: concurrent
 # PID alloc/free, and 100,000 tasks on threads playing CPUs.

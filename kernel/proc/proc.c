@@ -208,18 +208,18 @@ static void pid_list_add(void *arg, int first, int end)
 	n = first == end - 1 ? snprintf(l->buf + l->len, room, "%s%d", comma, first)
 			     : snprintf(l->buf + l->len, room, "%s%d-%d", comma, first, end - 1);
 	if (n < 0 || (size_t)n >= room) {
-		l->buf[l->len] = '\0';
+		l->buf[l->len] = '\0';	/* snprintf left part of the run there: drop it */
 		l->full = true;
 		return;
 	}
 	l->len += (size_t)n;
 }
 
-void pid_print_state(void)
+void pid_print_state(void (*print)(const char *fmt, ...))
 {
 	struct pid_list l = { .len = 0 };
 	int last, count = pid_map_walk(&kernel_pids, &last, pid_list_add, &l);
 
-	printk_raw("pid_max %d, last %d, %d allocated: %s%s\n", pid_map_max(&kernel_pids),
-		   last, count, count ? l.buf : "none", l.full ? ",..." : "");
+	print("pid_max %d, last %d, %d allocated: %s%s\n", pid_map_max(&kernel_pids), last,
+	      count, count ? l.buf : "none", l.full ? ",..." : "");
 }

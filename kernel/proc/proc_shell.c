@@ -19,7 +19,7 @@
 static int cmd_pids(int argc, char **argv)
 {
 	(void)argc, (void)argv;
-	pid_print_state();
+	pid_print_state(printk_raw);
 	return 0;
 }
 SHELL_COMMAND(pids, cmd_pids, "pids", 0, 0, "allocated PIDs, pid_max, last");

@@ -112,9 +112,9 @@ int pid_free(int pid);
 /* The kernel's map, for counts and tests. */
 struct pid_map *pid_kernel_map(void);
 /*
- * Print "pid_max N, last L, C allocated: 1-3,300" on the console; a list
+ * Print "pid_max N, last L, C allocated: 1-3,300" through print; a list
  * longer than 511 characters ends after its last whole run, then ",...".
  */
-void pid_print_state(void);
+void pid_print_state(void (*print)(const char *fmt, ...));
 
 #endif /* KERNEL_PID_H */
