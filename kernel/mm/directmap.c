@@ -24,7 +24,7 @@ void directmap_note_ram(const struct memmap *m)
 		ram[nram++] = m->usable[i];
 	/* ACPI tables are RAM too, and their parser wants them mapped. */
 	for (i = 0; i < m->nregions; i++)
-		if (m->region[i].type == MB2_MMAP_ACPI_RECLAIM || m->region[i].type == MB2_MMAP_ACPI_NVS)
+		if (m->region[i].type == MEMMAP_ACPI_RECLAIM || m->region[i].type == MEMMAP_ACPI_NVS)
 			ram[nram++] = (struct mm_range){ m->region[i].start, m->region[i].end };
 }
 

@@ -24,11 +24,11 @@ static const char *type_name(uint32_t type)
 {
 	switch (type) {
 	case MEMMAP_KERNEL:		return "kernel";
-	case MB2_MMAP_AVAILABLE:	return "available";
-	case MB2_MMAP_RESERVED:		return "reserved";
-	case MB2_MMAP_ACPI_RECLAIM:	return "ACPI reclaimable";
-	case MB2_MMAP_ACPI_NVS:		return "ACPI NVS";
-	case MB2_MMAP_BAD:		return "bad RAM";
+	case MEMMAP_AVAILABLE:	return "available";
+	case MEMMAP_RESERVED:		return "reserved";
+	case MEMMAP_ACPI_RECLAIM:	return "ACPI reclaimable";
+	case MEMMAP_ACPI_NVS:		return "ACPI NVS";
+	case MEMMAP_BAD:		return "bad RAM";
 	default:			return "unknown type";
 	}
 }
@@ -192,7 +192,7 @@ static bool entry_clip(struct memmap *m, uint64_t addr, uint64_t len, uint32_t t
 		m->anomalies++;
 		*end = UINT64_MAX;
 	}
-	if (type != MB2_MMAP_AVAILABLE || *end <= m->limit)
+	if (type != MEMMAP_AVAILABLE || *end <= m->limit)
 		return true;
 	mm_log("memmap: usable [0x%llx, 0x%llx) beyond the 0x%llx physical limit: %s",
 	       (unsigned long long)addr, (unsigned long long)*end,
@@ -202,9 +202,9 @@ static bool entry_clip(struct memmap *m, uint64_t addr, uint64_t len, uint32_t t
 	return addr < m->limit;
 }
 
-static const struct mb2_mmap_entry *entry_at(const void *entries, size_t i, size_t stride)
+static const struct memmap_entry *entry_at(const void *entries, size_t i, size_t stride)
 {
-	return (const struct mb2_mmap_entry *)((const uint8_t *)entries + i * stride);
+	return (const struct memmap_entry *)((const uint8_t *)entries + i * stride);
 }
 
 /* Pass 1: every usable entry, merged; logs the order once. */
@@ -215,11 +215,11 @@ static void parse_usable(struct memmap *m, const void *entries, size_t n, size_t
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct mb2_mmap_entry *e = entry_at(entries, i, stride);
+		const struct memmap_entry *e = entry_at(entries, i, stride);
 
 		if (i > 0 && e->addr < entry_at(entries, i - 1, stride)->addr)
 			unsorted = true;
-		if (e->type != MB2_MMAP_AVAILABLE)
+		if (e->type != MEMMAP_AVAILABLE)
 			continue;
 		if (entry_clip(m, e->addr, e->len, e->type, &end))
 			usable_add(m, e->addr, end);
@@ -237,9 +237,9 @@ static void parse_reserved(struct memmap *m, const void *entries, size_t n, size
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct mb2_mmap_entry *e = entry_at(entries, i, stride);
+		const struct memmap_entry *e = entry_at(entries, i, stride);
 
-		if (e->type == MB2_MMAP_AVAILABLE || !entry_clip(m, e->addr, e->len, e->type, &end))
+		if (e->type == MEMMAP_AVAILABLE || !entry_clip(m, e->addr, e->len, e->type, &end))
 			continue;
 		taken = usable_remove(m, e->addr, end);
 		if (taken) {
@@ -288,26 +288,11 @@ void memmap_parse(struct memmap *m, const void *entries, size_t n, size_t stride
 	m->fw_usable = memmap_usable_bytes(m);
 }
 
-void memmap_parse_mb2(struct memmap *m, const struct mb2_tag_mmap *tag)
-{
-	size_t n = 0;
-
-	if (tag->entry_size < sizeof(struct mb2_mmap_entry) || tag->entry_size % 8 ||
-	    tag->tag.size < sizeof(*tag)) {
-		mm_log("memmap: memory map tag with entry size %u: unusable",
-		       tag->entry_size);
-		m->anomalies++;
-	} else {
-		n = (tag->tag.size - sizeof(*tag)) / tag->entry_size;
-	}
-	memmap_parse(m, tag + 1, n, tag->entry_size ? tag->entry_size : 1);
-}
-
 void memmap_parse_meminfo(struct memmap *m, uint32_t lower_kib, uint32_t upper_kib)
 {
-	struct mb2_mmap_entry e[2] = {
-		{ .addr = 0, .len = (uint64_t)lower_kib << 10, .type = MB2_MMAP_AVAILABLE },
-		{ .addr = MIB, .len = (uint64_t)upper_kib << 10, .type = MB2_MMAP_AVAILABLE },
+	struct memmap_entry e[2] = {
+		{ .addr = 0, .len = (uint64_t)lower_kib << 10, .type = MEMMAP_AVAILABLE },
+		{ .addr = MIB, .len = (uint64_t)upper_kib << 10, .type = MEMMAP_AVAILABLE },
 	};
 
 	mm_log("memmap: no memory map, using basic meminfo: %u KiB low, %u KiB high",
@@ -323,7 +308,7 @@ void memmap_parse_none(struct memmap *m)
 {
 	mm_log("memmap: no memory map and no meminfo: no usable RAM");
 	m->anomalies++;
-	memmap_parse(m, NULL, 0, sizeof(struct mb2_mmap_entry));
+	memmap_parse(m, NULL, 0, sizeof(struct memmap_entry));
 }
 
 void memmap_reserve(struct memmap *m, uint64_t start, uint64_t end, const char *name)

@@ -74,7 +74,7 @@ static uint64_t take_addr(struct input *in)
 	return take(in, 4) % ((uint64_t)MAX_FRAMES << FRAME_SHIFT);
 }
 
-static void check_map(const struct mb2_mmap_entry *e, size_t n)
+static void check_map(const struct memmap_entry *e, size_t n)
 {
 	size_t i, k;
 
@@ -89,7 +89,7 @@ static void check_map(const struct mb2_mmap_entry *e, size_t n)
 	for (k = 0; k < n; k++) {
 		uint64_t end = e[k].addr + e[k].len;
 
-		if (e[k].type == MB2_MMAP_AVAILABLE || e[k].len == 0)
+		if (e[k].type == MEMMAP_AVAILABLE || e[k].len == 0)
 			continue;
 		if (end < e[k].addr)
 			end = UINT64_MAX;
@@ -100,14 +100,14 @@ static void check_map(const struct mb2_mmap_entry *e, size_t n)
 
 static void build_map(struct input *in)
 {
-	static struct mb2_mmap_entry e[MAX_ENTRIES];
+	static struct memmap_entry e[MAX_ENTRIES];
 	size_t n = take(in, 1) % MAX_ENTRIES, i;
 	unsigned int bits = (unsigned int)take(in, 1) % 64;
 
 	for (i = 0; i < n; i++) {
 		e[i].addr = take_addr(in);
 		e[i].len = take_addr(in);
-		e[i].type = (uint32_t)take(in, 1) % 3 ? MB2_MMAP_AVAILABLE : (uint32_t)take(in, 1);
+		e[i].type = (uint32_t)take(in, 1) % 3 ? MEMMAP_AVAILABLE : (uint32_t)take(in, 1);
 		e[i].reserved = 0;
 	}
 	memmap_init(&map, bits);

@@ -2,8 +2,8 @@
  * The physical memory map: the firmware's ranges made safe, less the
  * reservations, in whole frames. Portable (host tests feed it synthetic maps).
  *
- * Building one is three steps: memmap_init(), one memmap_parse_*() call
- * (multiboot2 memory map, basic meminfo, or nothing at all), then
+ * Building one is three steps: memmap_init(), one memmap_parse*() call
+ * (the firmware's memory map, basic meminfo, or nothing at all), then
  * memmap_reserve()/memmap_carve() for what the kernel already uses.
  *
  * Only type 1 (available) is usable. The parser trusts nothing and logs
@@ -21,14 +21,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <kernel/multiboot2.h>
-
 #define MEMMAP_MAX		128	/* usable ranges kept; more are dropped (logged) */
 #define MEMMAP_MAX_REGIONS	64	/* reserved regions remembered for printing */
 #define MEMMAP_NONE		UINT64_MAX
 
 /* Reserved by the kernel rather than by the firmware (region type). */
 #define MEMMAP_KERNEL		0
+
+/* Firmware memory types (multiboot2 spec 3.6.8, E820's numbering); any other is reserved. */
+enum memmap_type {
+	MEMMAP_AVAILABLE	= 1,
+	MEMMAP_RESERVED		= 2,
+	MEMMAP_ACPI_RECLAIM	= 3,
+	MEMMAP_ACPI_NVS		= 4,
+	MEMMAP_BAD		= 5,
+};
+
+/* One firmware entry as the boot loader lays it out (multiboot2 spec 3.6.8). */
+struct memmap_entry {
+	uint64_t addr;
+	uint64_t len;
+	uint32_t type;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct memmap_entry) == 24, "multiboot2 memory map entry");
 
 struct mm_range {
 	uint64_t start;
@@ -59,12 +75,11 @@ struct memmap {
 void memmap_init(struct memmap *m, unsigned int phys_bits);
 
 /*
- * Read n entries laid out `stride` bytes apart (a multiboot2 memory map:
- * stride = entry_size, at least 24). Call once, after memmap_init.
+ * Read n entries (struct memmap_entry) laid out `stride` bytes apart (a
+ * multiboot2 memory map: stride = entry_size, at least 24, which the boot
+ * information parser checked). Call once, after memmap_init.
  */
 void memmap_parse(struct memmap *m, const void *entries, size_t n, size_t stride);
-/* Read a multiboot2 memory map tag (type 6), checking its entry size. */
-void memmap_parse_mb2(struct memmap *m, const struct mb2_tag_mmap *tag);
 /* No memory map: use the basic meminfo tag (type 4), lower and upper memory in KiB. */
 void memmap_parse_meminfo(struct memmap *m, uint32_t lower_kib, uint32_t upper_kib);
 /* No memory information at all: log it; nothing is usable. */

@@ -13,8 +13,8 @@
 /* Both the kernel and the host C library provide it with this signature. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
-#define AVAIL		MB2_MMAP_AVAILABLE
-#define RESV		MB2_MMAP_RESERVED
+#define AVAIL		MEMMAP_AVAILABLE
+#define RESV		MEMMAP_RESERVED
 
 struct mm_capture {
 	int lines;
@@ -71,7 +71,7 @@ static inline void mm_capture_end(void)
 }
 
 /* Build m from entries with a 40-bit physical address width, capturing the log. */
-static inline void mm_build(struct memmap *m, const struct mb2_mmap_entry *e, size_t n)
+static inline void mm_build(struct memmap *m, const struct memmap_entry *e, size_t n)
 {
 	mm_capture_begin(NULL);
 	memmap_init(m, 40);

@@ -33,7 +33,7 @@ static void pfa_flat(uint64_t n, uint64_t floor, unsigned int ncpus)
 	pfa_add_frames(&pa, 0, n);
 }
 
-static const struct mb2_mmap_entry qemu128[] = {
+static const struct memmap_entry qemu128[] = {
 	{ 0x0, 0x9fc00, AVAIL, 0 },
 	{ 0x9fc00, 0x400, RESV, 0 },
 	{ 0xf0000, 0x10000, RESV, 0 },
