@@ -29,6 +29,7 @@ KERNEL_C_SRCS := \
 	arch/x86_64/tsc.c \
 	arch/x86_64/uart.c \
 	kernel/boot/boot.c \
+	kernel/core/assert.c \
 	kernel/core/ksyms.c \
 	kernel/core/ubsan.c \
 	kernel/ktest/ktest.c \

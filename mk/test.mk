@@ -9,9 +9,10 @@ KTEST_HOST_OBJ := $(BUILD)/host/ktest
 # The usage example in ktest.h's opening comment, cut out as a C file.
 KTEST_EXAMPLE  := $(BUILD)/host/ktest_example.c
 
-# Every portable suite and the code it tests, under ASan/UBSan; and ktest.h's example.
+# Every portable suite and the code it tests, under ASan/UBSan; ktest.h's example; and the
+# host-only suites (the error codes against the host's, assert's abort in a child process).
 KTEST_HOST_SRCS = $(BITMAP_SRCS) $(KERNEL_PORTABLE_SRCS) $(TEST_PORTABLE_SRCS) \
-	tests/host/ktest_host.c $(KTEST_EXAMPLE)
+	tests/host/ktest_host.c $(KTEST_EXAMPLE) tests/host/assert_test.c tests/host/errno_test.c
 # The backend checked against itself: failing, skipping and aborting cases.
 KTEST_DEMO_SRCS := tests/host/ktest_demo.c tests/host/ktest_host.c kernel/ktest/core.c \
 	kernel/lib/glob.c

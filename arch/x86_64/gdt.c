@@ -77,7 +77,7 @@ void gdt_init(void)
 int gdt_reserve_cpus(unsigned int ncpus)
 {
 	if (ncpus > SMP_MAX_CPUS)
-		return -GDT_EINVAL;
+		return -EINVAL;
 	/* +1: the boot TSS still holds its pair while the boot CPU moves. */
 	if (GDT_PAIRS(ncpus + 1) <= slots.nslots)
 		return 0;
@@ -94,7 +94,7 @@ int gdt_alloc_tss(struct tss *tss)
 
 int gdt_free_tss(int sel)
 {
-	return sel < 0 ? -GDT_EINVAL : gdt_slots_free_pair(&slots, (unsigned int)sel);
+	return sel < 0 ? -EINVAL : gdt_slots_free_pair(&slots, (unsigned int)sel);
 }
 
 void gdt_release_boot_tss(void)

@@ -318,7 +318,7 @@ int acpi_parse_madt(const struct acpi_env *env, const struct acpi_sdt *madt,
 	*out = (struct madt_info){ 0 };
 	if (len < MADT_ENTRIES) {
 		acpi_log(env, "acpi: MADT too short (%u bytes)", len);
-		return -ACPI_EINVAL;
+		return -EINVAL;
 	}
 	out->lapic_addr = rd32(t + 36);
 	out->flags = rd32(t + 40);
@@ -341,12 +341,12 @@ int acpi_read_madt(const struct acpi_env *env, const struct boot_rsdp *boot,
 
 	if (!rsdp) {
 		acpi_log(env, "acpi: no RSDP");
-		return -ACPI_ENOENT;
+		return -ENOENT;
 	}
 	madt = acpi_find_table(env, rsdp, "APIC");
 	if (!madt) {
 		acpi_log(env, "acpi: no valid MADT");
-		return -ACPI_ENOENT;
+		return -ENOENT;
 	}
 	return acpi_parse_madt(env, madt, out);
 }

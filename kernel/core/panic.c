@@ -175,9 +175,3 @@ void panic(const char *fmt, ...)
 	backtrace_here();
 	panic_end();
 }
-
-/* lib/bitmap's invariant checks (built with BM_DEBUG, `make DEBUG=1`) land here. */
-void bm_assert_fail(const char *expr, const char *file, int line)
-{
-	panic("assertion failed: lib/bitmap at %s:%d: %s", file, line, expr);
-}

@@ -29,6 +29,8 @@
  *					the runner wants a backtrace of 3 named frames
  *	ktest.selftest=leak		keep 2 frames and a heap object: the leak
  *					check fails suite selftest
+ *	ktest.selftest=assert		a frame allocator's invariant broken on
+ *					purpose: assert() panics with its message
  *
  * Each case runs under setjmp(): ASSERT failures, skips and exceptions
  * longjmp back here, so one bad case never stops the run. After each suite

@@ -1,5 +1,6 @@
 /* Page-frame allocator core: a hierarchical bitmap of frames, a lock, a next-fit hint, per-CPU caches. */
 
+#include <kernel/assert.h>
 #include <kernel/mm.h>
 #include <kernel/pfa.h>
 
@@ -110,12 +111,14 @@ static bool mark_in_use(struct pfa *p, uint64_t frame)
 	return !bm_test_and_set_atomic(p->inuse, frame);
 }
 
-/* The frame now belongs to the caller, locks released: report a double hand-out, check poison. */
-static void hand_out(struct pfa *p, uint64_t frame, bool marked)
+/*
+ * The frame now belongs to the caller, locks released: check its poison.
+ * A frame in a cache or the pool is never in use, so one that was already
+ * marked means our own state is broken (not a caller's mistake): assert.
+ */
+static void hand_out(struct pfa *p, uint64_t frame, bool newly_in_use)
 {
-	if (!marked)
-		mm_log("pfa: BUG: frame 0x%llx handed out while in use",
-		       (unsigned long long)frame);
+	assert(newly_in_use);
 	if (p->flags)
 		check_out(p, frame);
 }
@@ -126,14 +129,12 @@ static bool mark_run_in_use(struct pfa *p, uint64_t first, uint64_t n)
 	return bm_set_range_atomic(p->inuse, first, n);
 }
 
-/* The run now belongs to the caller, locks released. */
-static void hand_out_run(struct pfa *p, uint64_t first, uint64_t n, bool marked)
+/* The run now belongs to the caller, locks released: as hand_out, for each frame. */
+static void hand_out_run(struct pfa *p, uint64_t first, uint64_t n, bool newly_in_use)
 {
 	uint64_t i;
 
-	if (!marked)
-		mm_log("pfa: BUG: run at frame 0x%llx handed out while in use",
-		       (unsigned long long)first);
+	assert(newly_in_use);
 	if (p->flags)
 		for (i = first; i < first + n; i++)
 			check_out(p, i);

@@ -10,7 +10,7 @@ size_t pid_map_storage_words(int pid_max)
 int pid_map_init(struct pid_map *m, uint64_t *storage, int pid_max)
 {
 	if (pid_max < PID_MAX_MIN || pid_max > PID_MAX_LIMIT)
-		return -PID_EINVAL;
+		return -EINVAL;
 	spin_init(&m->lock);
 	/* Only free PIDs are ever searched for: the set tree would be pure write cost. */
 	hbm_init_clear_tree(&m->used, storage, (size_t)pid_max);
@@ -67,7 +67,7 @@ int pid_map_alloc(struct pid_map *m)
 		m->last = (int)pid;
 	}
 	spin_unlock(&m->lock);
-	return pid < (size_t)m->pid_max ? (int)pid : -PID_EAGAIN;
+	return pid < (size_t)m->pid_max ? (int)pid : -EAGAIN;
 }
 
 int pid_map_alloc_specific(struct pid_map *m, int pid)
@@ -75,11 +75,11 @@ int pid_map_alloc_specific(struct pid_map *m, int pid)
 	bool taken;
 
 	if (!pid_valid(m, pid))
-		return -PID_EINVAL;
+		return -EINVAL;
 	spin_lock(&m->lock);
 	taken = hbm_test_and_set(&m->used, (size_t)pid);
 	spin_unlock(&m->lock);
-	return taken ? -PID_EEXIST : pid;
+	return taken ? -EEXIST : pid;
 }
 
 int pid_map_free(struct pid_map *m, int pid)
@@ -87,14 +87,14 @@ int pid_map_free(struct pid_map *m, int pid)
 	bool was_set;
 
 	if (!pid_valid(m, pid))
-		return -PID_EINVAL;
+		return -EINVAL;
 	spin_lock(&m->lock);
 	was_set = hbm_test_and_clear(&m->used, (size_t)pid);
 	spin_unlock(&m->lock);
 	if (was_set)
 		return 0;
 	__atomic_fetch_add(&m->bad_frees, 1, __ATOMIC_RELAXED);
-	return -PID_ENOENT;
+	return -ENOENT;
 }
 
 bool pid_map_in_use(struct pid_map *m, int pid)
@@ -172,10 +172,10 @@ int pid_parse_max(const char *cmdline, int *pid_max)
 		return 0;
 	v = parse_decimal(val, sizeof(val));
 	if (v < 0)
-		return -PID_EINVAL;
+		return -EINVAL;
 	if (v < PID_MAX_MIN || v > PID_MAX_LIMIT) {
 		*pid_max = v < PID_MAX_MIN ? PID_MAX_MIN : PID_MAX_LIMIT;
-		return -PID_ERANGE;
+		return -ERANGE;
 	}
 	*pid_max = v;
 	return 0;

@@ -30,9 +30,9 @@ void pid_init(void)
 	int pid_max, err = pid_parse_max(kernel_cmdline(), &pid_max);
 	uint64_t bytes, phys;
 
-	if (err == -PID_EINVAL)
+	if (err == -EINVAL)
 		pr_warn("pid: pid_max= is not a number; using %d\n", pid_max);
-	else if (err == -PID_ERANGE)
+	else if (err == -ERANGE)
 		pr_warn("pid: pid_max= outside [%d, %d]; using %d\n", PID_MAX_MIN,
 			PID_MAX_LIMIT, pid_max);
 	bytes = pid_map_storage_words(pid_max) * sizeof(uint64_t);
@@ -57,7 +57,7 @@ int pid_free(int pid)
 
 	if (err)
 		pr_err("pid: refused to free PID %d (%s), from %s\n", pid,
-		       err == -PID_ENOENT ? "not allocated" : "no such PID",
+		       err == -ENOENT ? "not allocated" : "no such PID",
 		       ksym_format(caller, sizeof(caller),
 				   (uint64_t)__builtin_return_address(0)));
 	return err;
@@ -88,7 +88,7 @@ static int kernel_stack_alloc(void *ctx, struct task *t)
 
 	(void)ctx;
 	if (!top)
-		return -TASK_ENOMEM;
+		return -ENOMEM;
 	t->stack = (void *)kstack_bottom(top, TASK_STACK_PAGES);
 	t->stack_top = top;
 	return 0;

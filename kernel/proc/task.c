@@ -183,7 +183,7 @@ static struct task *task_create(struct task_sched *s, task_fn fn, void *arg,
 {
 	struct task *t = s->ops->task_alloc(s->ctx);
 
-	*err = -TASK_ENOMEM;
+	*err = -ENOMEM;
 	if (!t)
 		return NULL;
 	t->pid = pid_map_alloc(s->pids);
@@ -227,7 +227,7 @@ int task_spawn(struct task_sched *s, task_fn fn, void *arg, const struct cpumask
 	int err;
 
 	if (affinity && !affinity_ok(s, affinity))
-		return -TASK_EINVAL;
+		return -EINVAL;
 	t = task_create(s, fn, arg, affinity, &err);
 	if (!t)
 		return err;

@@ -8,7 +8,7 @@ int gdt_slots_init(struct gdt_slots *g, uint64_t *table, uint64_t *used, size_t 
 		   size_t nfixed, size_t nslots)
 {
 	if (capacity > GDT_MAX_SLOTS || nslots > capacity || nfixed > nslots || !nfixed)
-		return -GDT_EINVAL;
+		return -EINVAL;
 	spin_init(&g->lock);
 	g->table = table;
 	g->used = used;
@@ -23,7 +23,7 @@ int gdt_slots_init(struct gdt_slots *g, uint64_t *table, uint64_t *used, size_t 
 
 int gdt_slots_grow(struct gdt_slots *g, size_t nslots)
 {
-	int ret = -GDT_EINVAL;
+	int ret = -EINVAL;
 
 	spin_lock(&g->lock);
 	if (nslots >= g->nslots && nslots <= g->capacity) {
@@ -60,7 +60,7 @@ int gdt_slots_alloc_pair(struct gdt_slots *g, const uint64_t desc[2])
 	s = find_pair(g);
 	if (s >= g->nslots) {
 		spin_unlock(&g->lock);
-		return -GDT_ENOSPC;
+		return -ENOSPC;
 	}
 	bm_set_range(g->used, s, PAIR);
 	g->table[s] = desc[0];
@@ -73,7 +73,7 @@ int gdt_slots_alloc_pair(struct gdt_slots *g, const uint64_t desc[2])
 int gdt_slots_free_pair(struct gdt_slots *g, unsigned int selector)
 {
 	size_t s = selector / GDT_SLOT_SIZE;
-	int ret = -GDT_EINVAL;
+	int ret = -EINVAL;
 
 	spin_lock(&g->lock);
 	if (selector % (PAIR * GDT_SLOT_SIZE) == 0 && s >= g->nfixed &&

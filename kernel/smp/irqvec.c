@@ -20,7 +20,7 @@ int irqvec_alloc(struct irqvec *v, enum irqvec_pref pref)
 	if (vec < IRQVEC_NR)
 		bm_set(v->used, vec);
 	spin_unlock(&v->lock);
-	return vec < IRQVEC_NR ? (int)vec : -IRQVEC_ENOSPC;
+	return vec < IRQVEC_NR ? (int)vec : -ENOSPC;
 }
 
 int irqvec_reserve(struct irqvec *v, unsigned int vec)
@@ -33,10 +33,10 @@ int irqvec_reserve_range(struct irqvec *v, unsigned int first, unsigned int n)
 	int ret = 0;
 
 	if (first < IRQVEC_FIRST || n == 0 || first >= IRQVEC_NR || n > IRQVEC_NR - first)
-		return -IRQVEC_EINVAL;
+		return -EINVAL;
 	spin_lock(&v->lock);
 	if (!bm_range_is_clear(v->used, IRQVEC_NR, first, n))
-		ret = -IRQVEC_EBUSY;
+		ret = -EBUSY;
 	else
 		bm_set_range(v->used, first, n);
 	spin_unlock(&v->lock);
@@ -45,7 +45,7 @@ int irqvec_reserve_range(struct irqvec *v, unsigned int first, unsigned int n)
 
 int irqvec_free(struct irqvec *v, unsigned int vec)
 {
-	int ret = -IRQVEC_EINVAL;
+	int ret = -EINVAL;
 
 	if (vec < IRQVEC_FIRST || vec >= IRQVEC_NR)
 		return ret;

@@ -39,7 +39,7 @@ static int naive_alloc(struct naive *n)
 		n->last = (int)pid;
 	}
 	spin_unlock(&n->lock);
-	return pid < PID_MAX ? (int)pid : -PID_EAGAIN;
+	return pid < PID_MAX ? (int)pid : -EAGAIN;
 }
 
 static void naive_free(struct naive *n, int pid)

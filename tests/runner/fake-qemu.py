@@ -30,6 +30,7 @@ SELFTEST = {
     "panic_screenlock": ("panic-backtrace.log", 35, 0),
     "stack_protector": ("panic-stack-protector.log", 35, 0),
     "leak": ("selftest-leak.log", 35, 0),
+    "assert": ("panic-assert.log", 35, 0),
 }
 
 REQUIRED = [["-no-reboot"], ["-display", "none"],

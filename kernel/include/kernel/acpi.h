@@ -21,14 +21,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <kernel/errno.h>
+
 #define ACPI_TABLE_MAX		(1u << 20)	/* longer is corruption, not a table */
 #define MADT_MAX_CPUS		256
 #define MADT_MAX_IOAPICS	8
 #define MADT_MAX_OVERRIDES	16
 #define MADT_MAX_NMIS		16
 
-#define ACPI_EINVAL		22	/* malformed table */
-#define ACPI_ENOENT		2	/* no such table */
 
 /* MADT local APIC / x2APIC flags (ACPI 6.5, 5.2.12.2). */
 #define MADT_ENABLED		(1u << 0)
@@ -138,15 +138,15 @@ const struct acpi_sdt *acpi_find_table(const struct acpi_env *env,
 				       const struct acpi_rsdp *rsdp, const char *sig);
 
 /*
- * Read a validated MADT into *out. Returns 0; -ACPI_EINVAL if the table is
- * too short for its fixed part. Bad entries are logged, counted in
+ * Read a validated MADT into *out. Returns 0; -EINVAL (a malformed table) if it
+ * is too short for its fixed part. Bad entries are logged, counted in
  * out->skipped and passed over; an entry of length < 2 or running past the
  * table ends the walk (what was read so far stays).
  */
 int acpi_parse_madt(const struct acpi_env *env, const struct acpi_sdt *madt,
 		    struct madt_info *out);
 
-/* All of the above: RSDP -> MADT -> *out. 0, or -ACPI_ENOENT (logged) if something is missing. */
+/* All of the above: RSDP -> MADT -> *out. 0, or -ENOENT (logged) if something is missing. */
 int acpi_read_madt(const struct acpi_env *env, const struct boot_rsdp *boot,
 		   struct madt_info *out);
 

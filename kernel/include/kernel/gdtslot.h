@@ -19,13 +19,11 @@
 #include <stdint.h>
 
 #include <bitmap/bitmap.h>
+#include <kernel/errno.h>
 #include <kernel/spinlock.h>
 
 #define GDT_MAX_SLOTS		8192	/* GDTR's 16-bit limit: 65536 bytes */
 #define GDT_SLOT_SIZE		8
-
-#define GDT_ENOSPC		28	/* no free aligned pair */
-#define GDT_EINVAL		22	/* not a TSS selector we handed out */
 
 struct gdt_slots {
 	struct spinlock lock;
@@ -41,11 +39,11 @@ struct gdt_slots {
  * Take over table[0, capacity) and the bitmap used (BM_WORDS(capacity)
  * words): slots [0, nfixed) are reserved, the table covers nslots slots
  * (nfixed <= nslots <= capacity <= GDT_MAX_SLOTS; nothing is written to
- * table). Returns 0 or -GDT_EINVAL.
+ * table). Returns 0 or -EINVAL.
  */
 int gdt_slots_init(struct gdt_slots *g, uint64_t *table, uint64_t *used, size_t capacity,
 		   size_t nfixed, size_t nslots);
-/* Grow the table to nslots slots (new ones free and zeroed): 0, or -GDT_EINVAL past capacity or when shrinking. */
+/* Grow the table to nslots slots (new ones free and zeroed): 0, or -EINVAL past capacity or when shrinking. */
 int gdt_slots_grow(struct gdt_slots *g, size_t nslots);
 /* The GDTR limit for the table: its size in bytes minus one. */
 uint16_t gdt_slots_limit(const struct gdt_slots *g);
@@ -53,10 +51,10 @@ uint16_t gdt_slots_limit(const struct gdt_slots *g);
 /*
  * Take an aligned pair of free slots and write desc[0..1] (a 16-byte
  * descriptor, such as a 64-bit TSS's) there. Returns its selector
- * (slot * 8), or -GDT_ENOSPC when no pair is free (the table is unchanged).
+ * (slot * 8), or -ENOSPC when no pair is free (the table is unchanged).
  */
 int gdt_slots_alloc_pair(struct gdt_slots *g, const uint64_t desc[2]);
-/* Give back the pair at selector: 0, or -GDT_EINVAL (not a pair we gave out; nothing changes). */
+/* Give back the pair at selector: 0, or -EINVAL (not a pair we gave out; nothing changes). */
 int gdt_slots_free_pair(struct gdt_slots *g, unsigned int selector);
 /* The number of free slots (lone ones included: not every free slot can start a pair). */
 size_t gdt_slots_available(struct gdt_slots *g);

@@ -14,14 +14,11 @@
 #include <stdint.h>
 
 #include <bitmap/bitmap.h>
+#include <kernel/errno.h>
 #include <kernel/spinlock.h>
 
 #define IRQVEC_NR		256
 #define IRQVEC_FIRST		32	/* below: exceptions, never handed out */
-
-#define IRQVEC_ENOSPC		28
-#define IRQVEC_EBUSY		16
-#define IRQVEC_EINVAL		22
 
 enum irqvec_pref {
 	IRQVEC_LOW,
@@ -35,13 +32,13 @@ struct irqvec {
 
 /* All of [IRQVEC_FIRST, 256) free; exceptions reserved. */
 void irqvec_init(struct irqvec *v);
-/* A free vector, the lowest or highest as asked: the vector, or -IRQVEC_ENOSPC. */
+/* A free vector, the lowest or highest as asked: the vector, or -ENOSPC. */
 int irqvec_alloc(struct irqvec *v, enum irqvec_pref pref);
-/* Take vector `vec` (fixed by hardware, like the spurious 0xFF): 0, -IRQVEC_EBUSY, -IRQVEC_EINVAL. */
+/* Take vector `vec` (fixed by hardware, like the spurious 0xFF): 0, -EBUSY, -EINVAL. */
 int irqvec_reserve(struct irqvec *v, unsigned int vec);
-/* Take [first, first + n) (e.g. the 8259's 16): 0, or -IRQVEC_EBUSY/-IRQVEC_EINVAL and nothing taken. */
+/* Take [first, first + n) (e.g. the 8259's 16): 0, or -EBUSY/-EINVAL and nothing taken. */
 int irqvec_reserve_range(struct irqvec *v, unsigned int first, unsigned int n);
-/* Give vec back: 0, or -IRQVEC_EINVAL if it is an exception or not taken. */
+/* Give vec back: 0, or -EINVAL if it is an exception or not taken. */
 int irqvec_free(struct irqvec *v, unsigned int vec);
 /* Is vec taken? */
 bool irqvec_used(struct irqvec *v, unsigned int vec);

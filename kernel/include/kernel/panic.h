@@ -1,4 +1,4 @@
-/* panic() and assert(): the kernel's answer to a broken invariant. */
+/* panic(): the kernel's answer to a broken invariant (assert() is in <kernel/assert.h>). */
 #ifndef KERNEL_PANIC_H
 #define KERNEL_PANIC_H
 
@@ -19,11 +19,5 @@ void panic_end(void) __attribute__((noreturn));
 
 /* For the NMI handler: true if this CPU is inside panic(), which must not be stopped. */
 bool panic_nmi(void);
-
-#define assert(expr) do {						\
-	if (!(expr))							\
-		panic("assertion failed: %s() at %s:%d: %s",		\
-		      __func__, __FILE__, __LINE__, #expr);		\
-} while (0)
 
 #endif /* KERNEL_PANIC_H */

@@ -16,11 +16,11 @@
  * reaches pid_max it wraps to PID_RESERVED (300), never lower: PIDs below
  * 300 belong to whatever started first (PID 1 to init, forever) and are
  * not reused once allocation has wrapped. PID 0 is never handed out. A full
- * map answers -PID_EAGAIN after two summary searches, not a scan.
+ * map answers -EAGAIN after two summary searches, not a scan.
  *
  * pid_map_alloc_specific() takes a given PID (Linux's clone3 set_tid) and
  * leaves the cursor alone. Freeing a PID that is not allocated changes
- * nothing, returns -PID_ENOENT and is counted.
+ * nothing, returns -ENOENT and is counted.
  *
  * Locking: every pid_map_* function takes the map's spinlock, so callers on
  * any CPU may race freely; none may be called from an interrupt handler.
@@ -33,18 +33,13 @@
 #include <stdint.h>
 
 #include <bitmap/hbitmap.h>
+#include <kernel/errno.h>
 #include <kernel/spinlock.h>
 
 #define PID_MAX_DEFAULT		32768
 #define PID_MAX_LIMIT		(4 * 1024 * 1024)	/* Linux's limit on 64-bit */
 #define PID_RESERVED		300			/* where allocation wraps to */
 #define PID_MAX_MIN		(PID_RESERVED + 1)	/* at least one PID after a wrap */
-
-#define PID_ENOENT		2	/* free of a PID that is not allocated */
-#define PID_EAGAIN		11	/* every PID is taken */
-#define PID_EEXIST		17	/* the specific PID is taken */
-#define PID_EINVAL		22	/* not a PID of this map, or a bad pid_max */
-#define PID_ERANGE		34	/* pid_max= out of range: clamped */
 
 /* Fields are private to pid.c: use the functions. */
 struct pid_map {
@@ -59,16 +54,16 @@ struct pid_map {
 size_t pid_map_storage_words(int pid_max);
 /*
  * Start m with no PID taken, over storage of pid_map_storage_words(pid_max)
- * words. Returns 0, or -PID_EINVAL unless PID_MAX_MIN <= pid_max <=
- * PID_MAX_LIMIT (m is then unusable).
+ * words. Returns 0, or -EINVAL unless PID_MAX_MIN <= pid_max <=
+ * PID_MAX_LIMIT (a bad pid_max: m is then unusable).
  */
 int pid_map_init(struct pid_map *m, uint64_t *storage, int pid_max);
 
-/* The next free PID after the last one, wrapping to 300; or -PID_EAGAIN when all are taken. */
+/* The next free PID after the last one, wrapping to 300; or -EAGAIN when every PID is taken. */
 int pid_map_alloc(struct pid_map *m);
-/* Take pid itself: pid, -PID_EEXIST if taken, -PID_EINVAL outside [1, pid_max). */
+/* Take pid itself: pid, -EEXIST if it is taken, -EINVAL outside [1, pid_max). */
 int pid_map_alloc_specific(struct pid_map *m, int pid);
-/* Give pid back: 0, -PID_EINVAL outside [1, pid_max), -PID_ENOENT if not allocated (counted). */
+/* Give pid back: 0, -EINVAL outside [1, pid_max), -ENOENT if not allocated (counted). */
 int pid_map_free(struct pid_map *m, int pid);
 
 /* Is pid allocated? False for anything outside [1, pid_max). */
@@ -77,7 +72,7 @@ bool pid_map_in_use(struct pid_map *m, int pid);
 int pid_map_count(struct pid_map *m);
 /* The wrap value: PIDs are [1, pid_max). */
 int pid_map_max(const struct pid_map *m);
-/* Frees refused with -PID_ENOENT so far. */
+/* Frees refused with -ENOENT so far. */
 unsigned long pid_map_bad_frees(const struct pid_map *m);
 /*
  * Do the summaries and the count agree with the leaf bits, is PID 0 held,
@@ -94,9 +89,9 @@ int pid_map_walk(struct pid_map *m, int *last, void (*fn)(void *arg, int first, 
 
 /*
  * pid_max from "pid_max=N" on cmdline: 0 with *pid_max = N, or
- * PID_MAX_DEFAULT when the key is absent; -PID_EINVAL (default kept) when
+ * PID_MAX_DEFAULT when the key is absent; -EINVAL (default kept) when
  * N is not a decimal number, or is 31 characters or longer (never read in
- * part); -PID_ERANGE when N is outside [PID_MAX_MIN, PID_MAX_LIMIT], with
+ * part); -ERANGE when N is outside [PID_MAX_MIN, PID_MAX_LIMIT], with
  * *pid_max clamped into it.
  */
 int pid_parse_max(const char *cmdline, int *pid_max);
@@ -105,7 +100,7 @@ int pid_parse_max(const char *cmdline, int *pid_max);
 
 /* Size the kernel's map from the command line and take its storage from the frame allocator. */
 void pid_init(void);
-/* A PID from the kernel's map, or -PID_EAGAIN. */
+/* A PID from the kernel's map, or -EAGAIN. */
 int pid_alloc(void);
 /* Give back a PID from pid_alloc: 0, or a negative error after logging it with the caller. */
 int pid_free(int pid);

@@ -42,11 +42,9 @@
 #include <stdint.h>
 
 #include <kernel/cpumask.h>
+#include <kernel/errno.h>
 #include <kernel/pid.h>
 #include <kernel/spinlock.h>
-
-#define TASK_ENOMEM		12
-#define TASK_EINVAL		22
 
 typedef int (*task_fn)(void *arg);
 
@@ -79,7 +77,7 @@ struct task_ops {
 	/* A zeroed struct task, or NULL; and its release. */
 	struct task *(*task_alloc)(void *ctx);
 	void (*task_free)(void *ctx, struct task *t);
-	/* Give t a stack (set t->stack, t->stack_top): 0 or -TASK_ENOMEM. */
+	/* Give t a stack (set t->stack, t->stack_top): 0 or -ENOMEM. */
 	int (*stack_alloc)(void *ctx, struct task *t);
 	/* Take it back: 0, or -1 if it shows the task ran off its end (still freed). */
 	int (*stack_free)(void *ctx, struct task *t);
@@ -132,8 +130,8 @@ void task_sched_init(struct task_sched *s, struct pid_map *pids, struct cpumask 
 
 /*
  * Start fn(arg) as a task on a CPU of affinity (NULL: any CPU). Returns 0
- * with *out set, -PID_EAGAIN when no PID is free, -TASK_ENOMEM without
- * memory for it, -TASK_EINVAL if affinity names no CPU below ncpus.
+ * with *out set, -EAGAIN when no PID is free, -ENOMEM without
+ * memory for it, -EINVAL if affinity names no CPU below ncpus.
  */
 int task_spawn(struct task_sched *s, task_fn fn, void *arg, const struct cpumask *affinity,
 	       struct task **out);

@@ -358,7 +358,7 @@ KTEST(acpi, scan_ebda_then_rom)
 	rom[0x1F0A0] = 0;
 	rsdp_fill(rom + 0x1F0A8, 0, rsdt, 0);
 	EXPECT_NULL(t, acpi_find_rsdp(&env, NULL));
-	EXPECT_EQ(t, acpi_read_madt(&env, NULL, &mi), -ACPI_ENOENT);
+	EXPECT_EQ(t, acpi_read_madt(&env, NULL, &mi), -ENOENT);
 	EXPECT_TRUE(t, has(last_log, "no RSDP"));
 }
 
@@ -374,7 +374,7 @@ KTEST(acpi, madt_bad_checksum_is_skipped)
 	rsdt = root_table("RSDT", 4, &madt, 1);
 	rsdp_fill(r, 0, rsdt, 0);
 	EXPECT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_OLD, r, 0, NULL), &mi),
-		  -ACPI_ENOENT);
+		  -ENOENT);
 	EXPECT_GE(t, log_lines, 2);
 }
 
@@ -518,7 +518,7 @@ KTEST(acpi, madt_shorter_than_its_fixed_part)
 
 	reset();
 	m = table_begin("APIC");
-	EXPECT_EQ(t, parse(m), -ACPI_EINVAL);
+	EXPECT_EQ(t, parse(m), -EINVAL);
 }
 
 /* Issue 11: a root entry above 4 GiB that the mapper refuses (not RAM) is logged and skipped. */
@@ -551,7 +551,7 @@ KTEST(acpi, only_unmappable_entries_find_nothing)
 	xsdt = root_table("XSDT", 8, &ptr, 1);
 	rsdp_fill(r, 2, 0, xsdt);
 	EXPECT_EQ(t, acpi_read_madt(&env, rsdp_copies(MB2_TAG_ACPI_NEW, r, 0, NULL), &mi),
-		  -ACPI_ENOENT);
+		  -ENOENT);
 	EXPECT_STREQ(t, first_log,
 		     "acpi: XSDT entry 0, table at 0xfffffffffffff000, is not mappable: skipped");
 	EXPECT_STREQ(t, last_log, "acpi: no valid MADT");

@@ -65,3 +65,22 @@ KTEST(selftest, leak)
 	EXPECT_NE(t, pfa_alloc(), 0u);
 	EXPECT_NOT_NULL(t, kmalloc(40));
 }
+
+#define ASSERT_FRAMES	128
+
+static struct pfa assert_pfa;
+static uint64_t assert_storage[HBM_STORAGE_WORDS(ASSERT_FRAMES) + 3 * BM_WORDS(ASSERT_FRAMES)];
+
+/*
+ * A broken invariant: a free frame marked in use behind the allocator's
+ * back. Handing it out must panic through assert(), naming hand_out() in
+ * kernel/mm/pfa.c (a private allocator: the kernel's own stays intact).
+ */
+KTEST(selftest, assert)
+{
+	pfa_init(&assert_pfa, assert_storage, ASSERT_FRAMES, 0, 1);
+	pfa_add_frames(&assert_pfa, 0, ASSERT_FRAMES);
+	bm_set(assert_pfa.inuse, 0);		/* frame 0: the first one handed out */
+	pfa_alloc_frame(&assert_pfa, 0);
+	EXPECT_TRUE(t, false);			/* not reached */
+}

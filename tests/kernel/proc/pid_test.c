@@ -55,7 +55,7 @@ KTEST(pid, freed_pid_waits_for_the_wrap)
 	expect_run(t, m, 601, 399);
 	/* Wrapped: 3 is below 300 and stays free; 500 comes back. */
 	EXPECT_EQ(t, pid_map_alloc(m), 500);
-	EXPECT_EQ(t, pid_map_alloc(m), -PID_EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), -EAGAIN);
 	EXPECT_FALSE(t, pid_map_in_use(m, 3));
 	EXPECT_EQ(t, pid_map_count(m), 998);
 }
@@ -73,7 +73,7 @@ KTEST(pid, wrap_restarts_at_300)
 	EXPECT_EQ(t, pid_map_alloc(m), 700);
 	EXPECT_EQ(t, pid_map_alloc(m), 999);
 	/* 1, 5 and 299 are never handed out again. */
-	EXPECT_EQ(t, pid_map_alloc(m), -PID_EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), -EAGAIN);
 	EXPECT_EQ(t, pid_map_count(m), 996);
 	/* After the wrap the cursor is cyclic again: from 999 back round to 300. */
 	EXPECT_EQ(t, pid_map_free(m, 400), 0);
@@ -97,7 +97,7 @@ KTEST(pid, cursor_is_cyclic_after_wrap)
 	EXPECT_EQ(t, pid_map_alloc(m), 1200);
 	EXPECT_EQ(t, pid_map_alloc(m), 1500);
 	EXPECT_EQ(t, pid_map_alloc(m), 600);
-	EXPECT_EQ(t, pid_map_alloc(m), -PID_EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), -EAGAIN);
 }
 
 /* Fill a map of pid_max in order, check it is exhausted exactly there, empty it, wrap. */
@@ -107,8 +107,8 @@ static void exhaust(struct ktest *t, int pid_max)
 
 	expect_run(t, m, 1, pid_max - 1);
 	EXPECT_EQ(t, pid_map_count(m), pid_max - 1);
-	EXPECT_EQ(t, pid_map_alloc(m), -PID_EAGAIN);
-	EXPECT_EQ(t, pid_map_alloc(m), -PID_EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), -EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), -EAGAIN);
 	EXPECT_EQ(t, pid_map_count(m), pid_max - 1);
 	EXPECT_TRUE(t, pid_map_in_use(m, pid_max - 1));
 	EXPECT_FALSE(t, pid_map_in_use(m, pid_max));
@@ -117,14 +117,14 @@ static void exhaust(struct ktest *t, int pid_max)
 	/* One hole at the top, the cursor past it: found through the wrap. */
 	EXPECT_EQ(t, pid_map_free(m, pid_max - 1), 0);
 	EXPECT_EQ(t, pid_map_alloc(m), pid_max - 1);
-	EXPECT_EQ(t, pid_map_alloc(m), -PID_EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), -EAGAIN);
 
 	for (int pid = 1; pid < pid_max; pid++)
 		if (pid_map_free(m, pid) != 0)
 			ASSERT_EQ(t, pid_map_free(m, pid), 0);
 	EXPECT_EQ(t, pid_map_count(m), 0);
 	EXPECT_EQ(t, pid_map_alloc(m), PID_RESERVED);
-	EXPECT_EQ(t, pid_map_alloc(m), pid_max > PID_MAX_MIN ? PID_RESERVED + 1 : -PID_EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), pid_max > PID_MAX_MIN ? PID_RESERVED + 1 : -EAGAIN);
 	EXPECT_EQ(t, pid_map_bad_frees(m), 0);
 	EXPECT_TRUE(t, pid_map_check(m));
 }
@@ -151,10 +151,10 @@ KTEST(pid, exhausted_at_pid_max_4194304)
 
 KTEST(pid, init_rejects_bad_pid_max)
 {
-	EXPECT_EQ(t, pid_map_init(&map, storage, PID_MAX_MIN - 1), -PID_EINVAL);
-	EXPECT_EQ(t, pid_map_init(&map, storage, PID_MAX_LIMIT + 1), -PID_EINVAL);
-	EXPECT_EQ(t, pid_map_init(&map, storage, 0), -PID_EINVAL);
-	EXPECT_EQ(t, pid_map_init(&map, storage, -1), -PID_EINVAL);
+	EXPECT_EQ(t, pid_map_init(&map, storage, PID_MAX_MIN - 1), -EINVAL);
+	EXPECT_EQ(t, pid_map_init(&map, storage, PID_MAX_LIMIT + 1), -EINVAL);
+	EXPECT_EQ(t, pid_map_init(&map, storage, 0), -EINVAL);
+	EXPECT_EQ(t, pid_map_init(&map, storage, -1), -EINVAL);
 	EXPECT_EQ(t, pid_map_init(&map, storage, PID_MAX_MIN), 0);
 	EXPECT_EQ(t, pid_map_max(&map), PID_MAX_MIN);
 }
@@ -164,22 +164,22 @@ KTEST(pid, specific_pids)
 	struct pid_map *m = fresh(t, 4096);
 
 	EXPECT_EQ(t, pid_map_alloc_specific(m, 1), 1);
-	EXPECT_EQ(t, pid_map_alloc_specific(m, 1), -PID_EEXIST);
+	EXPECT_EQ(t, pid_map_alloc_specific(m, 1), -EEXIST);
 	EXPECT_EQ(t, pid_map_alloc_specific(m, 4095), 4095);
 	EXPECT_EQ(t, pid_map_alloc_specific(m, 3), 3);
-	EXPECT_EQ(t, pid_map_alloc_specific(m, 0), -PID_EINVAL);
-	EXPECT_EQ(t, pid_map_alloc_specific(m, 4096), -PID_EINVAL);
-	EXPECT_EQ(t, pid_map_alloc_specific(m, -7), -PID_EINVAL);
+	EXPECT_EQ(t, pid_map_alloc_specific(m, 0), -EINVAL);
+	EXPECT_EQ(t, pid_map_alloc_specific(m, 4096), -EINVAL);
+	EXPECT_EQ(t, pid_map_alloc_specific(m, -7), -EINVAL);
 	/* The cursor did not move: the cyclic search skips what was taken. */
 	EXPECT_EQ(t, pid_map_alloc(m), 2);
 	EXPECT_EQ(t, pid_map_alloc(m), 4);
-	EXPECT_EQ(t, pid_map_alloc_specific(m, 4), -PID_EEXIST);
+	EXPECT_EQ(t, pid_map_alloc_specific(m, 4), -EEXIST);
 	EXPECT_EQ(t, pid_map_count(m), 5);
 	/* Below 300 a specific PID is still fine after a wrap. */
 	expect_run(t, m, 5, 4090);
-	EXPECT_EQ(t, pid_map_alloc(m), -PID_EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), -EAGAIN);
 	EXPECT_EQ(t, pid_map_free(m, 17), 0);
-	EXPECT_EQ(t, pid_map_alloc(m), -PID_EAGAIN);
+	EXPECT_EQ(t, pid_map_alloc(m), -EAGAIN);
 	EXPECT_EQ(t, pid_map_alloc_specific(m, 17), 17);
 	EXPECT_TRUE(t, pid_map_check(m));
 }
@@ -189,15 +189,15 @@ KTEST(pid, bad_frees_are_refused_and_counted)
 	struct pid_map *m = fresh(t, 1000);
 
 	expect_run(t, m, 1, 10);
-	EXPECT_EQ(t, pid_map_free(m, 0), -PID_EINVAL);
-	EXPECT_EQ(t, pid_map_free(m, -1), -PID_EINVAL);
-	EXPECT_EQ(t, pid_map_free(m, 1000), -PID_EINVAL);
+	EXPECT_EQ(t, pid_map_free(m, 0), -EINVAL);
+	EXPECT_EQ(t, pid_map_free(m, -1), -EINVAL);
+	EXPECT_EQ(t, pid_map_free(m, 1000), -EINVAL);
 	EXPECT_EQ(t, pid_map_bad_frees(m), 0);
-	EXPECT_EQ(t, pid_map_free(m, 11), -PID_ENOENT);
-	EXPECT_EQ(t, pid_map_free(m, 999), -PID_ENOENT);
+	EXPECT_EQ(t, pid_map_free(m, 11), -ENOENT);
+	EXPECT_EQ(t, pid_map_free(m, 999), -ENOENT);
 	EXPECT_EQ(t, pid_map_bad_frees(m), 2);
 	EXPECT_EQ(t, pid_map_free(m, 5), 0);
-	EXPECT_EQ(t, pid_map_free(m, 5), -PID_ENOENT);
+	EXPECT_EQ(t, pid_map_free(m, 5), -ENOENT);
 	EXPECT_EQ(t, pid_map_bad_frees(m), 3);
 	/* Nothing changed: nine held, PID 0 still reserved, next is 11. */
 	EXPECT_EQ(t, pid_map_count(m), 9);
@@ -217,19 +217,19 @@ KTEST(pid, parse_pid_max)
 	EXPECT_EQ(t, v, 301);
 	EXPECT_EQ(t, pid_parse_max("pid_max=4194304", &v), 0);
 	EXPECT_EQ(t, v, PID_MAX_LIMIT);
-	EXPECT_EQ(t, pid_parse_max("pid_max=300", &v), -PID_ERANGE);
+	EXPECT_EQ(t, pid_parse_max("pid_max=300", &v), -ERANGE);
 	EXPECT_EQ(t, v, PID_MAX_MIN);
-	EXPECT_EQ(t, pid_parse_max("pid_max=0", &v), -PID_ERANGE);
+	EXPECT_EQ(t, pid_parse_max("pid_max=0", &v), -ERANGE);
 	EXPECT_EQ(t, v, PID_MAX_MIN);
-	EXPECT_EQ(t, pid_parse_max("pid_max=4194305", &v), -PID_ERANGE);
+	EXPECT_EQ(t, pid_parse_max("pid_max=4194305", &v), -ERANGE);
 	EXPECT_EQ(t, v, PID_MAX_LIMIT);
-	EXPECT_EQ(t, pid_parse_max("pid_max=99999999999999999999", &v), -PID_ERANGE);
+	EXPECT_EQ(t, pid_parse_max("pid_max=99999999999999999999", &v), -ERANGE);
 	EXPECT_EQ(t, v, PID_MAX_LIMIT);
-	EXPECT_EQ(t, pid_parse_max("pid_max=12k", &v), -PID_EINVAL);
+	EXPECT_EQ(t, pid_parse_max("pid_max=12k", &v), -EINVAL);
 	EXPECT_EQ(t, v, PID_MAX_DEFAULT);
-	EXPECT_EQ(t, pid_parse_max("pid_max=-5", &v), -PID_EINVAL);
-	EXPECT_EQ(t, pid_parse_max("pid_max=", &v), -PID_EINVAL);
-	EXPECT_EQ(t, pid_parse_max("pid_max", &v), -PID_EINVAL);
+	EXPECT_EQ(t, pid_parse_max("pid_max=-5", &v), -EINVAL);
+	EXPECT_EQ(t, pid_parse_max("pid_max=", &v), -EINVAL);
+	EXPECT_EQ(t, pid_parse_max("pid_max", &v), -EINVAL);
 	EXPECT_EQ(t, v, PID_MAX_DEFAULT);
 }
 
@@ -269,7 +269,7 @@ static int model_alloc(struct model *md)
 			return model_take(md, pid);
 		}
 	md->full++;
-	return -PID_EAGAIN;
+	return -EAGAIN;
 }
 
 static uint64_t splitmix(uint64_t *s)
@@ -297,13 +297,13 @@ KTEST(pid, random_operations_match_model)
 		case 0:
 		case 1:
 			/* Free a random PID: most are bad frees until the map fills. */
-			want = pid == 0 ? -PID_EINVAL : md.used[pid] ? 0 : -PID_ENOENT;
+			want = pid == 0 ? -EINVAL : md.used[pid] ? 0 : -ENOENT;
 			if (want == 0)
 				md.used[pid] = 0, md.count--;
 			got = pid_map_free(m, pid);
 			break;
 		case 2:
-			want = pid == 0 ? -PID_EINVAL : md.used[pid] ? -PID_EEXIST : pid;
+			want = pid == 0 ? -EINVAL : md.used[pid] ? -EEXIST : pid;
 			if (want == pid)
 				md.used[pid] = 1, md.count++;
 			got = pid_map_alloc_specific(m, pid);
@@ -379,9 +379,9 @@ KTEST(pid, parse_pid_max_of_long_values)
 	EXPECT_EQ(t, pid_parse_max("pid_max=000000000000000000000000004096", &v), 0);
 	EXPECT_EQ(t, v, 4096);
 	/* 31 and 32 characters */
-	EXPECT_EQ(t, pid_parse_max("pid_max=0000000000000000000000000004096", &v), -PID_EINVAL);
+	EXPECT_EQ(t, pid_parse_max("pid_max=0000000000000000000000000004096", &v), -EINVAL);
 	EXPECT_EQ(t, v, PID_MAX_DEFAULT);
-	EXPECT_EQ(t, pid_parse_max("pid_max=00000000000000000000000000040960", &v), -PID_EINVAL);
+	EXPECT_EQ(t, pid_parse_max("pid_max=00000000000000000000000000040960", &v), -EINVAL);
 	EXPECT_EQ(t, v, PID_MAX_DEFAULT);
 }
 

@@ -30,7 +30,7 @@ struct world {
 	atomic_long bad_pid;		/* outside [1, pid_max), or below 300 after a wrap */
 	atomic_long free_errors;
 	atomic_long allocs;
-	atomic_long full;		/* allocations that got -PID_EAGAIN */
+	atomic_long full;		/* allocations that got -EAGAIN */
 	atomic_long misread;		/* a reader saw something impossible */
 };
 
@@ -102,8 +102,8 @@ static void *worker(void *arg)
 			pid = pid_map_alloc_specific(&w->map, 1 + (int)((x >> 8) % (uint64_t)(w->pid_max - 1)));
 		else
 			pid = pid_map_alloc(&w->map);
-		if (pid == -PID_EAGAIN || pid == -PID_EEXIST) {
-			atomic_fetch_add(&w->full, pid == -PID_EAGAIN);
+		if (pid == -EAGAIN || pid == -EEXIST) {
+			atomic_fetch_add(&w->full, pid == -EAGAIN);
 			continue;
 		}
 		atomic_fetch_add(&w->allocs, 1);

@@ -67,9 +67,9 @@ KTEST(task_kernel, bad_pid_frees_are_refused)
 	ASSERT_GT(t, pid, 0);
 	EXPECT_TRUE(t, pid_map_in_use(m, pid));
 	EXPECT_EQ(t, pid_free(pid), 0);
-	EXPECT_EQ(t, pid_free(pid), -PID_ENOENT);
-	EXPECT_EQ(t, pid_free(0), -PID_EINVAL);
-	EXPECT_EQ(t, pid_free(pid_map_max(m)), -PID_EINVAL);
+	EXPECT_EQ(t, pid_free(pid), -ENOENT);
+	EXPECT_EQ(t, pid_free(0), -EINVAL);
+	EXPECT_EQ(t, pid_free(pid_map_max(m)), -EINVAL);
 	EXPECT_EQ(t, pid_map_bad_frees(m), bad + 1);
 	EXPECT_FALSE(t, pid_map_in_use(m, pid));
 }
@@ -223,7 +223,7 @@ static int spawner(void *arg)
 				count(&st->wrong_code);
 		}
 		done += n;
-		if (err && err != -PID_EAGAIN) {
+		if (err && err != -EAGAIN) {
 			count(&st->spawn_errors);
 			return err;
 		}

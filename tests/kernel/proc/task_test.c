@@ -59,7 +59,7 @@ static int fake_stack_alloc(void *ctx, struct task *t)
 	size_t i = bm_find_first_zero(f->stacks_used, POOL);
 
 	if (f->fail_stack_alloc || i >= POOL)
-		return -TASK_ENOMEM;
+		return -ENOMEM;
 	bm_set(f->stacks_used, i);
 	f->stacks[i][0] = CANARY;
 	t->stack = f->stacks[i];
@@ -313,8 +313,8 @@ KTEST(task, bad_affinity_is_refused)
 	struct task *tk = NULL;
 
 	bm_zero(none.bits, NR_CPUS);
-	EXPECT_EQ(t, task_spawn(s, probe_fn, NULL, &none, &tk), -TASK_EINVAL);
-	EXPECT_EQ(t, task_spawn(s, probe_fn, NULL, &far, &tk), -TASK_EINVAL);
+	EXPECT_EQ(t, task_spawn(s, probe_fn, NULL, &none, &tk), -EINVAL);
+	EXPECT_EQ(t, task_spawn(s, probe_fn, NULL, &far, &tk), -EINVAL);
 	EXPECT_NULL(t, tk);
 	expect_baseline(t, s);
 	task_get_stats(s, &st);
@@ -328,10 +328,10 @@ KTEST(task, out_of_memory_gives_everything_back)
 	struct task *tk = NULL;
 
 	fake.fail_task_alloc = true;
-	EXPECT_EQ(t, task_spawn(s, probe_fn, NULL, NULL, &tk), -TASK_ENOMEM);
+	EXPECT_EQ(t, task_spawn(s, probe_fn, NULL, NULL, &tk), -ENOMEM);
 	fake.fail_task_alloc = false;
 	fake.fail_stack_alloc = true;
-	EXPECT_EQ(t, task_spawn(s, probe_fn, NULL, NULL, &tk), -TASK_ENOMEM);
+	EXPECT_EQ(t, task_spawn(s, probe_fn, NULL, NULL, &tk), -ENOMEM);
 	EXPECT_NULL(t, tk);
 	expect_baseline(t, s);
 	/* The PID taken for the failed spawn went back but the cursor moved on. */
@@ -351,7 +351,7 @@ KTEST(task, no_pid_left_is_eagain)
 
 	while ((err = task_spawn(s, probe_fn, &p, NULL, &tasks[n])) == 0)
 		n++;
-	EXPECT_EQ(t, err, -PID_EAGAIN);
+	EXPECT_EQ(t, err, -EAGAIN);
 	EXPECT_EQ(t, n, PID_MAX_MIN - 1);
 	EXPECT_EQ(t, tasks[n - 1]->pid, PID_MAX_MIN - 1);
 	EXPECT_EQ(t, bm_weight(fake.tasks_used, POOL), PID_MAX_MIN - 1);

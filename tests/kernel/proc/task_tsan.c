@@ -60,7 +60,7 @@ static int sim_stack_alloc(void *ctx, struct task *t)
 
 	(void)ctx;
 	if (!stack)
-		return -TASK_ENOMEM;
+		return -ENOMEM;
 	stack[0] = CANARY;
 	t->stack = stack;
 	t->stack_top = (uintptr_t)(stack + 32);

@@ -28,10 +28,10 @@ static int alloc(uint64_t tag)
 
 KTEST(gdtslot, init_checks_its_arguments)
 {
-	EXPECT_EQ(t, gdt_slots_init(&g, table, used, CAP, 0, 8), -GDT_EINVAL);
-	EXPECT_EQ(t, gdt_slots_init(&g, table, used, CAP, 9, 8), -GDT_EINVAL);
-	EXPECT_EQ(t, gdt_slots_init(&g, table, used, CAP, 6, CAP + 1), -GDT_EINVAL);
-	EXPECT_EQ(t, gdt_slots_init(&g, table, used, GDT_MAX_SLOTS + 2, 6, 8), -GDT_EINVAL);
+	EXPECT_EQ(t, gdt_slots_init(&g, table, used, CAP, 0, 8), -EINVAL);
+	EXPECT_EQ(t, gdt_slots_init(&g, table, used, CAP, 9, 8), -EINVAL);
+	EXPECT_EQ(t, gdt_slots_init(&g, table, used, CAP, 6, CAP + 1), -EINVAL);
+	EXPECT_EQ(t, gdt_slots_init(&g, table, used, GDT_MAX_SLOTS + 2, 6, 8), -EINVAL);
 }
 
 KTEST(gdtslot, first_pair_follows_the_fixed_segments)
@@ -51,7 +51,7 @@ KTEST(gdtslot, pairs_are_aligned_with_an_odd_fixed_count)
 	EXPECT_EQ(t, alloc(0), 6 * 8);
 	EXPECT_EQ(t, alloc(0), 8 * 8);
 	EXPECT_EQ(t, alloc(0), 10 * 8);
-	EXPECT_EQ(t, alloc(0), -GDT_ENOSPC);
+	EXPECT_EQ(t, alloc(0), -ENOSPC);
 	EXPECT_EQ(t, gdt_slots_available(&g), 1);	/* slot 5, alone */
 }
 
@@ -62,7 +62,7 @@ KTEST(gdtslot, exhaustion_is_an_error_and_changes_nothing)
 	EXPECT_EQ(t, alloc(0x2000), 0x40);
 	EXPECT_EQ(t, alloc(0x3000), 0x50);
 	EXPECT_EQ(t, gdt_slots_available(&g), 0);
-	EXPECT_EQ(t, alloc(0x4000), -GDT_ENOSPC);
+	EXPECT_EQ(t, alloc(0x4000), -ENOSPC);
 	EXPECT_EQ(t, table[10], 0x3000);
 }
 
@@ -85,13 +85,13 @@ KTEST(gdtslot, bad_frees_are_refused)
 {
 	setup(t, 12);
 	ASSERT_EQ(t, alloc(0x1000), 0x30);
-	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x38), -GDT_EINVAL);	/* second half of a pair */
-	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x40), -GDT_EINVAL);	/* never given out */
-	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x08), -GDT_EINVAL);	/* kernel code */
-	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x00), -GDT_EINVAL);
-	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x1000), -GDT_EINVAL);	/* past the table */
+	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x38), -EINVAL);	/* second half of a pair */
+	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x40), -EINVAL);	/* never given out */
+	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x08), -EINVAL);	/* kernel code */
+	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x00), -EINVAL);
+	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x1000), -EINVAL);	/* past the table */
 	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x30), 0);
-	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x30), -GDT_EINVAL);	/* double free */
+	EXPECT_EQ(t, gdt_slots_free_pair(&g, 0x30), -EINVAL);	/* double free */
 	EXPECT_EQ(t, gdt_slots_available(&g), 6);
 }
 
@@ -99,9 +99,9 @@ KTEST(gdtslot, grow_adds_free_zeroed_slots)
 {
 	setup(t, 8);
 	ASSERT_EQ(t, alloc(0x1000), 0x30);
-	EXPECT_EQ(t, alloc(0x2000), -GDT_ENOSPC);
-	EXPECT_EQ(t, gdt_slots_grow(&g, 6), -GDT_EINVAL);	/* no shrinking */
-	EXPECT_EQ(t, gdt_slots_grow(&g, CAP + 2), -GDT_EINVAL);
+	EXPECT_EQ(t, alloc(0x2000), -ENOSPC);
+	EXPECT_EQ(t, gdt_slots_grow(&g, 6), -EINVAL);	/* no shrinking */
+	EXPECT_EQ(t, gdt_slots_grow(&g, CAP + 2), -EINVAL);
 	ASSERT_EQ(t, gdt_slots_grow(&g, 10), 0);
 	EXPECT_EQ(t, table[8], 0);
 	EXPECT_EQ(t, alloc(0x2000), 0x40);
@@ -117,7 +117,7 @@ KTEST(gdtslot, fill_the_whole_capacity)
 		EXPECT_EQ(t, sel, (FIXED + 2 * n) * 8);
 		n++;
 	}
-	EXPECT_EQ(t, sel, -GDT_ENOSPC);
+	EXPECT_EQ(t, sel, -ENOSPC);
 	EXPECT_EQ(t, n, (CAP - FIXED) / 2);
 	for (int i = 0; i < n; i++)
 		EXPECT_EQ(t, table[FIXED + 2 * i], (uint64_t)i << 12);

@@ -9,8 +9,8 @@ KTEST(irqvec, exceptions_are_never_handed_out)
 	irqvec_init(&v);
 	EXPECT_EQ(t, irqvec_nfree(&v), 224);
 	EXPECT_EQ(t, irqvec_alloc(&v, IRQVEC_LOW), 32);
-	EXPECT_EQ(t, irqvec_reserve(&v, 2), -IRQVEC_EINVAL);
-	EXPECT_EQ(t, irqvec_free(&v, 8), -IRQVEC_EINVAL);
+	EXPECT_EQ(t, irqvec_reserve(&v, 2), -EINVAL);
+	EXPECT_EQ(t, irqvec_free(&v, 8), -EINVAL);
 	EXPECT_TRUE(t, irqvec_used(&v, 8));
 }
 
@@ -21,17 +21,17 @@ KTEST(irqvec, high_and_low_preference)
 	EXPECT_EQ(t, irqvec_alloc(&v, IRQVEC_HIGH), 0xFE);
 	EXPECT_EQ(t, irqvec_alloc(&v, IRQVEC_HIGH), 0xFD);
 	EXPECT_EQ(t, irqvec_alloc(&v, IRQVEC_LOW), 0x20);
-	EXPECT_EQ(t, irqvec_reserve(&v, 0xFF), -IRQVEC_EBUSY);
+	EXPECT_EQ(t, irqvec_reserve(&v, 0xFF), -EBUSY);
 }
 
 KTEST(irqvec, reserve_range_is_all_or_nothing)
 {
 	irqvec_init(&v);
 	ASSERT_EQ(t, irqvec_reserve(&v, 0x25), 0);
-	EXPECT_EQ(t, irqvec_reserve_range(&v, 0x20, 16), -IRQVEC_EBUSY);
+	EXPECT_EQ(t, irqvec_reserve_range(&v, 0x20, 16), -EBUSY);
 	EXPECT_FALSE(t, irqvec_used(&v, 0x20));
-	EXPECT_EQ(t, irqvec_reserve_range(&v, 0xF8, 9), -IRQVEC_EINVAL);
-	EXPECT_EQ(t, irqvec_reserve_range(&v, 0x30, 0), -IRQVEC_EINVAL);
+	EXPECT_EQ(t, irqvec_reserve_range(&v, 0xF8, 9), -EINVAL);
+	EXPECT_EQ(t, irqvec_reserve_range(&v, 0x30, 0), -EINVAL);
 	EXPECT_EQ(t, irqvec_free(&v, 0x25), 0);
 	EXPECT_EQ(t, irqvec_reserve_range(&v, 0x20, 16), 0);
 	EXPECT_EQ(t, irqvec_alloc(&v, IRQVEC_LOW), 0x30);
@@ -45,10 +45,10 @@ KTEST(irqvec, exhaustion_then_free_and_reuse)
 	while ((vec = irqvec_alloc(&v, IRQVEC_LOW)) >= 0)
 		EXPECT_EQ(t, vec, 32 + n++);
 	EXPECT_EQ(t, n, 224);
-	EXPECT_EQ(t, vec, -IRQVEC_ENOSPC);
-	EXPECT_EQ(t, irqvec_alloc(&v, IRQVEC_HIGH), -IRQVEC_ENOSPC);
+	EXPECT_EQ(t, vec, -ENOSPC);
+	EXPECT_EQ(t, irqvec_alloc(&v, IRQVEC_HIGH), -ENOSPC);
 	EXPECT_EQ(t, irqvec_free(&v, 0x80), 0);
-	EXPECT_EQ(t, irqvec_free(&v, 0x80), -IRQVEC_EINVAL);
+	EXPECT_EQ(t, irqvec_free(&v, 0x80), -EINVAL);
 	EXPECT_EQ(t, irqvec_alloc(&v, IRQVEC_HIGH), 0x80);
-	EXPECT_EQ(t, irqvec_free(&v, 256), -IRQVEC_EINVAL);
+	EXPECT_EQ(t, irqvec_free(&v, 256), -EINVAL);
 }

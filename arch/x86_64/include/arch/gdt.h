@@ -25,11 +25,11 @@ struct gdt_slots;
 void gdt_init(void);
 /* Load the GDT on this CPU, reload the segment registers and load TR with tss_sel. */
 void gdt_load_cpu(uint16_t tss_sel);
-/* Size the GDT's limit for ncpus TSS pairs: 0, or -GDT_EINVAL past SMP_MAX_CPUS. */
+/* Size the GDT's limit for ncpus TSS pairs: 0, or -EINVAL past SMP_MAX_CPUS. */
 int gdt_reserve_cpus(unsigned int ncpus);
-/* A descriptor pair for tss: its selector, or -GDT_ENOSPC. */
+/* A descriptor pair for tss: its selector, or -ENOSPC. */
 int gdt_alloc_tss(struct tss *tss);
-/* Give back the pair at sel: 0 or -GDT_EINVAL. */
+/* Give back the pair at sel: 0 or -EINVAL. */
 int gdt_free_tss(int sel);
 /* Free the boot TSS's pair once the boot CPU has loaded a TSS of its own. */
 void gdt_release_boot_tss(void);
