@@ -4,8 +4,8 @@
 #include <arch/paging.h>
 #include <bitmap/bitmap.h>
 #include <kernel/mm.h>
+#include <kernel/page.h>
 #include <kernel/panic.h>
-#include <kernel/pfa.h>
 #include <kernel/spinlock.h>
 
 static struct spinlock lock = SPINLOCK_INIT;

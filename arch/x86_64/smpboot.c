@@ -22,8 +22,8 @@
 #include <arch/trap.h>
 #include <arch/tsc.h>
 #include <kernel/mm.h>
+#include <kernel/page.h>
 #include <kernel/panic.h>
-#include <kernel/pfa.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 

@@ -2,7 +2,7 @@
 #include <kernel/heap.h>
 #include <kernel/ktest_core.h>
 #include <kernel/ktest_leak.h>
-#include <kernel/pfa.h>
+#include <kernel/page.h>
 #include <kernel/smp.h>
 
 void ktest_leak_mark(struct ktest_leak_mark *m)

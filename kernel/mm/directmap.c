@@ -3,8 +3,8 @@
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <kernel/mm.h>
+#include <kernel/page.h>
 #include <kernel/panic.h>
-#include <kernel/pfa.h>
 
 #include "mm_internal.h"
 

@@ -12,8 +12,8 @@
 #include <kernel/heap.h>
 #include <kernel/memmap.h>
 #include <kernel/mm.h>
+#include <kernel/page.h>
 #include <kernel/panic.h>
-#include <kernel/pfa.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 

@@ -8,7 +8,7 @@
 #include <bitmap/bitmap.h>
 #include <kernel/heap.h>
 #include <kernel/mm.h>
-#include <kernel/pfa.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <kernel/shell_parse.h>

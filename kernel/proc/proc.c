@@ -7,10 +7,11 @@
 #include <kernel/heap.h>
 #include <kernel/ksyms.h>
 #include <kernel/mm.h>
+#include <kernel/page.h>
 #include <kernel/panic.h>
-#include <kernel/pfa.h>
 #include <kernel/pid.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
 #include <kernel/smp.h>
 #include <kernel/task.h>
 

@@ -9,6 +9,7 @@
 #include <kernel/heap.h>
 #include <kernel/pid.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
 #include <kernel/shell.h>
 #include <kernel/shell_parse.h>
 #include <kernel/smp.h>

@@ -3,15 +3,12 @@
  * hierarchical bitmap (lib/bitmap hbm), a lock and a next-fit hint, with
  * small per-CPU caches of single frames in front.
  *
- * Two layers, one header:
- *
- *   struct pfa and pfa_<verb>_frames() (portable, host-tested): an allocator
- *   instance over frame numbers [0, nframes). Failure is PFA_NONE. The
- *   caller says which CPU it runs on; a CPU's cache is only ever used by
- *   code running on that CPU, except drains, which take its lock.
- *
- *   pfa_alloc(), pfa_free(), ... (kernel): the kernel's instance, over
- *   physical addresses. Failure is 0: frame 0 is always reserved.
+ * The portable core (kernel/mm/pfa.c, host-tested): struct pfa and
+ * pfa_<verb>(p, ...), an allocator over frame numbers [0, nframes).
+ * Failure is PFA_NONE. The caller says which CPU it runs on; a CPU's cache
+ * is only ever used by code running on that CPU, except drains, which take
+ * its lock. The kernel's own instance, over physical addresses, and its
+ * wrappers (pfa_alloc(), pfa_free(), ...) are in <kernel/page.h>.
  *
  * Frame states, each tracked by one bitmap:
  *
@@ -162,24 +159,5 @@ void pfa_dump_frames(struct pfa *p, size_t max_ranges);
  */
 void pfa_lock_all(struct pfa *p);
 void pfa_unlock_all(struct pfa *p);
-
-/* The kernel's allocator, over physical addresses (kernel only). */
-extern struct pfa kernel_pfa;
-/* One frame, or 0 when out of memory. */
-uint64_t pfa_alloc(void);
-/* One zero-filled frame, or 0. */
-uint64_t pfa_alloc_zeroed(void);
-/* n frames in a row, align_frames-aligned, or 0. */
-uint64_t pfa_alloc_contig(uint64_t n, uint64_t align_frames);
-/* n frames in a row ending at or below physical address limit, align-aligned (in frames), or 0. */
-uint64_t pfa_alloc_below(uint64_t limit, uint64_t n, uint64_t align_frames);
-/* Free one frame: 0, or -1 if refused (logged with the caller, counted). */
-int pfa_free(uint64_t addr);
-/* Free n frames from addr: 0, or -1 if any is refused (then none is freed). */
-int pfa_free_range(uint64_t addr, uint64_t n);
-/* The kernel allocator's counters. */
-void pfa_stats(struct pfa_stats *s);
-/* Log the kernel allocator's free ranges and density map. */
-void pfa_dump(void);
 
 #endif /* KERNEL_PFA_H */

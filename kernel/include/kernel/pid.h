@@ -2,14 +2,11 @@
  * Process IDs: one bit per PID in a hierarchical bitmap, a lock and a
  * cursor, handed out cyclically the way Linux does it.
  *
- * Two layers, one header:
- *
- *   struct pid_map and pid_map_<verb>() (portable, host-tested): an
- *   allocator of PIDs [1, pid_max). pid_max is the wrap value, as in
- *   Linux's /proc/sys/kernel/pid_max: the largest PID is pid_max - 1.
- *
- *   pid_init(), pid_alloc(), pid_free() (kernel): the kernel's map, sized
- *   by "pid_max=" on the command line, logging bad frees with the caller.
+ * The portable core (kernel/proc/pid.c, host-tested): struct pid_map and
+ * pid_map_<verb>(map, ...), an allocator of PIDs [1, pid_max). pid_max is
+ * the wrap value, as in Linux's /proc/sys/kernel/pid_max: the largest PID
+ * is pid_max - 1. The kernel's own map and its wrappers (pid_alloc(),
+ * pid_free()) are in <kernel/proc.h>.
  *
  * Allocation is cyclic: the search starts at the last PID handed out + 1,
  * so a freed PID is not reused until the cursor comes round again. When it
@@ -95,21 +92,5 @@ int pid_map_walk(struct pid_map *m, int *last, void (*fn)(void *arg, int first, 
  * *pid_max clamped into it.
  */
 int pid_parse_max(const char *cmdline, int *pid_max);
-
-/* ---------------------------------------------------------------- kernel */
-
-/* Size the kernel's map from the command line and take its storage from the frame allocator. */
-void pid_init(void);
-/* A PID from the kernel's map, or -EAGAIN. */
-int pid_alloc(void);
-/* Give back a PID from pid_alloc: 0, or a negative error after logging it with the caller. */
-int pid_free(int pid);
-/* The kernel's map, for counts and tests. */
-struct pid_map *pid_kernel_map(void);
-/*
- * Print "pid_max N, last L, C allocated: 1-3,300" through print; a list
- * longer than 511 characters ends after its last whole run, then ",...".
- */
-void pid_print_state(void (*print)(const char *fmt, ...));
 
 #endif /* KERNEL_PID_H */

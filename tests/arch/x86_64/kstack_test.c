@@ -3,7 +3,7 @@
 #include <arch/layout.h>
 #include <arch/smp.h>
 #include <kernel/ktest.h>
-#include <kernel/pfa.h>
+#include <kernel/page.h>
 
 KTEST(kstack, stack_is_mapped_and_its_guard_is_not)
 {

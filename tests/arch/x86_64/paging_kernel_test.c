@@ -12,7 +12,7 @@
 #include <arch/trap.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
-#include <kernel/pfa.h>
+#include <kernel/page.h>
 
 #define BITS_CHECKED	0x187ull	/* P, R/W, U/S, PS, G: not A or D, which the CPU sets */
 #define XD		(1ull << 63)

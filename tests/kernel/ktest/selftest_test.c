@@ -7,8 +7,8 @@
 #include <arch/trap.h>
 #include <kernel/heap.h>
 #include <kernel/ktest.h>
+#include <kernel/page.h>
 #include <kernel/panic.h>
-#include <kernel/pfa.h>
 #include <kernel/task.h>
 
 KTEST(selftest, fail)

@@ -9,7 +9,7 @@
 #include <kernel/acpi.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
-#include <kernel/pfa.h>
+#include <kernel/page.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 

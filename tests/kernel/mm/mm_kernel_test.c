@@ -6,7 +6,7 @@
 #include <kernel/heap.h>
 #include <kernel/memmap.h>
 #include <kernel/mm.h>
-#include <kernel/pfa.h>
+#include <kernel/page.h>
 #include <kernel/smp.h>
 
 #include "harness.h"

@@ -3,6 +3,7 @@
 #include <kernel/ktest.h>
 #include <kernel/pid.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
 #include <kernel/string.h>
 
 #define LIST_MAX	511	/* characters of list pid_print_state shows */

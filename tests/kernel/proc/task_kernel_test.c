@@ -10,8 +10,9 @@
 #include <kernel/ktest.h>
 #include <kernel/ktest_run.h>
 #include <kernel/mm.h>
-#include <kernel/pfa.h>
+#include <kernel/page.h>
 #include <kernel/pid.h>
+#include <kernel/proc.h>
 #include <kernel/smp.h>
 #include <kernel/task.h>
 

@@ -21,8 +21,8 @@
 #include <kernel/gdtslot.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
+#include <kernel/page.h>
 #include <kernel/panic.h>
-#include <kernel/pfa.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
