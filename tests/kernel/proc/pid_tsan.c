@@ -12,7 +12,7 @@
  * the PID was handed out twice. It also writes the PID's plain `note`
  * field, which the next holder reads: without the lock's release/acquire
  * between a free and the next allocation, TSan reports that as a race.
- * Now and then a thread also reads the map (in_use, count, check), which
+ * Now and then a thread also reads the map (in_use, count, check, walk), which
  * must take the lock like the writers: TSan reports a reader that does not.
  */
 
@@ -64,10 +64,37 @@ static void give_back(struct world *w, int me, int pid)
 		atomic_fetch_add(&w->free_errors, 1);
 }
 
+/* pid_map_walk's runs: inside the map, ascending, apart, and adding up to its count. */
+struct walk {
+	int pid_max, prev_end, total;
+	bool bad;
+};
+
+static void check_run(void *arg, int first, int end)
+{
+	struct walk *k = arg;
+
+	if (first <= k->prev_end || end <= first || end > k->pid_max)
+		k->bad = true;
+	k->prev_end = end;
+	k->total += end - first;
+}
+
+static bool walk_is_sound(struct world *w)
+{
+	struct walk k = { .pid_max = w->pid_max };
+	int last, count = pid_map_walk(&w->map, &last, check_run, &k);
+
+	return !k.bad && count == k.total && last >= 0 && last < w->pid_max;
+}
+
 /* The readers, while others write: a PID we hold is in use, the count in range, the map sound. */
 static void read_map(struct world *w, uint64_t x, const int *held, int n)
 {
 	int count = pid_map_count(&w->map);
+
+	if ((x >> 14) % 16 == 0 && !walk_is_sound(w))
+		atomic_fetch_add(&w->misread, 1);
 
 	if (n > 0 && !pid_map_in_use(&w->map, held[(x >> 8) % (uint64_t)n]))
 		atomic_fetch_add(&w->misread, 1);
