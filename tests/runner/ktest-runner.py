@@ -53,7 +53,7 @@ class Run:
     expect: str = None          # break-on-purpose: the reason it must fail with
     stall: float = None         # kill it after this many seconds without output
     serial: bool = True         # False: -serial none, judged by the exit status alone
-    need: str = None            # a line the log must hold to pass (a fault path was taken)
+    need: tuple = ()            # lines the log must hold to pass (a fault path was taken, a check ran)
     command: list = None        # argv as started (a boot's with its ISO), for results.json
     shuffle: int = None         # ktest.shuffle seed (on the command line, checked in the log)
     kernel: str = None          # the ELF the ISO wraps (None: mkiso's default, build/kernel.elf)
@@ -135,7 +135,9 @@ def boot_run(args, boot, cmdline=None, name=None, timeout=None, expect=None):
     return Run(name, argv, os.path.join(args.out, name + ".log"),
                timeout or boot.slow * args.timeout, cmdline=cmdline or boot.cmdline(),
                vars_fd=vars_fd, vars_src=args.ovmf_vars, expect=expect, serial=boot.serial,
-               stall=args.stall if boot.serial else None, need=boot.need, kernel=boot.kernel)
+               stall=args.stall if boot.serial else None, kernel=boot.kernel,
+               need=((boot.need,) if boot.need else ())
+               + (matrix.EVERY_BOOT_NEEDS if boot.serial and expect is None else ()))
 
 
 def matrix_runs(args):
@@ -204,8 +206,10 @@ def execute(run, isos):
                         run.shuffle)
     else:
         verdict = judge_status(status, killed)
-    if run.need and run.need not in text:
-        verdict = Verdict(False, "; ".join(filter(None, [verdict.reason, f"no '{run.need}' in the log"])),
+    missing = [n for n in run.need if n not in text]
+    if missing:
+        verdict = Verdict(False, "; ".join(filter(None, [verdict.reason] +
+                                                  [f"no '{n}' in the log" for n in missing])),
                           verdict.passed, verdict.failed, verdict.skipped)
     return Outcome(run, verdict, time.monotonic() - start, status)
 

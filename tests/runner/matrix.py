@@ -10,6 +10,9 @@ up) and the row's extra words.
 from dataclasses import dataclass
 
 TEST_CMDLINE = "ktest=run ktest.exit=1"
+# Lines every matrix boot with a serial log must hold: the per-suite leak check
+# (kernel/ktest/leak.c) ran, so a boot that silently stopped checking fails.
+EVERY_BOOT_NEEDS = ("ktest: leak check ran after each of",)
 # `make UBSAN=1`'s kernel: every suite with gcc's undefined-behaviour checks on.
 UBSAN_KERNEL = "build-ubsan/kernel.elf"
 # The full 100,000-task spawn stress (other boots run the kernel's default of 2,000).

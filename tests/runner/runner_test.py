@@ -269,7 +269,7 @@ def end_to_end_cases():
             # Under the table: the failing case's message and the log's tail.
             r"\n--- bios-pc-smp1-128M: not ok: bitmap\.find_first.*\nnot ok bitmap\.find_first\n"
             r"    # tests/lib/bitmap/find_test\.c:42: bitmap_find_first\(map, 128\): expected 70",
-            r"last 17 lines of .*/bios-pc-smp1-128M\.log:\n  \| \[    0\.000000\] I setbit"])
+            r"last 18 lines of .*/bios-pc-smp1-128M\.log:\n  \| \[    0\.000000\] I setbit"])
     yield ("selftests_missed", {"FAKE_QEMU_IGNORE_SELFTEST": "1"}, 1,
            f"{everything - breaks} passed, {breaks} failed",
            [r"FAIL selftest-panic: passed, but must fail with 'panic: '",
@@ -278,6 +278,10 @@ def end_to_end_cases():
     yield ("late_ap_not_logged", {"FAKE_QEMU_LATE_SILENT": "1"}, 1,
            f"{everything} passed, 1 failed",
            [r"FAIL bios-pc-lateap-smp3-512M: no 'smp: CPU with APIC ID 1 did not answer"])
+    # Every boot with a serial log passes its cases but never says the leak check ran.
+    yield ("leak_check_silent", {"FAKE_QEMU_NO_LEAK_LINE": "1"}, 1,
+           f"{everything} passed, {serial} failed",
+           [r"FAIL bios-pc-smp1-128M: no 'ktest: leak check ran after each of' in the log"])
     yield ("shuffle_ignored", {"FAKE_QEMU_LOG": "pass.log"}, 1,
            f"{everything} passed, 1 failed",     # its 4 cases passed; the run did not
            [rf"FAIL {shuffled}: not shuffled: no '# ktest\.shuffle={runner.SHUFFLE_SEED}' line"])
