@@ -11,7 +11,7 @@
 #include <arch/smp.h>
 #include <kernel/gdtslot.h>
 #include <kernel/panic.h>
-#include <kernel/printk.h>
+#include <kernel/vsprintf.h>
 
 #define GDT_FIXED	(GDT_TSS / 8)	/* null, kernel CS/DS, user CS32/DS/CS64 */
 #define GDT_PAIRS(n)	(GDT_FIXED + 2 * (n))

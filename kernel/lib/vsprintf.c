@@ -1,7 +1,7 @@
 /* vsnprintf: the one formatter behind printk, panic and ktest output. */
 #include <stdbool.h>
 #include <stdint.h>
-#include <kernel/printk.h>
+#include <kernel/vsprintf.h>
 
 struct out {
 	char *buf;

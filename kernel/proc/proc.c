@@ -14,6 +14,7 @@
 #include <kernel/proc.h>
 #include <kernel/smp.h>
 #include <kernel/task.h>
+#include <kernel/vsprintf.h>
 
 /*
  * Task stacks come from the stack area (<arch/kstack.h>): 4 KiB pages with

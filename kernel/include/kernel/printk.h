@@ -14,13 +14,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include <kernel/vsprintf.h>	/* snprintf, for printk's users too */
+
 #define KERN_SOH	"\001"
 #define KERN_ERR	KERN_SOH "3"
 #define KERN_WARNING	KERN_SOH "4"
 #define KERN_INFO	KERN_SOH "6"
 #define KERN_DEBUG	KERN_SOH "7"
-
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
 
 void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap);
@@ -39,14 +39,5 @@ void vprintk_raw(const char *fmt, va_list ap);
 unsigned int printk_set_wait_ms(unsigned int ms);
 /* Panic: the other CPUs are stopped; no line lock from now on, and the screen waits 20 ms at most. */
 void printk_panic(void);
-
-/*
- * Format into buf like C's snprintf: %d %i %u %x %X %p %s %c %%, flags
- * '-' and '0', a width and precision (or '*'), lengths l, ll and z.
- * Returns the length the whole result would have; writes at most size
- * bytes including the terminating NUL.
- */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 #endif /* KERNEL_PRINTK_H */

@@ -3,6 +3,7 @@
 
 #include <kernel/gdtslot.h>
 #include <kernel/ktest.h>
+#include <kernel/vsprintf.h>
 
 #define FIXED	6	/* null, kernel CS/DS, user CS32/DS/CS64 */
 #define CAP	64
@@ -128,8 +129,6 @@ KTEST(gdtslot, fill_the_whole_capacity)
 
 /* ---------------------------------------------------------------- print */
 
-/* Both the kernel and the host C library provide it with this signature. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 static struct {
 	char text[1024];
