@@ -1,4 +1,4 @@
-/* The one x86-64 page-table walker: map, prepare, unmap, look up (portable: no CPU access of its own). */
+/* The one x86-64 page-table walker: map, prepare, unmap, look up, visit (portable: no CPU access of its own). */
 #include <stddef.h>
 
 #include <arch/paging.h>
@@ -7,6 +7,7 @@
 #define TABLE_ENTRIES	512
 #define TABLE_FLAGS	(PTE_PRESENT | PTE_WRITE)
 #define MAP_FLAGS	(PTE_WRITE | PTE_GLOBAL | PTE_NX)
+#define UPPER_HALF	0xFFFF000000000000ull	/* bits 63..48 of a va with bit 47 set */
 
 /* The level (shift of its entries) where pages of this size live; 0 if no page has that size. */
 static unsigned int leaf_shift(uint64_t page)
@@ -149,4 +150,45 @@ uint64_t *pt_lookup(struct pt *pt, uint64_t va, uint64_t *page)
 	if (page)
 		*page = 1ull << shift;
 	return e;
+}
+
+/* e's R/W and XD combined with those of the levels above (SDM vol. 3, 4.6: the strictest wins). */
+static uint64_t effective(uint64_t e, uint64_t above)
+{
+	return (e & ~(PTE_WRITE | PTE_NX)) | (e & above & PTE_WRITE) | ((e | above) & PTE_NX);
+}
+
+struct visit {
+	struct pt *pt;
+	pt_page_fn fn;
+	void *ctx;
+	unsigned long pages;
+};
+
+static void visit_table(struct visit *v, const uint64_t *table, unsigned int shift, uint64_t base,
+			uint64_t above)
+{
+	for (unsigned int i = 0; i < TABLE_ENTRIES; i++) {
+		uint64_t e = effective(table[i], above);
+		uint64_t va = base | (uint64_t)i << shift;
+
+		if (!(e & PTE_PRESENT))
+			continue;
+		if (shift == TOP_SHIFT && (va >> 47))
+			va |= UPPER_HALF;
+		if (shift == 12 || (e & PTE_HUGE)) {
+			v->fn(v->ctx, va, e, 1ull << shift);
+			v->pages++;
+		} else {
+			visit_table(v, table_of(v->pt, e), shift - 9, va, e);
+		}
+	}
+}
+
+unsigned long pt_for_each_page(struct pt *pt, pt_page_fn fn, void *ctx)
+{
+	struct visit v = { pt, fn, ctx, 0 };
+
+	visit_table(&v, pt->table(pt->root), TOP_SHIFT, 0, PTE_WRITE);
+	return v.pages;
 }

@@ -1,7 +1,8 @@
 /*
  * paging in the running kernel: the entries the walker wrote for the
- * direct map and for a stack, read back through the live CR3, and an
- * instruction fetch through the direct map, which XD must stop (kernel
+ * direct map and for a stack, read back through the live CR3; an
+ * instruction fetch through the direct map, which XD must stop; no
+ * executable page from the direct map up to the kernel image (kernel
  * only). Bits from the Intel SDM (vol. 3, 4.5): P 0, R/W 1, U/S 2, PS 7,
  * G 8, XD 63; EFER is MSR 0xC0000080, NXE its bit 11.
  */
@@ -89,4 +90,31 @@ KTEST_FAULT(paging_kernel, fetch_through_the_direct_map_raises_pf, VEC_PF, ALIAS
 	ASSERT_NOT_NULL(t, pt_lookup(live(), ALIAS, NULL));	/* mapped: XD, not absence, stops it */
 	((void (*)(void))(uintptr_t)ALIAS)();
 	EXPECT_TRUE(t, false);	/* not reached */
+}
+
+struct exec_count {
+	unsigned long pages, executable;
+};
+
+/* Between the direct map's base and the kernel image lie only data: RAM and stacks. */
+static void count_executable(void *ctx, uint64_t va, uint64_t entry, uint64_t page)
+{
+	struct exec_count *c = ctx;
+
+	(void)page;
+	if (va < DIRECT_MAP_BASE || va >= KERNEL_VMA)
+		return;
+	c->pages++;
+	c->executable += !(entry & XD);
+}
+
+KTEST(paging_kernel, no_page_between_the_direct_map_and_the_image_is_executable)
+{
+	struct exec_count c = { 0 };
+
+	if (!xd_expected())
+		ktest_skip(t, "EFER.NXE is off: the CPU has no XD bit");
+	EXPECT_GT(t, pt_for_each_page(live(), count_executable, &c), 0);
+	EXPECT_GT(t, c.pages, 0);	/* the direct map and this CPU's stack at least */
+	EXPECT_EQ(t, c.executable, 0);
 }

@@ -210,3 +210,62 @@ KTEST(paging, prepare_builds_tables_and_maps_nothing)
 	EXPECT_EQ(t, pt_prepare(&pt, 0xFFFF900000000000ull, PAGE_1G, PAGE_1G), 0);
 	EXPECT_EQ(t, pt.tables, 4);	/* 1 GiB entries live in the PDPT: nothing to build */
 }
+
+struct seen {
+	unsigned int n;
+	uint64_t va[4], entry[4], page[4];
+};
+
+static void record(void *ctx, uint64_t va, uint64_t entry, uint64_t page)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 4) {
+		s->va[s->n] = va;
+		s->entry[s->n] = entry;
+		s->page[s->n] = page;
+	}
+	s->n++;
+}
+
+KTEST(paging, visit_reports_each_page_with_the_rights_the_cpu_applies)
+{
+	struct seen s = { 0 };
+
+	setup(true, NFRAMES);
+	ASSERT_EQ(t, pt_map(&pt, 0xFFFF900000403000ull, 0x12345000, 0x1000, PAGE_4K,
+			    PTE_WRITE | PTE_NX), 1);
+	ASSERT_EQ(t, pt_map(&pt, 0xFFFF900000600000ull, 0x200000, PAGE_2M, PAGE_2M, 0), 1);
+	ASSERT_EQ(t, pt_map(&pt, 0x40000000, 0x40000000, PAGE_1G, PAGE_1G, PTE_WRITE), 1);
+	/* Lower half first; the upper half's addresses come back sign-extended. */
+	EXPECT_EQ(t, pt_for_each_page(&pt, record, &s), 3);
+	EXPECT_EQ(t, s.n, 3);
+	EXPECT_EQ(t, s.va[0], 0x40000000);
+	EXPECT_EQ(t, s.entry[0], 0x40000083ull);
+	EXPECT_EQ(t, s.page[0], 0x40000000);
+	EXPECT_EQ(t, s.va[1], 0xFFFF900000403000ull);
+	EXPECT_EQ(t, s.entry[1], 0x8000000012345003ull);
+	EXPECT_EQ(t, s.page[1], 0x1000);
+	EXPECT_EQ(t, s.va[2], 0xFFFF900000600000ull);
+	EXPECT_EQ(t, s.entry[2], 0x200081ull);
+	EXPECT_EQ(t, s.page[2], 0x200000);
+	/* A read-only PDPT entry makes its pages read-only; XD in the PML4 entry, no-execute. */
+	frames[1][0] &= ~PTE_WRITE;
+	frames[0][0] |= 1ull << 63;
+	s.n = 0;
+	EXPECT_EQ(t, pt_for_each_page(&pt, record, &s), 3);
+	EXPECT_EQ(t, s.entry[0], 0x8000000040000083ull);
+	EXPECT_EQ(t, s.entry[1], 0x8000000012345001ull);
+	EXPECT_EQ(t, s.entry[2], 0x200081ull);
+	EXPECT_EQ(t, pt.tables, 4);
+}
+
+KTEST(paging, visit_of_an_empty_tree_reports_nothing)
+{
+	struct seen s = { 0 };
+
+	setup(true, NFRAMES);
+	EXPECT_EQ(t, pt_prepare(&pt, 0xFFFF900000000000ull, 0x4000, PAGE_4K), 0);
+	EXPECT_EQ(t, pt_for_each_page(&pt, record, &s), 0);
+	EXPECT_EQ(t, s.n, 0);
+}

@@ -63,6 +63,15 @@ uint64_t pt_unmap(struct pt *pt, uint64_t va);
 /* The entry that maps va (a 4 KiB, 2 MiB or 1 GiB page; its size in *page if page), or NULL. Builds nothing. */
 uint64_t *pt_lookup(struct pt *pt, uint64_t va, uint64_t *page);
 
+/*
+ * What pt_for_each_page reports for each page: its (canonical) address,
+ * its entry as the CPU applies it (R/W only if every level above allows
+ * writes, XD if any level sets it), and its size.
+ */
+typedef void (*pt_page_fn)(void *ctx, uint64_t va, uint64_t entry, uint64_t page);
+/* Call fn for every present page of the tree, in address order: the number of pages. Builds nothing. */
+unsigned long pt_for_each_page(struct pt *pt, pt_page_fn fn, void *ctx);
+
 /* Index of va's entry at each level: PML4 (39), PDPT (30), PD (21), PT (12). */
 static inline unsigned int pt_index(uint64_t va, unsigned int shift)
 {
