@@ -81,6 +81,8 @@ KERNEL_C_SRCS += \
 	arch/x86_64/apic.c \
 	arch/x86_64/kstack.c \
 	arch/x86_64/smpboot.c \
+	arch/x86_64/irq.c \
+	arch/x86_64/ipi.c \
 	kernel/smp/dispatch.c \
 	kernel/smp/start.c
 

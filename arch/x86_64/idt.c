@@ -60,6 +60,11 @@ void idt_init(void)
 	idt_set_gate(VEC_DF, IST_DOUBLE_FAULT);
 	idt_set_gate(VEC_NMI, IST_NMI);
 	idt_set_gate(VEC_MC, IST_MACHINE_CHECK);
+	idt_load_kernel();
+}
+
+void idt_load_kernel(void)
+{
 	idt_load(idt, sizeof(idt) - 1);
 }
 

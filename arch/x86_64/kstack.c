@@ -1,5 +1,6 @@
 /* Kernel stacks in 4 KiB pages with unmapped guards: a slot bitmap, lazy TLB shootdown. */
 #include <arch/cpu.h>
+#include <arch/ipi.h>
 #include <arch/kstack.h>
 #include <arch/paging.h>
 #include <bitmap/bitmap.h>

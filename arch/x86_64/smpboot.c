@@ -15,8 +15,6 @@
 #include <arch/gdt.h>
 #include <arch/kstack.h>
 #include <arch/layout.h>
-#include <arch/paging.h>
-#include <arch/pic.h>
 #include <arch/smp.h>
 #include <arch/stack.h>
 #include <arch/trap.h>
@@ -30,7 +28,6 @@
 #define INIT_DELAY_US		10000	/* MP spec: INIT, then 10 ms */
 #define SIPI_DELAY_US		200	/* and 200 us between the two SIPIs */
 #define AP_TIMEOUT_MS		1000	/* generous: 16 vCPUs share 2 host cores under TCG */
-#define TLB_WARN_MS		1000	/* a shootdown names a slow CPU after this, then at 2x, 4x... */
 #define TR_NOBODY		0xFFFFFFFFu	/* tr_claim: no AP may claim the trampoline */
 #define EFER_LME		(1u << 8)
 #define LOW_MEMORY		(1ull << 20)
@@ -47,17 +44,12 @@ struct cpu cpus[SMP_MAX_CPUS];
 static unsigned int ncpus = 1;
 static unsigned int ap_entries;	/* APs that reached ap_main: the online ones, never a late one */
 static unsigned int left_out;
-static uint64_t tlb_timeout_ms = SMP_TLB_TIMEOUT_S * 1000ull;
-static uint64_t tlb_warnings;
 static uint64_t bringup_us;
 static bool smp_up;
-static bool stopping;
 static uint32_t late_apic = TR_NOBODY;
 static void (*ap_entry)(void);
 static uint8_t *trampoline;
 static uint64_t trampoline_phys;
-static uint64_t idt_base;
-static uint16_t idt_limit;
 
 _Static_assert(KSTACK_PAGES + 3 * IST_PAGES + 4 < SMP_STACK_WINDOW / FRAME_SIZE,
 	       "stacks and guard pages fit a CPU's window");
@@ -90,11 +82,6 @@ unsigned int smp_ap_entries(void)
 unsigned int smp_cpus_left_out(void)
 {
 	return left_out;
-}
-
-uint64_t smp_tlb_warnings(void)
-{
-	return __atomic_load_n(&tlb_warnings, __ATOMIC_RELAXED);
 }
 
 /* ------------------------------------------------------------ stacks */
@@ -138,22 +125,12 @@ static int cpu_prepare(struct cpu *c, unsigned int id, uint32_t apic)
 
 /* ------------------------------------------------------------ every CPU */
 
-static void load_idt(void)
-{
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __attribute__((packed)) ptr = { idt_limit, idt_base };
-
-	__asm__ volatile("lidt %0" : : "m"(ptr) : "memory");
-}
-
 /* What each CPU does for itself: tables, GS base, APIC. */
 static void cpu_setup_self(struct cpu *c)
 {
 	cpu_setup_control_regs();
 	gdt_load_cpu((uint16_t)c->tss_sel);
-	load_idt();
+	idt_load_kernel();
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 	apic_init_cpu(false);
 }
@@ -311,7 +288,6 @@ void smp_init_boot_cpu(const struct smp_cpu_list *list)
 
 	apic_setup(list->lapic_addr, list->nmi_lint);
 	apic_init_cpu(true);
-	idt_current(&idt_base, &idt_limit);
 	if (gdt_reserve_cpus(list->ncpus ? list->ncpus : 1) < 0)
 		panic("smp: %u CPUs do not fit the GDT", list->ncpus);
 	if (cpu_prepare(c, 0, apic_id()) < 0)
@@ -321,11 +297,6 @@ void smp_init_boot_cpu(const struct smp_cpu_list *list)
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 	c->online = true;
 	smp_up = true;
-}
-
-void smp_set_tlb_timeout_ms(uint64_t ms)
-{
-	tlb_timeout_ms = ms;
 }
 
 static void (*boot_continuation)(void);
@@ -360,103 +331,4 @@ bool smp_start_aps(const struct smp_cpu_list *list, void (*entry)(void))
 		udelay(INIT_DELAY_US);
 	pfa_free_range(trampoline_phys, 1);	/* back to the pool, below the floor */
 	return true;
-}
-
-/* ------------------------------------------------------------ interrupts */
-
-static void (*irq_handlers[NR_VECTORS])(void);
-
-void smp_irq_register(uint8_t vector, void (*fn)(void))
-{
-	irq_handlers[vector] = fn;
-}
-
-bool smp_irq(uint64_t vector)
-{
-	if (vector == APIC_SPURIOUS_VECTOR)
-		return smp_up;		/* never acknowledged: the APIC did not deliver it */
-	if (vector >= NR_VECTORS || !irq_handlers[vector])
-		return false;
-	irq_handlers[vector]();
-	apic_eoi();
-	return true;
-}
-
-bool smp_nmi(struct trap_frame *f)
-{
-	struct cpu *c;
-
-	if (!smp_up)
-		return false;
-	if (__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
-		cpu_halt_forever();
-	c = this_cpu();
-	if (__atomic_load_n(&c->tlb_flush, __ATOMIC_ACQUIRE)) {
-		if (c->tlb_stall_ms) {		/* tests: a slow CPU */
-			udelay(c->tlb_stall_ms * 1000ull);
-			c->tlb_stall_ms = 0;
-		}
-		write_cr3(read_cr3());
-		__atomic_store_n(&c->tlb_flush, 0, __ATOMIC_RELEASE);
-		return true;
-	}
-	c->nmi_frame = (uint64_t)f;
-	__atomic_fetch_add(&c->nmi_count, 1, __ATOMIC_RELEASE);
-	return true;
-}
-
-/*
- * Wait for CPU i to flush. A CPU that takes long is slow, not dead (a
- * vCPU the host did not run, an SMI): name it, at 1 s, 2 s, 4 s..., and
- * keep waiting; only one silent for tlb_timeout_ms is dead (a panic).
- */
-static void wait_flushed(unsigned int i, uint64_t start)
-{
-	uint64_t warn_ms = TLB_WARN_MS;
-
-	while (__atomic_load_n(&cpus[i].tlb_flush, __ATOMIC_ACQUIRE)) {
-		uint64_t ms = (rdtsc() - start) / tsc_khz();
-
-		if (tlb_timeout_ms && ms >= tlb_timeout_ms)
-			panic("smp: CPU %u did not flush its TLB in %lu ms: unresponsive "
-			      "(smp.tlb_timeout=%lu s)", i, ms, tlb_timeout_ms / 1000);
-		if (ms >= warn_ms) {
-			pr_warn("smp: CPU %u has not flushed its TLB after %lu ms; still waiting\n",
-				i, ms);
-			__atomic_fetch_add(&tlb_warnings, 1, __ATOMIC_RELAXED);
-			warn_ms *= 2;
-		}
-		cpu_relax();
-	}
-}
-
-void smp_flush_tlb_others(void)
-{
-	unsigned int self = smp_cpu_id();
-	uint64_t start = rdtsc();
-
-	if (!smp_up)
-		return;
-	for (unsigned int i = 0; i < ncpus; i++) {
-		if (i == self || !__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			continue;
-		__atomic_store_n(&cpus[i].tlb_flush, 1, __ATOMIC_RELEASE);
-		apic_send_nmi(cpus[i].apic_id);
-	}
-	for (unsigned int i = 0; i < ncpus; i++)
-		wait_flushed(i, start);
-}
-
-/* An NMI to each online CPU, not a broadcast: a left-out CPU is parked, leave it so. */
-void smp_stop_others(void)
-{
-	unsigned int self;
-
-	if (!smp_up || ncpus < 2)
-		return;
-	self = smp_cpu_id();
-	__atomic_store_n(&stopping, true, __ATOMIC_RELEASE);
-	for (unsigned int i = 0; i < ncpus; i++)
-		if (i != self && __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			apic_send_nmi(cpus[i].apic_id);
 }

@@ -1,8 +1,9 @@
 /* Exception dispatch: offer it to the registered fault hook, or dump the CPU state and panic. */
 #include <arch/backtrace.h>
 #include <arch/cpu.h>
+#include <arch/ipi.h>
+#include <arch/irq.h>
 #include <arch/pic.h>
-#include <arch/smp.h>
 #include <arch/trap.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -86,7 +87,7 @@ static void offer_fault(const struct trap_frame *f, uint64_t cr2)
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector >= NR_EXCEPTIONS) {
-		if (!smp_irq(f->vector) && !pic_irq_dispatch(f->vector))
+		if (!irq_dispatch(f->vector) && !pic_irq_dispatch(f->vector))
 			pic_spurious(f->vector);
 		return;
 	}

@@ -20,6 +20,7 @@
 #include <arch/backtrace.h>
 #include <arch/cpu.h>
 #include <arch/debug_exit.h>
+#include <arch/ipi.h>
 #include <arch/smp.h>
 #include <arch/tsc.h>
 #include <kernel/cmdline.h>

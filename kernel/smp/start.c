@@ -5,6 +5,8 @@
  * one of them is idle.
  */
 #include <arch/apic.h>
+#include <arch/ipi.h>
+#include <arch/irq.h>
 #include <arch/pic.h>
 #include <arch/smp.h>
 #include <kernel/acpi.h>
@@ -68,7 +70,7 @@ static void setup_vectors(void)
 	irqvec_reserve_range(&kernel_vectors, PIC_VECTOR_BASE, 16);
 	irqvec_reserve(&kernel_vectors, APIC_SPURIOUS_VECTOR);
 	ipi_vector = (uint8_t)irqvec_alloc(&kernel_vectors, IRQVEC_HIGH);
-	smp_irq_register(ipi_vector, ipi_handler);
+	irq_register(ipi_vector, ipi_handler);
 }
 
 /* Tests only: ktest.late_ap=<APIC ID> makes that AP answer after its deadline. */

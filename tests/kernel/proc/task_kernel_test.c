@@ -3,6 +3,7 @@
 #include <arch/fault.h>
 #include <arch/kstack.h>
 #include <arch/smp.h>
+#include <arch/trap.h>
 #include <arch/tsc.h>
 #include <bitmap/bitmap.h>
 #include <kernel/cmdline.h>

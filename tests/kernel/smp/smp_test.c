@@ -12,6 +12,8 @@
 #include <arch/fault.h>
 #include <arch/gdt.h>
 #include <arch/gdtdesc.h>
+#include <arch/ipi.h>
+#include <arch/irq.h>
 #include <arch/kstack.h>
 #include <arch/layout.h>
 #include <arch/smp.h>
@@ -512,13 +514,13 @@ KTEST(smp, lapic_timer_ticks_on_an_ap)
 		ktest_skip(t, "one CPU: the boot CPU runs the tests with interrupts off");
 	vec = irqvec_alloc(&kernel_vectors, IRQVEC_HIGH);
 	ASSERT_GE(t, vec, 32);
-	smp_irq_register((uint8_t)vec, count_tick);
+	irq_register((uint8_t)vec, count_tick);
 	ticks = 0;
 	bm_set(one.bits, 1);
 	smp_wait_idle();
 	ASSERT_EQ(t, smp_dispatch(&one, run_timer, (void *)(uintptr_t)vec), 1);
 	smp_wait_idle();
-	smp_irq_register((uint8_t)vec, NULL);
+	irq_register((uint8_t)vec, NULL);
 	EXPECT_EQ(t, irqvec_free(&kernel_vectors, (unsigned int)vec), 0);
 	ktest_diag(t, "%lu ticks in %lu us at 1 kHz on vector 0x%x (timer: %u ticks/ms)",
 		   ticks, timer_us, vec, apic_timer_khz());

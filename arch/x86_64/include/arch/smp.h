@@ -1,5 +1,6 @@
 /*
- * Per-CPU data and SMP bring-up.
+ * Per-CPU data and SMP bring-up (smpboot.c). The LAPIC handler table is in
+ * <arch/irq.h>, the NMI protocol (TLB shootdown, stop) in <arch/ipi.h>.
  *
  * Every CPU has a struct cpu, reached through GS base (its first field
  * points at itself, so this_cpu() is one load). Logical CPU numbers are
@@ -30,13 +31,11 @@
 #include <stdint.h>
 
 #include <arch/gdt.h>
-#include <arch/trap.h>
 
 #define SMP_MAX_CPUS		256
 #define SMP_STACK_AREA		0xFFFFFE8000000000ull	/* PML4 slot 509 */
 #define SMP_STACK_WINDOW	(64 * 1024)
 #define MSR_GS_BASE		0xC0000101
-#define SMP_TLB_TIMEOUT_S	30	/* a shootdown's default wait for a silent CPU */
 
 /* One piece of work posted to an idle CPU; `pending` says it is there. */
 struct cpu_mailbox {
@@ -113,27 +112,5 @@ uint64_t smp_bringup_us(void);
 unsigned int smp_ap_entries(void);
 /* APs that did not claim the trampoline by their deadline: logged, parked, left out. */
 unsigned int smp_cpus_left_out(void);
-/* How often a TLB shootdown has named a CPU slow to flush (see smp_flush_tlb_others). */
-uint64_t smp_tlb_warnings(void);
-
-/* Run fn (then EOI) when a local APIC interrupt arrives on vector. */
-void smp_irq_register(uint8_t vector, void (*fn)(void));
-/* NMI hook for trap_dispatch: true if the NMI was ours (a stop or a test probe). */
-bool smp_nmi(struct trap_frame *f);
-/* Interrupt hook for trap_dispatch: true if vector is a local APIC vector we handled. */
-bool smp_irq(uint64_t vector);
-/* How long a TLB shootdown waits for a silent CPU (ms; 0: for ever; SMP_TLB_TIMEOUT_S at boot). */
-void smp_set_tlb_timeout_ms(uint64_t ms);
-/*
- * Make every other online CPU reload CR3, and wait until each has. The
- * request rides on an NMI: the boot CPU runs the boot and the test suites
- * with interrupts off, and would never take a maskable IPI there. One
- * caller at a time (kstack's lock). A CPU slow to answer is named in a
- * warning after 1 s (again at 2 s, 4 s...) and waited for; one silent for
- * smp.tlb_timeout= seconds (default 30; 0: wait for ever) is a panic.
- */
-void smp_flush_tlb_others(void);
-/* Stop every other CPU (panic): an NMI each, after which they halt for good. */
-void smp_stop_others(void);
 
 #endif /* ARCH_SMP_H */

@@ -47,6 +47,8 @@ struct idt_gate_info {
 
 /* Build the IDT (a gate for each of the 256 vectors) and load it. */
 void idt_init(void);
+/* Load that IDT on this CPU (an AP, once idt_init ran on the boot CPU). */
+void idt_load_kernel(void);
 /* Read back gate `vector` of the live IDT. */
 struct idt_gate_info idt_gate(int vector);
 /* Where the stub for `vector` starts: what its gate must point at. */

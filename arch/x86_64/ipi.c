@@ -1,0 +1,115 @@
+/* NMIs between CPUs: the TLB shootdown (request, flush, bounded wait) and the panic stop. */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/ipi.h>
+#include <arch/paging.h>
+#include <arch/smp.h>
+#include <arch/tsc.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+
+#define TLB_WARN_MS		1000	/* a shootdown names a slow CPU after this, then at 2x, 4x... */
+
+static uint64_t tlb_timeout_ms = SMP_TLB_TIMEOUT_S * 1000ull;
+static uint64_t tlb_warnings;
+static bool stopping;
+
+void smp_set_tlb_timeout_ms(uint64_t ms)
+{
+	tlb_timeout_ms = ms;
+}
+
+uint64_t smp_tlb_warnings(void)
+{
+	return __atomic_load_n(&tlb_warnings, __ATOMIC_RELAXED);
+}
+
+static bool online(unsigned int i)
+{
+	return __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE);
+}
+
+/* A flush request to c: reload CR3 (after a test's stall), then say so. */
+static void flush_self(struct cpu *c)
+{
+	if (c->tlb_stall_ms) {		/* tests: a slow CPU */
+		udelay(c->tlb_stall_ms * 1000ull);
+		c->tlb_stall_ms = 0;
+	}
+	write_cr3(read_cr3());
+	__atomic_store_n(&c->tlb_flush, 0, __ATOMIC_RELEASE);
+}
+
+bool smp_nmi(struct trap_frame *f)
+{
+	struct cpu *c;
+
+	if (!smp_is_up())
+		return false;
+	if (__atomic_load_n(&stopping, __ATOMIC_ACQUIRE))
+		cpu_halt_forever();
+	c = this_cpu();
+	if (__atomic_load_n(&c->tlb_flush, __ATOMIC_ACQUIRE)) {
+		flush_self(c);
+		return true;
+	}
+	c->nmi_frame = (uint64_t)f;
+	__atomic_fetch_add(&c->nmi_count, 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+/*
+ * Wait for CPU i to flush. A CPU that takes long is slow, not dead (a
+ * vCPU the host did not run, an SMI): name it, at 1 s, 2 s, 4 s..., and
+ * keep waiting; only one silent for tlb_timeout_ms is dead (a panic).
+ */
+static void wait_flushed(unsigned int i, uint64_t start)
+{
+	uint64_t warn_ms = TLB_WARN_MS;
+
+	while (__atomic_load_n(&cpus[i].tlb_flush, __ATOMIC_ACQUIRE)) {
+		uint64_t ms = (rdtsc() - start) / tsc_khz();
+
+		if (tlb_timeout_ms && ms >= tlb_timeout_ms)
+			panic("smp: CPU %u did not flush its TLB in %lu ms: unresponsive "
+			      "(smp.tlb_timeout=%lu s)", i, ms, tlb_timeout_ms / 1000);
+		if (ms >= warn_ms) {
+			pr_warn("smp: CPU %u has not flushed its TLB after %lu ms; still waiting\n",
+				i, ms);
+			__atomic_fetch_add(&tlb_warnings, 1, __ATOMIC_RELAXED);
+			warn_ms *= 2;
+		}
+		cpu_relax();
+	}
+}
+
+void smp_flush_tlb_others(void)
+{
+	unsigned int self = smp_cpu_id(), n = smp_cpus_online();
+	uint64_t start = rdtsc();
+
+	if (!smp_is_up())
+		return;
+	for (unsigned int i = 0; i < n; i++) {
+		if (i == self || !online(i))
+			continue;
+		__atomic_store_n(&cpus[i].tlb_flush, 1, __ATOMIC_RELEASE);
+		apic_send_nmi(cpus[i].apic_id);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		wait_flushed(i, start);
+}
+
+/* An NMI to each online CPU, not a broadcast: a left-out CPU is parked, leave it so. */
+void smp_stop_others(void)
+{
+	unsigned int self, n = smp_cpus_online();
+
+	if (!smp_is_up() || n < 2)
+		return;
+	self = smp_cpu_id();
+	__atomic_store_n(&stopping, true, __ATOMIC_RELEASE);
+	for (unsigned int i = 0; i < n; i++)
+		if (i != self && online(i))
+			apic_send_nmi(cpus[i].apic_id);
+}
