@@ -12,7 +12,6 @@
 #define PIC2_DATA	0xA1
 #define PIC_EOI		0x20
 
-static uint64_t spurious;
 static void (*handlers[16])(void);
 
 void pic_init(void)
@@ -38,19 +37,14 @@ void pic_init(void)
 }
 
 /*
- * With every line masked only spurious IRQ 7/15 can show up. A spurious
- * IRQ 15 still needs an EOI to the master, which did see IRQ 2.
+ * Lines nobody registered stay masked, so from the PIC only spurious IRQ
+ * 7/15 can show up here. A spurious IRQ 15 still needs an EOI to the
+ * master, which did see IRQ 2.
  */
 void pic_spurious(uint64_t vector)
 {
-	spurious++;
 	if (vector >= PIC_VECTOR_BASE + 8 && vector < PIC_VECTOR_BASE + 16)
 		outb(PIC1_CMD, PIC_EOI);
-}
-
-uint64_t pic_spurious_count(void)
-{
-	return spurious;
 }
 
 void pic_irq_register(unsigned int irq, void (*fn)(void))

@@ -13,9 +13,7 @@ void pic_init(void);
 void pic_irq_register(unsigned int irq, void (*fn)(void));
 /* If vector is a registered IRQ, run its handler, acknowledge it and return true. */
 bool pic_irq_dispatch(uint64_t vector);
-/* Handle an interrupt nobody asked for: count it, acknowledge if needed. */
+/* Handle an interrupt nobody asked for: acknowledge it if the PIC needs that. */
 void pic_spurious(uint64_t vector);
-/* How many such interrupts arrived. */
-uint64_t pic_spurious_count(void);
 
 #endif /* ARCH_PIC_H */
