@@ -447,6 +447,8 @@ KTEST(bootinfo, memory_map_with_bigger_entries_and_a_partial_last_one)
 	EXPECT_EQ(t, bi.memory.stride, 32);
 	EXPECT_EQ(t, ((const struct mb2_mmap_entry *)((const uint8_t *)bi.memory.map + 32))->addr,
 		  0x100000);
+	EXPECT_FALSE(t, bi.framebuffer.present);	/* a map is nothing but a map */
+	EXPECT_EQ(t, bi.memory.nin_use, 2);
 	expect_one_refusal(t, "partial entry");
 }
 
@@ -535,4 +537,110 @@ KTEST(bootinfo, no_log_hook_still_counts)
 	ASSERT_EQ(t, boot_info_parse(&bi, list_end(), image, NULL), MB2_OK);
 	EXPECT_EQ(t, bi.malformed, 1);
 	EXPECT_STREQ(t, bi.cmdline, "a");
+}
+
+/* A map tag with a good entry size and no entries is an empty map, not a broken one. */
+KTEST(bootinfo, memory_map_without_entries_is_empty_not_refused)
+{
+	list_start();
+	tag(6);
+	add(24, 4);
+	add(0, 4);
+	end_tag();
+	ASSERT_EQ(t, parse(list_end()), MB2_OK);
+	EXPECT_TRUE(t, bi.memory.has_map);
+	EXPECT_EQ(t, bi.memory.count, 0);
+	EXPECT_EQ(t, bi.malformed, 0);
+	EXPECT_EQ(t, logged.lines, 0);
+}
+
+/* RGB 5:6:5 (16 bpp): every colour field where the spec puts it, none alike. */
+KTEST(bootinfo, rgb565_colour_fields_in_spec_order)
+{
+	list_start();
+	tag(8);
+	add(0xe0000000, 8);
+	add(1600, 4), add(800, 4), add(600, 4);
+	add(16, 1), add(1, 1), add(0, 2);
+	add(11, 1), add(5, 1);		/* red position, mask size */
+	add(5, 1), add(6, 1);		/* green */
+	add(0, 1), add(5, 1);		/* blue */
+	end_tag();
+	ASSERT_EQ(t, parse(list_end()), MB2_OK);
+	ASSERT_TRUE(t, bi.framebuffer.present);
+	EXPECT_EQ(t, bi.framebuffer.red_pos, 11);
+	EXPECT_EQ(t, bi.framebuffer.red_size, 5);
+	EXPECT_EQ(t, bi.framebuffer.green_pos, 5);
+	EXPECT_EQ(t, bi.framebuffer.green_size, 6);
+	EXPECT_EQ(t, bi.framebuffer.blue_pos, 0);
+	EXPECT_EQ(t, bi.framebuffer.blue_size, 5);
+
+	/* 32 bpp with red on top (RGBX): red's size and green's position differ here. */
+	static const uint8_t rgbx[6] = { 24, 8, 16, 8, 8, 8 };
+
+	for (int i = 0; i < 6; i++)
+		put(8 + 32 + i, rgbx[i], 1);		/* the list's first tag, its colour fields */
+	ASSERT_EQ(t, parse(L.buf), MB2_OK);
+	EXPECT_EQ(t, bi.framebuffer.red_pos, 24);
+	EXPECT_EQ(t, bi.framebuffer.red_size, 8);
+	EXPECT_EQ(t, bi.framebuffer.green_pos, 16);
+	EXPECT_EQ(t, bi.framebuffer.green_size, 8);
+	EXPECT_EQ(t, bi.framebuffer.blue_pos, 8);
+	EXPECT_EQ(t, bi.framebuffer.blue_size, 8);
+}
+
+/* Each copy keeps to its own bytes: tag 14's 20 after tag 15's 36 leave the latter whole. */
+KTEST(bootinfo, rsdp_copies_keep_to_their_own_bytes)
+{
+	list_start();
+	rsdp_tag(15, 2, 36);
+	rsdp_tag(14, 0, 20);
+	put(L.tag + 8 + 20, 0xee, 1);		/* padding right after tag 14's copy */
+	ASSERT_EQ(t, parse(list_end()), MB2_OK);
+	ASSERT_TRUE(t, bi.rsdp.has_v1 && bi.rsdp.has_v2);
+	EXPECT_EQ(t, bi.rsdp.v2[0], 'R');
+	EXPECT_EQ(t, bi.rsdp.v2[15], 2);
+	EXPECT_EQ(t, bi.rsdp.v1[15], 0);
+}
+
+/* An empty module [a, a) is a module (nothing to reserve, but the boot loader gave it). */
+KTEST(bootinfo, empty_module_is_kept)
+{
+	list_start();
+	module_tag(0x200000, 0x200000, "empty");
+	ASSERT_EQ(t, parse(list_end()), MB2_OK);
+	ASSERT_EQ(t, bi.nmodules, 1);
+	EXPECT_STREQ(t, bi.modules[0].cmdline, "empty");
+	EXPECT_EQ(t, logged.lines, 0);
+}
+
+/* Types this kernel does not read are walked and noted in `seen` (bits 0-31 only). */
+KTEST(bootinfo, unknown_types_are_walked_and_noted)
+{
+	list_start();
+	tag(31);
+	end_tag();
+	tag(32);
+	end_tag();
+	tag(0x10000);
+	end_tag();
+	ASSERT_EQ(t, parse(list_end()), MB2_OK);
+	EXPECT_EQ(t, bi.ntags, 3);
+	EXPECT_EQ(t, bi.seen, 1u << 31);
+	EXPECT_EQ(t, bi.malformed, 0);
+	EXPECT_EQ(t, logged.lines, 0);
+}
+
+/* Not booted by multiboot2: the image alone; an empty image is not a region. */
+KTEST(bootinfo, no_information_leaves_the_image_alone)
+{
+	const struct boot_region none = { 0x100000, 0x100000, "empty" };
+
+	ASSERT_EQ(t, parse(NULL), MB2_OK);
+	EXPECT_EQ(t, bi.ntags, 0);
+	EXPECT_STREQ(t, bi.cmdline, "");
+	ASSERT_EQ(t, bi.memory.nin_use, 1);
+	EXPECT_EQ(t, bi.memory.in_use[0].end, IMAGE_END);
+	ASSERT_EQ(t, boot_info_parse(&bi, NULL, none, NULL), MB2_OK);
+	EXPECT_EQ(t, bi.memory.nin_use, 0);
 }
