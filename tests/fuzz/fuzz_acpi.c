@@ -7,7 +7,8 @@
  * pointers may lead. With bit 0 of the last byte set, the harness fixes
  * the RSDP's checksums and those of the tables it finds packed back to
  * back (by their own length fields), so the fuzzer gets past the
- * checksums into the MADT walk. The reader must
+ * checksums into the MADT walk. The same bytes are also read as a whole
+ * multiboot2 list of their own (parse_raw). The reader must
  * never touch memory outside what map() handed out (ASan checks that), and
  * what it returns must be consistent.
  */
@@ -78,6 +79,67 @@ static void check(const struct madt_info *m)
 	}
 }
 
+/* Is [p, p + len) inside [base, base + size)? */
+static bool inside(const void *p, size_t len, const uint8_t *base, size_t size)
+{
+	const uint8_t *b = p;
+
+	return b >= base && (size_t)(b - base) <= size && len <= size - (size_t)(b - base);
+}
+
+/* The map is every whole entry of its tag (spec 3.6.8: 16 bytes of header, entry_size apart). */
+static bool whole_map(const struct boot_memory *mem, const uint8_t *list, uint32_t total)
+{
+	const uint8_t *tag = (const uint8_t *)mem->map - 16;
+	uint32_t type, size, entry_size;
+
+	if (!inside(tag, 16, list, total))
+		return false;
+	memcpy(&type, tag, 4);
+	memcpy(&size, tag + 4, 4);
+	memcpy(&entry_size, tag + 8, 4);
+	return type == 6 && entry_size == mem->stride && inside(tag, size, list, total) &&
+	       mem->count == (size - 16) / entry_size;
+}
+
+/* What any list must leave: counts within bounds, the map its tag's whole entries. */
+static void check_boot(const struct boot_info *bi, const uint8_t *list, uint32_t total)
+{
+	const struct boot_memory *mem = &bi->memory;
+
+	/* The image, the list itself (unless its header was bad), the framebuffer, the modules. */
+	if (bi->nmodules > BOOT_MODULES_MAX || mem->nin_use > BOOT_IN_USE_MAX ||
+	    mem->nin_use != 1 + (bi->info.end != 0) + bi->framebuffer.present + bi->nmodules)
+		__builtin_trap();
+	if (mem->has_map && (mem->stride < 24 || mem->stride % 8 || !whole_map(mem, list, total)))
+		__builtin_trap();
+	if (!bi->error && bi->info.end - bi->info.start != total)
+		__builtin_trap();
+}
+
+/*
+ * The input as a multiboot2 list: an exact-size copy (malloc aligns it to
+ * 16), so ASan sees any read past total_size. A total_size larger than the
+ * input is not tried: the walker takes the boot loader's word for it.
+ */
+static void parse_raw(const uint8_t *data, size_t size)
+{
+	static struct boot_info bi;
+	uint32_t total;
+	uint8_t *list;
+
+	if (size < 8)
+		return;
+	memcpy(&total, data, 4);
+	if (total > size)
+		return;
+	list = malloc(total < 8 ? 8 : total);
+	memcpy(list, data, total < 8 ? 8 : total);
+	boot_info_parse(&bi, list, (struct boot_region){ 0x100000, 0x200000, "image" }, NULL);
+	check_boot(&bi, list, total);
+	free(list);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint64_t mbi[8];
@@ -87,6 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	bool fix;
 
+	parse_raw(data, size);
 	if (size < RSDP_LEN + 2 || size - RSDP_LEN > MEM_MAX)
 		return 0;
 	fix = data[size - 1] & 1;
