@@ -220,7 +220,12 @@ boot_pml4:	.skip 4096
 boot_pdpt_low:	.skip 4096
 boot_pdpt_high:	.skip 4096
 boot_pd:	.skip 4 * 4096
-	.balign 16
+	.balign 4096
+boot_stack_guard: .skip 4096	/* unmapped once the kernel's own page tables are loaded */
 	.globl	boot_stack, boot_stack_top
 boot_stack:	.skip KERNEL_STACK_SIZE
 boot_stack_top:
+
+	.section stack_guards, "a"
+	.balign 8
+	.quad	boot_stack_guard

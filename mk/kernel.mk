@@ -155,6 +155,7 @@ KERNEL_PORTABLE_SRCS += \
 
 KERNEL_C_SRCS += \
 	kernel/mm/directmap.c \
+	kernel/mm/kmap.c \
 	kernel/mm/mm.c
 
 TEST_PORTABLE_SRCS += \
@@ -162,7 +163,7 @@ TEST_PORTABLE_SRCS += \
 	tests/kernel/mm/memmap_test.c \
 	tests/kernel/mm/pfa_test.c
 
-TEST_KERNEL_SRCS += tests/kernel/mm/mm_kernel_test.c
+TEST_KERNEL_SRCS += tests/kernel/mm/mm_kernel_test.c tests/kernel/mm/kmap_test.c
 
 # `make fuzz`: random memory maps and alloc/free sequences against the
 # frame allocator (FUZZ_CFLAGS and FUZZ_SECONDS come from mk/bitmap.mk).

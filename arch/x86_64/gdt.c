@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <arch/gdt.h>
 #include <arch/gdtdesc.h>
+#include <arch/stack.h>
 #include <arch/smp.h>
 #include <kernel/gdtslot.h>
 #include <kernel/panic.h>
@@ -31,7 +32,14 @@ static BM_DECLARE(gdt_used, GDT_CAPACITY);
 static struct gdt_slots slots;
 
 static struct tss boot_tss;
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+/* The boot CPU's IST stacks, each above a guard page. */
+static struct {
+	uint8_t guard[4096];
+	uint8_t stack[IST_STACK_SIZE];
+} ist_stacks[3] __attribute__((aligned(4096)));
+STACK_GUARD(ist1, ist_stacks[0].guard);
+STACK_GUARD(ist2, ist_stacks[1].guard);
+STACK_GUARD(ist3, ist_stacks[2].guard);
 static int boot_tss_sel;
 
 struct gdt_ptr {
@@ -66,7 +74,7 @@ void gdt_init(void)
 {
 	gdt_slots_init(&slots, gdt, gdt_used, GDT_CAPACITY, GDT_FIXED, GDT_PAIRS(1));
 	for (int i = 0; i < 3; i++)
-		boot_tss.ist[i] = (uint64_t)&ist_stacks[i][IST_STACK_SIZE];
+		boot_tss.ist[i] = (uint64_t)&ist_stacks[i].stack[IST_STACK_SIZE];
 	boot_tss.iomap_base = sizeof(boot_tss);
 	boot_tss_sel = gdt_alloc_tss(&boot_tss);
 	if (boot_tss_sel != GDT_TSS)

@@ -15,6 +15,7 @@
 #include <arch/gdt.h>
 #include <arch/kstack.h>
 #include <arch/layout.h>
+#include <arch/paging.h>
 #include <arch/smp.h>
 #include <arch/stack.h>
 #include <arch/trap.h>
@@ -150,6 +151,27 @@ static void __attribute__((noreturn)) ap_main(struct cpu *c)
 
 /* ------------------------------------------------------------ the boot CPU */
 
+static uint64_t *table_direct(uint64_t phys)
+{
+	return phys_to_virt(phys);
+}
+
+/*
+ * APs fetch the trampoline at its physical address with paging on: map
+ * that page there read-only and executable in the live tree (the boot CPU
+ * writes it through the direct map). False if no frame for a table.
+ */
+static bool map_trampoline(uint64_t page)
+{
+	struct pt live = { .root = read_cr3() & PTE_ADDR_MASK, .alloc_table = pfa_alloc,
+			   .table = table_direct, .nx = cpu_nx_enabled() };
+	uint64_t *e = pt_lookup(&live, page, NULL);
+
+	if (e)
+		return !(*e & PTE_WRITE) && !(*e & PTE_NX);
+	return pt_map(&live, page, page, PAGE_4K, PAGE_4K, 0) == 1;
+}
+
 /* Copy the trampoline below 1 MiB and fill in what every AP shares. */
 static bool setup_trampoline(void)
 {
@@ -162,6 +184,10 @@ static bool setup_trampoline(void)
 	}
 	if (read_cr3() >= FOUR_GIB) {
 		pr_err("smp: page tables above 4 GiB; the trampoline loads CR3 in 32-bit mode\n");
+		return false;
+	}
+	if (!map_trampoline(page)) {
+		pr_err("smp: cannot map the AP trampoline at 0x%lx read-only and executable\n", page);
 		return false;
 	}
 	trampoline_phys = page;

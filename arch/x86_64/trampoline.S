@@ -110,9 +110,10 @@ tr_left_out:				/* too late: touch nothing, stay here */
 	.balign	8
 tr_gdt:
 	.quad	0
-	.quad	0x00CF9A000000FFFF	/* TR_CS32: 32-bit code, 4 GiB */
-	.quad	0x00CF92000000FFFF	/* TR_DS: data, 4 GiB */
-	.quad	0x00209A0000000000	/* TR_CS64: 64-bit code */
+	/* Accessed bits preset: the page is read-only once paging is on. */
+	.quad	0x00CF9B000000FFFF	/* TR_CS32: 32-bit code, 4 GiB */
+	.quad	0x00CF93000000FFFF	/* TR_DS: data, 4 GiB */
+	.quad	0x00209B0000000000	/* TR_CS64: 64-bit code */
 tr_gdt_ptr:
 	.word	4 * 8 - 1
 	.long	0

@@ -1,4 +1,4 @@
-/* The direct map: all RAM at DIRECT_MAP_BASE in 2 MiB or 1 GiB pages (policy; <arch/paging.h> writes the entries). */
+/* The direct map: all RAM at DIRECT_MAP_BASE in 2 MiB or 1 GiB pages, RW+NX, in the kernel's new tree (policy; <arch/paging.h> writes the entries). */
 
 #include <arch/layout.h>
 #include <arch/paging.h>
@@ -61,24 +61,35 @@ static void map_range(const struct mm_range *r, bool huge_1g, uint64_t flags)
 	}
 }
 
-void directmap_init(void)
+/* An empty PML4 below 4 GiB: the AP trampoline loads CR3 in 32-bit mode. */
+static uint64_t new_root(void)
+{
+	uint64_t root = table_frame();
+
+	if (!root)
+		panic("mm: no frame for the kernel's PML4");
+	for (unsigned int i = 0; i < PAGE_4K / sizeof(uint64_t); i++)
+		table_virt(root)[i] = 0;
+	return root;
+}
+
+struct pt *directmap_init(void)
 {
 	bool huge_1g = cpu_has_1g_pages();
 	uint64_t top = 0;
 	size_t i;
 
-	tree.root = read_cr3() & PTE_ADDR_MASK;
+	tree.root = new_root();
 	tree.nx = cpu_nx_enabled();
 	for (i = 0; i < nram; i++) {
 		map_range(&ram[i], huge_1g, PTE_WRITE | PTE_GLOBAL | PTE_NX);
 		if (ram[i].end > top)
 			top = ram[i].end;
 	}
-	/* The new entries were not present before: nothing stale to flush, but be plain about it. */
-	write_cr3(read_cr3());
 	mm_log("mm: direct map of RAM up to 0x%llx at 0x%llx: %s pages, %lu page-table pages",
 	       (unsigned long long)top, (unsigned long long)DIRECT_MAP_BASE,
 	       huge_1g ? "1 GiB and 2 MiB" : "2 MiB", tree.tables);
+	return &tree;
 }
 
 /* Is all of [start, end) inside the direct map? A range is mapped in whole 2 MiB pages. */

@@ -63,8 +63,9 @@ static void reserve_boot_data(struct memmap *m, const struct boot_memory *mem)
 /*
  * Everything below 1 MiB (BIOS data, EBDA, option ROMs) but one usable
  * page, kept for the AP trampoline: pfa_alloc_below(1 MiB, 1, 1) hands it out.
+ * Returns that page, or 0 if there is none.
  */
-static void reserve_low_memory(struct memmap *m)
+static uint64_t reserve_low_memory(struct memmap *m)
 {
 	uint64_t page;
 
@@ -74,16 +75,17 @@ static void reserve_low_memory(struct memmap *m)
 	if (page == LOW_MEMORY) {
 		mm_log("mm: no usable page below 1 MiB for the AP trampoline");
 		memmap_reserve(m, 0, LOW_MEMORY, "low memory");
-		return;
+		return 0;
 	}
 	memmap_reserve(m, 0, page, "low memory");
 	memmap_reserve(m, page + FRAME_SIZE, LOW_MEMORY, "low memory");
 	mm_log("mm: page 0x%llx below 1 MiB kept for the AP trampoline",
 	       (unsigned long long)page);
+	return page;
 }
 
 /* The frame bitmaps, carved from usable RAM, then every usable frame released into them. */
-static void pfa_setup(struct memmap *m)
+static void pfa_setup(struct memmap *m, struct mm_range *at_range)
 {
 	uint64_t nframes = memmap_top(m) >> FRAME_SHIFT;
 	uint64_t bytes = pfa_storage_words(nframes) * sizeof(uint64_t);
@@ -92,6 +94,7 @@ static void pfa_setup(struct memmap *m)
 
 	if (at == MEMMAP_NONE)
 		panic("mm: no room for the frame bitmap (%llu KiB)", (unsigned long long)(bytes >> 10));
+	*at_range = (struct mm_range){ at, at + bytes };
 	pfa_init(&kernel_pfa, (uint64_t *)(KERNEL_VMA + at), nframes, LOW_MEMORY >> FRAME_SHIFT,
 		 PFA_MAX_CPUS);
 	for (i = 0; i < m->nusable; i++)
@@ -122,15 +125,17 @@ static unsigned int debug_flags(void)
 void mm_init(const struct boot_memory *mem)
 {
 	struct memmap *m = &kernel_memmap;
+	struct mm_range bitmap;
+	uint64_t trampoline;
 
 	mm_log_hook = log_printk;
 	read_memory_map(m, mem);
 	directmap_note_ram(m);
 	reserve_boot_data(m, mem);
-	reserve_low_memory(m);
-	pfa_setup(m);
+	trampoline = reserve_low_memory(m);
+	pfa_setup(m, &bitmap);
 	memmap_print(m);
-	directmap_init();
+	kmap_init(directmap_init(), &bitmap, trampoline);
 	pfa_set_mapping(&kernel_pfa, DIRECT_MAP_BASE, debug_flags());
 	heap_setup();
 	pfa_dump_frames(&kernel_pfa, 8);

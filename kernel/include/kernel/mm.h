@@ -50,9 +50,17 @@ void mm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 const void *mm_firmware_ptr(uint64_t phys, uint64_t len);
 
+/*
+ * Walk the live page tables: the number of pages both writable and
+ * executable (R/W on every level, XD on none), the lowest in *first; the
+ * pages walked in *pages (kernel only).
+ */
+unsigned long kmap_scan_wx(unsigned long *pages, uint64_t *first);
+
 struct boot_memory;
 /*
- * Bring up the frame allocator, the direct map and the heap from the
+ * Bring up the frame allocator, the direct map, the kernel's own page
+ * tables (loaded here, replacing the boot ones) and the heap from the
  * firmware's memory map, less what the boot already uses (kernel only).
  */
 void mm_init(const struct boot_memory *mem);

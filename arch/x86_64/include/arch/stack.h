@@ -21,4 +21,13 @@ static inline void call_on_stack(uintptr_t top, void (*fn)(void *), void *arg)
 			 : "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11", "memory", "cc");
 }
 
+/*
+ * Register page (a page-aligned address in the kernel image) as a stack's
+ * guard: the kernel's page tables leave it unmapped, so running off the
+ * stack's end faults instead of overwriting what lies below.
+ */
+#define STACK_GUARD(name, page)						\
+	static const void *const stack_guard_##name			\
+	__attribute__((used, section("stack_guards"), aligned(8))) = (page)
+
 #endif /* ARCH_STACK_H */
