@@ -46,7 +46,7 @@ endif
 
 # ---------------------------------------------------------------- flags
 
-KERNEL_INCLUDES := -Ikernel/include -Iarch/x86_64/include -Ilib -Itests/include
+KERNEL_INCLUDES := -Ikernel/include -Iarch/x86_64/include -Ilib
 
 # Hardening (issue 11): a stack protector on a guard arch/x86_64/stackprot.c seeds at
 # boot (GS holds no canary, so a global one), no alias or null-check based deletions,
@@ -65,9 +65,9 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic -mcmodel=kernel \
 	-DSETBIT_KERNEL $(KERNEL_INCLUDES) $(EXTRA_KCFLAGS)
 KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
-	-Wl,--build-id=none -T linker.ld
+	-Wl,--build-id=none -T $(BUILD)/kernel/linker.ld
 
-HOST_INCLUDES := -Ikernel/include -Iarch/x86_64/include -Ilib -Itests/include
+HOST_INCLUDES := -Ikernel/include -Iarch/x86_64/include -Ilib
 HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
 	-MMD -MP -DSETBIT_HOST $(HOST_INCLUDES) $(EXTRA_HOSTCFLAGS)
 ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all

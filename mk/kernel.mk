@@ -324,6 +324,13 @@ $(KBUILD)/%.o: %.S $(KFLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
+# The linker script takes the kernel's addresses from <arch/layout.h>, like the C code.
+LINKER_SCRIPT := $(KBUILD)/linker.ld
+$(LINKER_SCRIPT): arch/x86_64/linker.ld.S arch/x86_64/include/arch/layout.h
+	$(quiet) CPP $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -E -P -undef -x c -D__ASSEMBLY__ -Iarch/x86_64/include $< -o $@
+
 $(KBUILD)/ksyms0.S: $(KSYMS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(KSYMS) $(NM) > $@
@@ -337,12 +344,12 @@ $(KBUILD)/ksyms0.o $(KBUILD)/ksyms.o: $(KBUILD)/%.o: $(KBUILD)/%.S
 
 .SECONDEXPANSION:
 
-$(KBUILD)/kernel.1.elf: $$(KERNEL_OBJS) $(KBUILD)/ksyms0.o linker.ld
+$(KBUILD)/kernel.1.elf: $$(KERNEL_OBJS) $(KBUILD)/ksyms0.o $(LINKER_SCRIPT)
 	$(quiet) LD $@
 	$(Q)$(KERNEL_LINK) -o $@ $(KERNEL_OBJS) $(KBUILD)/ksyms0.o
 
 # Pass 2, then the checks: same symbols as pass 1, and a multiboot2 image.
-$(KERNEL_ELF): $$(KERNEL_OBJS) $(KBUILD)/ksyms.o linker.ld
+$(KERNEL_ELF): $$(KERNEL_OBJS) $(KBUILD)/ksyms.o $(LINKER_SCRIPT)
 	$(quiet) LD $@
 	$(Q)$(KERNEL_LINK) -o $@.tmp $(KERNEL_OBJS) $(KBUILD)/ksyms.o
 	$(Q)$(NM) -n $(KBUILD)/kernel.1.elf | grep -v ' __kernel_end$$' > $(KBUILD)/nm.1

@@ -2,7 +2,10 @@
 #ifndef ARCH_LAYOUT_H
 #define ARCH_LAYOUT_H
 
-/* The kernel image is linked here and loaded at KERNEL_PHYS (see linker.ld). */
+/*
+ * The kernel image is linked here and loaded at KERNEL_PHYS. arch/x86_64/linker.ld.S
+ * includes this file too: plain numbers only (no casts or suffixes) in what it uses.
+ */
 #define KERNEL_VMA		0xFFFFFFFF80000000
 #define KERNEL_PHYS		0x100000
 

@@ -1,13 +1,14 @@
 /*
- * setbit kernel layout: linked at KERNEL_VMA + 1 MiB, loaded at 1 MiB.
- * KERNEL_VMA must match arch/x86_64/include/arch/layout.h.
+ * setbit kernel layout: linked at KERNEL_VMA + KERNEL_PHYS, loaded at KERNEL_PHYS (1 MiB).
+ * Both come from <arch/layout.h>, as in the C code: mk/kernel.mk runs this file
+ * through the C preprocessor (-P -undef) into build/kernel/linker.ld.
  */
+#include <arch/layout.h>
+
 OUTPUT_FORMAT("elf64-x86-64")
 OUTPUT_ARCH(i386:x86-64)
 /* Virtual: GRUB finds the segment holding it and enters at its p_paddr. */
 ENTRY(_start)
-
-KERNEL_VMA = 0xFFFFFFFF80000000;
 
 PHDRS
 {
@@ -19,7 +20,7 @@ PHDRS
 
 SECTIONS
 {
-	. = KERNEL_VMA + 0x100000;
+	. = KERNEL_VMA + KERNEL_PHYS;
 	__kernel_start = .;
 
 	/* The multiboot2 header goes first: GRUB looks in the first 32 KiB. */
