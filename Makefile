@@ -74,11 +74,14 @@ ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 TSAN := -fsanitize=thread
 
 # ---------------------------------------------------------------- pieces
-# Each fragment lists its sources explicitly and adds its rules:
-#   mk/bitmap.mk   lib/bitmap and its host tests, fuzzers, benchmarks
-#   mk/kernel.mk   boot/, arch/x86_64/, kernel/: kernel.elf, symbols, the ISO
-#   mk/test.mk     host test binaries, the QEMU runner, run/debug/test targets
-# Variables they share:
+# mk/ by build kind:
+#   mk/sources.mk  every source list, by place in the tree (a new file goes here)
+#   mk/kernel.mk   kernel.elf (two-pass link, symbols), the ISO
+#   mk/host.mk     host test programs: ktest-host, TSan; the host_program template
+#   mk/fuzz.mk     libFuzzer targets        mk/bench.mk   host benchmarks
+#   mk/test.mk     the QEMU runner, run/debug/test/check targets
+#   mk/mutate.mk   mutation testing
+# The source lists they share (mk/sources.mk):
 #   BITMAP_SRCS            lib/bitmap sources (kernel + host)
 #   KERNEL_PORTABLE_SRCS   portable kernel cores (kernel + host)
 #   TEST_PORTABLE_SRCS     suites that run in the kernel and on the host
@@ -87,8 +90,11 @@ TSAN := -fsanitize=thread
 .PHONY: all run debug test check fuzz bench clean deps
 all:
 
-include mk/bitmap.mk
+include mk/sources.mk
 include mk/kernel.mk
+include mk/host.mk
+include mk/fuzz.mk
+include mk/bench.mk
 include mk/test.mk
 include mk/mutate.mk
 

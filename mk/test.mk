@@ -1,54 +1,11 @@
-# mk/test.mk: host test binaries, the QEMU test runner, and the run/debug/test targets.
+# mk/test.mk: the QEMU test runner and the run/debug/test/check targets.
 
-# ---------------------------------------------------------------- host ktest
-
-KTEST_HOST     := $(BUILD)/host/ktest-host
-KTEST_DEMO     := $(BUILD)/host/ktest-demo
-KTEST_HOST_OBJ := $(BUILD)/host/ktest
-
-# The usage example in ktest.h's opening comment, cut out as a C file.
-KTEST_EXAMPLE  := $(BUILD)/host/ktest_example.c
-
-# Every portable suite and the code it tests, under ASan/UBSan; ktest.h's example; and the
-# host-only suites (the error codes against the host's, assert's abort in a child process).
-KTEST_HOST_SRCS = $(BITMAP_SRCS) $(KERNEL_PORTABLE_SRCS) $(TEST_PORTABLE_SRCS) \
-	tests/host/ktest_host.c $(KTEST_EXAMPLE) tests/host/assert_test.c tests/host/errno_test.c
-# The backend checked against itself: failing, skipping and aborting cases.
-KTEST_DEMO_SRCS := tests/host/ktest_demo.c tests/host/ktest_host.c kernel/ktest/core.c \
-	kernel/lib/glob.c
-
-ktest_objs = $(patsubst %.c,$(KTEST_HOST_OBJ)/%.o,$(1))
-
-HOST_TEST_BINS += $(KTEST_HOST) tests/runner/runner_test.py tests/runner/results_test.py
-# make debug with gdb, and the CI workflow with its shards.
+# The runner's own tests; make debug with gdb; the CI workflow with its shards.
+HOST_TEST_BINS += tests/runner/runner_test.py tests/runner/results_test.py
 HOST_TEST_BINS += tests/runner/debug_test.py tests/runner/ci_test.py
-
-$(KTEST_HOST_OBJ)/%.o: %.c
-	$(quiet) HOSTCC $<
-	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) -DBM_DEBUG -c $< -o $@
-
-# The tab-indented lines after "registered where it is written", comment marks cut off.
-$(KTEST_EXAMPLE): kernel/include/kernel/ktest.h
-	$(quiet) GEN $@
-	$(Q)mkdir -p $(@D)
-	$(Q){ echo '/* Generated from $<: its usage example. */'; \
-	  echo '#include <bitmap/bitmap.h>'; echo '#include <kernel/ktest.h>'; \
-	  awk '/registered where it is written/ { on = 1 } \
-	       on && /^ \*\t/ { sub(/^ \*\t/, ""); print; seen = 1; next } \
-	       seen { exit }' $<; } > $@.tmp
-	$(Q)grep -q '^KTEST(' $@.tmp || { echo "$<: no usage example found" >&2; exit 1; }
-	$(Q)mv $@.tmp $@
-
-$(KTEST_HOST): $(call ktest_objs,$(KTEST_HOST_SRCS))
-	$(quiet) HOSTLD $@
-	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) $^ -o $@
-
-$(KTEST_DEMO): $(call ktest_objs,$(KTEST_DEMO_SRCS))
-	$(quiet) HOSTLD $@
-	$(Q)$(HOSTCC) $(HOSTCFLAGS) $(ASAN) $^ -o $@
-
--include $(patsubst %.o,%.d,$(call ktest_objs,$(sort $(KTEST_HOST_SRCS) $(KTEST_DEMO_SRCS))))
+# The monitor driven over COM1 and the PS/2 keyboard, screenshots read back
+# glyph by glyph (one QEMU boot, ~15 s); it boots $(KERNEL_ELF).
+HOST_TEST_BINS += tests/runner/shell_test.py
 
 # ---------------------------------------------------------------- QEMU
 

@@ -12,7 +12,7 @@
   - every ktest.filter= example selects cases of a real boot and mkiso takes
     it; the host example runs and passes at least one case;
   - README's C example ("Adding a test") compiles (ktest.h's own is built
-    into ktest-host by mk/test.mk).
+    into ktest-host by mk/host.mk).
 --update rewrites the blocks and counts from the run instead (the examples
 are left to you). Exit status 0 only if everything matches.
 """
