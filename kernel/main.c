@@ -76,8 +76,11 @@ static void __attribute__((noreturn)) kmain_late(void)
 {
 	task_init();
 	ktest_main(kernel_cmdline());
-	if (!cmdline_flag(kernel_cmdline(), "ktest.exit"))
+	if (!cmdline_flag(kernel_cmdline(), "ktest.exit")) {
+		/* From the kernel's first instruction; the firmware's time is not in it. */
+		pr_info("setbit: prompt after %lu ms\n", tsc_ns_since_boot() / 1000000);
 		shell_run();
+	}
 
 	pr_info("setbit: nothing left to do; idling\n");
 	cpu_idle_forever();

@@ -12,6 +12,9 @@
  *	ktest.shuffle=SEED	run the suites in an order drawn from SEED (a
  *				decimal number; see <kernel/ktest_order.h>),
  *				printed as "# ktest.shuffle=SEED" after the plan
+ *	ktest.quick=1		report the KTEST_SLOW cases skipped (make run's
+ *				boot: the prompt in seconds); the monitor's
+ *				`test` still runs them
  *	ktest.exit=1		after the summary, end QEMU through isa-debug-exit:
  *				0x10 if nothing failed, else 0x11 (a panic
  *				writes 0x11 too); without it the kernel idles
@@ -78,6 +81,8 @@ static struct ktest *current;
 static char filter[CMDLINE_MAX], selftest[CMDLINE_MAX];
 static struct ktest_selection selection = { .filter = filter, .selftest = selftest };
 static struct ktest_totals totals;
+/* ktest.quick=1, during the boot's run only: KTEST_SLOW cases are skipped. */
+static bool skip_slow;
 
 void ktest_abort(struct ktest *t)
 {
@@ -173,8 +178,11 @@ static void execute(struct ktest *t, struct case_run *run)
 
 	t->priv = run;
 	current = t;
-	if (setjmp(run->env) == 0)
+	if (setjmp(run->env) == 0) {
+		if (skip_slow && t->tc->slow)
+			ktest_skip(t, "slow case: ktest.quick=1 leaves it out");
 		t->tc->fn(t);
+	}
 	current = outer;
 	run_defers(run);
 	/* An exception longjmp leaves IF as the interrupt gate set it. */
@@ -297,7 +305,9 @@ bool ktest_main(const char *cmdline)
 	cmdline_get(cmdline, "ktest.filter", filter, sizeof(filter));
 	cmdline_get(cmdline, "ktest.selftest", selftest, sizeof(selftest));
 	parse_shuffle(cmdline);
+	skip_slow = cmdline_flag(cmdline, "ktest.quick");
 	run_selected();
+	skip_slow = false;
 
 	if (cmdline_flag(cmdline, "ktest.exit"))
 		debug_exit(all_passed() ? DEBUG_EXIT_PASS : DEBUG_EXIT_FAIL);

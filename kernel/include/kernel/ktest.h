@@ -28,6 +28,11 @@
  * passes only if exactly that happens. Any exception a case did not declare
  * fails it, and the run goes on with the next case.
  *
+ * KTEST_SLOW(suite, name) declares a case that takes long under QEMU's TCG
+ * (a stress, a big random run, a deliberate wait). A boot with ktest.quick=1
+ * (make run's) reports it skipped, so the prompt comes in seconds; every
+ * other run, make test's included, runs it like any case.
+ *
  * This header uses only <stdint.h>, <stddef.h> and <stdbool.h> so portable
  * suites compile unchanged in both places.
  */
@@ -55,6 +60,7 @@ struct ktest_case {
 	ktest_fn fn;
 	int fault_vector;	/* KTEST_NO_FAULT, or the vector the body must raise */
 	uint64_t fault_addr;	/* #PF only: expected CR2, or KTEST_ANY_ADDR */
+	bool slow;		/* KTEST_SLOW: skipped by ktest.quick=1 */
 };
 
 /* State of the running case; the core and the backends own the fields. */
@@ -72,22 +78,24 @@ struct ktest {
 /* The longest "suite.case" name plus its NUL: filters match it whole. */
 #define KTEST_NAME_MAX	128
 
-#define KTEST__REGISTER(suite, name, vec, addr)				\
+#define KTEST__REGISTER(suite, name, vec, addr, is_slow)		\
 	_Static_assert(sizeof(#suite "." #name) <= KTEST_NAME_MAX,	\
 		       "ktest: " #suite "." #name " is too long");	\
 	static void ktest_##suite##__##name(struct ktest *t);		\
 	static const struct ktest_case ktest_case_##suite##__##name	\
 	__attribute__((used, section(KTEST_SECTION), aligned(8))) = {	\
 		#suite, #name, __FILE__, __LINE__,			\
-		ktest_##suite##__##name, (vec), (addr)			\
+		ktest_##suite##__##name, (vec), (addr), (is_slow)	\
 	};								\
 	static void ktest_##suite##__##name(				\
 		struct ktest *t __attribute__((unused)))
 
 #define KTEST(suite, name) \
-	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0)
+	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0, false)
+#define KTEST_SLOW(suite, name) \
+	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0, true)
 #define KTEST_FAULT(suite, name, vector, addr) \
-	KTEST__REGISTER(suite, name, vector, addr)
+	KTEST__REGISTER(suite, name, vector, addr, false)
 
 /* Services for cases (the core; ktest_abort: the backend). */
 void ktest_fail_at(struct ktest *t, const char *file, int line,

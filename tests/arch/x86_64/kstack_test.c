@@ -26,7 +26,7 @@ KTEST(kstack, bad_sizes_are_refused)
 }
 
 /* A freed slot is stale, not reused, until every slot is: then one shootdown cleans them all. */
-KTEST(kstack, freed_slot_waits_for_a_shootdown)
+KTEST_SLOW(kstack, freed_slot_waits_for_a_shootdown)
 {
 	struct kstack_stats before, mid, after;
 	struct pfa_stats p0, p1;

@@ -65,7 +65,7 @@ static void body_defer_then_fault(struct ktest *t)
 }
 
 #define CASE(body, vec, addr) \
-	{ "synthetic", #body, __FILE__, __LINE__, body, vec, addr }
+	{ "synthetic", #body, __FILE__, __LINE__, body, vec, addr, false }
 
 static struct ktest_outcome run(const struct ktest_case tc)
 {

@@ -246,7 +246,7 @@ static void churn(void *arg)
  * between two states), nothing the others do is refused or lost, and the
  * counts come back to where they were.
  */
-KTEST(mm_kernel, check_and_stats_hold_while_other_cpus_allocate)
+KTEST_SLOW(mm_kernel, check_and_stats_hold_while_other_cpus_allocate)
 {
 	struct churn c = { .checker = smp_cpu_id() };
 	struct pfa_stats before, after;

@@ -144,7 +144,7 @@ KTEST(pid, exhausted_at_pid_max_32768)
 	exhaust(t, PID_MAX_DEFAULT);
 }
 
-KTEST(pid, exhausted_at_pid_max_4194304)
+KTEST_SLOW(pid, exhausted_at_pid_max_4194304)
 {
 	exhaust(t, PID_MAX_LIMIT);
 }

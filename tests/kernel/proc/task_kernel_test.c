@@ -269,7 +269,7 @@ static void measure(struct usage *u)
 	u->heap_slabs = h.slabs;
 }
 
-KTEST(task_kernel, spawn_stress_from_every_cpu)
+KTEST_SLOW(task_kernel, spawn_stress_from_every_cpu)
 {
 	unsigned int ncpus = task_ncpus(s);
 	int total = stress_count();
@@ -344,7 +344,8 @@ static void spawn_overflow(struct ktest *t)
 KTEST(task_kernel, guard_page_catches_an_overflow)
 {
 	static const struct ktest_case overflow = {
-		"task_kernel", "overflow", __FILE__, __LINE__, spawn_overflow, VEC_PF, KTEST_ANY_ADDR
+		"task_kernel", "overflow", __FILE__, __LINE__, spawn_overflow, VEC_PF, KTEST_ANY_ADDR,
+		false
 	};
 	struct ktest_outcome out;
 	struct usage before, after;

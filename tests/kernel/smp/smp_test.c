@@ -264,7 +264,7 @@ KTEST(smp, task_queuer_fences_before_reading_the_idle_mask)
  * A CPU 1.5 s slow to flush (the shootdown used to panic at 1 s) is named
  * in a warning and waited for; the flush still completes.
  */
-KTEST(smp, tlb_shootdown_waits_for_a_slow_cpu)
+KTEST_SLOW(smp, tlb_shootdown_waits_for_a_slow_cpu)
 {
 	unsigned int slow = online() - 1;
 	uint64_t warned = smp_tlb_warnings(), start, ms;
@@ -306,7 +306,7 @@ static void expect_all_idle(struct ktest *t)
 	ktest_diag(t, "idle: %s", got);
 }
 
-KTEST(smp, dispatch_runs_each_item_exactly_once)
+KTEST_SLOW(smp, dispatch_runs_each_item_exactly_once)
 {
 	uint64_t n = cmdline_number("ktest.smp_items", SMP_ITEMS), start, bad = 0, sum = 0;
 	struct smp_dispatch_stats before, after;
@@ -350,7 +350,7 @@ static void set_done(void *arg)
 static uint64_t lat[LATENCY_SAMPLES];
 
 /* Round trip: claim, post, IPI, the CPU wakes and runs it, we see the result. */
-KTEST(smp, dispatch_round_trip_latency)
+KTEST_SLOW(smp, dispatch_round_trip_latency)
 {
 	struct cpumask one = { { 0 } };
 	unsigned int target = online() - 1;

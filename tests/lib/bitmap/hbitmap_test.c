@@ -498,7 +498,7 @@ KTEST(hbitmap, random_ops_small)
 	}
 }
 
-KTEST(hbitmap, random_ops_4k)
+KTEST_SLOW(hbitmap, random_ops_4k)
 {
 	size_t i;
 
@@ -508,7 +508,7 @@ KTEST(hbitmap, random_ops_4k)
 	}
 }
 
-KTEST(hbitmap, random_ops_256k)
+KTEST_SLOW(hbitmap, random_ops_256k)
 {
 	size_t i;
 
@@ -519,7 +519,7 @@ KTEST(hbitmap, random_ops_256k)
 }
 
 /* Without the set tree: the same answers, set-bit searches by scanning, summaries exact. */
-KTEST(hbitmap, random_ops_clear_tree_only)
+KTEST_SLOW(hbitmap, random_ops_clear_tree_only)
 {
 	size_t i;
 
@@ -530,7 +530,7 @@ KTEST(hbitmap, random_ops_clear_tree_only)
 }
 
 /* Sparse and dense random maps, built with direct writes and hbm_rebuild. */
-KTEST(hbitmap, random_maps_rebuilt)
+KTEST_SLOW(hbitmap, random_maps_rebuilt)
 {
 	static const unsigned int density[] = { 1, 16, 128, 240, 255 };	/* of 256 */
 	size_t i, d, w, q;

@@ -64,7 +64,7 @@ static size_t fit_wrap(size_t hint)
 	return fit_from(0) < hint ? fit[0] : m.nbits;
 }
 
-KTEST(bitmap_runs, find_run_with_and_without_wrap)
+KTEST_SLOW(bitmap_runs, find_run_with_and_without_wrap)
 {
 	for (size_t v = 0; v < TB_VARIANTS; v++) {
 		uint64_t rng = v;
