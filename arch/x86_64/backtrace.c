@@ -5,13 +5,11 @@
 #include <arch/backtrace.h>
 #include <arch/cpu.h>
 #include <arch/gdt.h>
-#include <arch/kstack.h>
 #include <arch/layout.h>
 #include <arch/smp.h>
 #include <kernel/framewalk.h>
 #include <kernel/ksyms.h>
 #include <kernel/printk.h>
-#include <kernel/task.h>
 
 extern const char boot_stack[], boot_stack_top[];
 
@@ -40,19 +38,20 @@ static bool cpu_stack(uint64_t addr, struct frame_stack *s)
 	return false;
 }
 
-/* A task's stack (<arch/kstack.h>): the mapped pages at the top of its slot. */
+/* Task stacks, once the kernel says where they are (backtrace_set_task_stacks). */
+static bool (*task_stacks)(uint64_t addr, struct frame_stack *s);
+
+void backtrace_set_task_stacks(bool (*stack_of)(uint64_t addr, struct frame_stack *s))
+{
+	__atomic_store_n(&task_stacks, stack_of, __ATOMIC_RELEASE);
+}
+
 static bool task_stack(uint64_t addr, struct frame_stack *s)
 {
-	uint64_t slot = (addr - KSTACK_AREA) / KSTACK_SLOT_SIZE, top, lo;
+	bool (*stack_of)(uint64_t, struct frame_stack *) =
+		__atomic_load_n(&task_stacks, __ATOMIC_ACQUIRE);
 
-	/* Before task_init there are none, and no direct map for kstack_mapped's table walk. */
-	if (addr < KSTACK_AREA || slot >= KSTACK_SLOTS || !task_ncpus(&kernel_tasks))
-		return false;
-	top = KSTACK_AREA + (slot + 1) * KSTACK_SLOT_SIZE;
-	lo = top;
-	while (lo > top - KSTACK_SLOT_SIZE && kstack_mapped(lo - 4096))
-		lo -= 4096;
-	return in(addr, lo, top, s);
+	return stack_of && stack_of(addr, s);
 }
 
 /* The boot stack, and the IST stacks of the TSS this CPU runs on (the boot TSS's are in .bss). */

@@ -81,6 +81,19 @@ bool kstack_mapped(uint64_t va)
 	return pt_lookup(stack_tree(), va, NULL) != NULL;
 }
 
+bool kstack_bounds(uint64_t addr, uint64_t *lo, uint64_t *top)
+{
+	uint64_t slot = (addr - KSTACK_AREA) / KSTACK_SLOT_SIZE;
+
+	if (addr < KSTACK_AREA || slot >= KSTACK_SLOTS)
+		return false;
+	*top = KSTACK_AREA + (slot + 1) * KSTACK_SLOT_SIZE;
+	*lo = *top;
+	while (*lo > *top - KSTACK_SLOT_SIZE && kstack_mapped(*lo - FRAME_SIZE))
+		*lo -= FRAME_SIZE;
+	return addr >= *lo;
+}
+
 /* ------------------------------------------------------------ shootdown */
 
 /* Flush every CPU's TLB (under lock: one round at a time). */

@@ -1,4 +1,5 @@
 /* The kernel's PIDs and tasks: pid_max from the command line, task stacks with guard pages. */
+#include <arch/backtrace.h>
 #include <arch/cpu.h>
 #include <arch/kstack.h>
 #include <arch/smp.h>
@@ -173,6 +174,17 @@ static const struct task_ops kernel_task_ops = {
 	.wake = kernel_wake,
 };
 
+/* For backtraces: a task's stack is the mapped pages of its slot of the stack area. */
+static bool task_stack_of(uint64_t addr, struct frame_stack *s)
+{
+	uint64_t lo, top;
+
+	if (!kstack_bounds(addr, &lo, &top))
+		return false;
+	*s = (struct frame_stack){ lo, top };
+	return true;
+}
+
 void task_init(void)
 {
 	pid_init();
@@ -180,6 +192,7 @@ void task_init(void)
 	task_sched_init(&kernel_tasks, &kernel_pids, &cpu_idle_mask, smp_cpus_online(),
 			&kernel_task_ops, NULL);
 	smp_set_idle_hook(&task_idle_hook);
+	backtrace_set_task_stacks(task_stack_of);	/* kstack_init built the tables it reads */
 	pr_info("task: %d KiB stacks with a guard page, %u CPUs\n",
 		(int)(TASK_STACK_PAGES * FRAME_SIZE / 1024), task_ncpus(&kernel_tasks));
 }

@@ -52,6 +52,8 @@ static inline uint64_t kstack_bottom(uint64_t top, unsigned int pages)
 uint64_t kstack_map(uint64_t va, unsigned int pages);
 /* Is va, in the stack area (4 KiB pages only), mapped? Builds nothing. */
 bool kstack_mapped(uint64_t va);
+/* Is addr on a stack of the area? If so, [*lo, *top) is its mapped pages. Builds nothing. */
+bool kstack_bounds(uint64_t addr, uint64_t *lo, uint64_t *top);
 /* A snapshot of the counters. */
 void kstack_get_stats(struct kstack_stats *st);
 
