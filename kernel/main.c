@@ -89,7 +89,7 @@ static void __attribute__((noreturn)) kmain_late(void)
 /* Called by boot/entry.S in long mode, on the boot stack, with .bss cleared. */
 void kmain(uint32_t magic, uint64_t mbi_phys)
 {
-	/* The boot page tables identity-map the first 4 GiB, where GRUB put it. */
+	/* The boot page tables identity-map the first 4 GiB, where GRUB put it; mm_init keeps it mapped. */
 	const void *info = magic == MB2_BOOTLOADER_MAGIC ? (const void *)mbi_phys : NULL;
 	const char *guard_source = stack_guard_init();
 	const struct boot_info *boot;

@@ -70,7 +70,7 @@ void apic_setup(uint64_t mmio_phys, int nmi_lint)
 	cpuid(1, 0, &a, &b, &c, &d);
 	x2 = c & CPUID1_ECX_X2APIC;
 	lint_nmi = nmi_lint;
-	/* The APIC page is not RAM, so it is outside the direct map; the boot map covers 4 GiB. */
+	/* The APIC page is not RAM, so it is outside the direct map; the kernel maps it at its own address. */
 	mmio = (volatile uint32_t *)mmio_phys;
 }
 

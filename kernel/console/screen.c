@@ -2,8 +2,9 @@
  * The kernel's screen: the console over whatever display the boot loader
  * set up, handed over by kmain (struct boot_framebuffer). An RGB framebuffer gets
  * fbcon, EGA text (BIOS text mode) vgacon; anything else, or no tag, leaves
- * the kernel on serial alone. The framebuffer must lie in the boot
- * identity map (below 4 GiB); GRUB has never been seen to put one higher.
+ * the kernel on serial alone. The framebuffer must lie below 4 GiB, drawn on
+ * at its physical address (the boot identity map, then the kernel's own
+ * tables map it there, RW+NX); GRUB has never been seen to put one higher.
  */
 #include <arch/cpu.h>
 #include <arch/tsc.h>

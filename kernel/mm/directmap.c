@@ -10,7 +10,7 @@
 
 /* Page tables are written through the kernel image's mapping, which covers the first 2 GiB. */
 #define PT_LIMIT	GIB
-/* The boot page tables map [0, 4 GiB) at the same addresses (boot/entry.S). */
+/* Below this, firmware data outside RAM is mapped at its own address (kmap_identity). */
 #define IDENTITY_LIMIT	(4 * GIB)
 
 static struct mm_range ram[MEMMAP_MAX + MEMMAP_MAX_REGIONS];
@@ -116,10 +116,10 @@ const void *mm_firmware_ptr(uint64_t phys, uint64_t len)
 		       (unsigned long long)phys, (unsigned long long)len);
 		return NULL;
 	}
-	if (phys + len <= IDENTITY_LIMIT)
-		return (const void *)(uintptr_t)phys;
 	if (direct_mapped(phys, phys + len))
 		return phys_to_virt(phys);
+	if (phys + len <= IDENTITY_LIMIT)
+		return kmap_identity(phys, len, PTE_NX) ? (const void *)(uintptr_t)phys : NULL;
 	mm_log("mm: firmware range 0x%llx-0x%llx is above 4 GiB and not RAM: not mapped",
 	       (unsigned long long)phys, (unsigned long long)(phys + len - 1));
 	return NULL;

@@ -2,9 +2,12 @@
  * The kernel's own page tables (kernel glue): the direct map's tree gets the
  * kernel image, part by part with its rights (.text R+X; .rodata and the
  * symbol table R+NX; .data and .bss RW+NX) in 4 KiB pages, stack guard
- * pages left out, and the firmware's low window RW+NX; then it replaces the
- * boot page tables, and a scan checks that no page is writable and
- * executable.
+ * pages left out, the framebuffer RW+NX and the boot loader's information
+ * R+NX at their physical addresses; then it
+ * replaces the boot page tables (whose identity map of [0, 4 GiB) goes with
+ * them), and a scan checks that no page is writable and executable. Other
+ * physical addresses below 4 GiB that are not RAM (firmware tables, MMIO)
+ * are mapped at their own address on request, page 0 never.
  */
 #include <stdbool.h>
 
@@ -13,6 +16,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/mm.h>
 #include <kernel/panic.h>
+#include <kernel/spinlock.h>
 #include <kernel/string.h>
 
 #include "mm_internal.h"
@@ -22,10 +26,11 @@ extern const char __kernel_start[], __text_end[], __rodata_end[], __data_end[], 
 /* Pages under stacks that stay unmapped (<arch/stack.h>, STACK_GUARD). */
 extern const void *const __start_stack_guards[], *const __stop_stack_guards[];
 
-/* The boot tables identity-map [0, 4 GiB); firmware data and MMIO there are still read so. */
+/* Physical addresses below this may be mapped at their own address (firmware, MMIO). */
 #define IDENTITY_LIMIT	(4 * GIB)
 
 static struct pt *tree;
+static struct spinlock identity_lock = SPINLOCK_INIT;	/* the identity pages, after boot */
 
 static bool is_stack_guard(uint64_t va)
 {
@@ -65,16 +70,27 @@ static void map_early(const struct mm_range *r)
 	map_or_panic(KERNEL_VMA + start, start, end - start, PAGE_4K, PTE_WRITE | PTE_NX | PTE_GLOBAL);
 }
 
-/*
- * Firmware data and MMIO below 4 GiB at their physical addresses, RW+NX;
- * page 0 and the AP trampoline's page (which smpboot maps R+X) left out.
- */
-static void map_low_window(uint64_t trampoline)
+bool kmap_identity(uint64_t phys, uint64_t len, uint64_t flags)
 {
-	for (uint64_t a = PAGE_4K; a < PAGE_2M; a += PAGE_4K)
-		if (a != trampoline)
-			map_or_panic(a, a, PAGE_4K, PAGE_4K, PTE_WRITE | PTE_NX);
-	map_or_panic(PAGE_2M, PAGE_2M, IDENTITY_LIMIT - PAGE_2M, PAGE_2M, PTE_WRITE | PTE_NX);
+	uint64_t start = mm_align_down(phys, PAGE_4K);
+	long r;
+
+	if (!len || phys < PAGE_4K || len > IDENTITY_LIMIT - phys) {
+		mm_log("mm: 0x%lx+0x%lx: not mapped at its own address (page 0, or not below 4 GiB)",
+		       phys, len);
+		return false;
+	}
+	spin_lock(&identity_lock);
+	r = pt_map(tree, start, start, mm_align_up(phys + len, PAGE_4K) - start, PAGE_4K, flags);
+	spin_unlock(&identity_lock);
+	if (r < 0)
+		mm_log("mm: 0x%lx+0x%lx: no memory for its page tables; not mapped", phys, len);
+	return r >= 0;
+}
+
+void *mm_map_mmio(uint64_t phys, uint64_t len)
+{
+	return kmap_identity(phys, len, PTE_WRITE | PTE_NX) ? (void *)(uintptr_t)phys : NULL;
 }
 
 static uint64_t *table_direct(uint64_t phys)
@@ -132,12 +148,21 @@ static void check_wx(void)
 		panic("wx: %lu pages both writable and executable, the first at 0x%lx", wx, first);
 }
 
-void kmap_init(struct pt *pt, const struct mm_range *early, uint64_t trampoline)
+/* r (if not empty) at its physical address, or a panic: the kernel already holds pointers into it. */
+static void map_boot_region(const struct mm_range *r, uint64_t flags, const char *what)
+{
+	if (r->end > r->start && !kmap_identity(r->start, r->end - r->start, flags))
+		panic("mm: cannot map the %s at 0x%lx at its own address", what, r->start);
+}
+
+void kmap_init(struct pt *pt, const struct mm_range *early, const struct mm_range *fb,
+	       const struct mm_range *info)
 {
 	tree = pt;
 	map_image();
 	map_early(early);
-	map_low_window(trampoline);
+	map_boot_region(fb, PTE_WRITE | PTE_NX, "framebuffer");
+	map_boot_region(info, PTE_NX, "multiboot2 information");
 	write_cr3(tree->root);
 	tree->table = table_direct;
 	mm_log("mm: kernel page tables at 0x%lx: %lu page-table pages; image text R+X, "

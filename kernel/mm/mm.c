@@ -53,6 +53,15 @@ static void read_memory_map(struct memmap *m, const struct boot_memory *mem)
 		memmap_parse_none(m);
 }
 
+/* The region bootinfo.c put in in_use under this name ("framebuffer", "multiboot2 info"), or an empty range. */
+static struct mm_range in_use(const struct boot_memory *mem, const char *name)
+{
+	for (size_t i = 0; i < mem->nin_use; i++)
+		if (strcmp(mem->in_use[i].name, name) == 0)
+			return (struct mm_range){ mem->in_use[i].start, mem->in_use[i].end };
+	return (struct mm_range){ 0, 0 };
+}
+
 /* The kernel image, the boot information, the framebuffer, the modules. */
 static void reserve_boot_data(struct memmap *m, const struct boot_memory *mem)
 {
@@ -63,9 +72,8 @@ static void reserve_boot_data(struct memmap *m, const struct boot_memory *mem)
 /*
  * Everything below 1 MiB (BIOS data, EBDA, option ROMs) but one usable
  * page, kept for the AP trampoline: pfa_alloc_below(1 MiB, 1, 1) hands it out.
- * Returns that page, or 0 if there is none.
  */
-static uint64_t reserve_low_memory(struct memmap *m)
+static void reserve_low_memory(struct memmap *m)
 {
 	uint64_t page;
 
@@ -75,13 +83,12 @@ static uint64_t reserve_low_memory(struct memmap *m)
 	if (page == LOW_MEMORY) {
 		mm_log("mm: no usable page below 1 MiB for the AP trampoline");
 		memmap_reserve(m, 0, LOW_MEMORY, "low memory");
-		return 0;
+		return;
 	}
 	memmap_reserve(m, 0, page, "low memory");
 	memmap_reserve(m, page + FRAME_SIZE, LOW_MEMORY, "low memory");
 	mm_log("mm: page 0x%llx below 1 MiB kept for the AP trampoline",
 	       (unsigned long long)page);
-	return page;
 }
 
 /* The frame bitmaps, carved from usable RAM, then every usable frame released into them. */
@@ -125,17 +132,16 @@ static unsigned int debug_flags(void)
 void mm_init(const struct boot_memory *mem)
 {
 	struct memmap *m = &kernel_memmap;
-	struct mm_range bitmap;
-	uint64_t trampoline;
+	struct mm_range bitmap, fb = in_use(mem, "framebuffer"), info = in_use(mem, "multiboot2 info");
 
 	mm_log_hook = log_printk;
 	read_memory_map(m, mem);
 	directmap_note_ram(m);
 	reserve_boot_data(m, mem);
-	trampoline = reserve_low_memory(m);
+	reserve_low_memory(m);
 	pfa_setup(m, &bitmap);
 	memmap_print(m);
-	kmap_init(directmap_init(), &bitmap, trampoline);
+	kmap_init(directmap_init(), &bitmap, &fb, &info);
 	pfa_set_mapping(&kernel_pfa, DIRECT_MAP_BASE, debug_flags());
 	heap_setup();
 	pfa_dump_frames(&kernel_pfa, 8);

@@ -11,6 +11,8 @@
 #include <arch/smp.h>
 #include <kernel/acpi.h>
 #include <kernel/cmdline.h>
+#include <kernel/mm.h>
+#include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/shell_parse.h>
 #include <kernel/smp.h>
@@ -127,6 +129,9 @@ void smp_start(const struct madt_info *madt, const char *cmdline)
 	if (!madt)
 		return;
 	cpu_list_from_madt(madt, &cpu_list);
+	/* xAPIC registers at their physical address (x2APIC mode does not use them). */
+	if (!mm_map_mmio(madt->lapic_addr, 4096))
+		panic("smp: cannot map the local APIC's registers at 0x%lx", madt->lapic_addr);
 	setup_vectors();
 	smp_init_boot_cpu(&cpu_list);
 	cpumask_set_atomic(&cpu_online_mask, 0);

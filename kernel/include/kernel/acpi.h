@@ -10,7 +10,8 @@
  *
  * Physical memory is reached only through env->map, which returns a
  * readable pointer for [phys, phys + len) or NULL (the kernel's
- * mm_firmware_ptr: identity or direct map, NULL outside RAM above 4 GiB;
+ * mm_firmware_ptr: direct map, or its own address mapped on demand below
+ * 4 GiB, NULL outside RAM above 4 GiB;
  * an array in the tests). A table it refuses is logged and skipped.
  */
 #ifndef KERNEL_ACPI_H

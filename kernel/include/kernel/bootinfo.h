@@ -14,8 +14,9 @@
  * came before, and says where it went bad.
  *
  * Storage: variable-length data (strings, the memory map entries) points
- * into the multiboot2 information, which therefore stays readable (the
- * boot identity map) and reserved (it is in memory.in_use); fixed-size
+ * into the multiboot2 information, which therefore stays readable (at its
+ * physical address: the boot identity map, then a read-only mapping in the
+ * kernel's own tables) and reserved (it is in memory.in_use); fixed-size
  * records (framebuffer, RSDP copies, module ranges) are copied.
  */
 #ifndef KERNEL_BOOTINFO_H

@@ -43,12 +43,20 @@ void mm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Where firmware data at [phys, phys + len) can be read (kernel only, after
- * mm_init): the boot identity map below 4 GiB, the direct map above it
- * (RAM and ACPI regions). Anything else (a table pointer above 4 GiB that
- * is not RAM, a range that wraps) is logged and gets NULL: nothing is
- * mapped on demand.
+ * mm_init): the direct map for RAM and ACPI regions; below 4 GiB outside
+ * them, its own address, mapped read-only and not executable on demand.
+ * Anything else (page 0 outside RAM, a table pointer above 4 GiB that is
+ * not RAM, a range that wraps, no memory for a page table) is logged and
+ * gets NULL.
  */
 const void *mm_firmware_ptr(uint64_t phys, uint64_t len);
+
+/*
+ * Device registers at [phys, phys + len) below 4 GiB, mapped at their own
+ * address, writable and not executable (kernel only, after mm_init): that
+ * address, or NULL with a log line (page 0, at or above 4 GiB, no memory).
+ */
+void *mm_map_mmio(uint64_t phys, uint64_t len);
 
 /*
  * Walk the live page tables: the number of pages both writable and

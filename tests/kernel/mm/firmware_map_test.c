@@ -1,9 +1,9 @@
 /*
- * mm_firmware_ptr, the kernel's ACPI mapper (issue 11, item 7): the identity
- * map below 4 GiB, the direct map for RAM above it, and NULL with a log line
- * for anything else, so a bad table pointer is skipped instead of a #PF.
- * Expected addresses come from the layout contract in <kernel/mm.h>
- * (identity below 4 GiB, DIRECT_MAP_BASE + phys for RAM).
+ * mm_firmware_ptr, the kernel's ACPI mapper (issue 11, item 7): the direct
+ * map for RAM, the physical address itself (mapped on demand) for anything
+ * else below 4 GiB, and NULL with a log line above it, so a bad table
+ * pointer is skipped instead of a #PF. Expected addresses come from the
+ * layout contract in <kernel/mm.h> (DIRECT_MAP_BASE + phys for RAM).
  */
 #include <stdarg.h>
 #include <kernel/acpi.h>
@@ -16,10 +16,23 @@
 #define FOUR_GIB	(4 * GIB)
 #define NOT_RAM		0x4000000000ull		/* 256 GiB: no test boot has RAM there */
 
-KTEST(firmware_map, below_4g_is_the_identity_map)
+/*
+ * Beside the local APIC's page (0xFEE00000, the SDM's default base), which
+ * smp_start mapped: not RAM, and its page table exists, so the suite takes
+ * no frame for good. Not read: nothing is known to answer there.
+ */
+KTEST(firmware_map, below_4g_outside_ram_is_at_its_own_address)
 {
-	EXPECT_EQ(t, (uint64_t)(uintptr_t)mm_firmware_ptr(0xE0000, 0x20000), 0xE0000);
-	EXPECT_EQ(t, (uint64_t)(uintptr_t)mm_firmware_ptr(FOUR_GIB - 36, 36), FOUR_GIB - 36);
+	EXPECT_EQ(t, (uint64_t)(uintptr_t)mm_firmware_ptr(0xFEE01000 + 8, 36), 0xFEE01000 + 8);
+}
+
+KTEST(firmware_map, ram_below_4g_is_the_direct_map)
+{
+	uint64_t frame = pfa_alloc_below(FOUR_GIB, 1, 1);
+
+	ASSERT_NE(t, frame, 0);
+	EXPECT_EQ(t, mm_firmware_ptr(frame + 8, 36), phys_to_virt(frame + 8));
+	pfa_free(frame);
 }
 
 KTEST(firmware_map, above_4g_outside_ram_is_refused)
