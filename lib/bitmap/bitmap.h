@@ -39,8 +39,8 @@
  *   range atomics (bm_*_range*_atomic, per word) are acquire-release;
  *   bm_snapshot_atomic loads each word relaxed. On x86-64 the single-bit
  *   ones are `lock bts/btr/btc`, a full barrier; under TSan and elsewhere,
- *   __atomic builtins (seen by TSan). Users of a shared map never read or
- *   write its words themselves: these functions are the only door.
+ *   __atomic builtins (seen by TSan). Code sharing a map between CPUs
+ *   reads and writes its words only through these functions.
  * - With BM_DEBUG defined, internal invariants are checked through
  *   bm_assert_fail(), which the kernel or host program provides.
  *
@@ -574,12 +574,14 @@ size_t bm_claim_and_atomic(uint64_t *map, const uint64_t *allow, size_t nbits, s
  * Range writers for maps that others change with atomics: one atomic
  * read-modify-write per word, so a racing bm_*_atomic on another bit of a
  * shared word is never lost. A range is not one atomic step: others may
- * see some of its words written before the rest.
+ * see some of its words written before the rest. As with bm_set_range, an
+ * empty range (n = 0) or one that wraps past SIZE_MAX changes nothing;
+ * the plain writers then return true.
  */
 
-/* Set [start, start + n); true if none of those bits was set before. n = 0: nothing, true. */
+/* Set [start, start + n); true if none of those bits was set before. */
 bool bm_set_range_atomic(uint64_t *map, size_t start, size_t n);
-/* Clear [start, start + n); true if all of those bits were set before. n = 0: nothing, true. */
+/* Clear [start, start + n); true if all of those bits were set before. */
 bool bm_clear_range_atomic(uint64_t *map, size_t start, size_t n);
 /*
  * All or nothing: set [start, start + n) only if every bit of it was

@@ -365,7 +365,10 @@ KTEST(bitmap_atomic, snapshot_copies_whole_words)
 		want_from(&m);
 		nw = BM_WORDS(m.nbits);
 		tb_make(&m2, m.nbits, TB_HALF, TB_OTHER_TAIL(m.tail), 99);
+		/* The word after the source differs from m2's guard: copying one word more shows. */
+		m.w[nw] = ~TB_GUARD;
 		bm_snapshot_atomic(m2.w, m.w, m.nbits);
+		m.w[nw] = TB_GUARD;
 		/* As bm_copy: whole words, the tail included, and the source untouched. */
 		TB_EQ(t, &m, model_diff(m2.w, m.w, nw * 64), nw * 64, "snapshot%s", "");
 		tb_guards_ok(t, &m2, "bm_snapshot_atomic");

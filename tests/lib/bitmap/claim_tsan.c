@@ -216,6 +216,7 @@ static int run(const char *name, int number, size_t nbits, size_t preset, bool i
 	bad |= total != (unsigned long)world.claims;
 	bad |= left != preset;
 	bad |= world.takes + world.full != NTHREADS * ROUNDS;
+	bad |= world.lost < 0;		/* a count of races: each adds one */
 	bad |= preset && !(idle ? bm_range_is_clear : bm_range_is_set)(world.map, nbits, 0, preset);
 	if (bad)
 		printf("# %s: double-owned %ld, bad index %ld, bad returns %ld, claims %ld, "
