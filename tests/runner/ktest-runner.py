@@ -131,7 +131,7 @@ def boot_run(args, boot, cmdline=None, name=None, timeout=None, expect=None):
     name = name or boot.run_name()
     vars_fd = os.path.join(args.out, name + ".vars.fd") if boot.firmware == "uefi" else None
     argv = matrix.qemu_argv(args.qemu, boot.firmware, boot.smp, boot.mem, args.ovmf_code,
-                            vars_fd, args.kvm, boot.serial, boot.cpu)
+                            vars_fd, args.kvm, boot.serial, boot.cpu, boot.screen)
     return Run(name, argv, os.path.join(args.out, name + ".log"),
                timeout or boot.slow * args.timeout, cmdline=cmdline or boot.cmdline(),
                vars_fd=vars_fd, vars_src=args.ovmf_vars, expect=expect, serial=boot.serial,
@@ -335,10 +335,23 @@ def cmd_test(args):
     failed = sum(o.counted()[1] for o in outcomes)
     closing = f"{passed} passed, {failed} failed"
     bad_results = write_results(outcomes, args, time.monotonic() - started, closing)
+    print_slowest(outcomes)
     print(f"# {len(outcomes)} runs in {time.monotonic() - started:.0f}s"
           + (f" (shard {args.shard[0]}/{args.shard[1]})" if args.shard else ""))
     print(closing)
     return 1 if failed or bad_results or not all(o.ok for o in outcomes) else 0
+
+
+SLOWEST = 5
+
+
+def print_slowest(outcomes):
+    """The SLOWEST longest runs with their share of all runs' time (where to cut next)."""
+    total = sum(o.seconds for o in outcomes)
+    slow = sorted(outcomes, key=lambda o: -o.seconds)[:SLOWEST]
+    if slow:
+        print(f"# slowest runs ({total:.0f}s summed over all runs): " + ", ".join(
+            f"{o.run.name} {o.seconds:.1f}s" for o in slow))
 
 
 def select_shard(runs, shard):

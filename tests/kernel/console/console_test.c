@@ -264,6 +264,42 @@ KTEST(fbcon, draws_24bpp_bytes_in_channel_order)
 		}
 }
 
+/* The 24-bit pixel at (x, y) of a pitch-FB_W*3 screen, bytes assembled one by one. */
+static uint32_t px24(const uint8_t *px, unsigned int x, unsigned int y)
+{
+	const uint8_t *p = px + (size_t)y * FB_W * 3 + x * 3;
+
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
+/* 24 bits: every byte of every pixel of a row of cells, nothing past the grid. */
+KTEST(fbcon, draws_24bpp_cells_pixel_for_pixel)
+{
+	static uint8_t px[FB_W * 3 * FB_H] __attribute__((aligned(8)));
+	static struct con_cell fbcells[2 * 3];
+	const char text[] = "\nMW%";
+	struct fbcon fb;
+	struct con c;
+
+	for (size_t i = 0; i < sizeof(px); i++)
+		px[i] = 0xEE;
+	ASSERT_TRUE(t, fbcon_init(&fb, px, FB_W * 3, FB_W, FB_H, 24, red8, green8, blue8));
+	con_init(&c, &fbcon_ops, &fb, fbcells, 2, 3);
+	con_set_attr(&c, CON_ATTR(CON_YELLOW, CON_BLUE));
+	con_write(&c, text, 4);
+	for (unsigned int col = 0; col < 3; col++) {
+		const uint8_t *g = font_glyph(text[1 + col]);
+
+		for (unsigned int y = 0; y < FONT_HEIGHT; y++)
+			for (unsigned int x = 0; x < FONT_WIDTH; x++)
+				EXPECT_EQ(t, px24(px, col * FONT_WIDTH + x, FONT_HEIGHT + y),
+					  g[y] & (0x80 >> x) ? 0xFFFF55 : 0x0000AA);
+	}
+	EXPECT_EQ(t, px24(px, FB_W - 1, FONT_HEIGHT - 1), 0);	/* row 0: blank, black */
+	EXPECT_EQ(t, px24(px, 0, 2 * FONT_HEIGHT), 0xEEEEEE);	/* the spare lines */
+	EXPECT_EQ(t, px24(px, FB_W - 1, FB_H - 1), 0xEEEEEE);
+}
+
 KTEST(vgacon, writes_character_and_attribute_words)
 {
 	static uint16_t text[2 * 4];
