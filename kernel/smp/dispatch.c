@@ -131,3 +131,20 @@ void smp_idle_loop(void)
 		__atomic_store_n(&c->mbox.pending, 0, __ATOMIC_RELEASE);
 	}
 }
+
+/* ------------------------------------------------------------ printed */
+
+void smp_print_cpus(void (*print)(const char *fmt, ...))
+{
+	unsigned int n = smp_cpus_online();
+	char online[128], idle[128];
+
+	cpumask_print(online, sizeof(online), &cpu_online_mask, SMP_MAX_CPUS);
+	cpumask_print(idle, sizeof(idle), &cpu_idle_mask, SMP_MAX_CPUS);
+	print("online: %s (%u CPUs), idle: %s\n", online[0] ? online : "0", n,
+	      idle[0] ? idle : "none");
+	print("  CPU  APIC  TSS\n");
+	for (unsigned int i = 0; i < n; i++)
+		print("  %3u  %4u  0x%x%s\n", cpus[i].id, cpus[i].apic_id, cpus[i].tss_sel,
+		      i == smp_cpu_id() ? "  (this one)" : "");
+}

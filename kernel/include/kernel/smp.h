@@ -1,5 +1,8 @@
 /*
- * Work dispatch to idle CPUs through the idle mask.
+ * Work dispatch to idle CPUs through the idle mask. A tight group of two
+ * files: kernel/smp/dispatch.c (the masks, dispatch, the idle loop, the
+ * printed state) and kernel/smp/start.c (smp_start: bring-up into that
+ * idle loop, the IPI vector).
  *
  * An AP with nothing to do sets its bit in cpu_idle_mask and halts with
  * interrupts on. smp_dispatch() claims an idle CPU within the affinity
@@ -55,6 +58,11 @@ void smp_call_all(void (*fn)(void *), void *arg);
 void smp_wait_idle(void);
 /* Counters of smp_dispatch since boot. */
 void smp_dispatch_stats(struct smp_dispatch_stats *s);
+/*
+ * Print the online and idle masks ("online: 0-3 (4 CPUs), idle: 1-3"), then
+ * each online CPU's ID, APIC ID and TSS selector through print.
+ */
+void smp_print_cpus(void (*print)(const char *fmt, ...));
 
 /*
  * Work an idle CPU looks for itself: pending(arg, cpu) says whether there
