@@ -21,11 +21,11 @@
 #include <kernel/multiboot2.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
 #include <kernel/reboot.h>
 #include <kernel/shell.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
-#include <kernel/task.h>
 
 void kmain(uint32_t magic, uint64_t mbi_phys) __attribute__((noreturn));
 

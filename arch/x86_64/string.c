@@ -1,7 +1,7 @@
 /*
  * memset and memcpy with the string instructions: on CPUs with ERMS
  * (Ivy Bridge and later) "rep stosb/movsb" is the fast path for all sizes.
- * These override the portable loops in kernel/lib/string.c.
+ * kernel/lib/string.c has the other functions of <kernel/string.h>.
  */
 #include <kernel/string.h>
 

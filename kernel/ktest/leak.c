@@ -1,5 +1,6 @@
 /* The per-suite leak check of the kernel backend: frames and heap objects before and after. */
 #include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/ktest_core.h>
 #include <kernel/ktest_leak.h>
 #include <kernel/page.h>

@@ -10,6 +10,7 @@
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/memmap.h>
 #include <kernel/mm.h>
 #include <kernel/page.h>

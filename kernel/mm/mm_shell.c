@@ -6,7 +6,7 @@
 #include <arch/cpu.h>
 #include <arch/tsc.h>
 #include <bitmap/bitmap.h>
-#include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/mm.h>
 #include <kernel/page.h>
 #include <kernel/printk.h>

@@ -5,7 +5,7 @@
 #include <arch/smp.h>
 #include <arch/stack.h>
 #include <kernel/cmdline.h>
-#include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/ksyms.h>
 #include <kernel/mm.h>
 #include <kernel/page.h>

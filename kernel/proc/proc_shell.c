@@ -6,7 +6,7 @@
 #include <arch/smp.h>
 #include <arch/tsc.h>
 #include <kernel/cpumask.h>
-#include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/pid.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>

@@ -87,15 +87,4 @@ void heap_get_stats(struct heap *h, struct heap_stats *s);
 /* A bm_alloc (for bm_dyn_*) allocating from h. */
 void heap_bm_alloc_init(struct bm_alloc *a, struct heap *h);
 
-/* The kernel heap (kernel only). */
-extern struct heap kernel_heap;
-/* kmalloc'ed storage for dynamic bitmaps in the kernel. */
-extern const struct bm_alloc kmalloc_bm_alloc;
-/* size bytes from the kernel heap, or NULL. */
-void *kmalloc(size_t size);
-/* size zeroed bytes, or NULL. */
-void *kzalloc(size_t size);
-/* Free a kmalloc'ed pointer; a bad one is refused and logged with the caller. */
-void kfree(void *p);
-
 #endif /* KERNEL_HEAP_H */

@@ -19,6 +19,9 @@
  *	kernel	kernel/ktest/ktest.c		over COM1, after boot (ktest=run)
  *	host	tests/host/ktest_host.c	on stdout, under ASan/UBSan
  *
+ * This header's functions are implemented by the core, except ktest_abort,
+ * which each backend implements (kernel/ktest/ktest.c, tests/host/ktest_host.c).
+ *
  * EXPECT_* records a failure and goes on; ASSERT_* records it and ends the
  * case (through ktest_abort(), which never returns). Each failure prints
  * "# file:line: expected X, got Y" as a KTAP diagnostic.

@@ -1,4 +1,8 @@
-/* The kernel's string and memory functions (the compiler may call the mem* ones). */
+/*
+ * The kernel's string and memory functions (the compiler may call the mem*
+ * ones). A tight group: arch/x86_64/string.c implements memset and memcpy
+ * (rep stosb/movsb), kernel/lib/string.c the rest (portable, host-tested).
+ */
 #ifndef KERNEL_STRING_H
 #define KERNEL_STRING_H
 

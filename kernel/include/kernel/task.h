@@ -170,11 +170,4 @@ static inline unsigned int task_ncpus(const struct task_sched *s)
 	return s->ncpus;
 }
 
-/* The kernel's scheduler (kernel only). */
-extern struct task_sched kernel_tasks;
-/* Bring up the kernel's PIDs (pid_init) and tasks, after the heap. */
-void task_init(void);
-/* Print the kernel's tasks: PID, CPU, state. */
-void task_ps(void);
-
 #endif /* KERNEL_TASK_H */

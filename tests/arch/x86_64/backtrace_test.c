@@ -9,6 +9,7 @@
 #include <arch/smp.h>
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>
+#include <kernel/proc.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kernel/task.h>

@@ -5,10 +5,11 @@
 #include <arch/cpu.h>
 #include <arch/fault.h>
 #include <arch/trap.h>
-#include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
+#include <kernel/proc.h>
 #include <kernel/task.h>
 
 KTEST(selftest, fail)

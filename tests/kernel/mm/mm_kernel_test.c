@@ -4,6 +4,7 @@
 #include <arch/smp.h>
 #include <arch/tsc.h>
 #include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/memmap.h>
 #include <kernel/mm.h>
 #include <kernel/page.h>

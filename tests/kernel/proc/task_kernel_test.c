@@ -8,6 +8,7 @@
 #include <bitmap/bitmap.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/ktest.h>
 #include <kernel/ktest_run.h>
 #include <kernel/mm.h>

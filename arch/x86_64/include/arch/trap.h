@@ -1,4 +1,8 @@
-/* Exceptions and interrupts: the IDT, the trap frame the stubs build, vector names. */
+/*
+ * Exceptions and interrupts: the IDT, the trap frame the stubs build, vector
+ * names. A tight group: arch/x86_64/idt.c installs the gates into isr.S's
+ * stubs, arch/x86_64/trap.c dispatches the frames they build.
+ */
 #ifndef ARCH_TRAP_H
 #define ARCH_TRAP_H
 
