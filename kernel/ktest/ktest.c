@@ -136,6 +136,35 @@ static void case_fault(const struct trap_fault *f)
 	longjmp(run->env, 2);
 }
 
+void ktest_expect_fault_at(struct ktest *t, uint64_t addr)
+{
+	t->fault_addr = addr;
+	t->fault_addr_set = true;
+}
+
+/* A #PF's CR2 and error code against what the case declared. */
+static void judge_page_fault(struct ktest *t, const struct ktest_fault *f, const char *sym)
+{
+	const struct ktest_case *tc = t->tc;
+	uint64_t want = tc->fault_addr;
+
+	if (want == KTEST_RUNTIME_ADDR && !t->fault_addr_set) {
+		ktest_fail_at(t, tc->file, tc->line,
+			      "#PF at 0x%lx, but the case named no address (ktest_expect_fault_at)",
+			      f->addr);
+		return;
+	}
+	if (want == KTEST_RUNTIME_ADDR)
+		want = t->fault_addr;
+	if (want != KTEST_ANY_ADDR && f->addr != want)
+		ktest_fail_at(t, tc->file, tc->line, "#PF at 0x%lx, expected at 0x%lx (RIP %s)",
+			      f->addr, want, sym);
+	if ((f->error & tc->fault_error_mask) != tc->fault_error)
+		ktest_fail_at(t, tc->file, tc->line,
+			      "#PF error code 0x%lx, expected 0x%x in bits 0x%x (P W U I/D) (RIP %s)",
+			      f->error, tc->fault_error, tc->fault_error_mask, sym);
+}
+
 /* Did the case raise exactly the exception it declared (if any)? */
 static void judge_fault(struct ktest *t, const struct case_run *run)
 {
@@ -160,11 +189,8 @@ static void judge_fault(struct ktest *t, const struct case_run *run)
 			      want ? trap_name(tc->fault_vector) : "");
 		return;
 	}
-	if (f->vector == VEC_PF && tc->fault_addr != KTEST_ANY_ADDR &&
-	    f->addr != tc->fault_addr)
-		ktest_fail_at(t, tc->file, tc->line,
-			      "#PF at 0x%lx, expected at 0x%lx (RIP %s)",
-			      f->addr, tc->fault_addr, sym);
+	if (f->vector == VEC_PF)
+		judge_page_fault(t, f, sym);
 }
 
 /*

@@ -54,6 +54,15 @@ typedef void (*ktest_fn)(struct ktest *t);
 #define KTEST_NO_FAULT		(-1)
 /* For KTEST_FAULT with #PF: do not check CR2. */
 #define KTEST_ANY_ADDR		(~(uint64_t)0)
+/* For #PF cases: CR2 is named at run time, by ktest_expect_fault_at() before the fault. */
+#define KTEST_RUNTIME_ADDR	(~(uint64_t)0 - 1)
+
+/* #PF error code bits (Intel SDM vol. 3, 4.7) that KTEST_PAGE_FAULT checks. */
+#define KTEST_PF_PRESENT	0x01	/* a protection violation, not a missing page */
+#define KTEST_PF_WRITE		0x02	/* the access was a write */
+#define KTEST_PF_USER		0x04	/* the access was made at CPL 3 */
+#define KTEST_PF_FETCH		0x10	/* an instruction fetch */
+#define KTEST_PF_CHECKED	(KTEST_PF_PRESENT | KTEST_PF_WRITE | KTEST_PF_USER | KTEST_PF_FETCH)
 
 struct ktest_case {
 	const char *suite;
@@ -64,6 +73,8 @@ struct ktest_case {
 	int fault_vector;	/* KTEST_NO_FAULT, or the vector the body must raise */
 	uint64_t fault_addr;	/* #PF only: expected CR2, or KTEST_ANY_ADDR */
 	bool slow;		/* KTEST_SLOW: skipped by ktest.quick=1 */
+	uint32_t fault_error;	/* #PF only: the error code's bits under fault_error_mask */
+	uint32_t fault_error_mask;	/* 0: the error code is not checked */
 };
 
 /* State of the running case; the core and the backends own the fields. */
@@ -74,6 +85,8 @@ struct ktest {
 	const char *skip_reason;
 	bool quiet;		/* print nothing (a case run inside another) */
 	void *priv;		/* backend data (the jump buffer for ktest_abort) */
+	bool fault_addr_set;	/* ktest_expect_fault_at() named fault_addr */
+	uint64_t fault_addr;
 };
 
 #define KTEST_SECTION "ktest_cases"
@@ -81,26 +94,36 @@ struct ktest {
 /* The longest "suite.case" name plus its NUL: filters match it whole. */
 #define KTEST_NAME_MAX	128
 
-#define KTEST__REGISTER(suite, name, vec, addr, is_slow)		\
+#define KTEST__REGISTER(suite, name, vec, addr, is_slow, err, err_mask)	\
 	_Static_assert(sizeof(#suite "." #name) <= KTEST_NAME_MAX,	\
 		       "ktest: " #suite "." #name " is too long");	\
 	static void ktest_##suite##__##name(struct ktest *t);		\
 	static const struct ktest_case ktest_case_##suite##__##name	\
 	__attribute__((used, section(KTEST_SECTION), aligned(8))) = {	\
 		#suite, #name, __FILE__, __LINE__,			\
-		ktest_##suite##__##name, (vec), (addr), (is_slow)	\
+		ktest_##suite##__##name, (vec), (addr), (is_slow),	\
+		(err), (err_mask)					\
 	};								\
 	static void ktest_##suite##__##name(				\
 		struct ktest *t __attribute__((unused)))
 
 #define KTEST(suite, name) \
-	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0, false)
+	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0, false, 0, 0)
 #define KTEST_SLOW(suite, name) \
-	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0, true)
+	KTEST__REGISTER(suite, name, KTEST_NO_FAULT, 0, true, 0, 0)
 #define KTEST_FAULT(suite, name, vector, addr) \
-	KTEST__REGISTER(suite, name, vector, addr, false)
+	KTEST__REGISTER(suite, name, vector, addr, false, 0, 0)
+/*
+ * A kernel-only case whose body must raise #PF at addr (or at the address
+ * it names with ktest_expect_fault_at when addr is KTEST_RUNTIME_ADDR) with
+ * exactly the error bits `error` among KTEST_PF_CHECKED.
+ */
+#define KTEST_PAGE_FAULT(suite, name, addr, error) \
+	KTEST__REGISTER(suite, name, 14, addr, false, error, KTEST_PF_CHECKED)
 
-/* Services for cases (the core; ktest_abort: the backend). */
+/* Services for cases (the core; ktest_abort, ktest_expect_fault_at: the backend). */
+/* A KTEST_RUNTIME_ADDR case: the #PF it is about to raise must have CR2 == addr (kernel only). */
+void ktest_expect_fault_at(struct ktest *t, uint64_t addr);
 void ktest_fail_at(struct ktest *t, const char *file, int line,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* End the current case now (ASSERT_* failures, skips). Never returns. */

@@ -78,7 +78,7 @@ static void body_ud2(struct ktest *t)
 static struct ktest_outcome run_expecting(ktest_fn fn, int vector)
 {
 	struct ktest_case tc = {
-		"synthetic", "case", __FILE__, __LINE__, fn, vector, KTEST_ANY_ADDR, false
+		"synthetic", "case", __FILE__, __LINE__, fn, vector, KTEST_ANY_ADDR, false, 0, 0
 	};
 	struct ktest_outcome out;
 

@@ -99,7 +99,7 @@ static void nop(struct ktest *t)
 	(void)t;
 }
 
-#define CASE(suite, name, file, line) { suite, name, file, line, nop, KTEST_NO_FAULT, 0, false }
+#define CASE(suite, name, file, line) { suite, name, file, line, nop, KTEST_NO_FAULT, 0, false, 0, 0 }
 
 KTEST(ktest_core, selftest_cases_run_only_by_name)
 {

@@ -65,7 +65,7 @@ static void body_defer_then_fault(struct ktest *t)
 }
 
 #define CASE(body, vec, addr) \
-	{ "synthetic", #body, __FILE__, __LINE__, body, vec, addr, false }
+	{ "synthetic", #body, __FILE__, __LINE__, body, vec, addr, false, 0, 0 }
 
 static struct ktest_outcome run(const struct ktest_case tc)
 {
@@ -122,6 +122,47 @@ KTEST(ktest, page_fault_address_is_checked)
 	EXPECT_EQ(t, o.failures, 1);
 	o = run((struct ktest_case)CASE(body_read_b, VEC_PF, KTEST_ANY_ADDR));
 	EXPECT_EQ(t, o.failures, 0);
+}
+
+#define CASE_PF(body, addr, error) \
+	{ "synthetic", #body, __FILE__, __LINE__, body, VEC_PF, addr, false, error, KTEST_PF_CHECKED }
+
+static void body_names_b_reads_b(struct ktest *t)
+{
+	ktest_expect_fault_at(t, UNMAPPED_B);
+	fault_read(UNMAPPED_B);
+}
+
+static void body_names_a_reads_b(struct ktest *t)
+{
+	ktest_expect_fault_at(t, UNMAPPED_A);
+	fault_read(UNMAPPED_B);
+}
+
+/* A read of a page that is not mapped: error code 0 (no P, no W/R, no U/S, no I/D; SDM 4.7). */
+KTEST(ktest, page_fault_error_code_is_checked)
+{
+	struct ktest_outcome o;
+
+	o = run((struct ktest_case)CASE_PF(body_read_b, UNMAPPED_B, 0));
+	EXPECT_EQ(t, o.failures, 0);
+	EXPECT_EQ(t, o.fault.error, 0);
+	o = run((struct ktest_case)CASE_PF(body_read_b, UNMAPPED_B, KTEST_PF_WRITE));
+	EXPECT_EQ(t, o.failures, 1);
+	o = run((struct ktest_case)CASE_PF(body_read_b, UNMAPPED_B, KTEST_PF_PRESENT));
+	EXPECT_EQ(t, o.failures, 1);
+}
+
+KTEST(ktest, page_fault_address_named_at_run_time_is_checked)
+{
+	struct ktest_outcome o;
+
+	o = run((struct ktest_case)CASE_PF(body_names_b_reads_b, KTEST_RUNTIME_ADDR, 0));
+	EXPECT_EQ(t, o.failures, 0);
+	o = run((struct ktest_case)CASE_PF(body_names_a_reads_b, KTEST_RUNTIME_ADDR, 0));
+	EXPECT_EQ(t, o.failures, 1);
+	o = run((struct ktest_case)CASE_PF(body_read_b, KTEST_RUNTIME_ADDR, 0));	/* names none */
+	EXPECT_EQ(t, o.failures, 1);
 }
 
 KTEST(ktest, assert_ends_the_case_expect_does_not)

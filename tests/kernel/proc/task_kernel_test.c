@@ -346,7 +346,7 @@ KTEST(task_kernel, guard_page_catches_an_overflow)
 {
 	static const struct ktest_case overflow = {
 		"task_kernel", "overflow", __FILE__, __LINE__, spawn_overflow, VEC_PF, KTEST_ANY_ADDR,
-		false
+		false, 0, 0
 	};
 	struct ktest_outcome out;
 	struct usage before, after;
