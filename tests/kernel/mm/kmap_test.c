@@ -7,7 +7,7 @@
 #include <arch/layout.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
-#include <kernel/heap.h>
+#include <kernel/kmalloc.h>
 #include <kernel/ktest_run.h>
 
 KTEST(kmap, no_page_is_both_writable_and_executable)
