@@ -765,7 +765,7 @@ def main():
                     help="the program NAME replays these directories")
     ap.add_argument("--cc", default="gcc")
     ap.add_argument("--cflags", default="-std=gnu11 -O1 -g0 -w -DSETBIT_HOST -DBM_DEBUG "
-                    "-Ikernel/include -Ilib -Itests/include")
+                    "-Ikernel/include -Ilib")
     ap.add_argument("--build", default="build/mutate")
     ap.add_argument("--timeout", type=float, default=5, help="least CPU seconds per run")
     ap.add_argument("--survivors", action="store_true",
