@@ -4,9 +4,12 @@
  * XD (bit 63) is set at none (Intel SDM vol. 3, 4.6); no page may be both.
  */
 #include <arch/cpu.h>
+#include <arch/cpufeat.h>
 #include <arch/layout.h>
+#include <arch/paging.h>
 #include <kernel/ktest.h>
 #include <kernel/mm.h>
+#include <kernel/page.h>
 #include <kernel/kmalloc.h>
 #include <kernel/ktest_run.h>
 
@@ -133,4 +136,75 @@ KTEST_PAGE_FAULT(kmap, read_in_the_old_identity_window_faults, KTEST_RUNTIME_ADD
 KTEST_PAGE_FAULT(kmap, write_in_the_old_identity_window_faults, KTEST_RUNTIME_ADDR, KTEST_PF_WRITE)
 {
 	write_at(t, KERNEL_PHYS);
+}
+
+/*
+ * SMAP and SMEP: a page is a user page if U/S (bit 2) is set at every level
+ * (SDM vol. 3, 4.6), so the case builds its own chain (PDPT, PD, PT, one
+ * page) under an unused PML4 slot of the lower half, and takes it all down
+ * again afterwards. A supervisor read of it under SMAP is P (0x1); a
+ * supervisor fetch from it under SMEP is P | I/D (0x11).
+ */
+#define USER_VA		0x0000100000000000ull	/* PML4 slot 32: nothing of the kernel's there */
+#define PTE_P		0x1ull
+#define PTE_RW		0x2ull
+#define PTE_US		0x4ull
+
+struct user_page {
+	uint64_t frames[4];	/* PDPT, PD, PT, the page */
+};
+
+static void user_page_unmap(void *arg)
+{
+	struct user_page *u = arg;
+	uint64_t *pml4 = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
+
+	pml4[pt_index(USER_VA, 39)] = 0;
+	invlpg(USER_VA);	/* also drops the paging-structure caches for it */
+	for (int i = 0; i < 4; i++)
+		pfa_free(u->frames[i]);
+}
+
+/* The user page at USER_VA holding a `ret`, with the chain above it; unmapped when the case ends. */
+static void user_page_map(struct ktest *t, struct user_page *u)
+{
+	uint64_t *pml4 = phys_to_virt(read_cr3() & PTE_ADDR_MASK);
+	const unsigned int shift[3] = { 30, 21, 12 };
+
+	ASSERT_EQ(t, pml4[pt_index(USER_VA, 39)], 0);
+	for (int i = 0; i < 4; i++) {
+		u->frames[i] = pfa_alloc_zeroed();
+		if (!u->frames[i]) {
+			while (i--)
+				pfa_free(u->frames[i]);
+			ktest_skip(t, "no frames for the user page");
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		((uint64_t *)phys_to_virt(u->frames[i]))[pt_index(USER_VA, shift[i])] =
+			u->frames[i + 1] | PTE_P | (i < 2 ? PTE_RW | PTE_US : PTE_US);
+	*(uint8_t *)phys_to_virt(u->frames[3]) = RET;
+	pml4[pt_index(USER_VA, 39)] = u->frames[0] | PTE_P | PTE_RW | PTE_US;
+	ktest_defer(t, user_page_unmap, u);
+}
+
+KTEST_PAGE_FAULT(kmap, smap_stops_a_supervisor_read_of_a_user_page, USER_VA, KTEST_PF_PRESENT)
+{
+	static struct user_page u;
+
+	if (!(read_cr4() & CR4_SMAP))
+		ktest_skip(t, "CR4.SMAP is off: CPUID does not offer SMAP");
+	user_page_map(t, &u);
+	read_at(t, USER_VA);
+}
+
+KTEST_PAGE_FAULT(kmap, smep_stops_a_supervisor_fetch_from_a_user_page, USER_VA,
+		 KTEST_PF_PRESENT | KTEST_PF_FETCH)
+{
+	static struct user_page u;
+
+	if (!(read_cr4() & CR4_SMEP))
+		ktest_skip(t, "CR4.SMEP is off: CPUID does not offer SMEP");
+	user_page_map(t, &u);
+	call_at(t, USER_VA);
 }
