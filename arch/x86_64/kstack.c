@@ -20,7 +20,7 @@ static uint64_t *table_virt(uint64_t phys)
 	return phys_to_virt(phys);
 }
 
-static struct pt tree = { .alloc_table = pfa_alloc, .table = table_virt };
+static struct pt tree = { .alloc_table = page_alloc, .table = table_virt };
 
 /* The live tree (CR3's); set on first use, which may be a CPU's stacks before kstack_init. */
 static struct pt *stack_tree(void)
@@ -41,7 +41,7 @@ static void unmap(uint64_t va, unsigned int pages)
 		if (!(old & PTE_PRESENT))
 			continue;
 		invlpg(va + i * FRAME_SIZE);
-		pfa_free(old & PTE_ADDR_MASK);
+		page_free(old & PTE_ADDR_MASK);
 	}
 }
 
@@ -50,7 +50,7 @@ static bool map(uint64_t va, unsigned int pages)
 {
 	for (unsigned int i = 0; i < pages; i++) {
 		uint64_t page = va + i * FRAME_SIZE;
-		uint64_t phys = pfa_alloc_zeroed();
+		uint64_t phys = page_alloc_zeroed();
 		long mapped;
 
 		if (!phys) {
@@ -59,7 +59,7 @@ static bool map(uint64_t va, unsigned int pages)
 		}
 		mapped = pt_map(stack_tree(), page, phys, FRAME_SIZE, PAGE_4K, PTE_WRITE | PTE_NX);
 		if (mapped == -PT_ENOMEM) {
-			pfa_free(phys);
+			page_free(phys);
 			unmap(va, i);
 			return false;
 		}

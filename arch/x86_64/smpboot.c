@@ -163,7 +163,7 @@ static uint64_t *table_direct(uint64_t phys)
  */
 static bool map_trampoline(uint64_t page)
 {
-	struct pt live = { .root = read_cr3() & PTE_ADDR_MASK, .alloc_table = pfa_alloc,
+	struct pt live = { .root = read_cr3() & PTE_ADDR_MASK, .alloc_table = page_alloc,
 			   .table = table_direct, .nx = cpu_nx_enabled() };
 	uint64_t *e = pt_lookup(&live, page, NULL);
 
@@ -175,7 +175,7 @@ static bool map_trampoline(uint64_t page)
 /* Copy the trampoline below 1 MiB and fill in what every AP shares. */
 static bool setup_trampoline(void)
 {
-	uint64_t page = pfa_alloc_below(LOW_MEMORY, 1, 1);
+	uint64_t page = page_alloc_below(LOW_MEMORY, 1, 1);
 	size_t len = (size_t)(trampoline_end - trampoline_start);
 
 	if (!page) {
@@ -355,6 +355,6 @@ bool smp_start_aps(const struct smp_cpu_list *list, void (*entry)(void))
 	 */
 	if (start_aps(list, cpus[0].apic_id))
 		udelay(INIT_DELAY_US);
-	pfa_free_range(trampoline_phys, 1);	/* back to the pool, below the floor */
+	page_free_range(trampoline_phys, 1);	/* back to the pool, below the floor */
 	return true;
 }

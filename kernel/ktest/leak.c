@@ -12,7 +12,7 @@ void ktest_leak_mark(struct ktest_leak_mark *m)
 	struct heap_stats hs;
 
 	smp_wait_idle();
-	pfa_stats(&ps);
+	page_stats(&ps);
 	heap_get_stats(&kernel_heap, &hs);
 	m->used_frames = ps.used;
 	m->heap_frames = hs.slabs * SLAB_FRAMES + hs.large_frames;

@@ -36,7 +36,7 @@ static uint64_t *table_virt(uint64_t phys)
 
 static uint64_t table_frame(void)
 {
-	return pfa_alloc_below(PT_LIMIT, 1, 1);
+	return page_alloc_below(PT_LIMIT, 1, 1);
 }
 
 static struct pt tree = { .alloc_table = table_frame, .table = table_virt };

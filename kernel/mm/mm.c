@@ -7,6 +7,7 @@
 #include <arch/layout.h>
 #include <arch/paging.h>
 #include <arch/smp.h>
+#include <bitmap/compat/nanos.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/heap.h>
@@ -72,7 +73,7 @@ static void reserve_boot_data(struct memmap *m, const struct boot_memory *mem)
 
 /*
  * Everything below 1 MiB (BIOS data, EBDA, option ROMs) but one usable
- * page, kept for the AP trampoline: pfa_alloc_below(1 MiB, 1, 1) hands it out.
+ * page, kept for the AP trampoline: page_alloc_below(1 MiB, 1, 1) hands it out.
  */
 static void reserve_low_memory(struct memmap *m)
 {
@@ -114,11 +115,12 @@ static void heap_setup(void)
 {
 	uint64_t words = heap_storage_words(kernel_pfa.nframes);
 	uint64_t n = (words * sizeof(uint64_t) + FRAME_SIZE - 1) >> FRAME_SHIFT;
-	uint64_t at = pfa_alloc_contig(n, 1);
+	uint64_t at = page_alloc_contig(n, 1);
 
 	if (!at)
 		panic("mm: no room for the heap's maps (%llu frames)", (unsigned long long)n);
 	heap_init(&kernel_heap, &kernel_pfa, DIRECT_MAP_BASE, phys_to_virt(at));
+	nanos_bitmap_set_builtin_heap(&kmalloc_bm_alloc);
 }
 
 static unsigned int debug_flags(void)
@@ -153,26 +155,26 @@ static uint64_t frame_to_phys(uint64_t f)
 	return f == PFA_NONE ? 0 : f << FRAME_SHIFT;
 }
 
-uint64_t pfa_alloc(void)
+uint64_t page_alloc(void)
 {
 	return frame_to_phys(pfa_alloc_frame(&kernel_pfa, cache_cpu()));
 }
 
-uint64_t pfa_alloc_zeroed(void)
+uint64_t page_alloc_zeroed(void)
 {
-	uint64_t a = pfa_alloc();
+	uint64_t a = page_alloc();
 
 	if (a)
 		memset(phys_to_virt(a), 0, FRAME_SIZE);
 	return a;
 }
 
-uint64_t pfa_alloc_contig(uint64_t n, uint64_t align_frames)
+uint64_t page_alloc_contig(uint64_t n, uint64_t align_frames)
 {
 	return frame_to_phys(pfa_alloc_frames(&kernel_pfa, n, align_frames, PFA_NONE));
 }
 
-uint64_t pfa_alloc_below(uint64_t limit, uint64_t n, uint64_t align_frames)
+uint64_t page_alloc_below(uint64_t limit, uint64_t n, uint64_t align_frames)
 {
 	return frame_to_phys(pfa_alloc_frames(&kernel_pfa, n, align_frames, limit >> FRAME_SHIFT));
 }
@@ -188,7 +190,7 @@ static bool aligned_free(uint64_t addr, const void *caller)
 	return false;
 }
 
-int pfa_free(uint64_t addr)
+int page_free(uint64_t addr)
 {
 	const void *caller = __builtin_return_address(0);
 
@@ -197,7 +199,7 @@ int pfa_free(uint64_t addr)
 	return pfa_free_frame(&kernel_pfa, cache_cpu(), addr >> FRAME_SHIFT, caller);
 }
 
-int pfa_free_range(uint64_t addr, uint64_t n)
+int page_free_range(uint64_t addr, uint64_t n)
 {
 	const void *caller = __builtin_return_address(0);
 
@@ -206,12 +208,12 @@ int pfa_free_range(uint64_t addr, uint64_t n)
 	return pfa_free_frames(&kernel_pfa, addr >> FRAME_SHIFT, n, caller);
 }
 
-void pfa_stats(struct pfa_stats *s)
+void page_stats(struct pfa_stats *s)
 {
 	pfa_get_stats(&kernel_pfa, s);
 }
 
-void pfa_dump(void)
+void page_dump(void)
 {
 	pfa_dump_frames(&kernel_pfa, 32);
 }

@@ -22,12 +22,12 @@ static int cmd_mem(int argc, char **argv)
 	struct pfa_stats s;
 
 	(void)argc, (void)argv;
-	pfa_stats(&s);
+	page_stats(&s);
 	out("frames: %lu total, %lu usable, %lu free (%lu cached), %lu used, %lu reserved\n",
 	    s.total, s.usable, s.free, s.cached, s.used, s.reserved);
 	out("free memory: %lu MiB of %lu MiB usable; bad frees %lu, failed requests %lu\n",
 	    s.free * FRAME_SIZE / MIB, s.usable * FRAME_SIZE / MIB, s.bad_frees, s.failed);
-	pfa_dump();
+	page_dump();
 	return 0;
 }
 SHELL_COMMAND(mem, cmd_mem, "mem", 0, 0, "frame allocator counts and density map");
@@ -55,7 +55,7 @@ static bool handed_ready(void)
 
 	if (handed)
 		return true;
-	pfa_stats(&s);
+	page_stats(&s);
 	handed = kzalloc(BM_WORDS(s.total) * sizeof(uint64_t));
 	handed_frames = handed ? s.total : 0;
 	return handed != NULL;
@@ -86,7 +86,7 @@ static int cmd_alloc(int argc, char **argv)
 		out("alloc: no memory for the list of frames alloc handed out (nothing allocated)\n");
 		return 0;
 	}
-	addr = n == 1 ? pfa_alloc() : pfa_alloc_contig(n, 1);
+	addr = n == 1 ? page_alloc() : page_alloc_contig(n, 1);
 	if (!addr) {
 		out("alloc: no run of %lu free frames\n", n);
 		return 0;
@@ -114,7 +114,7 @@ static int cmd_free(int argc, char **argv)
 		    addr, addr + n * FRAME_SIZE - 1);
 		return 0;
 	}
-	if (pfa_free_range(addr, n) < 0) {
+	if (page_free_range(addr, n) < 0) {
 		out("free: refused: not all of 0x%lx-0x%lx is allocated (nothing freed)\n",
 		    addr, addr + n * FRAME_SIZE - 1);
 		return 0;
@@ -132,15 +132,15 @@ static void bench_frames(void)
 	uint64_t t = rdtsc();
 
 	for (int i = 0; i < ROUNDS; i++) {
-		uint64_t f = pfa_alloc();
+		uint64_t f = page_alloc();
 
 		if (!f) {
-			out("  pfa_alloc: out of memory\n");
+			out("  page_alloc: out of memory\n");
 			return;
 		}
-		pfa_free(f);
+		page_free(f);
 	}
 	t = rdtsc() - t;
-	out("  pfa_alloc + pfa_free, one frame: %lu ns per pair\n", shell_cycles_to_ns(t) / ROUNDS);
+	out("  page_alloc + page_free, one frame: %lu ns per pair\n", shell_cycles_to_ns(t) / ROUNDS);
 }
 SHELL_BENCH(pfa_alloc_free, bench_frames);

@@ -39,7 +39,7 @@ void pid_init(void)
 		pr_warn("pid: pid_max= outside [%d, %d]; using %d\n", PID_MAX_MIN,
 			PID_MAX_LIMIT, pid_max);
 	bytes = pid_map_storage_words(pid_max) * sizeof(uint64_t);
-	phys = pfa_alloc_contig(mm_align_up(bytes, FRAME_SIZE) / FRAME_SIZE, 1);
+	phys = page_alloc_contig(mm_align_up(bytes, FRAME_SIZE) / FRAME_SIZE, 1);
 	if (!phys)
 		panic("pid: no memory for a map of %d PIDs (%llu bytes)", pid_max,
 		      (unsigned long long)bytes);

@@ -12,6 +12,8 @@ portable cores below kernel policy), checked three ways:
             that a kernel-policy object (POLICY_SOURCES) defines: an upcall,
             such as trap.c calling ktest_exception; and no arch/ object reads
             boot information itself (BOOT_READERS: kmain hands it the values);
+            and no lib/ object uses a symbol defined outside lib/ except the
+            compiler's runtime (FREESTANDING_SYMBOLS: memset, memcpy, ...);
   internal  no bm__/hbm__ name and no hbm_words() in kernel/, arch/ or boot/:
             lib/bitmap owns its words.
 ALLOWED lists the violations known today, each with the issue-10 item that
@@ -41,6 +43,11 @@ POLICY_HEADERS = {
     "kernel/smp.h": "dispatch",         # the dispatcher, its idle loop and the masks it owns
     "kernel/boot.h": "the kernel's boot information",
 }
+# What a freestanding C compiler may call on its own (gcc's documented needs,
+# and the stack protector's pair): lib/ may use these from the kernel's runtime.
+FREESTANDING_SYMBOLS = frozenset({"memset", "memcpy", "memmove", "memcmp",
+                                  "__stack_chk_fail", "__stack_chk_guard"})
+
 POLICY_SOURCES = (
     "kernel/main.c",
     "kernel/ktest/*",
@@ -203,17 +210,20 @@ def call_problems(tree, objs, nm):
     found = []
     for obj, src in sorted(sources.items()):
         layer = tree.layer(src)
-        if layer not in ("arch", "portable"):
+        if layer not in ("lib", "arch", "portable"):
             continue
         for sym in sorted(used.get(obj, ())):
             owners = [sources[o] for o in defined.get(sym, ())]
-            if (why := call_reason(tree, layer, owners)):
+            if (why := call_reason(tree, layer, owners, sym)):
                 found.append(("call", src, sym, why))
     return found
 
 
-def call_reason(tree, layer, owners):
+def call_reason(tree, layer, owners, sym=None):
     """Why a layer may not use a symbol its owners define; None if it may."""
+    outside = [o for o in owners if not o.startswith("lib/")]
+    if layer == "lib" and outside and sym not in FREESTANDING_SYMBOLS:
+        return f"defined in {outside[0]}: lib/ uses only lib/ and the compiler's runtime"
     policy = [o for o in owners if tree.layer(o) == "policy"]
     if policy:
         return f"defined in {policy[0]} (kernel policy), used by {layer_name(layer)}"

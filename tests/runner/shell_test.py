@@ -256,7 +256,7 @@ def check_cpus_gdt_pids(m, r):
 
 
 def check_frames_above_the_floor(m, r):
-    """Issue 15: `test mm_kernel` passes twice (it frees the page below 1 MiB with pfa_free),
+    """Issue 15: `test mm_kernel` passes twice (it frees the page below 1 MiB with page_free),
     and `alloc 1` afterwards is an ordinary frame, at or above 1 MiB."""
     for run in ("first", "second"):
         expect(r, f"test_mm_kernel_passes_{run}_time", m.command("test mm_kernel"),

@@ -12,23 +12,23 @@
 
 #include <kernel/pfa.h>
 
-/* The kernel's allocator, over all RAM; the first MiB only for pfa_alloc_below. */
+/* The kernel's allocator, over all RAM; the first MiB only for page_alloc_below. */
 extern struct pfa kernel_pfa;
 /* One frame, or 0 when out of memory. */
-uint64_t pfa_alloc(void);
+uint64_t page_alloc(void);
 /* One zero-filled frame, or 0. */
-uint64_t pfa_alloc_zeroed(void);
+uint64_t page_alloc_zeroed(void);
 /* n frames in a row, align_frames-aligned, or 0. */
-uint64_t pfa_alloc_contig(uint64_t n, uint64_t align_frames);
+uint64_t page_alloc_contig(uint64_t n, uint64_t align_frames);
 /* n frames in a row ending at or below physical address limit, align-aligned (in frames), or 0. */
-uint64_t pfa_alloc_below(uint64_t limit, uint64_t n, uint64_t align_frames);
+uint64_t page_alloc_below(uint64_t limit, uint64_t n, uint64_t align_frames);
 /* Free one frame: 0, or -1 if refused (logged with the caller, counted). */
-int pfa_free(uint64_t addr);
+int page_free(uint64_t addr);
 /* Free n frames from addr: 0, or -1 if any is refused (then none is freed). */
-int pfa_free_range(uint64_t addr, uint64_t n);
+int page_free_range(uint64_t addr, uint64_t n);
 /* The kernel allocator's counters. */
-void pfa_stats(struct pfa_stats *s);
+void page_stats(struct pfa_stats *s);
 /* Log the kernel allocator's free ranges and density map. */
-void pfa_dump(void);
+void page_dump(void);
 
 #endif /* KERNEL_PAGE_H */

@@ -8,7 +8,7 @@
  * Failure is PFA_NONE. The caller says which CPU it runs on; a CPU's cache
  * is only ever used by code running on that CPU, except drains, which take
  * its lock. The kernel's own instance, over physical addresses, and its
- * wrappers (pfa_alloc(), pfa_free(), ...) are in <kernel/page.h>.
+ * wrappers (page_alloc(), page_free(), ...) are in <kernel/page.h>.
  *
  * Frame states, each tracked by one bitmap:
  *
@@ -100,7 +100,7 @@ size_t pfa_storage_words(uint64_t nframes);
  * Start p over [0, nframes) with every frame reserved, on storage of
  * pfa_storage_words(nframes) words, for CPUs [0, ncpus) (capped at
  * PFA_MAX_CPUS). Requests whose limit is above floor never get frames
- * below it (the kernel keeps the first MiB for pfa_alloc_below).
+ * below it (the kernel keeps the first MiB for page_alloc_below).
  */
 void pfa_init(struct pfa *p, uint64_t *storage, uint64_t nframes, uint64_t floor,
 	      unsigned int ncpus);

@@ -2,9 +2,12 @@
 #include <bitmap/compat/nanos.h>
 
 #ifdef SETBIT_KERNEL
-/* The kernel heap's adapter (kernel/mm/mm.c); declared here so lib/ includes no kernel header. */
-extern const struct bm_alloc kmalloc_bm_alloc;
-#define BUILTIN_HEAP	(&kmalloc_bm_alloc)
+/*
+ * None built in: lib/ knows nothing of the kernel. The kernel hands its heap
+ * in with nanos_bitmap_set_builtin_heap() once the heap is up (kernel/mm/mm.c);
+ * before that, calls that need the default heap return NULL.
+ */
+#define BUILTIN_HEAP	NULL
 #else
 #include <stdlib.h>
 
@@ -25,11 +28,17 @@ static const struct bm_alloc malloc_heap = { host_alloc, host_free, NULL };
 #define BUILTIN_HEAP	(&malloc_heap)
 #endif
 
+static heap builtin_heap = BUILTIN_HEAP;
 static heap default_heap = BUILTIN_HEAP;
+
+void nanos_bitmap_set_builtin_heap(heap h)
+{
+	builtin_heap = default_heap = h;
+}
 
 void nanos_bitmap_set_default_heap(heap h)
 {
-	default_heap = h ? h : BUILTIN_HEAP;
+	default_heap = h ? h : builtin_heap;
 }
 
 /* Mirror the dyn map's sizes in the fields users read. */
@@ -70,6 +79,8 @@ bitmap allocate_bitmap_on(heap h, u64 length)
 {
 	if (!h)
 		h = default_heap;
+	if (!h)
+		return NULL;
 	return adopt(h, bm_dyn_create(h, length));
 }
 
@@ -114,6 +125,8 @@ bitmap bitmap_wrap(heap h, u64 *map, u64 length)
 {
 	if (!h)
 		h = default_heap;
+	if (!h)
+		return NULL;
 	return adopt(h, bm_dyn_wrap(h, map, length));
 }
 

@@ -27,8 +27,10 @@
  * do not extend the map).
  *
  * A heap is a const struct bm_alloc *. NULL, and allocate_bitmap, mean
- * the default heap: malloc/free on the host, the kernel heap (kmalloc) in
- * the kernel; nanos_bitmap_set_default_heap() replaces it. The handle and
+ * the default heap: malloc/free on the host; in the kernel, none until the
+ * kernel registers its heap (kmalloc, from mm_init) with
+ * nanos_bitmap_set_builtin_heap(), and calls needing it return NULL before
+ * that. nanos_bitmap_set_default_heap() replaces it; NULL restores the built-in. The handle and
  * its storage both come from the heap given at creation.
  *
  * Deliberate differences from nanos (src/runtime/bitmap.[ch]):
@@ -68,6 +70,8 @@ typedef struct bitmap {
 
 /* Use h for every NULL heap from now on (NULL: back to malloc / the kernel heap). */
 void nanos_bitmap_set_default_heap(heap h);
+/* The platform's heap (the kernel's kmalloc): the built-in and the default from now on. */
+void nanos_bitmap_set_builtin_heap(heap h);
 /* A bitmap of length clear bits on the default heap, or NULL. */
 bitmap allocate_bitmap(u64 length);
 /* A bitmap of length clear bits on h (NULL: the default heap), or NULL. */

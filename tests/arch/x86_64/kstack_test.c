@@ -33,7 +33,7 @@ KTEST_SLOW(kstack, freed_slot_waits_for_a_shootdown)
 	uint64_t first, top;
 	unsigned int n = 0;
 
-	pfa_stats(&p0);
+	page_stats(&p0);
 	kstack_get_stats(&before);
 	first = kstack_alloc(1);
 	ASSERT_NE(t, first, 0);
@@ -55,7 +55,7 @@ KTEST_SLOW(kstack, freed_slot_waits_for_a_shootdown)
 	EXPECT_EQ(t, after.shootdowns, mid.shootdowns + 1);
 	EXPECT_EQ(t, after.live, before.live);
 	EXPECT_EQ(t, after.failed, before.failed);
-	pfa_stats(&p1);
+	page_stats(&p1);
 	EXPECT_EQ(t, p1.used, p0.used);
 	ktest_diag(t, "%u stacks, %lu shootdowns since boot", n, after.shootdowns);
 }

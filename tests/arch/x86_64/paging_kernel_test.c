@@ -44,7 +44,7 @@ static uint64_t xd_expected(void)
 
 KTEST(paging_kernel, direct_map_pages_are_writable_global_and_no_execute)
 {
-	uint64_t phys = pfa_alloc(), page = 0;
+	uint64_t phys = page_alloc(), page = 0;
 	const uint64_t *e;
 
 	ASSERT_NE(t, phys, 0);
@@ -54,7 +54,7 @@ KTEST(paging_kernel, direct_map_pages_are_writable_global_and_no_execute)
 	EXPECT_EQ(t, *e & BITS_CHECKED, 0x183);		/* P R/W PS G, supervisor */
 	EXPECT_EQ(t, *e & XD, xd_expected());
 	EXPECT_EQ(t, *e & 0x000FFFFFFFFFF000ull & ~(page - 1), phys & ~(page - 1));
-	pfa_free(phys);
+	page_free(phys);
 }
 
 KTEST(paging_kernel, stack_pages_are_4k_writable_and_no_execute_over_a_guard)

@@ -62,8 +62,8 @@ KTEST(selftest, task_panic)
 /* Keeps 2 frames and a 40-byte heap object: the leak check must fail suite selftest. */
 KTEST(selftest, leak)
 {
-	EXPECT_NE(t, pfa_alloc(), 0u);
-	EXPECT_NE(t, pfa_alloc(), 0u);
+	EXPECT_NE(t, page_alloc(), 0u);
+	EXPECT_NE(t, page_alloc(), 0u);
 	EXPECT_NOT_NULL(t, kmalloc(40));
 }
 

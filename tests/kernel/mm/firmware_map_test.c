@@ -28,11 +28,11 @@ KTEST(firmware_map, below_4g_outside_ram_is_at_its_own_address)
 
 KTEST(firmware_map, ram_below_4g_is_the_direct_map)
 {
-	uint64_t frame = pfa_alloc_below(FOUR_GIB, 1, 1);
+	uint64_t frame = page_alloc_below(FOUR_GIB, 1, 1);
 
 	ASSERT_NE(t, frame, 0);
 	EXPECT_EQ(t, mm_firmware_ptr(frame + 8, 36), phys_to_virt(frame + 8));
-	pfa_free(frame);
+	page_free(frame);
 }
 
 KTEST(firmware_map, above_4g_outside_ram_is_refused)
@@ -47,7 +47,7 @@ KTEST(firmware_map, ram_above_4g_is_the_direct_map)
 	struct pfa_stats s;
 	uint64_t top;
 
-	pfa_stats(&s);
+	page_stats(&s);
 	if (s.total * FRAME_SIZE <= FOUR_GIB + 2 * MIB)
 		ktest_skip(t, "no RAM above 4 GiB on this boot");
 	top = (s.total - 1) * FRAME_SIZE;	/* the last frame the allocator covers is RAM */
@@ -81,7 +81,7 @@ static void put_le(uint8_t *p, uint64_t v, int bytes)
 KTEST(firmware_map, parser_skips_a_table_above_4g_outside_ram)
 {
 	const struct acpi_env env = { kernel_map, capture_log, NULL };
-	uint64_t frame = pfa_alloc();
+	uint64_t frame = page_alloc();
 	uint8_t rsdp[36] = "RSD PTR ", *x, sum = 0;
 
 	ASSERT_NE(t, frame, 0);
@@ -101,5 +101,5 @@ KTEST(firmware_map, parser_skips_a_table_above_4g_outside_ram)
 	EXPECT_EQ(t, log_lines, 1);
 	EXPECT_STREQ(t, first_log,
 		     "acpi: XSDT entry 0, table at 0x4000000000, is not mappable: skipped");
-	pfa_free(frame);
+	page_free(frame);
 }

@@ -165,7 +165,7 @@ static void user_page_unmap(void *arg)
 	pml4[pt_index(USER_VA, 39)] = 0;
 	invlpg(USER_VA);	/* also drops the paging-structure caches for it */
 	for (int i = 0; i < 4; i++)
-		pfa_free(u->frames[i]);
+		page_free(u->frames[i]);
 }
 
 /* The user page at USER_VA holding a `ret`, with the chain above it; unmapped when the case ends. */
@@ -176,10 +176,10 @@ static void user_page_map(struct ktest *t, struct user_page *u)
 
 	ASSERT_EQ(t, pml4[pt_index(USER_VA, 39)], 0);
 	for (int i = 0; i < 4; i++) {
-		u->frames[i] = pfa_alloc_zeroed();
+		u->frames[i] = page_alloc_zeroed();
 		if (!u->frames[i]) {
 			while (i--)
-				pfa_free(u->frames[i]);
+				page_free(u->frames[i]);
 			ktest_skip(t, "no frames for the user page");
 		}
 	}

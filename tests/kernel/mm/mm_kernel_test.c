@@ -19,7 +19,7 @@ static uint64_t *frame_bitmap(uint64_t *phys, uint64_t *nframes_out)
 	uint64_t bytes = BM_WORDS(nframes) * sizeof(uint64_t);
 	uint64_t n = (bytes + FRAME_SIZE - 1) >> FRAME_SHIFT;
 
-	*phys = pfa_alloc_contig(n, 1);
+	*phys = page_alloc_contig(n, 1);
 	*nframes_out = n;
 	if (!*phys)
 		return NULL;
@@ -32,7 +32,7 @@ KTEST(mm_kernel, free_frames_match_the_memory_map)
 	struct pfa_stats s;
 	uint64_t usable = memmap_usable_bytes(&kernel_memmap) >> FRAME_SHIFT;
 
-	pfa_stats(&s);
+	page_stats(&s);
 	ktest_diag(t, "memory map: %llu usable frames = %llu from firmware - %llu reserved by the kernel",
 		   (unsigned long long)usable,
 		   (unsigned long long)(kernel_memmap.fw_usable >> FRAME_SHIFT),
@@ -63,8 +63,8 @@ KTEST(mm_kernel, alloc_every_frame_then_free_every_frame)
 
 	seen = frame_bitmap(&seen_phys, &seen_frames);
 	ASSERT_NOT_NULL(t, seen);
-	pfa_stats(&before);
-	while ((a = pfa_alloc()) != 0) {
+	page_stats(&before);
+	while ((a = page_alloc()) != 0) {
 		f = a >> FRAME_SHIFT;
 		if (bm_test_and_set(seen, f))
 			dup++;
@@ -76,17 +76,17 @@ KTEST(mm_kernel, alloc_every_frame_then_free_every_frame)
 	ktest_diag(t, "allocated %llu frames one at a time", (unsigned long long)n);
 	EXPECT_EQ(t, dup, 0);
 	EXPECT_EQ(t, bad, 0);
-	/* All but the trampoline page below 1 MiB, which only pfa_alloc_below hands out. */
+	/* All but the trampoline page below 1 MiB, which only page_alloc_below hands out. */
 	EXPECT_EQ(t, n, before.free - 1);
-	EXPECT_EQ(t, pfa_alloc_contig(1, 1), 0);
+	EXPECT_EQ(t, page_alloc_contig(1, 1), 0);
 	bm_for_each_set(f, seen, kernel_pfa.nframes)
-		if (pfa_free(f << FRAME_SHIFT) != 0)
+		if (page_free(f << FRAME_SHIFT) != 0)
 			bad++;
 	EXPECT_EQ(t, bad, 0);
-	pfa_stats(&after);
+	page_stats(&after);
 	EXPECT_EQ(t, after.free, before.free);
 	EXPECT_EQ(t, after.failed, before.failed + 2);
-	EXPECT_EQ(t, pfa_free_range(seen_phys, seen_frames), 0);
+	EXPECT_EQ(t, page_free_range(seen_phys, seen_frames), 0);
 	EXPECT_TRUE(t, pfa_check(&kernel_pfa));
 }
 
@@ -95,61 +95,61 @@ KTEST(mm_kernel, constraints_are_honoured)
 	struct pfa_stats before, after;
 	uint64_t a, b, c, low;
 
-	pfa_stats(&before);
-	a = pfa_alloc_contig(512, 512);
+	page_stats(&before);
+	a = page_alloc_contig(512, 512);
 	ASSERT_NE(t, a, 0);
 	EXPECT_EQ(t, a % (2 * MIB), 0);
 	EXPECT_TRUE(t, pfa_frame_in_use(&kernel_pfa, (a >> FRAME_SHIFT) + 511));
-	b = pfa_alloc_below(16 * MIB, 16, 4);
+	b = page_alloc_below(16 * MIB, 16, 4);
 	ASSERT_NE(t, b, 0);
 	EXPECT_LE(t, b + 16 * FRAME_SIZE, 16 * MIB);
 	EXPECT_EQ(t, b % (4 * FRAME_SIZE), 0);
-	c = pfa_alloc_below(4 * GIB, 1, 1);
+	c = page_alloc_below(4 * GIB, 1, 1);
 	ASSERT_NE(t, c, 0);
 	EXPECT_LT(t, c, 4 * GIB);
-	low = pfa_alloc_below(MIB, 1, 1);
+	low = page_alloc_below(MIB, 1, 1);
 	ktest_diag(t, "2 MiB run at 0x%llx, ISA DMA at 0x%llx, AP trampoline page 0x%llx",
 		   (unsigned long long)a, (unsigned long long)b, (unsigned long long)low);
 	EXPECT_NE(t, low, 0);
 	EXPECT_LT(t, low, MIB);
 	mm_capture_begin(NULL);
-	EXPECT_EQ(t, pfa_alloc_below(MIB, 1, 1), 0);	/* the only one */
+	EXPECT_EQ(t, page_alloc_below(MIB, 1, 1), 0);	/* the only one */
 	mm_capture_end();
-	EXPECT_EQ(t, pfa_free_range(a, 512), 0);
-	EXPECT_EQ(t, pfa_free_range(b, 16), 0);
-	EXPECT_EQ(t, pfa_free(c), 0);
-	EXPECT_EQ(t, pfa_free(low), 0);
-	pfa_stats(&after);
+	EXPECT_EQ(t, page_free_range(a, 512), 0);
+	EXPECT_EQ(t, page_free_range(b, 16), 0);
+	EXPECT_EQ(t, page_free(c), 0);
+	EXPECT_EQ(t, page_free(low), 0);
+	page_stats(&after);
 	EXPECT_EQ(t, after.free, before.free);
 }
 
 /*
- * Issue 15, defect 1: the page below 1 MiB freed with pfa_free, as any
+ * Issue 15, defect 1: the page below 1 MiB freed with page_free, as any
  * caller may, goes back to the pool: more ordinary allocations than a CPU
- * cache holds are all at or above 1 MiB, and pfa_alloc_below finds the
+ * cache holds are all at or above 1 MiB, and page_alloc_below finds the
  * page again. (It used to stay on this CPU's cache and be the very next
- * pfa_alloc, so a second `test mm_kernel` failed.)
+ * page_alloc, so a second `test mm_kernel` failed.)
  */
 KTEST(mm_kernel, a_low_page_freed_singly_stays_out_of_general_use)
 {
 	uint64_t got[PFA_CACHE_MAX + 1], low, below = 0, failed = 0, refused = 0;
 	unsigned int i;
 
-	low = pfa_alloc_below(MIB, 1, 1);
+	low = page_alloc_below(MIB, 1, 1);
 	ASSERT_NE(t, low, 0);
-	EXPECT_EQ(t, pfa_free(low), 0);
+	EXPECT_EQ(t, page_free(low), 0);
 	for (i = 0; i < sizeof(got) / sizeof(got[0]); i++) {
-		got[i] = pfa_alloc();
+		got[i] = page_alloc();
 		failed += got[i] == 0;
 		below += got[i] != 0 && got[i] < MIB;
 	}
 	for (i = 0; i < sizeof(got) / sizeof(got[0]); i++)
-		refused += got[i] != 0 && pfa_free(got[i]) != 0;
+		refused += got[i] != 0 && page_free(got[i]) != 0;
 	EXPECT_EQ(t, below, 0);
 	EXPECT_EQ(t, failed, 0);
 	EXPECT_EQ(t, refused, 0);
-	EXPECT_EQ(t, pfa_alloc_below(MIB, 1, 1), low);
-	EXPECT_EQ(t, pfa_free(low), 0);
+	EXPECT_EQ(t, page_alloc_below(MIB, 1, 1), low);
+	EXPECT_EQ(t, page_free(low), 0);
 	EXPECT_TRUE(t, pfa_check(&kernel_pfa));
 }
 
@@ -195,7 +195,7 @@ static void churn_check(struct churn *c)
 		seen = churn_wait(c, seen);
 		if (!pfa_check(&kernel_pfa))
 			churn_count(&c->check_failures);
-		pfa_stats(&s);
+		page_stats(&s);
 		if (s.free > s.usable || s.cached > s.free ||
 		    s.cached > (uint64_t)smp_cpus_online() * PFA_CACHE_MAX)
 			churn_count(&c->bad_stats);
@@ -214,11 +214,11 @@ static void churn_alloc(struct churn *c)
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		if (n == CHURN_HOLD || (n > 0 && x % 2)) {
 			n--;
-			if ((len[n] == 1 ? pfa_free(held[n]) : pfa_free_range(held[n], len[n])) != 0)
+			if ((len[n] == 1 ? page_free(held[n]) : page_free_range(held[n], len[n])) != 0)
 				churn_count(&c->free_errors);
 		} else {
 			len[n] = x % 8 == 0 ? 4 : 1;
-			held[n] = len[n] == 1 ? pfa_alloc() : pfa_alloc_contig(len[n], 1);
+			held[n] = len[n] == 1 ? page_alloc() : page_alloc_contig(len[n], 1);
 			if (held[n] == 0 || held[n] < MIB)
 				churn_count(&c->alloc_errors);
 			else
@@ -227,7 +227,7 @@ static void churn_alloc(struct churn *c)
 		churn_count(&c->ops);
 	}
 	while (n--)
-		if ((len[n] == 1 ? pfa_free(held[n]) : pfa_free_range(held[n], len[n])) != 0)
+		if ((len[n] == 1 ? page_free(held[n]) : page_free_range(held[n], len[n])) != 0)
 			churn_count(&c->free_errors);
 }
 
@@ -254,9 +254,9 @@ KTEST_SLOW(mm_kernel, check_and_stats_hold_while_other_cpus_allocate)
 
 	if (smp_cpus_online() < 2)
 		ktest_skip(t, "needs a second CPU to allocate while this one checks");
-	pfa_stats(&before);
+	page_stats(&before);
 	smp_call_all(churn, &c);
-	pfa_stats(&after);
+	page_stats(&after);
 	ktest_diag(t, "%d checks on CPU %u while %u CPUs did %llu allocations and frees (%llu in all)",
 		   CHURN_CHECKS, c.checker, smp_cpus_online() - 1,
 		   (unsigned long long)c.ops_during, (unsigned long long)c.ops);
@@ -273,43 +273,43 @@ KTEST_SLOW(mm_kernel, check_and_stats_hold_while_other_cpus_allocate)
 KTEST(mm_kernel, bad_frees_are_refused)
 {
 	struct pfa_stats before, after;
-	uint64_t a = pfa_alloc();
+	uint64_t a = page_alloc();
 
 	ASSERT_NE(t, a, 0);
-	pfa_stats(&before);
+	page_stats(&before);
 	mm_capture_begin("refused");
-	EXPECT_EQ(t, pfa_free(a + 8), -1);			/* unaligned */
-	EXPECT_EQ(t, pfa_free(0), -1);				/* frame 0 */
-	EXPECT_EQ(t, pfa_free(2 * MIB), -1);			/* the kernel image */
-	EXPECT_EQ(t, pfa_free(1ull << 50), -1);			/* beyond RAM */
-	EXPECT_EQ(t, pfa_free(a), 0);
-	EXPECT_EQ(t, pfa_free(a), -1);				/* double */
-	EXPECT_EQ(t, pfa_free_range(a, 2), -1);
+	EXPECT_EQ(t, page_free(a + 8), -1);			/* unaligned */
+	EXPECT_EQ(t, page_free(0), -1);				/* frame 0 */
+	EXPECT_EQ(t, page_free(2 * MIB), -1);			/* the kernel image */
+	EXPECT_EQ(t, page_free(1ull << 50), -1);			/* beyond RAM */
+	EXPECT_EQ(t, page_free(a), 0);
+	EXPECT_EQ(t, page_free(a), -1);				/* double */
+	EXPECT_EQ(t, page_free_range(a, 2), -1);
 	mm_capture_end();
 	EXPECT_EQ(t, mm_cap.kept, 6);
 	EXPECT_TRUE(t, mm_strstr(mm_cap.keep[0], "not frame-aligned; caller 0x"));
-	pfa_stats(&after);
+	page_stats(&after);
 	EXPECT_EQ(t, after.bad_frees, before.bad_frees + 6);
 	EXPECT_EQ(t, after.free, before.free + 1);
 }
 
 KTEST(mm_kernel, zeroed_frames_are_zero)
 {
-	uint64_t a = pfa_alloc(), b, i, nonzero = 0;
+	uint64_t a = page_alloc(), b, i, nonzero = 0;
 	uint64_t *w;
 
 	ASSERT_NE(t, a, 0);
 	w = phys_to_virt(a);
 	for (i = 0; i < FRAME_SIZE / 8; i++)
 		w[i] = ~i;
-	pfa_free(a);
-	b = pfa_alloc_zeroed();
+	page_free(a);
+	b = page_alloc_zeroed();
 	EXPECT_EQ(t, b, a);			/* the hot frame comes back first */
 	w = phys_to_virt(b);
 	for (i = 0; i < FRAME_SIZE / 8; i++)
 		nonzero += w[i] != 0;
 	EXPECT_EQ(t, nonzero, 0);
-	pfa_free(b);
+	page_free(b);
 }
 
 /* A read at both ends of every usable range: an unmapped one would fault and fail the case. */
@@ -376,7 +376,7 @@ KTEST(mm_kernel, dynamic_bitmaps_use_kmalloc)
 KTEST(mm_kernel, dump_is_readable)
 {
 	mm_capture_begin("pfa: 0x");
-	pfa_dump();
+	page_dump();
 	mm_capture_end();
 	EXPECT_GE(t, mm_cap.kept, 1);
 	EXPECT_LE(t, mm_cap.kept, 16);

@@ -186,7 +186,7 @@ KTEST(pfa, below_the_floor_only_on_request)
 
 /*
  * Issue 15, defect 1: a frame from under the floor, freed singly (as the
- * kernel frees its AP trampoline page with pfa_free), goes back to the
+ * kernel frees its AP trampoline page with page_free), goes back to the
  * pool, never into a CPU cache where pfa_alloc_frame would hand it out.
  * On every CPU: the cache of the freeing CPU and of the others.
  */

@@ -261,7 +261,7 @@ static void measure(struct usage *u)
 	struct pfa_stats p;
 	struct heap_stats h;
 
-	pfa_stats(&p);
+	page_stats(&p);
 	heap_get_stats(&kernel_heap, &h);
 	u->pids = pid_map_count(pid_kernel_map());
 	u->frames_outside_heap = p.used - h.slabs * SLAB_FRAMES - h.large_frames;

@@ -435,7 +435,7 @@ static void hammer_frames(void *arg)
 
 	(void)arg;
 	for (int i = 0; i < FRAMES_PER_CPU; i++)
-		mine[i] = pfa_alloc();
+		mine[i] = page_alloc();
 }
 
 static void free_frames(void *arg)
@@ -445,7 +445,7 @@ static void free_frames(void *arg)
 	(void)arg;
 	for (int i = 0; i < FRAMES_PER_CPU; i++)
 		if (mine[i])
-			pfa_free(mine[i]);
+			page_free(mine[i]);
 }
 
 /* Every CPU takes frames at once: no frame twice, and the count returns to its baseline. */
@@ -454,7 +454,7 @@ KTEST(smp, concurrent_frame_allocation)
 	struct pfa_stats s0, s1;
 	uint64_t dup = 0, none = 0, n = (uint64_t)online() * FRAMES_PER_CPU;
 
-	pfa_stats(&s0);
+	page_stats(&s0);
 	smp_call_all(hammer_frames, NULL);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t f = frames[i / FRAMES_PER_CPU][i % FRAMES_PER_CPU];
@@ -467,7 +467,7 @@ KTEST(smp, concurrent_frame_allocation)
 	EXPECT_EQ(t, none, 0);
 	EXPECT_EQ(t, dup, 0);
 	smp_call_all(free_frames, NULL);
-	pfa_stats(&s1);
+	page_stats(&s1);
 	EXPECT_EQ(t, s1.free, s0.free);
 	EXPECT_EQ(t, s1.used, s0.used);
 }
