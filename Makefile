@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # setbit: one Makefile, all output in build/.
 #
 #   make            build/kernel.elf and build/setbit.iso (BIOS + UEFI)

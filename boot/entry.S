@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The 32-bit entry from GRUB: check the CPU, build the boot page tables,
  * switch to long mode, move to the higher half and call kmain().

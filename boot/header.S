@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The multiboot2 header: GRUB finds it in the first 32 KiB of the image. */
 
 #define MB2_MAGIC		0xE85250D6

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* kmain: bring up the consoles and the CPU tables, report the boot, run the tests, then the monitor. */
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Reboot and halt, and the monitor's commands for them. Reboot finds the
  * FADT's reset register (ACPI 2.0+, what firmware says works on this

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/bench.mk: `make bench`: host benchmarks, -O2, each printing its figures (never failing on time).
 
 # One-step builds (host_program, mk/host.mk), optimised; each keeps the flags its

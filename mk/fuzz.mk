@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/fuzz.mk: libFuzzer targets (clang, ASan/UBSan, BM_DEBUG): `make fuzz` runs each, `make test` a smoke.
 #
 # New inputs go to build/fuzz/<corpus>; the seeds, and inputs that once failed,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/host.mk: host test programs: ktest-host (every portable suite, ASan/UBSan), its demo, the TSan programs.
 #
 # One template builds every program made in one step from its sources

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/kernel.mk: the kernel build: KERNEL_* and the suites (mk/sources.mk) -> build/kernel.elf, build/setbit.iso.
 #
 # Two-pass link. Pass 1 (build/kernel/kernel.1.elf) links an empty symbol

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # `make mutate`: mutation score of the portable cores against the host suites
 # and the fuzz corpora (tools/mutate.py; slow, so not part of `make test`).
 #   make mutate FILES="lib/bitmap/find.c kernel/proc/pid.c" JOBS=2 SURVIVORS=1

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/sources.mk: every source the kernel and the host test programs are built from, by place in the tree.
 #
 #   BITMAP_SRCS            lib/bitmap (kernel + host)

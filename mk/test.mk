@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # mk/test.mk: the QEMU test runner and the run/debug/test/check targets.
 
 # The runner's own tests; make debug with gdb; the CI workflow with its shards.

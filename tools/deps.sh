@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # deps.sh: checks that everything setbit's build and tests need is installed, and installs what is missing.
 #
 #   tools/deps.sh          check, install the missing Debian packages (as root), report

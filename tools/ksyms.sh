@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Generate the kernel symbol table (assembly) from `nm` output of a linked kernel.
 #   tools/ksyms.sh NM [kernel.elf] > ksyms.S
 # Without kernel.elf it writes an empty table: the first link pass uses it

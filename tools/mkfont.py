@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """mkfont: turns kernel/console/font8x16.txt (glyphs drawn as text) into font8x16.c.
 
     tools/mkfont.py [FONT.txt] > kernel/console/font8x16.c

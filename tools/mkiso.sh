@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Build a BIOS + UEFI bootable ISO around an already-built kernel.
 #   tools/mkiso.sh OUT.iso "kernel command line" [kernel.elf]
 # The command line goes into grub.cfg (from boot/grub.cfg), so test runs

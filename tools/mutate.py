@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """mutate: how many deliberate bugs do the host suites and fuzz corpora catch?
 
     tools/mutate.py [--files F...] [--jobs N] [--survivors] --bin NAME=SRCS... [...]

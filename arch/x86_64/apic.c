@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Local APIC access in both modes, IPIs by the MP-spec rules, and the timer calibrated on the TSC. */
 #include <arch/apic.h>
 #include <arch/cpu.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Backtraces: walk the rbp chain (the kernel keeps frame pointers) over
  * every stack the kernel runs on, and print the frames symbolized.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Per-CPU control registers: one known CR0, and CR4 with what CPUID offers. */
 #include <arch/cpu.h>
 #include <arch/cpufeat.h>

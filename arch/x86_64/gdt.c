@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The kernel GDT: the fixed segments first, then one TSS descriptor pair
  * per CPU, handed out by the slot allocator (kernel/gdtslot.h) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* x86-64 TSS descriptor encoding and decoding (portable: the host tests build it too). */
 #include <arch/gdtdesc.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The IDT: one interrupt gate per vector, IST stacks for #DF, NMI and #MC. */
 #include <stdint.h>
 #include <arch/layout.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* NMIs between CPUs: the TLB shootdown (request, flush, bounded wait) and the panic stop. */
 #include <arch/apic.h>
 #include <arch/cpu.h>

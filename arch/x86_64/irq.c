@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The local APIC's handler table: one function per vector, then EOI. */
 #include <arch/apic.h>
 #include <arch/irq.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One 16-byte stub per IDT vector, then the common path: every vector
  * reaches trap_dispatch() with the same struct trap_frame.

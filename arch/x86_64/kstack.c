@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel stacks in 4 KiB pages with unmapped guards: a slot bitmap, lazy TLB shootdown. */
 #include <arch/cpu.h>
 #include <arch/ipi.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * setbit kernel layout: linked at KERNEL_VMA + KERNEL_PHYS, loaded at KERNEL_PHYS (1 MiB).
  * Both come from <arch/layout.h>, as in the C code: mk/kernel.mk runs this file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The one x86-64 page-table walker: map, prepare, unmap, look up, visit (portable: no CPU access of its own). */
 #include <stddef.h>
 

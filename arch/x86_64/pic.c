@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * 8259 PIC setup. Until the APIC takes over, every IRQ is masked but the
  * ones a driver registers (the keyboard, COM1); the remap keeps a stray

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* setjmp/longjmp: save and restore the System V callee-saved state. */
 #include <arch/setjmp.h>
 

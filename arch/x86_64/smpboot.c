@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * SMP bring-up: the kernel's CPU list, per-CPU stacks with guard pages and TSSs
  * in GDT slots, and the INIT-SIPI-SIPI start of each AP through the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The stack protector's guard and its failure path (the kernel builds with
  * -fstack-protector-strong -mstack-protector-guard=global: no GS canary).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * memset and memcpy with the string instructions: on CPUs with ERMS
  * (Ivy Bridge and later) "rep stosb/movsb" is the fast path for all sizes.

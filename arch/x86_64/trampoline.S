@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The AP start-up trampoline. The boot CPU copies [trampoline_start,
  * trampoline_end) to a page below 1 MiB, fills in the tr_* fields, and

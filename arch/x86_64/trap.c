@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Exception dispatch: offer it to the registered fault hook, or dump the CPU state and panic. */
 #include <arch/backtrace.h>
 #include <arch/cpu.h>

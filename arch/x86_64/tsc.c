@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* TSC calibration against PIT channel 2, and boot-relative time. */
 #include <arch/cpu.h>
 #include <arch/io.h>

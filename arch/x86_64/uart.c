@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* 16550 UART driver for COM1: polled transmit, receive polled or on IRQ 4. */
 #include <stdint.h>
 #include <arch/io.h>

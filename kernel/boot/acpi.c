@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* ACPI table discovery and the MADT reader: validate everything, skip what is bad, never crash. */
 #include <kernel/acpi.h>
 #include <kernel/bootinfo.h>

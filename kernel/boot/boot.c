@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel's boot information (kernel only): read once for kmain, and the boot summary. */
 #include <arch/layout.h>
 #include <kernel/boot.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The multiboot2 information parsed once into struct boot_info (portable: host tests run it). */
 #include <kernel/bootinfo.h>
 #include <kernel/multiboot2.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel command-line lookup ("ktest=run ktest.filter=bitmap*") and the kernel's saved line. */
 #include <kernel/cmdline.h>
 

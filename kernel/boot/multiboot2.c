@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Checked walker over the multiboot2 boot information tag list. */
 #include <kernel/multiboot2.h>
 

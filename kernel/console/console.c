@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The text grid behind the screen console: cursor, wrapping, scrolling; draws only what changed. */
 #include <kernel/console.h>
 

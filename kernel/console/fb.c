@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* fbcon: text cells drawn with the 8x16 font onto a linear direct-colour framebuffer. */
 #include <kernel/bootinfo.h>
 #include <kernel/console.h>

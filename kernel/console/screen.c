@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The kernel's screen: the console over whatever display the boot loader
  * set up, handed over by kmain (struct boot_framebuffer). An RGB framebuffer gets

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* vgacon: text cells straight into VGA text-mode memory, character then attribute. */
 #include <kernel/console.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Where failed asserts land in the kernel: ours (<kernel/assert.h>) and
  * lib/bitmap's BM_ASSERT (built with BM_DEBUG, `make DEBUG=1`). Also the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Symbol lookup for backtraces, over the table tools/ksyms.sh generates. */
 #include <kernel/ksyms.h>
 #include <kernel/printk.h>

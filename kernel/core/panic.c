@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * panic(): one CPU reports, every other CPU stops, and the run ends with the
  * panic status.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * printk: timestamped, levelled lines on the serial port and the screen, and the raw path.
  *

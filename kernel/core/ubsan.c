@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * UBSan runtime for `make UBSAN=1` kernels: every failed check names itself
  * and its source line, then panics (a test hook may take the report instead).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Input in the kernel: the PS/2 keyboard and COM1 feed one queue.
  * Both are interrupt-driven through the legacy PIC (IRQ 1 and 4); the

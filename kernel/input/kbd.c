@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* PS/2 scan code set 1 to keys, for a US layout: what the i8042 hands us with translation on. */
 #include <kernel/input.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The shell's line editor: keys in, a line out, with history; echo redraws through "\b". */
 #include <kernel/input.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The input queue: a ring of keys between the interrupt handlers and the shell. */
 #include <kernel/input.h>
 

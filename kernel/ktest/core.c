@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The ktest core (portable, kernel and host): selection, order, the KTAP report, the summary. */
 #include <kernel/glob.h>
 #include <kernel/ktest.h>

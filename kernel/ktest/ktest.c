@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * ktest kernel backend: runs the cases of the ktest_cases section through
  * the ktest core (<kernel/ktest_core.h>: selection, order, KTAP) on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The monitor shell's `test`: the registered self-tests again, as at boot. */
 #include <kernel/ktest_run.h>
 #include <kernel/shell.h>

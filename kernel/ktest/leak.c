@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The per-suite leak check of the kernel backend: frames and heap objects before and after. */
 #include <kernel/heap.h>
 #include <kernel/kmalloc.h>

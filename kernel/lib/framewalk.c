@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* frame_walk: a frame-pointer chain, every link checked before it is read. */
 #include <kernel/framewalk.h>
 

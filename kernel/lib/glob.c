@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* glob_match: '*' and '?' wildcards, without recursion. */
 #include <stddef.h>
 #include <kernel/glob.h>

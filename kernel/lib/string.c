@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* String functions for a kernel built with -fno-builtin (memset/memcpy: arch/). */
 #include <stdint.h>
 #include <kernel/string.h>

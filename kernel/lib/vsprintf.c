@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* vsnprintf: the one formatter behind printk, panic and ktest output. */
 #include <stdbool.h>
 #include <stdint.h>

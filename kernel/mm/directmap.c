@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The direct map: all RAM at DIRECT_MAP_BASE in 2 MiB or 1 GiB pages, RW+NX, in the kernel's new tree (policy; <arch/paging.h> writes the entries). */
 
 #include <arch/layout.h>

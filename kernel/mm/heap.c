@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel heap: bitmap-tracked slabs for 16 B .. 2 KiB, whole frames above. */
 
 #include <kernel/heap.h>

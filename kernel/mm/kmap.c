@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The kernel's own page tables (kernel glue): the direct map's tree gets the
  * kernel image, part by part with its rights (.text R+X; .rodata and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The physical memory map: parse the firmware's view, make it safe, take reservations out. */
 
 #include <kernel/memmap.h>

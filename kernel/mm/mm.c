@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Memory bring-up (kernel only): the firmware's memory map and what the
  * boot already uses (kmain's struct boot_memory), the kernel's frame

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Between the pieces of kernel/mm that only the kernel builds. */
 #ifndef KERNEL_MM_INTERNAL_H
 #define KERNEL_MM_INTERNAL_H

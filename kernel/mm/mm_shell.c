@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The monitor shell's memory commands (kernel): `mem` shows the frame
  * allocator, `alloc` and `free` take frames from it and give them back,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Page-frame allocator core: a hierarchical bitmap of frames, a lock, a next-fit hint, per-CPU caches. */
 
 #include <kernel/assert.h>

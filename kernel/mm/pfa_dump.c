@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The frame allocator as a person reads it: range lists and a density map, through mm_log. */
 
 #include <kernel/mm.h>

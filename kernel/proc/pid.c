@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* PID allocator core: cyclic next-fit over a hierarchical bitmap, under one spinlock. */
 #include <kernel/cmdline.h>
 #include <kernel/pid.h>

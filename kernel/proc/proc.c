@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel's PIDs and tasks: pid_max from the command line, task stacks with guard pages. */
 #include <arch/backtrace.h>
 #include <arch/cpu.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The monitor shell's process commands (kernel): `pids` shows the PID map,
  * `ps` the tasks, and `spawn` runs short tasks across the CPUs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Task core: spawn onto an idle CPU of the affinity or into the shared queue, run to completion, reap. */
 #include <kernel/task.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The bitmap library, live in the monitor shell: `bitmap` edits and shows
  * a 128-bit scratch map, and the find benchmark times bm_find_next on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The monitor shell's dispatcher: after the self-tests, a prompt on the
  * screen and on COM1 (both feed one input queue); each line runs one of

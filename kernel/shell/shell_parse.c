@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Words and numbers for the monitor shell. Portable: the host runs its tests too. */
 #include <kernel/shell_parse.h>
 

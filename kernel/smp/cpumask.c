@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Claiming idle CPUs (lib/bitmap's claim over idle & affinity), counting and printing masks. */
 #include <bitmap/list.h>
 #include <kernel/cpumask.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The CPU masks at work: APs park in the idle mask, dispatchers claim them, mailboxes carry the work. */
 #include <arch/apic.h>
 #include <arch/cpu.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* GDT slot allocation over a bitmap: fixed segments first, then aligned descriptor pairs (portable). */
 #include <kernel/gdtslot.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* IRQ vector allocation: a 256-bit map under a lock, exceptions kept out. */
 #include <kernel/irqvec.h>
 

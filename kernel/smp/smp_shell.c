@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The monitor shell's CPU commands (kernel): `cpus` shows the online and
  * idle masks and each CPU, `gdt` the descriptor slots and whose TSS is where.

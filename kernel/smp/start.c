@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * SMP start-up, the kernel's half: the MADT's CPUs become arch's CPU list,
  * the kernel's vectors (the mailbox IPI among them) are set up, the APs go

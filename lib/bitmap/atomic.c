@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Atomic ranges and snapshots: one atomic read-modify-write or load per word. */
 #include <bitmap/bitmap.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Atomic single-bit operations, included by <bitmap/bitmap.h>; see its contract for ordering. */
 #ifndef BITMAP_ATOMIC_H
 #define BITMAP_ATOMIC_H

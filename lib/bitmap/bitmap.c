@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Whole-map and range operations on flat bitmaps: fill, ranges, counts, predicates, logic, shifts. */
 #include <bitmap/bitmap.h>
 

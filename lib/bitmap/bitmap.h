@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Flat bitmaps over uint64_t words: bits, ranges, searches, runs, atomics, dynamic storage. */
 #ifndef BITMAP_BITMAP_H
 #define BITMAP_BITMAP_H

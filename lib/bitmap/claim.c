@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Lock-free claiming of bits for SMP users (idle masks, ID pools): one algorithm for every claim. */
 #include <bitmap/bitmap.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Growable bitmaps on a caller's allocator (the NanoVMs bitmap object). */
 #include <bitmap/bitmap.h>
 

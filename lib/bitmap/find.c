@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Bit searches over flat bitmaps, a word at a time. */
 #include <bitmap/bitmap.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Hierarchical bitmaps: summary trees kept exact on every write, searched top-down. */
 
 #include <bitmap/hbitmap.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hierarchical bitmaps: a flat map plus summary trees, so searches cost O(log64 n) words. */
 #ifndef BITMAP_HBITMAP_H
 #define BITMAP_HBITMAP_H

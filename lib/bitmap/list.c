@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Parse and print bitmaps in the Linux list format; see <bitmap/list.h> for the grammar. */
 
 #include <bitmap/bitmap.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bitmaps as text: the Linux list format "0-3,7,10-31:4/8". */
 #ifndef BITMAP_LIST_H
 #define BITMAP_LIST_H

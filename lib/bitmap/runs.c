@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Runs of equal bits: searches, aligned areas, regions, run listings. */
 #include <bitmap/bitmap.h>
 

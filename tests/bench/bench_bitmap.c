@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Bitmap benchmarks: setbit against libbitmask, libbsd bitstring and a naive loop, on identical maps. */
 #include <bitmap/bitmap.h>
 #include <bitmap/hbitmap.h>

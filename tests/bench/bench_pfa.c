@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Frame allocator benchmark (host): single-frame alloc+free on 8 GiB of
  * frames at 0%, 50% and 99% occupancy, flat bitmap against hierarchical

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* PID alloc+free cost at several occupancies: the hbm allocator against a naive linear scan. */
 #include <kernel/pid.h>
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Instructions per operation for each bench workload, counted by callgrind.
 
 usage: icount.py BENCH_BINARY [WORD]

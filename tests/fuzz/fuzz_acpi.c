@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * libFuzzer target for the ACPI reader: the input is firmware memory.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* libFuzzer target: random operations on flat (atomic ones too), hierarchical and RTL bitmaps, checked against a bit-at-a-time model. */
 #include <bitmap/bitmap.h>
 #include <bitmap/compat/rtl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * libFuzzer target for the memory map and the frame allocator: random
  * firmware maps and reservations, then random alloc/free sequences, with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Replays fuzz inputs through a libFuzzer target without libFuzzer, so a
  * corpus runs as a regression test in any build (tools/mutate.py uses it).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Host only: assert() aborts with "assertion failed: FUNC() at FILE:LINE:
  * EXPR" on stderr, and the frame allocator's invariant asserts fire when

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Host only: <kernel/errno.h> holds Linux's values, checked against the
  * host C library's <errno.h> (glibc on Linux: the same numbers).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Cases that exercise the host backend itself; tests/runner compares its output to a golden file. */
 
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Host backend of <kernel/ktest.h>: runs the selected cases through the ktest core, KTAP on stdout. */
 
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * lib/bitmap's BM_DEBUG failure hook, for test programs that have no ktest
  * backend to provide it (make mutate builds everything with BM_DEBUG).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """mutate_test: tools/mutate.py makes the expected mutants of small C snippets; KTAP on stdout.
 
 Nothing is compiled: this checks the mutant generator (operators, what it

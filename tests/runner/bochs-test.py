@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """bochs-test: boots the test ISO on Bochs' x2APIC CPU model and judges it like the QEMU boots.
 
     bochs-test.py [--smp N] [--mem MiB] [--stress N] [--append WORDS] [--cpu-model M]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks bochs-test.py's verdict (the KTAP judge plus the x2APIC proof) and its stop rules without Bochs; prints KTAP."""
 
 import os

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """ci_test: the CI workflow and the README's GitLab job parse, say what they should, and their shards cover make test; prints KTAP.
 
 .github/workflows/test.yml and the ```yaml block under "GitLab CI" in

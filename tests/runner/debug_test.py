@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """debug_test: `make debug` works with gdb as it says it does; prints KTAP.
 
 Starts `make debug` on a free port, runs the gdb command it prints in batch

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """doc-check: keeps README.md's sample output and examples true to a real `make test` run.
 
     tests/runner/doc-check.py [--update] [--out build/test] [--readme README.md]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Stands in for qemu-system-x86_64 in runner_test.py: checks the flags, then plays a canned log.
 
 The "ISO" holds the kernel command line (see fake-mkiso.sh). A normal boot

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Bounded runs of every libFuzzer target for `make test`: KTAP on stdout, exit 0 only if none found anything.
 #
 #   tests/runner/fuzz-smoke.sh [SECONDS [NAME...]]	(default 6 s each; every fuzzer)

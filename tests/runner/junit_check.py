@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """junit_check: checks a JUnit XML file against the schema CI tools accept, and its counts.
 
     tests/runner/junit_check.py FILE [--closing "P passed, F failed"]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """ktap: reads a test run's KTAP log and judges it. Pure: text and exit status in, a Verdict out.
 
 A run passes only if its exit status is the expected one (0 on the host, 33

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """ktest-runner: runs setbit's tests (host commands, QEMU boots) and judges each from its KTAP log.
 
     ktest-runner.py test [--matrix full|quick|big|none] [--selftests] [--jobs N] HOST_CMD...

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """ktest_report: what `ktest-runner.py test` leaves for CI: results.xml (JUnit), results.json, failure details.
 
 The runner judges; this module only reports. Each run becomes a list of

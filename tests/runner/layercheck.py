@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """layercheck: `make check`, which fails when a lower layer reaches up into a higher one.
 
     layercheck.py [--root DIR] [--objs build/kernel] [--nm NM] [--portable SRC...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """layercheck_test: the layering check on a small canned tree, one rule broken at a time; prints KTAP.
 
 The tree has a file of each layer (lib/, arch/, a portable core, a boot

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """loadtool: imports a script of tests/runner/ whose file name has a dash (ktest-runner.py) as a module.
 
     import loadtool

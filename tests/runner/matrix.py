@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """matrix: the QEMU machines make test boots, as data: each row one boot, each column one knob.
 
 ktest-runner.py turns a row into a command line (qemu_argv) and a run; this

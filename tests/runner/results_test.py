@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """results_test: checks what the runner leaves for CI (results.xml, results.json, failure details, shards); prints KTAP.
 
 One runner run with fake-qemu.py and planted failures: a boot that fails a

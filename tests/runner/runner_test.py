@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Checks the KTAP judge on canned logs and the host backend against golden output; prints KTAP.
 
     tests/runner/runner_test.py [KTEST_DEMO]     (default: build/host/ktest-demo)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """screenshot-check: reads the text back off a screenshot of setbit's screen console.
 
     screenshot-check.py decode SHOT.ppm            print the text on screen

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """shell_test: boots setbit to its monitor shell and drives it, printing KTAP.
 
 Over COM1 it sends commands and checks each reply, bad input included; over

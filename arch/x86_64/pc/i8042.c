@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The PC's PS/2 controller (8042): set-up and the keyboard's bytes, by port I/O. */
 #include <arch/i8042.h>
 #include <arch/io.h>

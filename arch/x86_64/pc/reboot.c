@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Restarting a PC: the ACPI reset register, the keyboard controller's reset line, a triple fault. */
 #include <arch/cpu.h>
 #include <arch/io.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The PC's VGA text-mode hardware: the CRT controller's cursor, by port I/O. */
 #include <arch/io.h>
 #include <arch/vga.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ACPI, as much as SMP needs: find the RSDP, walk the RSDT/XSDT, read the
  * MADT into a table of CPUs and interrupt routing. Portable: host tests and

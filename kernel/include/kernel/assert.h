@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * assert(): a broken invariant stops everything, saying where and what.
  *

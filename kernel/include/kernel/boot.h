@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's boot information (kernel only): the multiboot2 information
  * kmain was handed, read once into one struct boot_info, which kmain hands

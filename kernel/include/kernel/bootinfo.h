@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the boot loader told us, read once: the multiboot2 information
  * parsed into one structure, and each consumer handed its piece by kmain

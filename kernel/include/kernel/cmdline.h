@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel command line: space-separated "key=value" or bare "key" words.
  * The parser is portable (it also runs in host tests).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The screen console: a grid of text cells drawn through a backend.
  *

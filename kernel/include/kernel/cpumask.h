@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * CPU masks: one bit per logical CPU, over lib/bitmap. Portable.
  *

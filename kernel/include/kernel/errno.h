@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's error codes: one vocabulary for every kernel file and
  * portable core. A function that refuses its input returns the negated

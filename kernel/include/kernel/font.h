@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The built-in 8x16 console font (kernel/console/font8x16.txt), printable ASCII only. */
 #ifndef KERNEL_FONT_H
 #define KERNEL_FONT_H

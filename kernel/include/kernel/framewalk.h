@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Walking a frame-pointer chain without trusting it (portable: kernel and host).
  *

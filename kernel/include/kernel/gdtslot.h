@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GDT descriptor slots from a bitmap. Portable: the kernel's GDT
  * (arch/x86_64/gdt.c) and the host tests use the same code; what goes in

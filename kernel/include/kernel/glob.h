@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shell-style wildcard matching, for ktest.filter. Portable. */
 #ifndef KERNEL_GLOB_H
 #define KERNEL_GLOB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel heap: size classes of 16 B .. 2 KiB carved from 16 KiB slabs,
  * each slab tracking its objects in a bitmap; bigger requests get whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Keyboard and serial input, merged into one queue of keys.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Interrupt vectors from a bitmap: one bit per IDT vector, 0-31 reserved
  * for exceptions. Portable (host-tested); each allocator owns its lock.

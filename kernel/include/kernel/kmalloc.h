@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's instance of the heap core (kernel/mm/mm.c): one struct heap
  * on kernel_pfa's frames through the direct map, and plain wrappers over

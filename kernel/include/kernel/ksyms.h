@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel symbol table: function addresses and names, generated from the
  * linked kernel by tools/ksyms.sh and linked back in (see mk/kernel.mk).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ktest: setbit's test API, shared by the kernel and the host.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ktest core, one for both backends (kernel/ktest/ktest.c in the kernel,
  * tests/host/ktest_host.c on the host): which cases run, in what order, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel backend's leak check: frames and heap objects in use before a
  * suite and after it. A suite that ends holding more than it started with

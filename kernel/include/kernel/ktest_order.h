@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The order ktest runs suites in, shared by both backends. By default suites
  * run in name order. With a shuffle seed (ktest.shuffle=SEED in the kernel,

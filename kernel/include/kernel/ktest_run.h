@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel side of ktest: running the registered cases after boot. */
 #ifndef KERNEL_KTEST_RUN_H
 #define KERNEL_KTEST_RUN_H

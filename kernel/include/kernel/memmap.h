@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The physical memory map: the firmware's ranges made safe, less the
  * reservations, in whole frames. Portable (host tests feed it synthetic maps).

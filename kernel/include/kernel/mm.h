@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory management basics shared by the memory map, the frame allocator and the heap. */
 #ifndef KERNEL_MM_H
 #define KERNEL_MM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Multiboot2 boot information: the structures GRUB leaves us and a checked
  * walker over its tag list. Portable: the walker also runs in host tests.

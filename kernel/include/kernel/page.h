@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The page API: physical frames from the kernel's instance of the frame
  * allocator core (kernel_pfa, set up by mm_init in kernel/mm/mm.c), in

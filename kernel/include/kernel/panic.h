@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* panic(): the kernel's answer to a broken invariant (assert() is in <kernel/assert.h>). */
 #ifndef KERNEL_PANIC_H
 #define KERNEL_PANIC_H

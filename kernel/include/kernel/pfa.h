@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The physical page-frame allocator: one bit per 4 KiB frame in a
  * hierarchical bitmap (lib/bitmap hbm), a lock and a next-fit hint, with

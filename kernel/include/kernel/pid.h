@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Process IDs: one bit per PID in a hierarchical bitmap, a lock and a
  * cursor, handed out cyclically the way Linux does it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel output: the serial port and the screen (kernel/console/), a line
  * at a time.

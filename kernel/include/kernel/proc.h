@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's instances of the PID and task cores (kernel/proc/proc.c):
  * one struct pid_map, sized by "pid_max=" on the command line, with plain

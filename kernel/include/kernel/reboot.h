@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Restarting and stopping the machine (kernel/reboot.c). */
 #ifndef KERNEL_REBOOT_H
 #define KERNEL_REBOOT_H

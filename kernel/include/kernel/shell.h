@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The monitor shell: a prompt on the screen and the serial line, and a
  * dispatcher for the commands each subsystem registers where it writes them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Words and numbers for the monitor shell's commands. Portable: the host runs its tests too. */
 #ifndef KERNEL_SHELL_PARSE_H
 #define KERNEL_SHELL_PARSE_H

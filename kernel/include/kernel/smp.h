@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Work dispatch to idle CPUs through the idle mask. A tight group of two
  * files: kernel/smp/dispatch.c (the masks, dispatch, the idle loop, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A test-and-test-and-set spinlock, portable: the kernel and host tests (TSan sees it) share it. */
 #ifndef KERNEL_SPINLOCK_H
 #define KERNEL_SPINLOCK_H

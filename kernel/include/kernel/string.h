@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's string and memory functions (the compiler may call the mem*
  * ones). A tight group: arch/x86_64/string.c implements memset and memcpy

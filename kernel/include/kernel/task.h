@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel tasks: a PID, a stack, an affinity mask and an entry function,
  * run to completion on one CPU inside the affinity.

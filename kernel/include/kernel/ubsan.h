@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's UBSan runtime (issue 11, item 4), built only into `make UBSAN=1`
  * kernels: gcc's -fsanitize=undefined calls a __ubsan_handle_* function when a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The kernel's formatter (kernel/lib/vsprintf.c), behind printk, panic and
  * ktest output. The host C library has the same two functions, so portable

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The Linux dialect's out-of-line part: u32 arrays, bitmap_cut, hex parsing, printing to buffers. */
 
 #include <bitmap/compat/linux.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Linux bitmap dialect (bitops.h, find.h, bitmap.h) as inline wrappers over <bitmap/bitmap.h>. */
 #ifndef BITMAP_COMPAT_LINUX_H
 #define BITMAP_COMPAT_LINUX_H

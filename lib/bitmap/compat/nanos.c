@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The NanoVMs bitmap objects: handles, the default heap, growth and allocation. */
 #include <bitmap/compat/nanos.h>
 

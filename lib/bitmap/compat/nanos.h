@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The NanoVMs bitmap dialect (runtime/bitmap.h): growable bitmap objects over struct bm_dyn. */
 #ifndef BITMAP_COMPAT_NANOS_H
 #define BITMAP_COMPAT_NANOS_H

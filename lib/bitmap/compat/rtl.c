@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* RTL_BITMAP routines, a ULONG at a time so no access leaves the caller's buffer. */
 #include <bitmap/bitmap.h>
 #include <bitmap/compat/rtl.h>

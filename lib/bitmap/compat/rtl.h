@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The Windows RTL_BITMAP dialect (wdm.h Rtl*Bit* routines) over 32-bit ULONG buffers. */
 #ifndef BITMAP_COMPAT_RTL_H
 #define BITMAP_COMPAT_RTL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Backtraces on the stacks the kernel really runs on (kernel only): which
  * stacks backtrace_stack_of knows, and walks from a task, from an AP and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Control registers (issue 11, item 2): every CPU runs with the same CR0 (caches
  * on: CD and NW clear) and the same CR4, which holds exactly the protections

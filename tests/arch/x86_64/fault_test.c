@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Expected exceptions: each case must raise exactly the one it declares. */
 #include <arch/fault.h>
 #include <arch/gdt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* gdtdesc: segment and TSS descriptors against bytes worked out by hand from the Intel SDM layout. */
 #include <arch/gdtdesc.h>
 #include <kernel/ktest.h>

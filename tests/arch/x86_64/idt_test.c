@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The IDT and GDT as the CPU sees them: gates, stubs, IST stacks, selectors. */
 #include <arch/layout.h>
 #include <arch/trap.h>

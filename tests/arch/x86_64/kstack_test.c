@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel-stack area: guard pages, slot reuse only after a TLB shootdown (kernel only). */
 #include <arch/kstack.h>
 #include <arch/layout.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * paging in the running kernel: the entries the walker wrote for the
  * direct map and for a stack, read back through the live CR3; an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * paging: the walker on fake frames, checked entry by entry against the
  * 4-level format (Intel SDM vol. 3, 4.5): P bit 0, R/W bit 1, PS bit 7,

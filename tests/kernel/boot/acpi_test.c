@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* acpi: RSDP discovery, root-table walks and the MADT reader, on synthetic firmware memory. */
 #include <stdarg.h>
 #include <kernel/acpi.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What kmain learned at boot: the image's place, the boot information, the command line. */
 #include <arch/layout.h>
 #include <kernel/boot.h>

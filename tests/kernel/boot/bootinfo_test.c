@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The boot information parser on canned multiboot2 lists (portable). The
  * lists are laid out byte by byte from the multiboot2 specification

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Command-line lookup and glob matching (portable: kernel and host). */
 #include <kernel/cmdline.h>
 #include <kernel/glob.h>

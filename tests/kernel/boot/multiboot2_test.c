@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The multiboot2 tag walker on hand-built lists, good and broken (portable). */
 #include <kernel/ktest.h>
 #include <kernel/multiboot2.h>

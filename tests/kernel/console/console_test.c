@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The console grid, fbcon's pixels and vgacon's cells, on memory instead of a screen. */
 #include <kernel/bootinfo.h>
 #include <kernel/console.h>

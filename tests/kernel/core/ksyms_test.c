@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The symbol table linked in by the second pass: lookups name real functions. */
 #include <kernel/ksyms.h>
 #include <kernel/ktest.h>

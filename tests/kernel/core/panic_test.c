@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Break-on-purpose boots for the panic path (issue 11, items 5 and 3). Each runs
  * only under its ktest.selftest= switch and must end with the whole report

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* printk's line lock: another CPU's printk waits for our line's newline (kernel only). */
 #include <arch/cpu.h>
 #include <arch/smp.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* snprintf, the formatter behind printk: every conversion, flag and length. */
 #include <stdint.h>
 #include <kernel/ktest.h>

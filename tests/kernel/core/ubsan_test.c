@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The UBSan runtime (kernel/core/ubsan.c), only in `make UBSAN=1` kernels:
  * each case breaks a rule on purpose with the test hook set and checks the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Input: the key queue, the scan code decoder and the line editor. */
 #include <kernel/input.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The ktest core (portable: kernel and host): the selection rules as
  * <kernel/ktest_core.h> and README's ktest.filter= line write them, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The suite order of ktest.shuffle= (portable: kernel and host). */
 #include <kernel/ktest.h>
 #include <kernel/ktest_order.h>

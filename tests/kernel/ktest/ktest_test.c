@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The kernel runner judged by itself: synthetic cases (outside the
  * ktest_cases section) run through ktest_run_quiet(), and each outcome is

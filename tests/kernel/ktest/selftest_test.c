@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * Deliberately broken cases for the QEMU runner's own tests. Each runs only
  * when ktest.selftest=<its name> is on the command line (see kernel/ktest/ktest.c).

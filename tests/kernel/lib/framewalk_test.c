@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * frame_walk on hand-built stacks (portable: kernel and host). Each case lays
  * out frames as the compiler would (saved frame pointer, return address) in

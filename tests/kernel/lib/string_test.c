@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel's mem* and str* functions, including overlapping moves. */
 #include <kernel/ktest.h>
 #include <kernel/string.h>

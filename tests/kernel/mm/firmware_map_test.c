@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * mm_firmware_ptr, the kernel's ACPI mapper (issue 11, item 7): the direct
  * map for RAM, the physical address itself (mapped on demand) for anything

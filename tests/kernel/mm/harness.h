@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fixtures for the mm suites: synthetic memory maps and a log hook that counts and keeps the last line. */
 #ifndef TESTS_MM_HARNESS_H
 #define TESTS_MM_HARNESS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* heap core: size classes, alignment, reuse, large allocations, bad frees, dynamic bitmaps, leaks. */
 
 #include <kernel/heap.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Threads allocate, free and measure objects of one heap under ThreadSanitizer; prints KTAP. */
 #include <kernel/heap.h>
 #include <kernel/mm.h>

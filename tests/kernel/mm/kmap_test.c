@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * kmap: the kernel's own page tables as the CPU applies them (kernel only).
  * A page is writable if R/W (bit 1) is set at every level and executable if

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* memmap: synthetic firmware maps (sorted or not, overlapping, unaligned, huge, empty) and exact totals. */
 
 #include "harness.h"

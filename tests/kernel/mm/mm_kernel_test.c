@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* mm in the running kernel: the boot totals, every frame once, constraints, bad frees, the direct map, kmalloc. */
 
 #include <arch/layout.h>

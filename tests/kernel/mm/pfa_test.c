@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* pfa core: a private allocator over synthetic maps: totals, exhaustion, constraints, bad frees, caches, poison, dump. */
 
 #include <kernel/pfa.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Threads playing CPUs allocate, free, drain and check one frame allocator under ThreadSanitizer; prints KTAP. */
 #include <kernel/mm.h>
 #include <kernel/pfa.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The kernel's PID map as `pids` prints it: exact lines, and a long list cut at a whole run (kernel only). */
 #include <stdarg.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* PID allocator core: cyclic order, the wrap to 300, exhaustion, specific PIDs, bad frees (portable). */
 #include <bitmap/hbitmap.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Threads allocate and free PIDs from one map under ThreadSanitizer; prints KTAP. */
 #include <kernel/pid.h>
 

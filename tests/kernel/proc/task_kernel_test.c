@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Kernel tasks for real: own stacks, guard pages, bad PID frees, wake-ups and the spawn stress (kernel only). */
 #include <arch/cpu.h>
 #include <arch/fault.h>

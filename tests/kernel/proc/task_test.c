@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Task core on simulated CPUs: placement, the shared queue, affinity, waiting, exit, errors (portable). */
 #include <stdarg.h>
 

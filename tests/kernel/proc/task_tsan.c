@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Threads play CPUs: 100,000 tasks spawned from every CPU with mixed affinities, under TSan; prints KTAP. */
 #include <kernel/task.h>
 

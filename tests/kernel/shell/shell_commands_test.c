@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The monitor's command table (kernel): every command registered once, in name order. */
 #include <kernel/ktest.h>
 #include <kernel/shell.h>

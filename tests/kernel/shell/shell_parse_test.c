@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The monitor shell's words and numbers (portable: kernel and host). */
 #include <kernel/ktest.h>
 #include <kernel/shell_parse.h>

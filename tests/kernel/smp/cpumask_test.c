@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* cpumask: claiming idle CPUs within an affinity, wrap-around, lost races, list printing. */
 #include <kernel/cpumask.h>
 #include <kernel/ktest.h>

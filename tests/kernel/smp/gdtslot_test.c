@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* gdtslot: aligned pairs, the descriptor words stored as given, exhaustion, free and reuse, growth. */
 #include <stdarg.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* irqvec: exceptions kept out, high and low preference, reservations, exhaustion, free. */
 #include <kernel/irqvec.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * smp: the CPUs QEMU was given are all up, each on its own TSS and IST
  * stacks; work dispatched through the idle mask runs exactly once; atomic

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Tests of single-bit, atomic, range, atomic range, snapshot, count, predicate, logic and shift operations. */
 #include <bitmap/bitmap.h>
 #include <kernel/ktest.h>

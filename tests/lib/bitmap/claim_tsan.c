@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Threads claim and release bits and runs of one bitmap under ThreadSanitizer; prints KTAP. */
 #include <bitmap/bitmap.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Tests of the Linux dialect: each expected value from Linux's own sources, cited beside it. */
 #include <bitmap/compat/linux.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Tests of the NanoVMs dialect: the seed article's examples, its kernel uses, and the contract. */
 /*
  * Expected values come from the seed article (000_*.txt, "Seed 000"), nanos'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Tests of the RTL_BITMAP dialect: Windows' answers (cited per value), buffer bounds, a model. */
 #include <bitmap/compat/rtl.h>
 #include <kernel/ktest.h>

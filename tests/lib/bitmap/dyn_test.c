@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Tests of dynamic bitmaps on a counting allocator over a static arena. */
 #include <bitmap/bitmap.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Tests of the bit searches and the iteration macros against the model. */
 #include <bitmap/bitmap.h>
 #include <kernel/ktest.h>

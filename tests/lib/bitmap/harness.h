@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fixtures for the bitmap suites: sizes, bit patterns, guarded maps, readable failures. */
 #ifndef TESTS_BITMAP_HARNESS_H
 #define TESTS_BITMAP_HARNESS_H

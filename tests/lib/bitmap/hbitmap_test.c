@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Hierarchical bitmaps against the flat bm_* functions and a bit-by-bit model. */
 
 #include <kernel/ktest.h>

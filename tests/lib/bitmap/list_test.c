@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The list format: bm_parse_list and bm_print_list, checked as printed lists. */
 
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A bit-at-a-time reference model of <bitmap/bitmap.h>, for the tests and the fuzzer. */
 #ifndef TESTS_BITMAP_MODEL_H
 #define TESTS_BITMAP_MODEL_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Tests of run searches, run listings, aligned areas, regions and claiming against the model. */
 #include <bitmap/bitmap.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The Linux seed articles' code (shared/seeds/001, 002) as written, against compat/linux.h, checked against what they state. */
 #include <bitmap/compat/linux.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The NanoVMs article's code (seed 000) as written, against compat/nanos.h, checking what it states. */
 #include <bitmap/compat/nanos.h>
 #include <kernel/ktest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The NT Insider article's code (seed 003) as written, against compat/rtl.h, checking what it states. */
 #include <bitmap/compat/rtl.h>
 #include <kernel/ktest.h>

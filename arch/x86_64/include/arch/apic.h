@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The local APIC, in xAPIC (MMIO) or x2APIC (MSR) mode: identity, EOI,
  * inter-processor interrupts and the timer. Each CPU calls apic_init_cpu()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Frame-pointer backtraces, symbolized with the kernel symbol table.
  *

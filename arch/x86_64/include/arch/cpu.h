@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CPU control: interrupts, halting, control registers, MSRs, CPUID, TSC. */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Control registers every CPU loads the same way (issue 11, item 2).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* QEMU's isa-debug-exit device: a write ends the emulator with a status. */
 #ifndef ARCH_DEBUG_EXIT_H
 #define ARCH_DEBUG_EXIT_H

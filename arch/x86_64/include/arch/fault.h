@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deliberate exceptions, for the tests of the exception machinery. */
 #ifndef ARCH_FAULT_H
 #define ARCH_FAULT_H

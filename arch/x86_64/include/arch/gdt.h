@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The GDT (fixed segments, then a TSS pair per CPU) and the 64-bit TSS. */
 #ifndef ARCH_GDT_H
 #define ARCH_GDT_H

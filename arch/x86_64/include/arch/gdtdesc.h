@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * x86-64 GDT descriptors, bit by bit (Intel SDM vol. 3, 3.4.5 and 8.2.3).
  * Pure data: built for the kernel and for the host tests.

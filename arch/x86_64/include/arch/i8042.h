@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PC's PS/2 controller (8042), keyboard side only (arch/x86_64/pc/i8042.c). */
 #ifndef ARCH_I8042_H
 #define ARCH_I8042_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* x86 port I/O. */
 #ifndef ARCH_IO_H
 #define ARCH_IO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The NMI protocol between CPUs: TLB shootdown and stop. Both ride on an
  * NMI, not a maskable IPI: the boot CPU runs the boot and the test suites

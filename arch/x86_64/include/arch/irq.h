@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Local APIC interrupts: one handler per vector, run by trap_dispatch with
  * interrupts off, then acknowledged (EOI). The vectors themselves come from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Kernel stacks with guard pages: the stack area's task slots.
  *

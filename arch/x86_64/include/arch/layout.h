@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory layout and segment selectors shared by C, assembly and the boot code. */
 #ifndef ARCH_LAYOUT_H
 #define ARCH_LAYOUT_H

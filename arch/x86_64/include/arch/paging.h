@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * x86-64 page tables: entry bits, CR3 and TLB control, the CPUID facts
  * paging depends on, and the one walker every mapping goes through.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The legacy 8259 PIC pair: moved out of the exception vectors and masked. */
 #ifndef ARCH_PIC_H
 #define ARCH_PIC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Restarting a PC (arch/x86_64/pc/reboot.c): the ACPI reset register, the keyboard controller, a triple fault. */
 #ifndef ARCH_REBOOT_H
 #define ARCH_REBOOT_H

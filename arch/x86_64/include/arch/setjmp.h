@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* setjmp/longjmp for the kernel: the test runner's way out of a failed case. */
 #ifndef ARCH_SETJMP_H
 #define ARCH_SETJMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU data and SMP bring-up (smpboot.c). The LAPIC handler table is in
  * <arch/irq.h>, the NMI protocol (TLB shootdown, stop) in <arch/ipi.h>.

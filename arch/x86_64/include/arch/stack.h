@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Running a function on another stack: how a kernel task gets its own. */
 #ifndef ARCH_STACK_H
 #define ARCH_STACK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The stack protector's guard: seeded once at boot; a smashed canary panics naming the function. */
 #ifndef ARCH_STACKPROT_H
 #define ARCH_STACKPROT_H

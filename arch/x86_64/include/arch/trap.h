@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exceptions and interrupts: the IDT, the trap frame the stubs build, vector
  * names. A tight group: arch/x86_64/idt.c installs the gates into isr.S's

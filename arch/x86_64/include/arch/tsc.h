@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Time from the TSC, calibrated once against the PIT. */
 #ifndef ARCH_TSC_H
 #define ARCH_TSC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The 16550 UART on COM1: the serial port printk writes to ("console" means the screen). */
 #ifndef ARCH_UART_H
 #define ARCH_UART_H

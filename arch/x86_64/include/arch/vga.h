@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PC's VGA text-mode hardware, by port I/O (arch/x86_64/pc/vga.c). */
 #ifndef ARCH_VGA_H
 #define ARCH_VGA_H
