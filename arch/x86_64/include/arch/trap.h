@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exceptions and interrupts: the IDT, the trap frame the stubs build, vector
- * names. A tight group: arch/x86_64/idt.c installs the gates into isr.S's
- * stubs, arch/x86_64/trap.c dispatches the frames they build.
+ * Exceptions and interrupts: the IDT, the trap frame isr.S's entry code
+ * builds, vector names. A tight group: arch/x86_64/idt.c points the gates at
+ * that entry code, arch/x86_64/trap.c dispatches the frames it builds.
  */
 #ifndef ARCH_TRAP_H
 #define ARCH_TRAP_H
