@@ -75,14 +75,15 @@ test-build:
 		UBSAN=1 build-ubsan/kernel.elf)
 
 # SHARD=K/N: only the K-th of N fixed parts of the runs, for CI machines sharing them.
+# ONLY=GLOB[,GLOB...]: only the runs whose names (make test-list) match.
 KTEST_SELECT = $(if $(filter 1,$(QUICK)),--matrix quick,--selftests) \
-	$(if $(SHARD),--shard $(SHARD))
+	$(if $(SHARD),--shard $(SHARD)) $(if $(ONLY),--only '$(ONLY)')
 
 .PHONY: test-list
 
 # Writes $(BUILD)/test/results.xml (JUnit) and results.json besides the logs.
 # Then, after a whole run, README.md's samples and examples against it.
-DOC_CHECK = $(if $(filter 1,$(QUICK))$(SHARD),,&& $(PYTHON) tests/runner/doc-check.py --out $(BUILD)/test)
+DOC_CHECK = $(if $(filter 1,$(QUICK))$(SHARD)$(ONLY),,&& $(PYTHON) tests/runner/doc-check.py --out $(BUILD)/test)
 test: test-build
 	$(Q)$(LAYERCHECK)
 	$(Q)$(KTEST_RUNNER) $(KTEST_SELECT) $(HOST_TEST_BINS) $(DOC_CHECK)
