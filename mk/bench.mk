@@ -7,18 +7,29 @@ BENCH_CC = $(HOSTCC) $(filter-out -O1 -MMD -MP,$(HOSTCFLAGS)) -O2
 BENCH_BITMAP_CC = $(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -DSETBIT_HOST \
 	$(HOST_INCLUDES) -pthread
 
-# setbit against libbitmask, libbsd bitstring and a naive loop, ns/op per workload
-# (exits 1 if the answers differ). ICOUNT=1: instructions per op under callgrind
-# instead. BENCH_ONLY=word: only the workloads whose name contains it.
+# setbit (native, and through compat/linux.h, rtl.h, nanos.h) against libbitmask, libbsd
+# bitstring, the baselines of tests/bench/baselines.c and a naive loop: median and min
+# ns/op per workload, lines timed round-robin (exits 1 if the answers differ).
+# ICOUNT=1: instructions and mispredicted branches per op under callgrind instead.
+# BENCH_ONLY=word: only the workloads whose name contains it. ROUNDS=N: rounds (15).
 BENCH_BITMAP := $(BUILD)/bench/bench_bitmap
-BENCH_SRCS    = tests/bench/bench_bitmap.c $(BITMAP_SRCS)
+BENCH_SRCS    = tests/bench/bench_bitmap.c tests/bench/bench_linux.c tests/bench/bench_rtl.c \
+	tests/bench/bench_nanos.c tests/bench/baselines.c $(BITMAP_SRCS) \
+	tests/bench/bench.h tests/bench/baselines.h
 $(eval $(call host_program,$(BENCH_BITMAP),$(BENCH_SRCS),$(BENCH_BITMAP_CC),BENCHLD,-lbitmask -lbsd))
+
+# The same program in --verify mode for make test: one pass of every line, checksums
+# compared, and the baselines against a bit-at-a-time model (KTAP, about a second).
+BENCH_VERIFY := $(BUILD)/host/bench-verify
+$(eval $(call host_program,$(BENCH_VERIFY),$(BENCH_SRCS),$(BENCH_BITMAP_CC) -DBENCH_VERIFY,\
+	HOSTCC,-lbitmask -lbsd))
+HOST_TEST_BINS += $(BENCH_VERIFY)
 
 bench: $(BENCH_BITMAP)
 ifeq ($(ICOUNT),1)
 	$(Q)$(PYTHON) tests/bench/icount.py $(BENCH_BITMAP) $(BENCH_ONLY)
 else
-	$(Q)$(BENCH_BITMAP) $(BENCH_ONLY)
+	$(Q)$(BENCH_BITMAP) $(if $(ROUNDS),--rounds $(ROUNDS)) $(BENCH_ONLY)
 endif
 
 # PID alloc+free at 0-99.9% occupancy, hbm against a linear scan.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Bitmap benchmarks: setbit against libbitmask, libbsd bitstring and a naive loop, on identical maps. */
+/* Bitmap benchmarks: setbit (native and through each compat dialect) against peers and baselines, on identical maps. */
 #include <bitmap/bitmap.h>
 #include <bitmap/hbitmap.h>
 #include <bitmap/list.h>
@@ -13,38 +13,49 @@
 #include <time.h>
 #include <valgrind/callgrind.h>
 
+#include "baselines.h"
+#include "bench.h"
+
 /*
- * Each workload has a setbit implementation and peers. Every pass of
- * every implementation returns a checksum (built from the indexes it
- * found) and the number of operations it did; they must agree, or the
- * benchmark exits 1. Times never fail anything.
+ * Each workload has setbit lines (the native API, bm_* / hbm_*, and the
+ * same work through compat/linux.h, rtl.h and nanos.h where the dialect
+ * has the operation), peers (libbitmask, libbsd's bitstring), baselines
+ * (baselines.c: Linux's and FreeBSD's published algorithms, written
+ * here) and a naive bit-at-a-time loop where it is cheap. Every pass of
+ * every line returns a checksum (built from the indexes it found) and its
+ * operation count; the checksums must agree, or the benchmark exits 1.
+ * Times never fail anything.
  *
- *	bench_bitmap [WORD]	time every (workload, implementation): ns/op
+ *	bench_bitmap [--rounds N] [WORD]	time every (workload, line)
  *	bench_bitmap --icount [WORD]	one pass each between callgrind client
  *				requests; tests/bench/icount.py runs it under
- *				valgrind and prints instructions per op
+ *				valgrind --branch-sim=yes and prints
+ *				instructions and mispredicted branches per op
+ *	bench_bitmap --verify	one pass each, checksums compared, and the
+ *				baselines against a bit-at-a-time model on
+ *				small random maps: KTAP, for make test
  *
- * The maps are those of Linux's lib/find_bit_benchmark.c: 327,680 bits,
- * dense = random bytes, sparse = 655 random set bits.
+ * Timing: the lines of one workload run round-robin in this process
+ * (line A's pass, line B's pass, ..., N rounds, the order rotated each
+ * round); a pass repeats the line's work until ~2 ms have gone by, so the
+ * clock's resolution does not matter; each line's median and minimum
+ * ns/op over the rounds are printed.
+ *
+ * The maps are those of Linux's lib/find_bit_benchmark.c (327,680 bits,
+ * dense = random bytes, sparse = 655 random set bits), a fragmented 2^20
+ * map (set runs of 1-64 between clear runs of 1-16 (85%), 17-128 (13%),
+ * 129-1152 (2%)) and a 2^26 map 99.9% full.
  */
 
-#define LINUX_BITS	327680
-#define SPARSE_BITS	655
-#define RUN_BITS	(1u << 20)
-#define FULL_BITS	(1u << 26)
-#define LIST_BITS	(1u << 16)
 #define CLAIM_BITS	4096
 #define CLAIM_OPS	100000
 
 /* ------------------------------------------------------------ maps */
 
-struct map {
-	uint64_t *w;
-	size_t nbits;
-};
-
-static struct map dense, dense2, sparse, sparse2, frag, full, listmap;
-static struct map work;			/* scratch copy a pass may consume */
+struct map dense, dense2, sparse, sparse2, frag, full, listmap;
+struct map work;			/* scratch copy a pass may consume */
+size_t starts[NSTARTS];
+char list_text[LIST_BUF], list_out[LIST_BUF];
 static struct bitmask *bmk, *bmk2, *bmk_work;
 static struct hbm hfrag, hfull;
 static uint64_t rng = 0x5e7b17u;
@@ -60,7 +71,7 @@ static uint64_t rnd(void)
 
 static struct map map_new(size_t nbits)
 {
-	struct map m = { calloc(BM_WORDS(nbits) + 1, sizeof(uint64_t)), nbits };
+	struct map m = { calloc(BM_WORDS(nbits) + 1, sizeof(uint64_t)), nbits, NULL, NULL };
 
 	if (!m.w) {
 		perror("bench_bitmap");
@@ -81,16 +92,20 @@ static void make_sparse(struct map *m)
 		bm_set(m->w, rnd() % m->nbits);
 }
 
-/* Runs of set bits (1-48 long) between clear runs (1-64, and 1 in 16 up to 1280). */
+/* Set runs of 1-64 between clear runs of 1-16 (85%), 17-128 (13%), 129-1152 (2%). */
 static void make_fragmented(struct map *m)
 {
 	size_t i = 0;
 
 	while (i < m->nbits) {
-		size_t set = 1 + rnd() % 48, clear = 1 + rnd() % 64;
+		size_t set = 1 + rnd() % 64, clear, pick = rnd() % 100;
 
-		if (rnd() % 16 == 0)
-			clear = 256 + rnd() % 1024;
+		if (pick < 85)
+			clear = 1 + rnd() % 16;
+		else if (pick < 98)
+			clear = 17 + rnd() % 112;
+		else
+			clear = 129 + rnd() % 1024;
 		set = set < m->nbits - i ? set : m->nbits - i;
 		bm_set_range(m->w, i, set);
 		i += set + clear;
@@ -141,19 +156,24 @@ static void setup_maps(void)
 	make_fragmented(&frag);
 	make_full(&full);
 	make_fragmented(&listmap);
+	for (size_t k = 0; k < NSTARTS; k++)
+		starts[k] = rnd() % RUN_BITS;
 	hbm_from(&hfrag, &frag);
 	hbm_from(&hfull, &full);
 	bmk = bitmask_alloc(LINUX_BITS);
 	bmk2 = bitmask_alloc(LINUX_BITS);
 	bmk_work = bitmask_alloc(LIST_BITS > LINUX_BITS ? LIST_BITS : LINUX_BITS);
+	linux_setup();
+	rtl_setup();
+	nanos_setup();
 }
 
 /* ------------------------------------------------------------ peers' missing pieces */
 
 /*
- * bit_ffs / bit_ffc from a position: the old 4.4BSD bitstring only searches
- * from bit 0, so test the partial first byte bit by bit, then run the
- * macro from the next byte boundary.
+ * bit_ffs / bit_ffc from a position, below nbits: the old 4.4BSD
+ * bitstring only searches from bit 0, so test the partial first byte bit
+ * by bit, then run the macro from the next byte boundary.
  */
 static size_t bs_find_from(const uint64_t *map, size_t nbits, size_t from, bool set)
 {
@@ -172,6 +192,27 @@ static size_t bs_find_from(const uint64_t *map, size_t nbits, size_t from, bool 
 	return v < 0 ? nbits : from + (size_t)v;
 }
 
+/*
+ * n clear bits from `from`, aligned to align_mask + 1, composed from
+ * bit_ffc / bit_ffs the way Linux composes its area search (bitstring has
+ * no area search of its own).
+ */
+static size_t bs_zero_area(const uint64_t *map, size_t nbits, size_t from, size_t n,
+			   size_t align_mask)
+{
+	for (;;) {
+		size_t s = bs_find_from(map, nbits, from, false), e;
+
+		s = (s + align_mask) & ~align_mask;
+		if (s >= nbits || nbits - s < n)
+			return nbits;
+		e = bs_find_from(map, s + n, s, true);
+		if (e == s + n)
+			return s;
+		from = e + 1;
+	}
+}
+
 static bool naive_get(const uint64_t *map, size_t i)
 {
 	return (map[i / 64] >> (i % 64)) & 1;
@@ -185,97 +226,39 @@ static size_t naive_next(const uint64_t *map, size_t nbits, size_t from, bool v)
 	return nbits;
 }
 
-/* ------------------------------------------------------------ Linux find_bit workloads */
-
-static uint64_t next_setbit(const void *arg, size_t *ops)
+static size_t naive_zero_run(const uint64_t *map, size_t nbits, size_t from, size_t n)
 {
-	const struct map *m = arg;
-	uint64_t sum = 0;
-	size_t n = 0;
+	size_t len = 0;
 
-	for (size_t i = bm_find_first(m->w, m->nbits); i < m->nbits;
-	     i = bm_find_next(m->w, m->nbits, i + 1), n++)
-		sum += i;
-	*ops = n;
-	return sum;
+	for (size_t i = from; i < nbits; i++) {
+		len = naive_get(map, i) ? 0 : len + 1;
+		if (len == n)
+			return i + 1 - n;
+	}
+	return nbits;
 }
 
-static uint64_t next_bitmask(const void *arg, size_t *ops)
-{
-	const struct map *m = arg;
-	uint64_t sum = 0;
-	size_t n = 0;
+/* ------------------------------------------------------------ find_next_bit / find_next_zero_bit */
 
-	for (unsigned i = bitmask_first(bmk); i < m->nbits; i = bitmask_next(bmk, i + 1), n++)
-		sum += i;
-	*ops = n;
-	return sum;
-}
+/* One search call per found bit, the same loop for every line. */
+#define WALK_FN(name, FIND)							\
+	static uint64_t name(const void *arg, size_t *ops)			\
+	{									\
+		const struct map *m = arg;					\
+		return BENCH_WALK(m->nbits, FIND);				\
+	}
 
-static uint64_t next_bitstring(const void *arg, size_t *ops)
-{
-	const struct map *m = arg;
-	uint64_t sum = 0;
-	size_t n = 0;
-
-	for (size_t i = bs_find_from(m->w, m->nbits, 0, true); i < m->nbits;
-	     i = bs_find_from(m->w, m->nbits, i + 1, true), n++)
-		sum += i;
-	*ops = n;
-	return sum;
-}
-
-static uint64_t next_naive(const void *arg, size_t *ops)
-{
-	const struct map *m = arg;
-	uint64_t sum = 0;
-	size_t n = 0;
-
-	for (size_t i = naive_next(m->w, m->nbits, 0, true); i < m->nbits;
-	     i = naive_next(m->w, m->nbits, i + 1, true), n++)
-		sum += i;
-	*ops = n;
-	return sum;
-}
-
-static uint64_t next_zero_setbit(const void *arg, size_t *ops)
-{
-	const struct map *m = arg;
-	uint64_t sum = 0;
-	size_t n = 0;
-
-	for (size_t i = bm_find_first_zero(m->w, m->nbits); i < m->nbits;
-	     i = bm_find_next_zero(m->w, m->nbits, i + 1), n++)
-		sum += i;
-	*ops = n;
-	return sum;
-}
-
-static uint64_t next_zero_bitstring(const void *arg, size_t *ops)
-{
-	const struct map *m = arg;
-	uint64_t sum = 0;
-	size_t n = 0;
-
-	for (size_t i = bs_find_from(m->w, m->nbits, 0, false); i < m->nbits;
-	     i = bs_find_from(m->w, m->nbits, i + 1, false), n++)
-		sum += i;
-	*ops = n;
-	return sum;
-}
-
-static uint64_t next_zero_naive(const void *arg, size_t *ops)
-{
-	const struct map *m = arg;
-	uint64_t sum = 0;
-	size_t n = 0;
-
-	for (size_t i = naive_next(m->w, m->nbits, 0, false); i < m->nbits;
-	     i = naive_next(m->w, m->nbits, i + 1, false), n++)
-		sum += i;
-	*ops = n;
-	return sum;
-}
+WALK_FN(next_setbit, bm_find_next(m->w, m->nbits, p_))
+WALK_FN(next_bitmask, bitmask_next(bmk, (unsigned)p_))
+WALK_FN(next_bitstring, bs_find_from(m->w, m->nbits, p_, true))
+WALK_FN(next_lxb, lxb_find_next(m->w, m->nbits, p_))
+WALK_FN(next_fbb, fbb_ffs_at(m->w, m->nbits, p_))
+WALK_FN(next_naive, naive_next(m->w, m->nbits, p_, true))
+WALK_FN(next_zero_setbit, bm_find_next_zero(m->w, m->nbits, p_))
+WALK_FN(next_zero_bitstring, bs_find_from(m->w, m->nbits, p_, false))
+WALK_FN(next_zero_lxb, lxb_find_next_zero(m->w, m->nbits, p_))
+WALK_FN(next_zero_fbb, fbb_ffc_at(m->w, m->nbits, p_))
+WALK_FN(next_zero_naive, naive_next(m->w, m->nbits, p_, false))
 
 /* The same walks written the way a setbit caller would: its iteration macros. */
 static uint64_t each_setbit(const void *arg, size_t *ops)
@@ -314,6 +297,18 @@ static uint64_t last_setbit(const void *arg, size_t *ops)
 	size_t n = 0;
 
 	for (size_t len = m->nbits, l; (l = bm_find_last(m->w, len)) < len; len = l, n++)
+		sum += l;
+	*ops = n;
+	return sum;
+}
+
+static uint64_t last_lxb(const void *arg, size_t *ops)
+{
+	const struct map *m = arg;
+	uint64_t sum = 0;
+	size_t n = 0;
+
+	for (size_t len = m->nbits, l; (l = lxb_find_last(m->w, len)) < len; len = l, n++)
 		sum += l;
 	*ops = n;
 	return sum;
@@ -367,11 +362,6 @@ static uint64_t weight_last_naive(const void *arg, size_t *ops)
 /* ------------------------------------------------------------ find_first_bit, clearing */
 
 /* Linux's test_find_first_bit consumes a copy; dense maps only their first tenth. */
-struct first_arg {
-	const struct map *src;
-	size_t nbits;
-};
-
 static void first_reset(const void *arg)
 {
 	const struct first_arg *a = arg;
@@ -385,73 +375,29 @@ static void first_reset(const void *arg)
 	memcpy(bitmask_mask(bmk_work), work.w, nw * sizeof(uint64_t));
 }
 
-static uint64_t first_setbit(const void *arg, size_t *ops)
-{
-	const struct first_arg *a = arg;
-	uint64_t sum = 0;
-	size_t n = 0, i;
-
-	for (; (i = bm_find_first(work.w, a->nbits)) < a->nbits; n++) {
-		bm_clear(work.w, i);
-		sum += i;
+#define FIRST_FN(name, FIND, CLEAR)						\
+	static uint64_t name(const void *arg, size_t *ops)			\
+	{									\
+		const struct first_arg *a = arg;				\
+		uint64_t sum = 0;						\
+		size_t n = 0, i;						\
+		for (; (i = (FIND)) < a->nbits; n++) {				\
+			CLEAR;							\
+			sum += i;						\
+		}								\
+		*ops = n;							\
+		return sum;							\
 	}
-	*ops = n;
-	return sum;
-}
 
-static uint64_t first_bitmask(const void *arg, size_t *ops)
-{
-	const struct first_arg *a = arg;
-	uint64_t sum = 0;
-	size_t n = 0;
-	unsigned i;
-
-	for (; (i = bitmask_first(bmk_work)) < a->nbits; n++) {
-		bitmask_clearbit(bmk_work, i);
-		sum += i;
-	}
-	*ops = n;
-	return sum;
-}
-
-static uint64_t first_bitstring(const void *arg, size_t *ops)
-{
-	const struct first_arg *a = arg;
-	bitstr_t *b = (bitstr_t *)work.w;
-	uint64_t sum = 0;
-	size_t n = 0;
-	int i;
-
-	for (;; n++) {
-		bit_ffs(b, (int)a->nbits, &i);
-		if (i < 0)
-			break;
-		bit_clear(b, i);
-		sum += (uint64_t)i;
-	}
-	*ops = n;
-	return sum;
-}
-
-static uint64_t first_naive(const void *arg, size_t *ops)
-{
-	const struct first_arg *a = arg;
-	uint64_t sum = 0;
-	size_t n = 0, i;
-
-	for (; (i = naive_next(work.w, a->nbits, 0, true)) < a->nbits; n++) {
-		work.w[i / 64] &= ~((uint64_t)1 << (i % 64));
-		sum += i;
-	}
-	*ops = n;
-	return sum;
-}
+FIRST_FN(first_setbit, bm_find_first(work.w, a->nbits), bm_clear(work.w, i))
+FIRST_FN(first_bitmask, bitmask_first(bmk_work), bitmask_clearbit(bmk_work, (unsigned)i))
+FIRST_FN(first_bitstring, bs_find_from(work.w, a->nbits, 0, true),
+	 bit_clear((bitstr_t *)work.w, (int)i))
+FIRST_FN(first_lxb, lxb_find_next(work.w, a->nbits, 0), fbb_clear(work.w, i))
+FIRST_FN(first_fbb, fbb_ffs_at(work.w, a->nbits, 0), fbb_clear(work.w, i))
+FIRST_FN(first_naive, naive_next(work.w, a->nbits, 0, true), fbb_clear(work.w, i))
 
 /* ------------------------------------------------------------ find_next_and_bit */
-
-struct pair {
-	const struct map *a, *b;
-};
 
 static void pair_reset(const void *arg)
 {
@@ -464,15 +410,15 @@ static void pair_reset(const void *arg)
 static uint64_t and_setbit(const void *arg, size_t *ops)
 {
 	const struct pair *p = arg;
-	const size_t nbits = p->a->nbits;
-	uint64_t sum = 0;
-	size_t n = 0;
 
-	for (size_t i = bm_find_next_and(p->a->w, p->b->w, nbits, 0); i < nbits;
-	     i = bm_find_next_and(p->a->w, p->b->w, nbits, i + 1), n++)
-		sum += i;
-	*ops = n;
-	return sum;
+	return BENCH_WALK(p->a->nbits, bm_find_next_and(p->a->w, p->b->w, p->a->nbits, p_));
+}
+
+static uint64_t and_lxb(const void *arg, size_t *ops)
+{
+	const struct pair *p = arg;
+
+	return BENCH_WALK(p->a->nbits, lxb_find_next_and(p->a->w, p->b->w, p->a->nbits, p_));
 }
 
 /* libbitmask has no combined search: and into a scratch mask, then walk it. */
@@ -505,133 +451,89 @@ static uint64_t and_naive(const void *arg, size_t *ops)
 	return sum;
 }
 
-/* ------------------------------------------------------------ clear runs in a fragmented map */
+/* ------------------------------------------------------------ clear runs in the fragmented map */
 
-/* Every search for n clear bits from the end of the last hit: ops = searches. */
-#define RUN_WALK(find, n, ops) ({						\
-	uint64_t sum_ = 0;							\
-	size_t p_ = 0, hits_ = 0;						\
-	while ((p_ = (find)) < RUN_BITS) {					\
-		sum_ += p_;							\
-		hits_++;							\
-		p_ += (n);							\
-	}									\
-	*(ops) = hits_ + 1;							\
-	sum_;									\
-})
-
-static uint64_t run_setbit(const void *arg, size_t *ops)
-{
-	size_t n = *(const size_t *)arg;
-
-	return RUN_WALK(bm_find_zero_run(frag.w, RUN_BITS, p_, n), n, ops);
-}
-
-static uint64_t run_hbm(const void *arg, size_t *ops)
-{
-	size_t n = *(const size_t *)arg;
-
-	return RUN_WALK(hbm_find_zero_run(&hfrag, p_, n), n, ops);
-}
-
-/* A run of n clear bits from `from`, with the from-position helper above. */
-static size_t bs_zero_run(size_t from, size_t n)
-{
-	for (;;) {
-		size_t s = bs_find_from(frag.w, RUN_BITS, from, false), e;
-
-		if (s >= RUN_BITS || RUN_BITS - s < n)
-			return RUN_BITS;
-		e = bs_find_from(frag.w, s + n, s, true);
-		if (e == s + n)
-			return s;
-		from = e + 1;
+/* The first run of n clear bits at or after each random start. */
+#define RUN_FN(name, FIND)							\
+	static uint64_t name(const void *arg, size_t *ops)			\
+	{									\
+		const struct area_arg *a = arg;					\
+		(void)a;							\
+		return BENCH_STARTS(FIND);					\
 	}
-}
 
-static uint64_t run_bitstring(const void *arg, size_t *ops)
-{
-	size_t n = *(const size_t *)arg;
+RUN_FN(run_setbit, bm_find_zero_run(frag.w, RUN_BITS, p_, a->n))
+RUN_FN(run_hbm, hbm_find_zero_run(&hfrag, p_, a->n))
+RUN_FN(run_bitstring, bs_zero_area(frag.w, RUN_BITS, p_, a->n, 0))
+RUN_FN(run_lxb, lxb_find_zero_area(frag.w, RUN_BITS, p_, a->n, 0))
+RUN_FN(run_fbb, fbb_ffc_area_at(frag.w, RUN_BITS, p_, a->n))
+RUN_FN(run_naive, naive_zero_run(frag.w, RUN_BITS, p_, a->n))
 
-	return RUN_WALK(bs_zero_run(p_, n), n, ops);
-}
+/* ------------------------------------------------------------ aligned alloc + free, fragmented map */
 
-static size_t naive_zero_run(size_t from, size_t n)
-{
-	size_t len = 0;
-
-	for (size_t i = from; i < RUN_BITS; i++) {
-		len = naive_get(frag.w, i) ? 0 : len + 1;
-		if (len == n)
-			return i + 1 - n;
+/* Find n clear bits aligned to align_mask + 1 from each start, set them, clear them. */
+#define AREA_FN(name, FIND, SET, CLEAR)						\
+	static uint64_t name(const void *arg, size_t *ops)			\
+	{									\
+		const struct area_arg *a = arg;					\
+		(void)a;							\
+		return BENCH_STARTS(({						\
+			size_t i = (FIND);					\
+			if (i < RUN_BITS) {					\
+				SET;						\
+				CLEAR;						\
+			}							\
+			i;							\
+		}));								\
 	}
-	return RUN_BITS;
-}
 
-static uint64_t run_naive(const void *arg, size_t *ops)
-{
-	size_t n = *(const size_t *)arg;
-
-	return RUN_WALK(naive_zero_run(p_, n), n, ops);
-}
-
-static const size_t run_lens[] = { 1, 8, 64, 512 };
+AREA_FN(area_setbit, bm_find_zero_area(frag.w, RUN_BITS, p_, a->n, a->align_mask, 0),
+	bm_set_range(frag.w, i, a->n), bm_clear_range(frag.w, i, a->n))
+AREA_FN(area_hbm, hbm_find_zero_area(&hfrag, p_, a->n, a->align_mask, 0),
+	hbm_set_range(&hfrag, i, a->n), hbm_clear_range(&hfrag, i, a->n))
+AREA_FN(area_bitstring, bs_zero_area(frag.w, RUN_BITS, p_, a->n, a->align_mask),
+	bit_nset((bitstr_t *)frag.w, (int)i, (int)(i + a->n - 1)),
+	bit_nclear((bitstr_t *)frag.w, (int)i, (int)(i + a->n - 1)))
+AREA_FN(area_lxb, lxb_find_zero_area(frag.w, RUN_BITS, p_, a->n, a->align_mask),
+	lxb_set_range(frag.w, i, a->n), lxb_clear_range(frag.w, i, a->n))
+/* FreeBSD has no aligned area search: its line is the single bit, bit_ffc_at. */
+AREA_FN(area_fbb, fbb_ffc_at(frag.w, RUN_BITS, p_), fbb_set(frag.w, i), fbb_clear(frag.w, i))
 
 /* ------------------------------------------------------------ first clear bit, 99.9% full 2^26 */
 
-#define FULL_REPS	8
-
-static uint64_t full_hbm(const void *arg, size_t *ops)
-{
-	uint64_t sum = 0;
-
-	(void)arg;
-	for (int k = 0; k < FULL_REPS; k++)
-		sum += hbm_find_first_zero(&hfull);
-	*ops = FULL_REPS;
-	return sum;
-}
-
-static uint64_t full_flat(const void *arg, size_t *ops)
-{
-	uint64_t sum = 0;
-
-	(void)arg;
-	for (int k = 0; k < FULL_REPS; k++)
-		sum += bm_find_first_zero(full.w, FULL_BITS);
-	*ops = FULL_REPS;
-	return sum;
-}
-
-static uint64_t full_bitstring(const void *arg, size_t *ops)
-{
-	uint64_t sum = 0;
-	int v;
-
-	(void)arg;
-	for (int k = 0; k < FULL_REPS; k++) {
-		bit_ffc((bitstr_t *)full.w, FULL_BITS, &v);
-		sum += (uint64_t)v;
+/* Take the first clear bit and give it back, FULL_REPS times. */
+#define FULL_FN(name, FIND, SET, CLEAR)						\
+	static uint64_t name(const void *arg, size_t *ops)			\
+	{									\
+		uint64_t sum = 0;						\
+		(void)arg;							\
+		for (int k = 0; k < FULL_REPS; k++) {				\
+			size_t i = (FIND);					\
+			SET;							\
+			CLEAR;							\
+			sum += i;						\
+		}								\
+		*ops = FULL_REPS;						\
+		return sum;							\
 	}
-	*ops = FULL_REPS;
-	return sum;
-}
 
-static uint64_t full_naive(const void *arg, size_t *ops)
-{
-	(void)arg;
-	*ops = 1;
-	return FULL_REPS * naive_next(full.w, FULL_BITS, 0, false);
-}
+FULL_FN(full_hbm, hbm_find_first_zero(&hfull), hbm_set(&hfull, i), hbm_clear(&hfull, i))
+FULL_FN(full_flat, bm_find_first_zero(full.w, FULL_BITS), bm_set(full.w, i),
+	bm_clear(full.w, i))
+FULL_FN(full_bitstring, ({
+		int v_;
+		bit_ffc((bitstr_t *)full.w, FULL_BITS, &v_);
+		(size_t)v_;
+	}), bit_set((bitstr_t *)full.w, (int)i), bit_clear((bitstr_t *)full.w, (int)i))
+FULL_FN(full_lxb, lxb_find_next_zero(full.w, FULL_BITS, 0), fbb_set(full.w, i),
+	fbb_clear(full.w, i))
+FULL_FN(full_fbb, fbb_ffc_at(full.w, FULL_BITS, 0), fbb_set(full.w, i), fbb_clear(full.w, i))
 
 /* ------------------------------------------------------------ lists */
 
-#define LIST_BUF	(1 << 20)
-
-static char list_text[LIST_BUF], list_out[LIST_BUF];
 static struct bitmask *bmk_list;
 
-static uint64_t hash_bytes(const void *p, size_t len)
+uint64_t hash_bytes(const void *p, size_t len)
 {
 	const unsigned char *c = p;
 	uint64_t h = 0xcbf29ce484222325ull;
@@ -729,9 +631,9 @@ static uint64_t claim_run(int threads, bool locked, size_t *ops)
 
 	if (threads == 1) {
 		/* In this thread: callgrind's collection toggles cover it. */
-		c[0] = (struct claimer){ CLAIM_OPS, locked, 0 };
+		c[0] = (struct claimer){ CLAIM_OPS / 10, locked, 0 };
 		claim_loop(&c[0]);
-		*ops = CLAIM_OPS;
+		*ops = CLAIM_OPS / 10;
 		return bm_weight(claim_map, CLAIM_BITS);
 	}
 	for (int k = 0; k < threads; k++) {
@@ -779,18 +681,19 @@ static const int one_thread = 1, two_threads = 2;
 
 /* ------------------------------------------------------------ the table */
 
+#define MAX_LINES	12
+
 struct impl {
-	const char *name;
-	uint64_t (*run)(const void *arg, size_t *ops);
-	bool slow;		/* one timed pass only, and none under callgrind */
+	const char *name;	/* "setbit..." lines are the ones judged */
+	bench_fn *run;
+	bool threads;		/* starts threads: not under callgrind */
 };
 
 struct workload {
 	const char *name;
 	const void *arg;
 	void (*reset)(const void *arg);	/* before every pass, untimed */
-	struct impl impl[5];		/* impl[0] is setbit; the rest are its peers */
-	double icount_max;		/* target instructions per op for impl[0], or 0 */
+	struct impl impl[MAX_LINES];
 };
 
 static void bitmask_reset(const void *arg)
@@ -801,60 +704,88 @@ static void bitmask_reset(const void *arg)
 static const struct first_arg first_dense = { &dense, LINUX_BITS / 10 };
 static const struct first_arg first_sparse = { &sparse, LINUX_BITS };
 static const struct pair and_dense = { &dense, &dense2 }, and_sparse = { &sparse, &sparse2 };
+static const struct area_arg run1 = { 1, 0 }, run8 = { 8, 0 }, run64 = { 64, 0 },
+			     run512 = { 512, 0 }, area1 = { 1, 0 }, area8 = { 8, 7 };
 
-#define NEXT_IMPLS { { "setbit", next_setbit, false }, { "libbitmask", next_bitmask, false }, \
-	{ "bitstring", next_bitstring, false }, { "naive", next_naive, false } }
-#define NEXT_ZERO_IMPLS { { "setbit", next_zero_setbit, false }, \
-	{ "bitstring", next_zero_bitstring, false }, { "naive", next_zero_naive, false } }
-/* Each peer iterates through its own idiom: libbitmask and bitstring have no loop macro. */
-#define EACH_IMPLS { { "setbit", each_setbit, false }, { "libbitmask", next_bitmask, false }, \
-	{ "bitstring", next_bitstring, false }, { "naive", next_naive, false } }
-#define EACH_ZERO_IMPLS { { "setbit", each_zero_setbit, false }, \
-	{ "bitstring", next_zero_bitstring, false }, { "naive", next_zero_naive, false } }
-#define FIRST_IMPLS { { "setbit", first_setbit, false }, { "libbitmask", first_bitmask, false }, \
-	{ "bitstring", first_bitstring, false }, { "naive", first_naive, false } }
-#define RUN_IMPLS { { "setbit", run_setbit, false }, { "setbit hbm", run_hbm, false }, \
-	{ "bitstring", run_bitstring, false }, { "naive", run_naive, false } }
+/* Line names: setbit lines first; peers by library; baselines say so. */
+#define SB		"setbit"
+#define SB_HBM		"setbit hbm"
+#define SB_LX		"setbit linux.h"
+#define SB_RTL		"setbit rtl.h"
+#define SB_NANOS	"setbit nanos.h"
+#define BITMASK		"libbitmask"
+#define BSD		"libbsd bitstring"
+#define LXB		"baseline linux-style word loop"
+#define FBB		"baseline freebsd-style"
+#define NAIVE		"naive bit loop"
+
+#define NEXT_IMPLS { { SB, next_setbit, 0 }, { SB_LX, lx_next, 0 }, { SB_RTL, rtl_next, 0 }, \
+	{ SB_NANOS, nanos_next, 0 }, { BITMASK, next_bitmask, 0 }, { BSD, next_bitstring, 0 }, \
+	{ LXB, next_lxb, 0 }, { FBB, next_fbb, 0 }, { NAIVE, next_naive, 0 } }
+#define NEXT_ZERO_IMPLS { { SB, next_zero_setbit, 0 }, { SB_LX, lx_next_zero, 0 }, \
+	{ SB_RTL, rtl_next_zero, 0 }, { BSD, next_zero_bitstring, 0 }, \
+	{ LXB, next_zero_lxb, 0 }, { FBB, next_zero_fbb, 0 }, { NAIVE, next_zero_naive, 0 } }
+/* Each line iterates through its own idiom (libbitmask and bitstring have no loop macro). */
+#define EACH_IMPLS { { SB, each_setbit, 0 }, { SB_LX, lx_each, 0 }, { SB_NANOS, nanos_each, 0 }, \
+	{ BITMASK, next_bitmask, 0 }, { BSD, next_bitstring, 0 }, { LXB, next_lxb, 0 }, \
+	{ FBB, next_fbb, 0 }, { NAIVE, next_naive, 0 } }
+#define EACH_ZERO_IMPLS { { SB, each_zero_setbit, 0 }, { SB_LX, lx_each_zero, 0 }, \
+	{ BSD, next_zero_bitstring, 0 }, { LXB, next_zero_lxb, 0 }, { FBB, next_zero_fbb, 0 }, \
+	{ NAIVE, next_zero_naive, 0 } }
+#define LAST_IMPLS { { SB, last_setbit, 0 }, { SB_LX, lx_last, 0 }, { LXB, last_lxb, 0 }, \
+	{ NAIVE, last_naive, 0 } }
+#define FIRST_IMPLS { { SB, first_setbit, 0 }, { SB_LX, lx_first, 0 }, { SB_RTL, rtl_first, 0 }, \
+	{ BITMASK, first_bitmask, 0 }, { BSD, first_bitstring, 0 }, { LXB, first_lxb, 0 }, \
+	{ FBB, first_fbb, 0 }, { NAIVE, first_naive, 0 } }
+#define AND_IMPLS { { SB, and_setbit, 0 }, { SB_LX, lx_and, 0 }, { BITMASK, and_bitmask, 0 }, \
+	{ LXB, and_lxb, 0 }, { NAIVE, and_naive, 0 } }
+#define RUN_IMPLS { { SB, run_setbit, 0 }, { SB_HBM, run_hbm, 0 }, { SB_LX, lx_run, 0 }, \
+	{ SB_RTL, rtl_run, 0 }, { SB_RTL " NextForwardRunClear", rtl_run_forward, 0 }, \
+	{ BSD, run_bitstring, 0 }, { LXB, run_lxb, 0 }, { FBB, run_fbb, 0 }, \
+	{ NAIVE, run_naive, 0 } }
 
 static const struct workload workloads[] = {
-	{ "find_next_bit dense", &dense, bitmask_reset, NEXT_IMPLS, 27 },
-	{ "find_next_bit sparse", &sparse, bitmask_reset, NEXT_IMPLS, 88 },
-	{ "find_next_zero_bit dense", &dense, NULL, NEXT_ZERO_IMPLS, 0 },
-	{ "find_next_zero_bit sparse", &sparse, NULL, NEXT_ZERO_IMPLS, 0 },
-	{ "for_each_set_bit dense", &dense, bitmask_reset, EACH_IMPLS, 0 },
-	{ "for_each_set_bit sparse", &sparse, bitmask_reset, EACH_IMPLS, 0 },
-	{ "for_each_clear_bit dense", &dense, NULL, EACH_ZERO_IMPLS, 0 },
-	{ "for_each_clear_bit sparse", &sparse, NULL, EACH_ZERO_IMPLS, 0 },
-	{ "find_last_bit dense", &dense, NULL,
-	  { { "setbit", last_setbit, false }, { "naive", last_naive, false } }, 0 },
-	{ "find_last_bit sparse", &sparse, NULL,
-	  { { "setbit", last_setbit, false }, { "naive", last_naive, false } }, 0 },
+	{ "find_next_bit dense", &dense, bitmask_reset, NEXT_IMPLS },
+	{ "find_next_bit sparse", &sparse, bitmask_reset, NEXT_IMPLS },
+	{ "find_next_zero_bit dense", &dense, NULL, NEXT_ZERO_IMPLS },
+	{ "find_next_zero_bit sparse", &sparse, NULL, NEXT_ZERO_IMPLS },
+	{ "for_each_set_bit dense", &dense, bitmask_reset, EACH_IMPLS },
+	{ "for_each_set_bit sparse", &sparse, bitmask_reset, EACH_IMPLS },
+	{ "for_each_clear_bit dense", &dense, NULL, EACH_ZERO_IMPLS },
+	{ "for_each_clear_bit sparse", &sparse, NULL, EACH_ZERO_IMPLS },
+	{ "find_last_bit dense", &dense, NULL, LAST_IMPLS },
+	{ "find_last_bit sparse", &sparse, NULL, LAST_IMPLS },
 	{ "weight + last, whole map, sparse", &sparse, bitmask_reset,
-	  { { "setbit", weight_last_setbit, false }, { "libbitmask", weight_last_bitmask, false },
-	    { "naive", weight_last_naive, false } }, 0 },
-	{ "find_first_bit + clear, dense", &first_dense, first_reset, FIRST_IMPLS, 0 },
-	{ "find_first_bit + clear, sparse", &first_sparse, first_reset, FIRST_IMPLS, 0 },
-	{ "find_next_and_bit dense", &and_dense, pair_reset,
-	  { { "setbit", and_setbit, false }, { "libbitmask", and_bitmask, false },
-	    { "naive", and_naive, false } }, 0 },
-	{ "find_next_and_bit sparse", &and_sparse, pair_reset,
-	  { { "setbit", and_setbit, false }, { "libbitmask", and_bitmask, false },
-	    { "naive", and_naive, false } }, 0 },
-	{ "clear run of 1, 2^20 fragmented", &run_lens[0], NULL, RUN_IMPLS, 0 },
-	{ "clear run of 8, 2^20 fragmented", &run_lens[1], NULL, RUN_IMPLS, 0 },
-	{ "clear run of 64, 2^20 fragmented", &run_lens[2], NULL, RUN_IMPLS, 0 },
-	{ "clear run of 512, 2^20 fragmented", &run_lens[3], NULL, RUN_IMPLS, 0 },
-	{ "first clear bit, 2^26 99.9% full", NULL, NULL,
-	  { { "setbit hbm", full_hbm, false }, { "setbit flat", full_flat, false },
-	    { "bitstring", full_bitstring, false }, { "naive", full_naive, true } }, 0 },
+	  { { SB, weight_last_setbit, 0 }, { SB_LX, lx_weight_last, 0 },
+	    { SB_RTL, rtl_weight_last, 0 }, { BITMASK, weight_last_bitmask, 0 },
+	    { NAIVE, weight_last_naive, 0 } } },
+	{ "find_first_bit + clear, dense", &first_dense, first_reset, FIRST_IMPLS },
+	{ "find_first_bit + clear, sparse", &first_sparse, first_reset, FIRST_IMPLS },
+	{ "find_next_and_bit dense", &and_dense, pair_reset, AND_IMPLS },
+	{ "find_next_and_bit sparse", &and_sparse, pair_reset, AND_IMPLS },
+	{ "run of 1 clear bit from a start, 2^20 fragmented", &run1, NULL, RUN_IMPLS },
+	{ "run of 8 clear bits from a start, 2^20 fragmented", &run8, NULL, RUN_IMPLS },
+	{ "run of 64 clear bits from a start, 2^20 fragmented", &run64, NULL, RUN_IMPLS },
+	{ "run of 512 clear bits from a start, 2^20 fragmented", &run512, NULL, RUN_IMPLS },
+	{ "aligned alloc+free of 1 bit, 2^20 fragmented", &area1, NULL,
+	  { { SB, area_setbit, 0 }, { SB_HBM, area_hbm, 0 }, { SB_LX, lx_area, 0 },
+	    { SB_RTL, rtl_area, 0 }, { SB_NANOS, nanos_area, 0 }, { BSD, area_bitstring, 0 },
+	    { LXB, area_lxb, 0 }, { FBB, area_fbb, 0 } } },
+	{ "aligned alloc+free of 8 bits, 2^20 fragmented", &area8, NULL,
+	  { { SB, area_setbit, 0 }, { SB_HBM, area_hbm, 0 }, { SB_LX, lx_area, 0 },
+	    { SB_NANOS, nanos_area, 0 }, { BSD, area_bitstring, 0 }, { LXB, area_lxb, 0 } } },
+	{ "first-clear alloc+free, 2^26 99.9% full", NULL, NULL,
+	  { { SB_HBM, full_hbm, 0 }, { "setbit flat", full_flat, 0 }, { SB_LX, lx_full, 0 },
+	    { SB_RTL, rtl_full, 0 }, { SB_NANOS, nanos_full, 0 }, { BSD, full_bitstring, 0 },
+	    { LXB, full_lxb, 0 }, { FBB, full_fbb, 0 } } },
 	{ "list print, 2^16 fragmented", NULL, NULL,
-	  { { "setbit", print_setbit, false }, { "libbitmask", print_bitmask, false } }, 0 },
+	  { { SB, print_setbit, 0 }, { SB_LX, lx_print, 0 }, { BITMASK, print_bitmask, 0 } } },
 	{ "list parse, 2^16 fragmented", NULL, NULL,
-	  { { "setbit", parse_setbit, false }, { "libbitmask", parse_bitmask, false } }, 0 },
+	  { { SB, parse_setbit, 0 }, { SB_LX, lx_parse, 0 }, { BITMASK, parse_bitmask, 0 } } },
 	{ "claim + release, 1 thread", &one_thread, NULL,
-	  { { "setbit", claim_atomic, false }, { "mutex", claim_locked, false } }, 0 },
+	  { { SB, claim_atomic, 0 }, { "mutex + bm_find_next_zero", claim_locked, 0 } } },
 	{ "claim + release, 2 threads", &two_threads, NULL,
-	  { { "setbit", claim_atomic, true }, { "mutex", claim_locked, true } }, 0 },
+	  { { SB, claim_atomic, 1 }, { "mutex + bm_find_next_zero", claim_locked, 1 } } },
 };
 
 #define NWORKLOADS	(sizeof(workloads) / sizeof(workloads[0]))
@@ -866,8 +797,20 @@ static bool selected(const struct workload *w)
 {
 	return !only || strstr(w->name, only);
 }
-/* Keep timing passes of one implementation until this much time has gone by. */
-#define MIN_NS		150000000ull
+
+static size_t nlines(const struct workload *w)
+{
+	size_t n = 0;
+
+	while (n < MAX_LINES && w->impl[n].run)
+		n++;
+	return n;
+}
+
+static bool is_setbit(const struct impl *im)
+{
+	return strncmp(im->name, "setbit", 6) == 0;
+}
 
 /* ------------------------------------------------------------ driver */
 
@@ -879,9 +822,32 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* One pass (reset first, untimed); its checksum must match the workload's. */
-static uint64_t pass(const struct workload *w, const struct impl *im, size_t *ops,
-		     uint64_t *check, bool *first)
+/* The workload's agreed checksum: set by its first line's first run. */
+struct check {
+	uint64_t sum;
+	bool have;
+	bool bad;
+	bool quiet;		/* --verify: report, do not exit */
+};
+
+static void agree(const struct workload *w, const struct impl *im, uint64_t sum,
+		  struct check *c)
+{
+	if (!c->have) {
+		c->sum = sum;
+		c->have = true;
+	} else if (sum != c->sum) {
+		printf("%sMISMATCH: %s: %s returned %#llx, expected %#llx\n", c->quiet ? "# " : "",
+		       w->name, im->name, (unsigned long long)sum, (unsigned long long)c->sum);
+		if (!c->quiet)
+			exit(1);
+		c->bad = true;
+	}
+}
+
+/* One run (reset first, untimed): its ns; *ops its operations. */
+static uint64_t run_once(const struct workload *w, const struct impl *im, size_t *ops,
+			 struct check *c)
 {
 	uint64_t t0, sum;
 
@@ -890,82 +856,162 @@ static uint64_t pass(const struct workload *w, const struct impl *im, size_t *op
 	t0 = now_ns();
 	sum = im->run(w->arg, ops);
 	t0 = now_ns() - t0;
-	if (*first) {
-		*check = sum;
-		*first = false;
-	} else if (sum != *check) {
-		printf("MISMATCH: %s: %s returned %#llx, expected %#llx\n", w->name, im->name,
-		       (unsigned long long)sum, (unsigned long long)*check);
-		exit(1);
-	}
+	agree(w, im, sum, c);
 	return t0;
 }
 
-/*
- * ns per operation of im: the best pass of those run until MIN_NS has gone
- * by (after a warm-up pass). The best pass is the one the other users of a
- * shared machine disturbed least.
- */
-static double time_impl(const struct workload *w, const struct impl *im, uint64_t *check,
-			bool *first)
+/* A pass: reps runs; ns per op over them. */
+static double pass(const struct workload *w, const struct impl *im, unsigned reps,
+		   struct check *c)
 {
-	uint64_t total = 0;
-	double best = 0;
-	unsigned passes = 0;
+	uint64_t ns = 0;
+	size_t ops = 0;
 
-	if (!im->slow)
-		pass(w, im, &(size_t){ 0 }, check, first);
-	do {
-		size_t ops;
-		uint64_t ns = pass(w, im, &ops, check, first);
-		double per_op = (double)ns / (double)(ops ? ops : 1);
+	for (unsigned k = 0; k < reps; k++) {
+		size_t o = 0;
 
-		if (passes == 0 || per_op < best)
-			best = per_op;
-		total += ns;
-		passes++;
-	} while (!im->slow && (total < MIN_NS || passes < 3));
-	return best;
+		ns += run_once(w, im, &o, c);
+		ops += o;
+	}
+	return (double)ns / (double)(ops ? ops : 1);
 }
 
-static const char legend[] =
-	"# find_*: one search call per found bit, the same loop for every library.\n"
-	"# for_each_*: each library's own idiom: setbit bm_for_each_set/clear, libbitmask\n"
-	"#   bitmask_next, bitstring bit_ffs/bit_ffc from the next bit, naive a test per bit.\n"
-	"# claim: the mutex is glibc's in a process that has started a thread (locked, as on SMP).\n";
+/* Each pass lasts about this long. */
+#define PASS_NS		2000000ull
+#define MAX_ROUNDS	99
+
+static unsigned rounds = 15;
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct result {
+	double median, min;
+};
+
+struct slower {
+	const char *workload, *line, *best;
+	double median, best_median;
+};
+
+static struct slower slow_lines[NWORKLOADS * MAX_LINES];
+static size_t nslow;
+
+/* A ratio in 8 columns: two decimals, or three significant digits below 0.01. */
+static void fmt_ratio(char *buf, size_t size, double r)
+{
+	snprintf(buf, size, r < 0.01 ? "%.2e" : "%.2f", r);
+}
+
+/* How much more than 1 the ratio r is, as a percentage: "23%", "0.4%". */
+static struct pct_text {
+	char s[24];
+} pct(double r)
+{
+	struct pct_text t;
+	double p = 100.0 * (r - 1);
+
+	snprintf(t.s, sizeof(t.s), p < 10 ? "%.1f%%" : "%.0f%%", p);
+	return t;
+}
+
+static void time_workload(const struct workload *w)
+{
+	size_t n = nlines(w), best = MAX_LINES;
+	unsigned reps[MAX_LINES];
+	double samples[MAX_LINES][MAX_ROUNDS];
+	struct result res[MAX_LINES];
+	struct check c = { 0 };
+
+	/* Warm-up pass of each line, which also sizes its passes to PASS_NS. */
+	for (size_t i = 0; i < n; i++) {
+		size_t ops;
+		uint64_t ns = run_once(w, &w->impl[i], &ops, &c);
+
+		reps[i] = ns >= PASS_NS ? 1 : (unsigned)(PASS_NS / (ns ? ns : 1));
+		if (reps[i] > 100000)
+			reps[i] = 100000;
+	}
+	for (unsigned r = 0; r < rounds; r++)
+		for (size_t k = 0; k < n; k++) {
+			size_t i = (k + r) % n;
+
+			samples[i][r] = pass(w, &w->impl[i], reps[i], &c);
+		}
+	for (size_t i = 0; i < n; i++) {
+		qsort(samples[i], rounds, sizeof(double), cmp_double);
+		res[i].min = samples[i][0];
+		res[i].median = rounds % 2 ? samples[i][rounds / 2] :
+			(samples[i][rounds / 2 - 1] + samples[i][rounds / 2]) / 2;
+		if (!is_setbit(&w->impl[i]) && (best == MAX_LINES || res[i].median < res[best].median))
+			best = i;
+	}
+	printf("\n%s\n", w->name);
+	for (size_t i = 0; i < n; i++) {
+		const struct impl *im = &w->impl[i];
+		char ratio[16] = "", note[96] = "";
+
+		if (best < MAX_LINES) {
+			fmt_ratio(ratio, sizeof(ratio), res[i].median / res[best].median);
+			if (is_setbit(im) && res[i].median > res[best].median) {
+				snprintf(note, sizeof(note), "  SLOWER than %s by %s",
+					 w->impl[best].name,
+					 pct(res[i].median / res[best].median).s);
+				slow_lines[nslow++] = (struct slower){ w->name, im->name,
+					w->impl[best].name, res[i].median, res[best].median };
+			}
+		}
+		printf("  %-40s %11.2f %11.2f %8s%s\n", im->name, res[i].median, res[i].min, ratio,
+		       note);
+	}
+	fflush(stdout);
+}
 
 static void run_timed(void)
 {
-	printf("%s", legend);
-	printf("%-34s %-12s %10s %12s\n", "workload", "impl", "ns/op", "setbit/impl");
-	for (size_t k = 0; k < NWORKLOADS; k++) {
-		const struct workload *w = &workloads[k];
-		uint64_t check = 0;
-		bool first = true;
-		double mine = 0;
+	double load[3] = { 0 };
+	FILE *f = fopen("/proc/loadavg", "r");
 
-		if (!selected(w))
-			continue;
-		for (const struct impl *im = w->impl; im < w->impl + 5 && im->run; im++) {
-			double ns = time_impl(w, im, &check, &first);
-
-			if (im == w->impl) {
-				mine = ns;
-				printf("%-34s %-12s %10.2f\n", w->name, im->name, ns);
-			} else {
-				printf("%-34s %-12s %10.2f %12.3f\n", "", im->name, ns, mine / ns);
-			}
-			if (w->impl[0].run == full_hbm && im->run == full_flat)
-				printf("%-34s %-12s %10s %11.0fx  (target >= 1000x)\n", "",
-				       "flat/hbm", "", ns / mine);
-		}
+	if (f) {
+		if (fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+			load[0] = load[1] = load[2] = 0;
+		fclose(f);
 	}
+	printf("# bench_bitmap: ns per operation; load average %.2f %.2f %.2f\n", load[0], load[1],
+	       load[2]);
+	printf("# Lines of a workload run round-robin in one process, %u rounds of ~%llu ms passes\n"
+	       "# each (the order rotated every round); median and min are over the rounds.\n"
+	       "# ratio = median / the fastest non-setbit line's median (peers, baselines, naive).\n"
+	       "# setbit* lines: the native API (bm_*, hbm_*) and the compat dialects (linux.h,\n"
+	       "# rtl.h, nanos.h) on the same maps; a setbit line slower than the fastest\n"
+	       "# non-setbit line says SLOWER. Baselines are this project's own code written from\n"
+	       "# Linux's and FreeBSD's published algorithms (tests/bench/baselines.h).\n"
+	       "# find_*: one search call per found bit, the same loop for every line.\n"
+	       "# for_each_*: each line's own idiom (libbitmask, bitstring, baselines: a search loop).\n"
+	       "# run of N / alloc: 1024 random starts, one search each (rtl.h: RtlFindClearBits,\n"
+	       "#   whose wrap is cut off; RTL has no aligned search, so no rtl.h line for 8 bits).\n"
+	       "# claim: the mutex is glibc's in a process that has started a thread.\n",
+	       rounds, PASS_NS / 1000000);
+	printf("%-42s %11s %11s %8s\n", "workload / line", "median", "min", "ratio");
+	for (size_t k = 0; k < NWORKLOADS; k++)
+		if (selected(&workloads[k]))
+			time_workload(&workloads[k]);
+	printf("\nsetbit lines slower than the fastest other line:%s\n", nslow ? "" : " none");
+	for (size_t k = 0; k < nslow; k++)
+		printf("  %s: %s %.2f ns vs %s %.2f ns (+%s)\n", slow_lines[k].workload,
+		       slow_lines[k].line, slow_lines[k].median, slow_lines[k].best,
+		       slow_lines[k].best_median,
+		       pct(slow_lines[k].median / slow_lines[k].best_median).s);
 }
 
 /*
  * Under callgrind (--collect-atstart=no): collect exactly one pass of each
- * implementation and dump it under "workload|impl"; print the op count and
- * target for icount.py to divide by.
+ * line and dump it under "workload|line"; print the op count for
+ * icount.py to divide by. Threaded lines are left out.
  */
 static void run_icount(void)
 {
@@ -974,11 +1020,12 @@ static void run_icount(void)
 
 		if (!selected(w))
 			continue;
-		for (const struct impl *im = w->impl; im < w->impl + 5 && im->run; im++) {
-			char label[96];
+		for (size_t i = 0; i < nlines(w); i++) {
+			const struct impl *im = &w->impl[i];
+			char label[160];
 			size_t ops;
 
-			if (im->slow)
+			if (im->threads)
 				continue;
 			snprintf(label, sizeof(label), "%s|%s", w->name, im->name);
 			if (w->reset)
@@ -987,25 +1034,182 @@ static void run_icount(void)
 			im->run(w->arg, &ops);
 			CALLGRIND_TOGGLE_COLLECT;
 			CALLGRIND_DUMP_STATS_AT(label);
-			printf("icount\t%s\t%zu\t%g\n", label, ops,
-			       im == w->impl ? w->icount_max : 0.0);
+			printf("icount\t%s\t%zu\t%d\n", label, ops, is_setbit(im));
 		}
 	}
 }
 
+/* ------------------------------------------------------------ --verify */
+
+/* The model: z[i] = clear bits in a row from i (below nbits), bit by bit. */
+static void model_runs(const uint64_t *m, size_t nbits, size_t *z)
+{
+	z[nbits] = 0;
+	for (size_t i = nbits; i-- > 0;)
+		z[i] = naive_get(m, i) ? 0 : z[i + 1] + 1;
+}
+
+/* The first i >= from, a multiple of mask + 1, with n clear bits from it; or nbits. */
+static size_t model_area(const size_t *z, size_t nbits, size_t from, size_t n, size_t mask)
+{
+	for (size_t i = (from + mask) & ~mask; i < nbits; i += mask + 1)
+		if (z[i] >= n)
+			return i;
+	return nbits;
+}
+
+/*
+ * The baselines against a bit-at-a-time model on small random maps of
+ * every length 1..200, at several densities, from every start: each
+ * search's answer must be the model's. Returns the number of mismatches.
+ */
+static int verify_baselines(void)
+{
+	static const size_t lens[] = { 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 63, 64, 65, 100, 130 };
+	uint64_t m[5], a[5];
+	size_t z[5 * 64 + 1];
+	int bad = 0;
+
+	for (size_t nbits = 1; nbits <= 200; nbits++)
+		for (int density = 0; density < 6; density++) {
+			for (size_t k = 0; k < 5; k++) {
+				uint64_t r = rnd(), s = rnd();
+
+				m[k] = density == 0 ? 0 : density == 1 ? ~0ull :
+				       density == 2 ? r & s : density == 3 ? r :
+				       density == 4 ? r | s : (r & s & rnd()) | (r | s | rnd());
+				a[k] = rnd();
+			}
+			/* Bits past nbits are garbage, as in a real map. */
+			model_runs(m, nbits, z);
+			for (size_t from = 0; from <= nbits; from++) {
+				size_t want, got, w;
+
+#define EXPECT(what, g, w) do {							\
+		got = (g);							\
+		want = (w);							\
+		if (got != want && bad++ < 10)					\
+			printf("# %s nbits %zu from %zu map %#llx: %zu, model %zu\n",	\
+			       what, nbits, from, (unsigned long long)m[0], got, want);	\
+	} while (0)
+				EXPECT("lxb_find_next", lxb_find_next(m, nbits, from),
+				       naive_next(m, nbits, from, true));
+				EXPECT("lxb_find_next_zero", lxb_find_next_zero(m, nbits, from),
+				       naive_next(m, nbits, from, false));
+				EXPECT("fbb_ffs_at", fbb_ffs_at(m, nbits, from),
+				       naive_next(m, nbits, from, true));
+				EXPECT("fbb_ffc_at", fbb_ffc_at(m, nbits, from),
+				       naive_next(m, nbits, from, false));
+				for (w = from; w < nbits && !(naive_get(m, w) && naive_get(a, w)); w++)
+					;
+				EXPECT("lxb_find_next_and", lxb_find_next_and(m, a, nbits, from), w);
+				for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+					size_t n = lens[l];
+
+					EXPECT("fbb_ffc_area_at", fbb_ffc_area_at(m, nbits, from, n),
+					       model_area(z, nbits, from, n, 0));
+					for (size_t mask = 0; mask < 16; mask = mask * 2 + 1)
+						EXPECT("lxb_find_zero_area",
+						       lxb_find_zero_area(m, nbits, from, n, mask),
+						       model_area(z, nbits, from, n, mask));
+				}
+#undef EXPECT
+			}
+			{
+				size_t w = nbits;
+
+				for (size_t i = nbits; i-- > 0;)
+					if (naive_get(m, i)) {
+						w = i;
+						break;
+					}
+				if (lxb_find_last(m, nbits) != w && bad++ < 10)
+					printf("# lxb_find_last nbits %zu: %zu, model %zu\n", nbits,
+					       lxb_find_last(m, nbits), w);
+			}
+			/* Range set / clear against bit by bit, on a copy. */
+			for (size_t s = 0; s < nbits; s += 7)
+				for (size_t n = 0; s + n <= nbits; n += 5) {
+					uint64_t x[5], y[5];
+
+					memcpy(x, m, sizeof(x));
+					memcpy(y, m, sizeof(y));
+					lxb_set_range(x, s, n);
+					for (size_t i = s; i < s + n; i++)
+						fbb_set(y, i);
+					if (memcmp(x, y, sizeof(x)) && bad++ < 10)
+						printf("# lxb_set_range %zu+%zu differs\n", s, n);
+					lxb_clear_range(x, s, n);
+					for (size_t i = s; i < s + n; i++)
+						fbb_clear(y, i);
+					if (memcmp(x, y, sizeof(x)) && bad++ < 10)
+						printf("# lxb_clear_range %zu+%zu differs\n", s, n);
+				}
+		}
+	return bad;
+}
+
+/* KTAP: one case per workload (every line agrees) and one for the baselines. */
+static int run_verify(void)
+{
+	unsigned t = 0;
+	int failed = 0;
+
+	printf("KTAP version 1\n1..%zu\n", NWORKLOADS + 1);
+	for (size_t k = 0; k < NWORKLOADS; k++) {
+		const struct workload *w = &workloads[k];
+		struct check c = { .quiet = true };
+
+		for (size_t i = 0; i < nlines(w); i++) {
+			size_t ops;
+
+			run_once(w, &w->impl[i], &ops, &c);
+		}
+		printf("%s %u %s\n", c.bad ? "not ok" : "ok", ++t, w->name);
+		failed += c.bad;
+	}
+	if (verify_baselines()) {
+		printf("not ok %u baselines against a bit-at-a-time model\n", ++t);
+		failed++;
+	} else {
+		printf("ok %u baselines against a bit-at-a-time model\n", ++t);
+	}
+	printf("# bench_bitmap --verify: %u passed, %d failed\n", t - (unsigned)failed, failed);
+	return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	bool icount = argc > 1 && strcmp(argv[1], "--icount") == 0;
+	enum { TIMED, ICOUNT, VERIFY } mode = TIMED;
+	int a = 1;
 
-	if (argc > 2 + icount) {
-		fprintf(stderr, "usage: bench_bitmap [--icount] [WORD]\n");
+#ifdef BENCH_VERIFY
+	mode = VERIFY;
+#endif
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (strcmp(argv[a], "--icount") == 0) {
+			mode = ICOUNT;
+		} else if (strcmp(argv[a], "--verify") == 0) {
+			mode = VERIFY;
+		} else if (strcmp(argv[a], "--rounds") == 0 && a + 1 < argc) {
+			rounds = (unsigned)atoi(argv[++a]);
+			if (rounds < 1 || rounds > MAX_ROUNDS)
+				rounds = 15;
+		} else {
+			break;
+		}
+	}
+	if (argc > a + 1 || (a < argc && argv[a][0] == '-')) {
+		fprintf(stderr, "usage: bench_bitmap [--icount | --verify | --rounds N] [WORD]\n");
 		return 2;
 	}
-	only = argc > 1 + icount ? argv[1 + icount] : NULL;
+	only = a < argc && argv[a][0] ? argv[a] : NULL;
 	setup_maps();
 	setup_lists();
 	setup_claims();
-	if (icount)
+	if (mode == VERIFY)
+		return run_verify();
+	if (mode == ICOUNT)
 		run_icount();
 	else
 		run_timed();

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Instructions per operation for each bench workload, counted by callgrind.
+"""Instructions and mispredicted branches per operation for each bench line, by callgrind.
 
 usage: icount.py BENCH_BINARY [WORD]
 
-Runs `BENCH_BINARY --icount` under valgrind --tool=callgrind with collection
-off; the binary collects exactly one pass of each (workload, implementation)
-and dumps it under the label "workload|impl", and prints the pass's
-operation count. Instruction counts do not depend on the machine's load, so
-these figures are stable where the ns/op of `make bench` are not.
+Runs `BENCH_BINARY --icount` under valgrind --tool=callgrind --branch-sim=yes
+with collection off; the binary collects exactly one pass of each (workload,
+line) and dumps it under the label "workload|line", and prints the pass's
+operation count. For each line this prints instructions per op (Ir) and
+simulated mispredicted branches per op: conditional plus indirect (Bcm +
+Bim), from callgrind's branch predictor model, not the machine's. Neither
+depends on the machine's load, so these figures are stable where the ns/op
+of `make bench` are not; but instructions are not time (a mispredicted
+branch costs more than the instructions it saves), so judge by both.
 """
 
 import glob
@@ -20,9 +24,9 @@ import tempfile
 
 
 def run(binary, outdir, only):
-    """Run the binary under callgrind; return [(label, ops, target)]."""
+    """Run the binary under callgrind; return [(label, ops, is_setbit)]."""
     out = os.path.join(outdir, "cg.out")
-    cmd = ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+    cmd = ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--branch-sim=yes",
            "--callgrind-out-file=" + out, binary, "--icount"] + only
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, check=False)
@@ -31,27 +35,30 @@ def run(binary, outdir, only):
         sys.exit("icount: valgrind failed")
     rows = []
     for line in proc.stdout.splitlines():
-        tag, label, ops, target = line.split("\t")
+        tag, label, ops, setbit = line.split("\t")
         if tag == "icount":
-            rows.append((label, int(ops), float(target)))
+            rows.append((label, int(ops), setbit == "1"))
     return rows
 
 
 def dumps(outdir):
-    """Instructions collected per dump label, from every callgrind dump file."""
+    """{label: {event: count}} from every callgrind dump file."""
     counts = {}
     for path in glob.glob(os.path.join(outdir, "cg.out*")):
-        label, total = None, None
+        label, events, totals = None, None, None
         with open(path) as f:
             for line in f:
                 m = re.match(r"desc: Trigger: Client Request: (.*)", line)
                 if m:
                     label = m.group(1).strip()
-                m = re.match(r"(?:totals|summary): (\d+)", line)
+                m = re.match(r"events: (.*)", line)
                 if m:
-                    total = int(m.group(1))
-        if label is not None and total is not None:
-            counts[label] = total
+                    events = m.group(1).split()
+                m = re.match(r"(?:totals|summary): (.*)", line)
+                if m:
+                    totals = [int(x) for x in m.group(1).split()]
+        if label is not None and events and totals:
+            counts[label] = dict(zip(events, totals + [0] * (len(events) - len(totals))))
     return counts
 
 
@@ -61,27 +68,30 @@ def main():
     with tempfile.TemporaryDirectory(prefix="icount.") as outdir:
         rows = run(sys.argv[1], outdir, sys.argv[2:])
         counts = dumps(outdir)
-    print("# find_*: one search call per found bit, the same loop for every library.")
-    print("# for_each_*: each library's own idiom: setbit bm_for_each_set/clear, libbitmask")
-    print("#   bitmask_next, bitstring bit_ffs/bit_ffc from the next bit, naive a test per bit.")
-    print("# claim: the mutex is glibc's in a process that has started a thread (locked, as on SMP).")
-    print("%-34s %-12s %14s %12s  %s" % ("workload", "impl", "instr/op", "setbit/impl", "target"))
-    mine = {}
-    for label, ops, target in rows:
-        workload, impl = label.split("|")
-        per_op = counts.get(label, 0) / max(ops, 1)
-        first = workload not in mine
-        if first:
-            mine[workload] = per_op
-        ratio = "" if first else "%12.3f" % (mine[workload] / per_op if per_op else 0)
-        note = ""
-        if target:
-            note = "<= %g: %s" % (target, "met" if per_op <= target else "MISSED")
-        if impl == "setbit flat" and mine[workload]:
-            note = "flat/hbm = %.0fx (target >= 1000x: %s)" % (
-                per_op / mine[workload], "met" if per_op >= 1000 * mine[workload] else "MISSED")
-        print("%-34s %-12s %14.1f %12s  %s" % (workload if first else "", impl, per_op,
-                                               ratio, note))
+    print("# Per operation, one pass of each line under callgrind --branch-sim=yes:")
+    print("#   instr = instructions (Ir); mispred = mispredicted conditional + indirect")
+    print("#   branches (Bcm + Bim) in callgrind's simulated predictor.")
+    print("# ratio = the line's figure / the lowest non-setbit line's figure (peers,")
+    print("#   baselines, naive). Threaded lines are left out.")
+    print("%-42s %11s %7s %9s %7s" % ("workload / line", "instr/op", "ratio",
+                                        "mispred/op", "ratio"))
+    by_workload = {}
+    for label, ops, setbit in rows:
+        workload, line = label.split("|", 1)
+        ev = counts.get(label, {})
+        ops = max(ops, 1)
+        instr = ev.get("Ir", 0) / ops
+        mis = (ev.get("Bcm", 0) + ev.get("Bim", 0)) / ops
+        by_workload.setdefault(workload, []).append((line, setbit, instr, mis))
+    for workload, lines in by_workload.items():
+        others = [(i, m) for _, s, i, m in lines if not s]
+        best_i = min((i for i, _ in others), default=0)
+        best_m = min((m for _, m in others), default=0)
+        print("\n" + workload)
+        for line, _, instr, mis in lines:
+            ri = "%.2f" % (instr / best_i) if best_i else "-"
+            rm = "%.2f" % (mis / best_m) if best_m else "-"
+            print("  %-40s %11.1f %7s %9.3f %7s" % (line, instr, ri, mis, rm))
 
 
 if __name__ == "__main__":
