@@ -522,7 +522,7 @@ FULL_FN(full_flat, bm_find_first_zero(full.w, FULL_BITS), bm_set(full.w, i),
 	bm_clear(full.w, i))
 FULL_FN(full_bitstring, ({
 		int v_;
-		bit_ffc((bitstr_t *)full.w, FULL_BITS, &v_);
+		bit_ffc((bitstr_t *)full.w, (int)FULL_BITS, &v_);
 		(size_t)v_;
 	}), bit_set((bitstr_t *)full.w, (int)i), bit_clear((bitstr_t *)full.w, (int)i))
 FULL_FN(full_lxb, lxb_find_next_zero(full.w, FULL_BITS, 0), fbb_set(full.w, i),
