@@ -11,7 +11,7 @@ BENCH_BITMAP_CC = $(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -DSETBIT_HOS
 # bitstring, the baselines of tests/bench/baselines.c and a naive loop: median and min
 # ns/op per workload, lines timed round-robin (exits 1 if the answers differ).
 # ICOUNT=1: instructions and mispredicted branches per op under callgrind instead.
-# BENCH_ONLY=word: only the workloads whose name contains it. ROUNDS=N: rounds (15).
+# BENCH_ONLY=word[,word]: only the workloads whose names contain one. ROUNDS=N: rounds (31).
 BENCH_BITMAP := $(BUILD)/bench/bench_bitmap
 BENCH_SRCS    = tests/bench/bench_bitmap.c tests/bench/bench_linux.c tests/bench/bench_rtl.c \
 	tests/bench/bench_nanos.c tests/bench/baselines.c $(BITMAP_SRCS) \
@@ -27,9 +27,9 @@ HOST_TEST_BINS += $(BENCH_VERIFY)
 
 bench: $(BENCH_BITMAP)
 ifeq ($(ICOUNT),1)
-	$(Q)$(PYTHON) tests/bench/icount.py $(BENCH_BITMAP) $(BENCH_ONLY)
+	$(Q)$(PYTHON) tests/bench/icount.py $(BENCH_BITMAP) '$(BENCH_ONLY)'
 else
-	$(Q)$(BENCH_BITMAP) $(if $(ROUNDS),--rounds $(ROUNDS)) $(BENCH_ONLY)
+	$(Q)$(BENCH_BITMAP) $(if $(ROUNDS),--rounds $(ROUNDS)) '$(BENCH_ONLY)'
 endif
 
 # PID alloc+free at 0-99.9% occupancy, hbm against a linear scan.

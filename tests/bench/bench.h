@@ -25,7 +25,7 @@ struct map {
 #define FULL_BITS	(1u << 26)
 #define LIST_BITS	(1u << 16)
 #define NSTARTS		1024		/* random starts per run / area pass */
-#define FULL_REPS	8		/* first-clear allocations per 2^26 pass */
+#define FULL_REPS	2		/* first-clear allocations per 2^26 run */
 #define LIST_BUF	(1 << 20)
 
 extern struct map dense, dense2, sparse, sparse2, frag, full, listmap, work;

@@ -62,6 +62,14 @@ def dumps(outdir):
     return counts
 
 
+def ratio(x, best):
+    """x / best in 7 columns: two decimals, or three significant digits below 0.01."""
+    if not best:
+        return "-"
+    r = x / best
+    return "%.2e" % r if r < 0.01 else "%.2f" % r
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
@@ -89,8 +97,8 @@ def main():
         best_m = min((m for _, m in others), default=0)
         print("\n" + workload)
         for line, _, instr, mis in lines:
-            ri = "%.2f" % (instr / best_i) if best_i else "-"
-            rm = "%.2f" % (mis / best_m) if best_m else "-"
+            ri = ratio(instr, best_i)
+            rm = ratio(mis, best_m)
             print("  %-40s %11.1f %7s %9.3f %7s" % (line, instr, ri, mis, rm))
 
 
