@@ -46,6 +46,25 @@ size_t lxb_find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_
 void lxb_set_range(uint64_t *map, size_t start, size_t n);
 void lxb_clear_range(uint64_t *map, size_t start, size_t n);
 
+/* Linux's inline bitmap_set / bitmap_clear: one bit for a constant 1, else the word loop. */
+static inline __attribute__((always_inline)) void lxb_bitmap_set(uint64_t *map, size_t start,
+								  size_t n)
+{
+	if (__builtin_constant_p(n) && n == 1)
+		map[start / 64] |= 1ull << (start % 64);
+	else
+		lxb_set_range(map, start, n);
+}
+
+static inline __attribute__((always_inline)) void lxb_bitmap_clear(uint64_t *map, size_t start,
+								    size_t n)
+{
+	if (__builtin_constant_p(n) && n == 1)
+		map[start / 64] &= ~(1ull << (start % 64));
+	else
+		lxb_clear_range(map, start, n);
+}
+
 /* freebsd-style run search (baselines.c) */
 size_t fbb_ffc_area_at(const uint64_t *map, size_t nbits, size_t start, size_t n);
 

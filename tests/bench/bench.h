@@ -17,6 +17,7 @@ struct map {
 	size_t nbits;
 	void *rtl;		/* PRTL_BITMAP over w (bench_rtl.c) */
 	void *nanos;		/* nanos bitmap wrapping w (bench_nanos.c) */
+	void *hbm;		/* struct hbm with the same bits, or NULL */
 };
 
 #define LINUX_BITS	327680u
@@ -44,7 +45,12 @@ struct pair {
 	const struct map *a, *b;
 };
 
-/* n clear bits in a row, aligned to align_mask + 1 (0: any index), from each start. */
+/*
+ * n clear bits in a row from each start. The aligned alloc+free workloads
+ * take n and the alignment as constants instead (fixed-size allocators
+ * are written that way, and every line may fold them): *_area1 is 1 bit,
+ * *_area8 is 8 bits aligned to 8.
+ */
 struct area_arg {
 	size_t n;
 	size_t align_mask;
@@ -57,16 +63,16 @@ uint64_t hash_bytes(const void *p, size_t len);
 /* bench_linux.c: setbit through compat/linux.h. */
 void linux_setup(void);
 bench_fn lx_next, lx_next_zero, lx_each, lx_each_zero, lx_last, lx_weight_last, lx_first,
-	lx_and, lx_run, lx_area, lx_full, lx_print, lx_parse;
+	lx_and, lx_run, lx_area1, lx_area8, lx_full, lx_print, lx_parse;
 
 /* bench_rtl.c: setbit through compat/rtl.h. */
 void rtl_setup(void);
 bench_fn rtl_next, rtl_next_zero, rtl_weight_last, rtl_first, rtl_run, rtl_run_forward,
-	rtl_area, rtl_full;
+	rtl_area1, rtl_full;
 
 /* bench_nanos.c: setbit through compat/nanos.h. */
 void nanos_setup(void);
-bench_fn nanos_next, nanos_each, nanos_area, nanos_full;
+bench_fn nanos_next, nanos_each, nanos_area1, nanos_area8, nanos_full;
 
 /*
  * The walks every implementation of a workload shares, around a search

@@ -57,7 +57,7 @@ struct map work;			/* scratch copy a pass may consume */
 size_t starts[NSTARTS];
 char list_text[LIST_BUF], list_out[LIST_BUF];
 static struct bitmask *bmk, *bmk2, *bmk_work;
-static struct hbm hfrag, hfull;
+static struct hbm hdense, hsparse, hfrag, hfull;
 static uint64_t rng = 0x5e7b17u;
 
 static uint64_t rnd(void)
@@ -71,7 +71,7 @@ static uint64_t rnd(void)
 
 static struct map map_new(size_t nbits)
 {
-	struct map m = { calloc(BM_WORDS(nbits) + 1, sizeof(uint64_t)), nbits, NULL, NULL };
+	struct map m = { calloc(BM_WORDS(nbits) + 1, sizeof(uint64_t)), nbits, NULL, NULL, NULL };
 
 	if (!m.w) {
 		perror("bench_bitmap");
@@ -158,6 +158,10 @@ static void setup_maps(void)
 	make_fragmented(&listmap);
 	for (size_t k = 0; k < NSTARTS; k++)
 		starts[k] = rnd() % RUN_BITS;
+	hbm_from(&hdense, &dense);
+	hbm_from(&hsparse, &sparse);
+	dense.hbm = &hdense;
+	sparse.hbm = &hsparse;
 	hbm_from(&hfrag, &frag);
 	hbm_from(&hfull, &full);
 	bmk = bitmask_alloc(LINUX_BITS);
@@ -249,12 +253,14 @@ static size_t naive_zero_run(const uint64_t *map, size_t nbits, size_t from, siz
 	}
 
 WALK_FN(next_setbit, bm_find_next(m->w, m->nbits, p_))
+WALK_FN(next_hbm, hbm_find_next(m->hbm, p_))
 WALK_FN(next_bitmask, bitmask_next(bmk, (unsigned)p_))
 WALK_FN(next_bitstring, bs_find_from(m->w, m->nbits, p_, true))
 WALK_FN(next_lxb, lxb_find_next(m->w, m->nbits, p_))
 WALK_FN(next_fbb, fbb_ffs_at(m->w, m->nbits, p_))
 WALK_FN(next_naive, naive_next(m->w, m->nbits, p_, true))
 WALK_FN(next_zero_setbit, bm_find_next_zero(m->w, m->nbits, p_))
+WALK_FN(next_zero_hbm, hbm_find_next_zero(m->hbm, p_))
 WALK_FN(next_zero_bitstring, bs_find_from(m->w, m->nbits, p_, false))
 WALK_FN(next_zero_lxb, lxb_find_next_zero(m->w, m->nbits, p_))
 WALK_FN(next_zero_fbb, fbb_ffc_at(m->w, m->nbits, p_))
@@ -471,12 +477,17 @@ RUN_FN(run_naive, naive_zero_run(frag.w, RUN_BITS, p_, a->n))
 
 /* ------------------------------------------------------------ aligned alloc + free, fragmented map */
 
-/* Find n clear bits aligned to align_mask + 1 from each start, set them, clear them. */
-#define AREA_FN(name, FIND, SET, CLEAR)						\
+/*
+ * Find N clear bits aligned to MASK + 1 from each start, set them, clear
+ * them; N and MASK constants, as in a fixed-size allocator.
+ */
+#define AREA_FN(name, N, MASK, FIND, SET, CLEAR)				\
 	static uint64_t name(const void *arg, size_t *ops)			\
 	{									\
-		const struct area_arg *a = arg;					\
-		(void)a;							\
+		const size_t n = (N), mask = (MASK);				\
+		(void)arg;							\
+		(void)n;							\
+		(void)mask;							\
 		return BENCH_STARTS(({						\
 			size_t i = (FIND);					\
 			if (i < RUN_BITS) {					\
@@ -487,17 +498,22 @@ RUN_FN(run_naive, naive_zero_run(frag.w, RUN_BITS, p_, a->n))
 		}));								\
 	}
 
-AREA_FN(area_setbit, bm_find_zero_area(frag.w, RUN_BITS, p_, a->n, a->align_mask, 0),
-	bm_set_range(frag.w, i, a->n), bm_clear_range(frag.w, i, a->n))
-AREA_FN(area_hbm, hbm_find_zero_area(&hfrag, p_, a->n, a->align_mask, 0),
-	hbm_set_range(&hfrag, i, a->n), hbm_clear_range(&hfrag, i, a->n))
-AREA_FN(area_bitstring, bs_zero_area(frag.w, RUN_BITS, p_, a->n, a->align_mask),
-	bit_nset((bitstr_t *)frag.w, (int)i, (int)(i + a->n - 1)),
-	bit_nclear((bitstr_t *)frag.w, (int)i, (int)(i + a->n - 1)))
-AREA_FN(area_lxb, lxb_find_zero_area(frag.w, RUN_BITS, p_, a->n, a->align_mask),
-	lxb_set_range(frag.w, i, a->n), lxb_clear_range(frag.w, i, a->n))
+#define AREA_FNS(sfx, N, MASK)							\
+	AREA_FN(area_setbit##sfx, N, MASK, bm_find_zero_area(frag.w, RUN_BITS, p_, n, mask, 0), \
+		bm_set_range(frag.w, i, n), bm_clear_range(frag.w, i, n))	\
+	AREA_FN(area_hbm##sfx, N, MASK, hbm_find_zero_area(&hfrag, p_, n, mask, 0),	\
+		hbm_set_range(&hfrag, i, n), hbm_clear_range(&hfrag, i, n))	\
+	AREA_FN(area_bitstring##sfx, N, MASK, bs_zero_area(frag.w, RUN_BITS, p_, n, mask), \
+		bit_nset((bitstr_t *)frag.w, (int)i, (int)(i + n - 1)),		\
+		bit_nclear((bitstr_t *)frag.w, (int)i, (int)(i + n - 1)))	\
+	AREA_FN(area_lxb##sfx, N, MASK, lxb_find_zero_area(frag.w, RUN_BITS, p_, n, mask), \
+		lxb_bitmap_set(frag.w, i, n), lxb_bitmap_clear(frag.w, i, n))
+
+AREA_FNS(1, 1, 0)
+AREA_FNS(8, 8, 7)
 /* FreeBSD has no aligned area search: its line is the single bit, bit_ffc_at. */
-AREA_FN(area_fbb, fbb_ffc_at(frag.w, RUN_BITS, p_), fbb_set(frag.w, i), fbb_clear(frag.w, i))
+AREA_FN(area_fbb1, 1, 0, fbb_ffc_at(frag.w, RUN_BITS, p_), fbb_set(frag.w, i),
+	fbb_clear(frag.w, i))
 
 /* ------------------------------------------------------------ first clear bit, 99.9% full 2^26 */
 
@@ -705,7 +721,7 @@ static const struct first_arg first_dense = { &dense, LINUX_BITS / 10 };
 static const struct first_arg first_sparse = { &sparse, LINUX_BITS };
 static const struct pair and_dense = { &dense, &dense2 }, and_sparse = { &sparse, &sparse2 };
 static const struct area_arg run1 = { 1, 0 }, run8 = { 8, 0 }, run64 = { 64, 0 },
-			     run512 = { 512, 0 }, area1 = { 1, 0 }, area8 = { 8, 7 };
+			     run512 = { 512, 0 };
 
 /* Line names: setbit lines first; peers by library; baselines say so. */
 #define SB		"setbit"
@@ -719,10 +735,11 @@ static const struct area_arg run1 = { 1, 0 }, run8 = { 8, 0 }, run64 = { 64, 0 }
 #define FBB		"baseline freebsd-style"
 #define NAIVE		"naive bit loop"
 
-#define NEXT_IMPLS { { SB, next_setbit, 0 }, { SB_LX, lx_next, 0 }, { SB_RTL, rtl_next, 0 }, \
+#define NEXT_IMPLS { { SB, next_setbit, 0 }, { SB_HBM, next_hbm, 0 }, { SB_LX, lx_next, 0 }, { SB_RTL, rtl_next, 0 }, \
 	{ SB_NANOS, nanos_next, 0 }, { BITMASK, next_bitmask, 0 }, { BSD, next_bitstring, 0 }, \
 	{ LXB, next_lxb, 0 }, { FBB, next_fbb, 0 }, { NAIVE, next_naive, 0 } }
-#define NEXT_ZERO_IMPLS { { SB, next_zero_setbit, 0 }, { SB_LX, lx_next_zero, 0 }, \
+#define NEXT_ZERO_IMPLS { { SB, next_zero_setbit, 0 }, { SB_HBM, next_zero_hbm, 0 }, \
+	{ SB_LX, lx_next_zero, 0 }, \
 	{ SB_RTL, rtl_next_zero, 0 }, { BSD, next_zero_bitstring, 0 }, \
 	{ LXB, next_zero_lxb, 0 }, { FBB, next_zero_fbb, 0 }, { NAIVE, next_zero_naive, 0 } }
 /* Each line iterates through its own idiom (libbitmask and bitstring have no loop macro). */
@@ -767,13 +784,13 @@ static const struct workload workloads[] = {
 	{ "run of 8 clear bits from a start, 2^20 fragmented", &run8, NULL, RUN_IMPLS },
 	{ "run of 64 clear bits from a start, 2^20 fragmented", &run64, NULL, RUN_IMPLS },
 	{ "run of 512 clear bits from a start, 2^20 fragmented", &run512, NULL, RUN_IMPLS },
-	{ "aligned alloc+free of 1 bit, 2^20 fragmented", &area1, NULL,
-	  { { SB, area_setbit, 0 }, { SB_HBM, area_hbm, 0 }, { SB_LX, lx_area, 0 },
-	    { SB_RTL, rtl_area, 0 }, { SB_NANOS, nanos_area, 0 }, { BSD, area_bitstring, 0 },
-	    { LXB, area_lxb, 0 }, { FBB, area_fbb, 0 } } },
-	{ "aligned alloc+free of 8 bits, 2^20 fragmented", &area8, NULL,
-	  { { SB, area_setbit, 0 }, { SB_HBM, area_hbm, 0 }, { SB_LX, lx_area, 0 },
-	    { SB_NANOS, nanos_area, 0 }, { BSD, area_bitstring, 0 }, { LXB, area_lxb, 0 } } },
+	{ "aligned alloc+free of 1 bit, 2^20 fragmented", NULL, NULL,
+	  { { SB, area_setbit1, 0 }, { SB_HBM, area_hbm1, 0 }, { SB_LX, lx_area1, 0 },
+	    { SB_RTL, rtl_area1, 0 }, { SB_NANOS, nanos_area1, 0 }, { BSD, area_bitstring1, 0 },
+	    { LXB, area_lxb1, 0 }, { FBB, area_fbb1, 0 } } },
+	{ "aligned alloc+free of 8 bits, 2^20 fragmented", NULL, NULL,
+	  { { SB, area_setbit8, 0 }, { SB_HBM, area_hbm8, 0 }, { SB_LX, lx_area8, 0 },
+	    { SB_NANOS, nanos_area8, 0 }, { BSD, area_bitstring8, 0 }, { LXB, area_lxb8, 0 } } },
 	{ "first-clear alloc+free, 2^26 99.9% full", NULL, NULL,
 	  { { SB_HBM, full_hbm, 0 }, { "setbit flat", full_flat, 0 }, { SB_LX, lx_full, 0 },
 	    { SB_RTL, rtl_full, 0 }, { SB_NANOS, nanos_full, 0 }, { BSD, full_bitstring, 0 },

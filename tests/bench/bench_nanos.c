@@ -50,23 +50,27 @@ uint64_t nanos_each(const void *arg, size_t *ops)
 }
 
 /*
- * Aligned allocation and release: bitmap_alloc_within_range aligns to the
- * next power of two >= n counted from its start, so a start rounded up to
- * that power finds Linux's align_mask = n - 1 answer.
+ * Aligned allocation of a constant n and its release:
+ * bitmap_alloc_within_range aligns to the next power of two >= n counted
+ * from its start, so a start rounded up to that power finds Linux's
+ * align_mask = n - 1 answer.
  */
-uint64_t nanos_area(const void *arg, size_t *ops)
-{
-	const struct area_arg *a = arg;
-	bitmap b = frag.nanos;
+#define NANOS_AREA(name, n)							\
+	uint64_t name(const void *arg, size_t *ops)				\
+	{									\
+		bitmap b = frag.nanos;						\
+		(void)arg;							\
+		return BENCH_STARTS(({						\
+			u64 from_ = (p_ + (n) - 1) & ~(u64)((n) - 1);		\
+			u64 pos_ = bitmap_alloc_within_range(b, (n), from_, RUN_BITS); \
+			if (pos_ != INVALID_PHYSICAL)				\
+				bitmap_dealloc(b, pos_, (n));			\
+			(size_t)(pos_ != INVALID_PHYSICAL ? pos_ : RUN_BITS);	\
+		}));								\
+	}
 
-	return BENCH_STARTS(({
-		u64 from_ = (p_ + a->align_mask) & ~(u64)a->align_mask;
-		u64 pos_ = bitmap_alloc_within_range(b, a->n, from_, RUN_BITS);
-		if (pos_ != INVALID_PHYSICAL)
-			bitmap_dealloc(b, pos_, a->n);
-		(size_t)(pos_ != INVALID_PHYSICAL ? pos_ : RUN_BITS);
-	}));
-}
+NANOS_AREA(nanos_area1, 1)
+NANOS_AREA(nanos_area8, 8)
 
 uint64_t nanos_full(const void *arg, size_t *ops)
 {

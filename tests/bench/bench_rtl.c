@@ -108,15 +108,14 @@ uint64_t rtl_run_forward(const void *arg, size_t *ops)
 	return BENCH_STARTS(forward_run(p_, a->n));
 }
 
-/* Unaligned allocation (RTL has no aligned one) and its release. */
-uint64_t rtl_area(const void *arg, size_t *ops)
+/* Allocation of 1 bit (RTL has no aligned search) and its release. */
+uint64_t rtl_area1(const void *arg, size_t *ops)
 {
-	const struct area_arg *a = arg;
-
+	(void)arg;
 	return BENCH_STARTS(({
-		ULONG pos_ = RtlFindClearBitsAndSet(&h_frag, (ULONG)a->n, (ULONG)p_);
+		ULONG pos_ = RtlFindClearBitsAndSet(&h_frag, 1, (ULONG)p_);
 		if (pos_ != RTL_BITMAP_NOT_FOUND)
-			RtlClearBits(&h_frag, pos_, (ULONG)a->n);
+			RtlClearBit(&h_frag, pos_);
 		no_wrap(pos_, p_, RUN_BITS);
 	}));
 }
