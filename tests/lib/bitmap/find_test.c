@@ -47,6 +47,51 @@ KTEST(bitmap_find, next_and_next_zero_from_every_start)
 	}
 }
 
+/*
+ * One odd bit h in a map of the other value, searched from each start
+ * near h: the inline search answers start at once when the next few bits
+ * are all wanted, which must never skip h, reach past the word or answer
+ * a tail bit (the tail alternates, in both phases, so that a leaked tail
+ * bit is nbits + 1 for one of them, not nbits). Worked by hand:
+ * searching for the common value answers s, or h + 1 from h; searching for
+ * the odd one answers h up to h, then nothing.
+ */
+KTEST(bitmap_find, next_near_one_odd_bit)
+{
+	static const size_t sizes[] = { 128, 70, 67, 65, 64, 9 };
+	BM_DECLARE(map, 128);
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t nbits = sizes[k];
+
+		for (int kind = 0; kind < 4; kind++) {
+			int all = kind & 1, phase = kind / 2;
+
+			for (size_t h = 0; h < nbits; h++) {
+				map[0] = map[1] = all ? ~(uint64_t)0 : 0;
+				bm_change(map, h);
+				for (size_t i = nbits; i < 128; i++)
+					bm_assign(map, i, (i - nbits + (size_t)phase) & 1);
+				for (size_t s = h > 10 ? h - 10 : 0; s <= h + 2 && s < nbits; s++) {
+					size_t common = s != h ? s : h + 1 < nbits ? h + 1 : nbits;
+					size_t odd = s <= h ? h : nbits;
+					size_t set = bm_find_next(map, nbits, s);
+					size_t clear = bm_find_next_zero(map, nbits, s);
+
+					if (set == (all ? common : odd) && clear == (all ? odd : common))
+						continue;
+					ktest_fail_at(t, __FILE__, __LINE__,
+						      "nbits %zu, all %d but bit %zu, from %zu: next set %zu "
+						      "(expected %zu), next clear %zu (expected %zu)",
+						      nbits, all, h, s, set, all ? common : odd, clear,
+						      all ? odd : common);
+					return;
+				}
+			}
+		}
+	}
+}
+
 KTEST(bitmap_find, last_and_prev)
 {
 	for (size_t v = 0; v < TB_VARIANTS; v++) {
