@@ -26,7 +26,8 @@
  * operation count; the checksums must agree, or the benchmark exits 1.
  * Times never fail anything.
  *
- *	bench_bitmap [--rounds N] [WORD]	time every (workload, line)
+ *	bench_bitmap [--rounds N] [WORD[,WORD]]	time every (workload, line)
+ *				of the workloads whose names contain a WORD
  *	bench_bitmap --icount [WORD]	one pass each between callgrind client
  *				requests; tests/bench/icount.py runs it under
  *				valgrind --branch-sim=yes and prints
@@ -36,10 +37,12 @@
  *				small random maps: KTAP, for make test
  *
  * Timing: the lines of one workload run round-robin in this process
- * (line A's pass, line B's pass, ..., N rounds, the order rotated each
- * round); a pass repeats the line's work until ~2 ms have gone by, so the
- * clock's resolution does not matter; each line's median and minimum
- * ns/op over the rounds are printed.
+ * (line A's pass, line B's pass, ..., 31 rounds, the order rotated each
+ * round); a pass repeats the line's work for ~1 ms (CLOCK_MONOTONIC), so
+ * the clock's resolution does not matter, and is run again if another
+ * process took the CPU meanwhile; each line's median and minimum ns/op
+ * over the rounds are printed, with its ratio to the fastest line that is
+ * not setbit's, and SLOWER when a setbit line's median is above that.
  *
  * The maps are those of Linux's lib/find_bit_benchmark.c (327,680 bits,
  * dense = random bytes, sparse = 655 random set bits), a fragmented 2^20
@@ -959,7 +962,7 @@ struct result {
 
 struct slower {
 	const char *workload, *line, *best;
-	double median, best_median;
+	double median, best_median, min, best_min;
 };
 
 static struct slower slow_lines[NWORKLOADS * MAX_LINES];
@@ -1026,7 +1029,8 @@ static void time_workload(const struct workload *w)
 					 w->impl[best].name,
 					 pct(res[i].median / res[best].median).s);
 				slow_lines[nslow++] = (struct slower){ w->name, im->name,
-					w->impl[best].name, res[i].median, res[best].median };
+					w->impl[best].name, res[i].median, res[best].median,
+					res[i].min, res[best].min };
 			}
 		}
 		printf("  %-40s %11.2f %11.2f %8s%s\n", im->name, res[i].median, res[i].min, ratio,
@@ -1067,12 +1071,16 @@ static void run_timed(void)
 			time_workload(&workloads[k]);
 	printf("\n# %lu passes timed, %lu of them again after losing the CPU\n", passes_timed,
 	       passes_retried);
-	printf("\nsetbit lines slower than the fastest other line:%s\n", nslow ? "" : " none");
+	printf("\nsetbit lines slower than the fastest other line (by median; a few %% on a\n"
+	       "memory-bound or identical path is this machine's noise: see the minimums):%s\n",
+	       nslow ? "" : " none");
 	for (size_t k = 0; k < nslow; k++)
-		printf("  %s: %s %.2f ns vs %s %.2f ns (+%s)\n", slow_lines[k].workload,
-		       slow_lines[k].line, slow_lines[k].median, slow_lines[k].best,
-		       slow_lines[k].best_median,
-		       pct(slow_lines[k].median / slow_lines[k].best_median).s);
+		printf("  %s: %s %.2f ns vs %s %.2f ns (+%s; minimums %.2f vs %.2f: %s)\n",
+		       slow_lines[k].workload, slow_lines[k].line, slow_lines[k].median,
+		       slow_lines[k].best, slow_lines[k].best_median,
+		       pct(slow_lines[k].median / slow_lines[k].best_median).s,
+		       slow_lines[k].min, slow_lines[k].best_min,
+		       slow_lines[k].min > slow_lines[k].best_min ? "slower too" : "not slower");
 }
 
 /*
