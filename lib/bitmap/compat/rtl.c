@@ -1,15 +1,59 @@
 // SPDX-License-Identifier: MIT
-/* RTL_BITMAP routines, a ULONG at a time so no access leaves the caller's buffer. */
+/* RTL_BITMAP routines: 64-bit library searches over the buffer, its 32-bit edges apart. */
 #include <bitmap/bitmap.h>
 #include <bitmap/compat/rtl.h>
 
 #define UBITS		32
 #define ALL_ONES	(~(ULONG)0)
 
+/*
+ * The buffer seen as up to three parts (rtl.h says why the whole buffer
+ * cannot be handed to the library):
+ *  - head: bits [0, lo) of Buffer[0], when Buffer is 4 mod 8 (lo = 32, or
+ *    the size if smaller); lo = 0 otherwise;
+ *  - middle: bits [lo, hi), the whole uint64_t words from Buffer + lo / 32
+ *    that lie inside the ceil(size / 32) ULONGs: the library's searches
+ *    and range routines run on it, with bit j of it being bit lo + j;
+ *  - tail: bits [hi, size), one ULONG, when an odd count of ULONGs
+ *    follows the head.
+ * x86-64 is little-endian: bit k of a uint64_t is bit k of the same 8 bytes
+ * read as two ULONGs. A buffer that is 8-byte aligned with an even count
+ * of ULONGs (the usual case) is all middle: each search is one library
+ * call. The 32-bit parts are read as ULONGs, so nothing past
+ * ceil(size / 32) ULONGs is read or written.
+ */
+struct parts {
+	ULONG *buf;
+	uint64_t *mid;		/* Buffer + lo / 32, 8-byte aligned */
+	size_t size, lo, hi;
+};
+
 /* ULONGs that hold nbits bits. */
 static size_t ulongs(size_t nbits)
 {
 	return nbits / UBITS + (nbits % UBITS != 0);
+}
+
+static inline struct parts parts_of(const RTL_BITMAP *bm)
+{
+	struct parts p;
+	size_t head = ((uintptr_t)bm->Buffer & 4) != 0 && bm->SizeOfBitMap != 0;
+	size_t words = (ulongs(bm->SizeOfBitMap) - head) / 2;
+
+	p.buf = bm->Buffer;
+	p.mid = (uint64_t *)(void *)(bm->Buffer + head);
+	p.size = bm->SizeOfBitMap;
+	p.lo = head ? (p.size < UBITS ? p.size : UBITS) : 0;
+	p.hi = p.lo + words * BM_WORD_BITS;
+	if (p.hi > p.size)
+		p.hi = p.size;
+	return p;
+}
+
+/* Is the map all middle (no 32-bit part)? */
+static inline bool all_middle(const struct parts *p)
+{
+	return p->lo == 0 && p->hi == p->size;
 }
 
 /* The bits of ULONG w that lie in [start, end); the caller ensures they overlap. */
@@ -30,73 +74,137 @@ static bool range_ok(const RTL_BITMAP *bm, size_t start, size_t n)
 	return n != 0 && start < bm->SizeOfBitMap && n <= bm->SizeOfBitMap - start;
 }
 
-/* Lowest index in [start, end) whose bit equals value, or end (end <= size). */
-static size_t find_next(const ULONG *buf, size_t end, size_t start, bool value)
+/* Lowest index >= i in ULONG i / 32 equal to value, or end (end <= size). */
+static size_t ulong_next(const ULONG *buf, size_t i, size_t end, bool value)
 {
-	const ULONG flip = value ? 0 : ALL_ONES;
-	size_t w, last, i;
-	ULONG v;
+	ULONG v = (buf[i / UBITS] ^ (value ? 0 : ALL_ONES)) >> (i % UBITS);
+
+	if (v) {
+		i += (size_t)__builtin_ctz(v);
+		return i < end ? i : end;
+	}
+	return end;
+}
+
+/* Lowest index in [start, end) whose bit equals value, or end (end <= size). */
+static size_t find_next(const struct parts *p, size_t start, size_t end, bool value)
+{
+	size_t me, i;
 
 	if (start >= end)
 		return end;
-	w = start / UBITS;
-	last = (end - 1) / UBITS;
-	v = (buf[w] ^ flip) & (ALL_ONES << (start % UBITS));
-	while (!v) {
-		if (++w > last)
-			return end;
-		v = buf[w] ^ flip;
+	if (start < p->lo) {
+		i = ulong_next(p->buf, start, end, value);
+		if (i < end || p->lo >= end)
+			return i;
+		start = p->lo;
 	}
-	i = w * UBITS + (size_t)__builtin_ctz(v);
-	return i < end ? i : end;
+	if (start < p->hi) {
+		me = end < p->hi ? end : p->hi;
+		i = value ? bm_find_next(p->mid, me - p->lo, start - p->lo)
+			  : bm_find_next_zero(p->mid, me - p->lo, start - p->lo);
+		if (i < me - p->lo)
+			return i + p->lo;
+		if (me == end)
+			return end;
+		start = p->hi;
+	}
+	return ulong_next(p->buf, start, end, value);
 }
 
-/* Highest index below end whose bit equals value, or `none`. */
-static size_t find_prev(const ULONG *buf, size_t end, bool value, size_t none)
+/* Highest index below end whose bit equals value, or `none` (end <= size). */
+static size_t find_prev(const struct parts *p, size_t end, bool value, size_t none)
 {
 	const ULONG flip = value ? 0 : ALL_ONES;
-	size_t w;
 	ULONG v;
+	size_t i;
 
-	if (end == 0)
-		return none;
-	w = (end - 1) / UBITS;
-	v = (buf[w] ^ flip) & (ALL_ONES >> (-end % UBITS));
-	while (!v) {
-		if (w-- == 0)
-			return none;
-		v = buf[w] ^ flip;
+	if (end > p->hi) {
+		/* The tail ULONG's bits below end. */
+		v = (p->buf[p->hi / UBITS] ^ flip) & (ALL_ONES >> (-end % UBITS));
+		if (v)
+			return p->hi + UBITS - 1 - (size_t)__builtin_clz(v);
+		end = p->hi;
 	}
-	return w * UBITS + UBITS - 1 - (size_t)__builtin_clz(v);
+	if (end > p->lo) {
+		i = value ? bm_find_prev(p->mid, p->hi - p->lo, end - p->lo)
+			  : bm_find_prev_zero(p->mid, p->hi - p->lo, end - p->lo);
+		if (i < p->hi - p->lo)
+			return i + p->lo;
+		end = p->lo;
+	}
+	if (end > 0) {
+		v = (p->buf[0] ^ flip) & (ALL_ONES >> (-end % UBITS));
+		if (v)
+			return UBITS - 1 - (size_t)__builtin_clz(v);
+	}
+	return none;
 }
 
 /* Set [start, start + n) to value; the range is inside the map and non-empty. */
-static void fill(ULONG *buf, size_t start, size_t n, bool value)
+static void fill(const struct parts *p, size_t start, size_t n, bool value)
 {
-	size_t end = start + n;
+	size_t end = start + n, ms = start > p->lo ? start : p->lo, me = end < p->hi ? end : p->hi;
 
-	for (size_t w = start / UBITS; w <= (end - 1) / UBITS; w++) {
-		ULONG m = range_mask(w, start, end);
+	if (n <= UBITS || ms >= me) {
+		/* A ULONG at a time: one or two of them, or the 32-bit parts only. */
+		for (size_t w = start / UBITS; w <= (end - 1) / UBITS; w++) {
+			ULONG m = range_mask(w, start, end);
 
-		buf[w] = value ? buf[w] | m : buf[w] & ~m;
+			p->buf[w] = value ? p->buf[w] | m : p->buf[w] & ~m;
+		}
+		return;
 	}
+	if (start < ms)
+		fill(p, start, ms - start, value);
+	if (value)
+		bm_set_range(p->mid, ms - p->lo, me - ms);
+	else
+		bm_clear_range(p->mid, ms - p->lo, me - ms);
+	if (me < end)
+		fill(p, me, end - me, value);
+}
+
+/* The library's lowest run of n >= 1 bits equal to value in the middle's first nbits. */
+static inline size_t mid_run(const struct parts *p, size_t nbits, size_t start, size_t n,
+			     bool value)
+{
+	return value ? bm_find_set_run(p->mid, nbits, start, n)
+		     : bm_find_zero_run(p->mid, nbits, start, n);
 }
 
 /*
  * Lowest index in [start, end - n] where n bits equal to value begin, or
- * end. A miss resumes past the bit that broke the run, so the map is read
- * about once; treating end as the map size keeps every read below it.
+ * end (end <= size). Runs inside the middle are the library's search; only
+ * runs that start in or cross into a 32-bit part are probed here, each
+ * miss resuming past the bit that broke the run.
  */
-static size_t find_run(const ULONG *buf, size_t end, size_t start, size_t n, bool value)
+static size_t find_run(const struct parts *p, size_t end, size_t start, size_t n, bool value)
 {
+	const size_t me = end < p->hi ? end : p->hi;
+
 	if (n == 0 || n > end)
 		return end;
 	while (start <= end - n) {
-		size_t s = find_next(buf, end, start, value), e;
+		size_t s, e;
 
-		if (s > end - n)
+		if (start >= p->lo && start < me && n <= me - start) {
+			s = mid_run(p, me - p->lo, start - p->lo, n, value);
+			if (s < me - p->lo)
+				return s + p->lo;
+			if (me == end)
+				return end;
+			/* Any run left crosses from the middle into the tail. */
+			start = me - n + 1;
+		}
+		s = find_next(p, start, end, value);
+		if (s >= end || s > end - n)
 			return end;
-		e = find_next(buf, s + n, s, !value);
+		if (s >= p->lo && s < me && n <= me - s) {
+			start = s;
+			continue;
+		}
+		e = find_next(p, s, s + n, !value);
 		if (e == s + n)
 			return s;
 		start = e + 1;
@@ -108,45 +216,57 @@ static size_t find_run(const ULONG *buf, size_t end, size_t start, size_t n, boo
  * find_run from hint, then over runs starting below it; RTL_BITMAP_NOT_FOUND
  * if none. n = 0 answers the hint rounded down to a byte, as Windows does.
  */
-static ULONG find_run_wrap(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
+static ULONG find_run_wrap(const struct parts *p, size_t n, size_t hint, bool value)
 {
-	size_t size = bm->SizeOfBitMap, i, end;
+	size_t size = p->size, i, end;
 
 	if (hint >= size)
 		hint = 0;
 	if (n == 0)
 		return (ULONG)(hint & ~(size_t)7);
-	i = find_run(bm->Buffer, size, hint, n, value);
+	if (all_middle(p)) {
+		i = value ? bm_find_set_run_wrap(p->mid, size, hint, n)
+			  : bm_find_zero_run_wrap(p->mid, size, hint, n);
+		return i < size ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
+	}
+	i = find_run(p, size, hint, n, value);
 	if (i < size)
 		return (ULONG)i;
 	if (hint == 0)
 		return RTL_BITMAP_NOT_FOUND;
 	/* A run starting below hint ends by hint + n - 1 (capped at the size). */
 	end = n - 1 > size - hint ? size : hint + n - 1;
-	i = find_run(bm->Buffer, end, 0, n, value);
+	i = find_run(p, end, 0, n, value);
 	return i < end ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
 }
 
 /* find_run_wrap, then give the run the other value (nothing to do for n = 0). */
 static ULONG find_run_and_flip(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
 {
-	ULONG i = find_run_wrap(bm, n, hint, value);
+	const struct parts p = parts_of(bm);
+	ULONG i = find_run_wrap(&p, n, hint, value);
 
 	if (i != RTL_BITMAP_NOT_FOUND && n != 0)
-		fill(bm->Buffer, i, n, !value);
+		fill(&p, i, n, !value);
 	return i;
 }
 
 void RtlSetBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToSet)
 {
-	if (range_ok(BitMapHeader, StartingIndex, NumberToSet))
-		fill(BitMapHeader->Buffer, StartingIndex, NumberToSet, true);
+	if (range_ok(BitMapHeader, StartingIndex, NumberToSet)) {
+		const struct parts p = parts_of(BitMapHeader);
+
+		fill(&p, StartingIndex, NumberToSet, true);
+	}
 }
 
 void RtlClearBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToClear)
 {
-	if (range_ok(BitMapHeader, StartingIndex, NumberToClear))
-		fill(BitMapHeader->Buffer, StartingIndex, NumberToClear, false);
+	if (range_ok(BitMapHeader, StartingIndex, NumberToClear)) {
+		const struct parts p = parts_of(BitMapHeader);
+
+		fill(&p, StartingIndex, NumberToClear, false);
+	}
 }
 
 void RtlSetAllBits(PRTL_BITMAP BitMapHeader)
@@ -163,12 +283,14 @@ void RtlClearAllBits(PRTL_BITMAP BitMapHeader)
 
 void RtlSetBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber)
 {
-	RtlSetBits(BitMapHeader, BitNumber, 1);
+	if (BitNumber < BitMapHeader->SizeOfBitMap)
+		BitMapHeader->Buffer[BitNumber / UBITS] |= (ULONG)1 << (BitNumber % UBITS);
 }
 
 void RtlClearBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber)
 {
-	RtlClearBits(BitMapHeader, BitNumber, 1);
+	if (BitNumber < BitMapHeader->SizeOfBitMap)
+		BitMapHeader->Buffer[BitNumber / UBITS] &= ~((ULONG)1 << (BitNumber % UBITS));
 }
 
 BOOLEAN RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber)
@@ -180,12 +302,16 @@ BOOLEAN RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber)
 
 ULONG RtlFindClearBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
-	return find_run_wrap(BitMapHeader, NumberToFind, HintIndex, false);
+	const struct parts p = parts_of(BitMapHeader);
+
+	return find_run_wrap(&p, NumberToFind, HintIndex, false);
 }
 
 ULONG RtlFindSetBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
-	return find_run_wrap(BitMapHeader, NumberToFind, HintIndex, true);
+	const struct parts p = parts_of(BitMapHeader);
+
+	return find_run_wrap(&p, NumberToFind, HintIndex, true);
 }
 
 ULONG RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
@@ -217,19 +343,19 @@ static void keep_longest(PRTL_BITMAP_RUN runs, ULONG *count, ULONG n, RTL_BITMAP
 }
 
 /* Runs of bits equal to value: the first n in index order, or the n longest. */
-static ULONG find_runs(const RTL_BITMAP *bm, PRTL_BITMAP_RUN runs, ULONG n, bool longest,
+static ULONG find_runs(const struct parts *p, PRTL_BITMAP_RUN runs, ULONG n, bool longest,
 		       bool value)
 {
-	const size_t size = bm->SizeOfBitMap;
+	const size_t size = p->size;
 	size_t s = 0, e;
 	ULONG count = 0;
 
 	if (n == 0)
 		return 0;
-	for (; (s = find_next(bm->Buffer, size, s, value)) < size; s = e) {
+	for (; (s = find_next(p, s, size, value)) < size; s = e) {
 		RTL_BITMAP_RUN r;
 
-		e = find_next(bm->Buffer, size, s, !value);
+		e = find_next(p, s, size, !value);
 		r.StartingIndex = (ULONG)s;
 		r.NumberOfBits = (ULONG)(e - s);
 		if (longest) {
@@ -246,13 +372,17 @@ static ULONG find_runs(const RTL_BITMAP *bm, PRTL_BITMAP_RUN runs, ULONG n, bool
 ULONG RtlFindClearRuns(PRTL_BITMAP BitMapHeader, PRTL_BITMAP_RUN RunArray,
 		       ULONG SizeOfRunArray, BOOLEAN LocateLongestRuns)
 {
-	return find_runs(BitMapHeader, RunArray, SizeOfRunArray, LocateLongestRuns, false);
+	const struct parts p = parts_of(BitMapHeader);
+
+	return find_runs(&p, RunArray, SizeOfRunArray, LocateLongestRuns, false);
 }
 
 ULONG RtlFindSetRuns(PRTL_BITMAP BitMapHeader, PRTL_BITMAP_RUN RunArray,
 		     ULONG SizeOfRunArray, BOOLEAN LocateLongestRuns)
 {
-	return find_runs(BitMapHeader, RunArray, SizeOfRunArray, LocateLongestRuns, true);
+	const struct parts p = parts_of(BitMapHeader);
+
+	return find_runs(&p, RunArray, SizeOfRunArray, LocateLongestRuns, true);
 }
 
 /*
@@ -262,15 +392,21 @@ ULONG RtlFindSetRuns(PRTL_BITMAP BitMapHeader, PRTL_BITMAP_RUN RunArray,
  */
 static ULONG forward_run(const RTL_BITMAP *bm, size_t from, PULONG start, bool value)
 {
-	const size_t size = bm->SizeOfBitMap;
+	const struct parts p = parts_of(bm);
 	size_t s;
 
 	*start = (ULONG)from;
-	if (from >= size)
+	if (from >= p.size)
 		return 0;
-	s = find_next(bm->Buffer, size, from, value);
+	if (!value && all_middle(&p)) {
+		size_t len = bm_next_zero_run(p.mid, p.size, from, &s);
+
+		*start = (ULONG)s;
+		return (ULONG)len;
+	}
+	s = find_next(&p, from, p.size, value);
 	*start = (ULONG)s;
-	return s < size ? (ULONG)(find_next(bm->Buffer, size, s, !value) - s) : 0;
+	return s < p.size ? (ULONG)(find_next(&p, s, p.size, !value) - s) : 0;
 }
 
 /*
@@ -280,19 +416,19 @@ static ULONG forward_run(const RTL_BITMAP *bm, size_t from, PULONG start, bool v
  */
 static ULONG backward_run(const RTL_BITMAP *bm, size_t from, PULONG start, bool value)
 {
-	const size_t size = bm->SizeOfBitMap;
+	const struct parts p = parts_of(bm);
 	size_t last, other;
 
 	*start = (ULONG)from;
-	if (from >= size)
+	if (from >= p.size)
 		return 0;
-	last = find_prev(bm->Buffer, from + 1, value, size);
-	if (last == size) {
+	last = find_prev(&p, from + 1, value, p.size);
+	if (last == p.size) {
 		*start = 0;
 		return 0;
 	}
-	other = find_prev(bm->Buffer, last, !value, size);
-	*start = (ULONG)(other == size ? 0 : other + 1);
+	other = find_prev(&p, last, !value, p.size);
+	*start = (ULONG)(other == p.size ? 0 : other + 1);
 	return (ULONG)(last + 1 - *start);
 }
 
@@ -328,9 +464,16 @@ ULONG RtlFindLastBackwardRunSet(PRTL_BITMAP BitMapHeader, ULONG FromIndex,
 /* The longest run of bits equal to value; none: 0, *start = the size. */
 static ULONG longest_run(const RTL_BITMAP *bm, PULONG start, bool value)
 {
+	const struct parts p = parts_of(bm);
 	RTL_BITMAP_RUN run;
 
-	if (find_runs(bm, &run, 1, true, value) == 0) {
+	if (!value && all_middle(&p)) {
+		size_t at, len = bm_longest_zero_run(p.mid, p.size, &at);
+
+		*start = (ULONG)at;
+		return (ULONG)len;
+	}
+	if (find_runs(&p, &run, 1, true, value) == 0) {
 		*start = bm->SizeOfBitMap;
 		return 0;
 	}
@@ -350,12 +493,14 @@ ULONG RtlFindLongestRunSet(PRTL_BITMAP BitMapHeader, PULONG StartingIndex)
 
 ULONG RtlNumberOfSetBits(PRTL_BITMAP BitMapHeader)
 {
-	const size_t size = BitMapHeader->SizeOfBitMap;
-	ULONG count = 0;
+	const struct parts p = parts_of(BitMapHeader);
+	size_t count = bm_weight(p.mid, p.hi - p.lo);
 
-	for (size_t w = 0; w < ulongs(size); w++)
-		count += bm_popcount64(BitMapHeader->Buffer[w] & range_mask(w, 0, size));
-	return count;
+	if (p.lo)
+		count += bm_popcount64(p.buf[0] & range_mask(0, 0, p.lo));
+	if (p.hi < p.size)
+		count += bm_popcount64(p.buf[p.hi / UBITS] & range_mask(p.hi / UBITS, 0, p.size));
+	return (ULONG)count;
 }
 
 ULONG RtlNumberOfClearBits(PRTL_BITMAP BitMapHeader)
@@ -366,9 +511,12 @@ ULONG RtlNumberOfClearBits(PRTL_BITMAP BitMapHeader)
 /* Are all of the non-empty, in-map range [start, start + n) equal to value? */
 static BOOLEAN all_equal(const RTL_BITMAP *bm, size_t start, size_t n, bool value)
 {
+	struct parts p;
+
 	if (!range_ok(bm, start, n))
 		return FALSE;
-	return find_next(bm->Buffer, start + n, start, !value) == start + n;
+	p = parts_of(bm);
+	return find_next(&p, start, start + n, !value) == start + n;
 }
 
 BOOLEAN RtlAreBitsSet(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG Length)

@@ -10,10 +10,14 @@
 /*
  * An RTL_BITMAP describes SizeOfBitMap bits in a buffer of exactly
  * ceil(SizeOfBitMap / 32) ULONGs, only 4-byte aligned; bit i is bit
- * (i % 32) of Buffer[i / 32]. No routine reads or writes a ULONG past
- * that, so the buffer cannot be handed to the uint64_t-word library (an
- * odd count would be overrun, and reading ULONGs as uint64_t breaks C's
- * aliasing and alignment rules): rtl.c works on ULONGs.
+ * (i % 32) of Buffer[i / 32]. No routine reads or writes a byte past
+ * that. rtl.c hands the library (uint64_t words) only the whole, 8-byte
+ * aligned words inside the buffer; a first ULONG at 4 mod 8 and an odd
+ * last ULONG are read and written as ULONGs (x86-64 is little-endian, so
+ * bit i is the same bit either way). Reading ULONGs as uint64_t is
+ * outside ISO C's effective-type rules: the kernel is built with
+ * -fno-strict-aliasing, and no rtl.c routine loads a uint64_t after
+ * storing a ULONG, the order a strict-aliasing compiler could swap.
  *
  * The contract is Windows' (Microsoft Learn's page for each routine; the
  * checks of Wine's dlls/ntdll/tests/rtlbitmap.c and of ReactOS'

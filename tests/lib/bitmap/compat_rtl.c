@@ -706,3 +706,345 @@ KTEST(compat_rtl, searches_match_the_windows_model)
 		EXPECT_EQ(t, RtlNumberOfSetBits(&bm), (ULONG)model_count(words, 0, size, true));
 	}
 }
+
+/* ------------------------------------------------ the 64-bit core's edges */
+
+/*
+ * rtl.c reads the buffer as uint64_t words and only its 32-bit ends as
+ * ULONGs. Here every routine runs on exact-size buffers (ASan reports a
+ * read past them) that start 8-byte aligned and 4 mod 8, for sizes around
+ * the 32- and 64-bit boundaries, on maps with runs that cross those
+ * boundaries, against a bit-at-a-time model written below from the RTL
+ * documentation (REFERENCE.md, Microsoft Learn): bit i is bit i % 32 of
+ * Buffer[i / 32], and nothing past SizeOfBitMap counts.
+ */
+
+static const ULONG edge_sizes[] = { 1, 31, 32, 33, 63, 64, 65, 96, 97, 129, 161 };
+#define EDGE_MAX_ULONGS	6
+
+static bool eb_get(const ULONG *buf, ULONG i)
+{
+	return (buf[i / 32] >> (i % 32)) & 1;
+}
+
+static void eb_put(ULONG *buf, ULONG i, bool v)
+{
+	if (v)
+		buf[i / 32] |= 1u << (i % 32);
+	else
+		buf[i / 32] &= ~(1u << (i % 32));
+}
+
+/* How many bits equal to v in a row from s (within size). */
+static ULONG eb_len(const ULONG *buf, ULONG size, ULONG s, bool v)
+{
+	ULONG e = s;
+
+	while (e < size && eb_get(buf, e) == v)
+		e++;
+	return e - s;
+}
+
+/* RtlFind{Clear,Set}Bits by definition: starts hint..size-1, then 0..hint-1; n = 0: hint & ~7. */
+static ULONG eb_find(const ULONG *buf, ULONG size, ULONG n, ULONG hint, bool v)
+{
+	if (hint >= size)
+		hint = 0;
+	if (n == 0)
+		return hint & ~7u;
+	for (ULONG k = 0; k < size; k++) {
+		ULONG s = (hint + k) % size;
+
+		if (eb_len(buf, size, s, v) >= n)
+			return s;
+	}
+	return NF;
+}
+
+/* Maximal runs of v in index order; returns how many (at most max). */
+static ULONG eb_runs(const ULONG *buf, ULONG size, bool v, RTL_BITMAP_RUN *runs, ULONG max)
+{
+	ULONG count = 0;
+
+	for (ULONG i = 0; i < size && count < max;) {
+		ULONG len = eb_len(buf, size, i, v);
+
+		if (len) {
+			runs[count].StartingIndex = i;
+			runs[count++].NumberOfBits = len;
+			i += len;
+		} else {
+			i++;
+		}
+	}
+	return count;
+}
+
+/* Compare every routine on bm (buffer buf) with the model; one failure line per mismatch kind. */
+static void edge_check_map(struct ktest *t, RTL_BITMAP *bm, const char *what)
+{
+	static const ULONG ns[] = { 0, 1, 2, 7, 31, 32, 33, 63, 64, 65, 97 };
+	ULONG *buf = bm->Buffer, size = bm->SizeOfBitMap, start, ws, got, want;
+	ULONG hints[] = { 0, 1, 31, 32, 33, 63, 64, 65, 100, size - 1, size, size + 9 };
+	ULONG copy[EDGE_MAX_ULONGS], nul = (size + 31) / 32, nset = 0;
+	RTL_BITMAP_RUN runs[200], mruns[200];
+	unsigned misalign = (unsigned)((uintptr_t)buf & 7);
+
+	for (ULONG i = 0; i < size; i++)
+		nset += eb_get(buf, i);
+	got = RtlNumberOfSetBits(bm);
+	if (got != nset)
+		ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+			      "RtlNumberOfSetBits %u, model %u", what, (unsigned)size, misalign,
+			      (unsigned)got, (unsigned)nset);
+	for (int v = 0; v < 2; v++) {
+		ULONG (*find)(PRTL_BITMAP, ULONG, ULONG) = v ? RtlFindSetBits : RtlFindClearBits;
+		ULONG (*modify)(PRTL_BITMAP, ULONG, ULONG) =
+			v ? RtlFindSetBitsAndClear : RtlFindClearBitsAndSet;
+		ULONG (*fwd)(PRTL_BITMAP, ULONG, PULONG) =
+			v ? RtlFindNextForwardRunSet : RtlFindNextForwardRunClear;
+		ULONG (*bwd)(PRTL_BITMAP, ULONG, PULONG) =
+			v ? RtlFindLastBackwardRunSet : RtlFindLastBackwardRunClear;
+		ULONG (*list)(PRTL_BITMAP, PRTL_BITMAP_RUN, ULONG, BOOLEAN) =
+			v ? RtlFindSetRuns : RtlFindClearRuns;
+		ULONG (*longest)(PRTL_BITMAP, PULONG) =
+			v ? RtlFindLongestRunSet : RtlFindLongestRunClear;
+		BOOLEAN (*all)(PRTL_BITMAP, ULONG, ULONG) = v ? RtlAreBitsSet : RtlAreBitsClear;
+		ULONG mcount, count, best = 0, best_at = size;
+
+		for (unsigned a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
+			for (unsigned b = 0; b < sizeof(hints) / sizeof(hints[0]); b++) {
+				ULONG n = ns[a], hint = hints[b];
+
+				want = eb_find(buf, size, n, hint, v);
+				got = find(bm, n, hint);
+				if (got != want)
+					ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+						      "RtlFind%sBits(n %u, hint %u) = %u, model %u", what,
+						      (unsigned)size, misalign, v ? "Set" : "Clear",
+						      (unsigned)n, (unsigned)hint, (unsigned)got,
+						      (unsigned)want);
+				/* The *And* form: same answer, the run flipped, nothing else. */
+				for (ULONG k = 0; k < nul; k++)
+					copy[k] = buf[k];
+				got = modify(bm, n, hint);
+				if (want != NF)
+					for (ULONG i = want; i < want + n; i++)
+						eb_put(copy, i, !v);
+				for (ULONG k = 0; k < nul; k++)
+					if (got != want || copy[k] != buf[k])
+						ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+							      "RtlFind%sBitsAnd%s(n %u, hint %u) = %u, ULONG %u "
+							      "0x%08x, model %u, 0x%08x", what, (unsigned)size,
+							      misalign, v ? "Set" : "Clear", v ? "Clear" : "Set",
+							      (unsigned)n, (unsigned)hint, (unsigned)got,
+							      (unsigned)k, (unsigned)buf[k], (unsigned)want,
+							      (unsigned)copy[k]);
+				/* Undo: flip the run back. */
+				if (got != NF)
+					for (ULONG i = got; i < got + n && i < size; i++)
+						eb_put(buf, i, v);
+			}
+		}
+		for (ULONG from = 0; from <= size + 1; from++) {
+			ULONG s = from, len = 0;
+
+			/* Forward: the first bit equal to v at or after from, then on. */
+			if (from < size) {
+				while (s < size && eb_get(buf, s) != v)
+					s++;
+				len = eb_len(buf, size, s, v);
+			}
+			got = fwd(bm, from, &start);
+			if (got != len || start != s)
+				ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+					      "RtlFindNextForwardRun%s(%u) = %u at %u, model %u at %u",
+					      what, (unsigned)size, misalign, v ? "Set" : "Clear",
+					      (unsigned)from, (unsigned)got, (unsigned)start,
+					      (unsigned)len, (unsigned)s);
+			/* Backward: the last bit equal to v at or before from, back to its start. */
+			ws = from;
+			len = 0;
+			if (from < size) {
+				ULONG e = from + 1;
+
+				while (e > 0 && eb_get(buf, e - 1) != v)
+					e--;
+				for (ws = e; ws > 0 && eb_get(buf, ws - 1) == v; ws--)
+					;
+				len = e - ws;
+			}
+			got = bwd(bm, from, &start);
+			if (got != len || start != ws)
+				ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+					      "RtlFindLastBackwardRun%s(%u) = %u at %u, model %u at %u",
+					      what, (unsigned)size, misalign, v ? "Set" : "Clear",
+					      (unsigned)from, (unsigned)got, (unsigned)start,
+					      (unsigned)len, (unsigned)ws);
+			/* RtlAreBits*: every bit of a non-empty in-map range equal to v. */
+			for (ULONG n = 0; n <= 66; n += 1 + n / 2) {
+				bool w = n != 0 && from < size && n <= size - from &&
+					 eb_len(buf, size, from, v) >= n;
+
+				if ((all(bm, from, n) != 0) != w)
+					ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+						      "RtlAreBits%s(%u, %u) = %d, model %d", what,
+						      (unsigned)size, misalign, v ? "Set" : "Clear",
+						      (unsigned)from, (unsigned)n, !w, w);
+			}
+		}
+		/* Runs in index order, the longest (longest first, equals in index order). */
+		mcount = eb_runs(buf, size, v, mruns, 200);
+		count = list(bm, runs, 200, FALSE);
+		for (ULONG k = 0; k < mcount; k++) {
+			if (count != mcount || runs[k].StartingIndex != mruns[k].StartingIndex ||
+			    runs[k].NumberOfBits != mruns[k].NumberOfBits) {
+				ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+					      "RtlFind%sRuns: %u runs, model %u (first difference at %u)",
+					      what, (unsigned)size, misalign, v ? "Set" : "Clear",
+					      (unsigned)count, (unsigned)mcount, (unsigned)k);
+				break;
+			}
+			if (mruns[k].NumberOfBits > best) {
+				best = mruns[k].NumberOfBits;
+				best_at = mruns[k].StartingIndex;
+			}
+		}
+		EXPECT_EQ(t, count, mcount);
+		got = longest(bm, &start);
+		if (got != best || start != best_at)
+			ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+				      "RtlFindLongestRun%s = %u at %u, model %u at %u", what,
+				      (unsigned)size, misalign, v ? "Set" : "Clear", (unsigned)got,
+				      (unsigned)start, (unsigned)best, (unsigned)best_at);
+		count = list(bm, runs, 2, TRUE);
+		if (mcount >= 2) {
+			/* The two longest of the model's runs, stable. */
+			ULONG k1 = 0, k2 = mcount;
+
+			for (ULONG k = 1; k < mcount; k++)
+				if (mruns[k].NumberOfBits > mruns[k1].NumberOfBits)
+					k1 = k;
+			for (ULONG k = 0; k < mcount; k++)
+				if (k != k1 && (k2 == mcount ||
+						mruns[k].NumberOfBits > mruns[k2].NumberOfBits))
+					k2 = k;
+			if (count != 2 || runs[0].StartingIndex != mruns[k1].StartingIndex ||
+			    runs[1].StartingIndex != mruns[k2].StartingIndex ||
+			    runs[1].NumberOfBits != mruns[k2].NumberOfBits)
+				ktest_fail_at(t, __FILE__, __LINE__, "%s size %u (buffer %u mod 8): "
+					      "RtlFind%sRuns(2, longest): %u at %u, %u at %u; model %u at %u, "
+					      "%u at %u", what, (unsigned)size, misalign,
+					      v ? "Set" : "Clear", (unsigned)runs[0].NumberOfBits,
+					      (unsigned)runs[0].StartingIndex, (unsigned)runs[1].NumberOfBits,
+					      (unsigned)runs[1].StartingIndex,
+					      (unsigned)mruns[k1].NumberOfBits, (unsigned)mruns[k1].StartingIndex,
+					      (unsigned)mruns[k2].NumberOfBits, (unsigned)mruns[k2].StartingIndex);
+		} else {
+			EXPECT_EQ(t, count, mcount);
+		}
+	}
+}
+
+/* RtlSetBits / RtlClearBits of ranges crossing the 32/64 edges, against eb_put. */
+static void edge_check_fills(struct ktest *t, RTL_BITMAP *bm)
+{
+	static const ULONG at[] = { 0, 1, 31, 32, 33, 63, 64, 65, 96, 159 };
+	ULONG *buf = bm->Buffer, size = bm->SizeOfBitMap, nul = (size + 31) / 32;
+	ULONG want[EDGE_MAX_ULONGS];
+
+	for (unsigned a = 0; a < sizeof(at) / sizeof(at[0]); a++) {
+		for (ULONG n = 0; n <= size + 1; n += 1 + n / 3) {
+			for (int v = 0; v < 2; v++) {
+				ULONG s = at[a];
+
+				for (ULONG k = 0; k < nul; k++)
+					want[k] = buf[k] = v ? 0x5a5a5a5au : 0xa5a5a5a5u;
+				if (n && s < size && n <= size - s)
+					for (ULONG i = s; i < s + n; i++)
+						eb_put(want, i, v);
+				if (v)
+					RtlSetBits(bm, s, n);
+				else
+					RtlClearBits(bm, s, n);
+				for (ULONG k = 0; k < nul; k++)
+					if (buf[k] != want[k])
+						ktest_fail_at(t, __FILE__, __LINE__, "size %u (buffer %u mod 8): "
+							      "Rtl%sBits(%u, %u): ULONG %u is 0x%08x, model 0x%08x",
+							      (unsigned)size, (unsigned)((uintptr_t)buf & 7),
+							      v ? "Set" : "Clear", (unsigned)s, (unsigned)n,
+							      (unsigned)k, (unsigned)buf[k], (unsigned)want[k]);
+			}
+		}
+	}
+}
+
+/* Every map family on one exact-size buffer. */
+static void edge_check_buffer(struct ktest *t, ULONG *buf, ULONG size)
+{
+	static const ULONG cuts[] = { 0, 31, 32, 33, 63, 64, 65, 97, 160 };
+	ULONG nul = (size + 31) / 32;
+	uint64_t rng = 0x2545f4914f6cdd1dull ^ size;
+	RTL_BITMAP bm;
+
+	RtlInitializeBitMap(&bm, buf, size);
+	edge_check_fills(t, &bm);
+	/* One run of v in a map of !v, from cut a to cut b (clipped), bits past the size junk. */
+	for (unsigned a = 0; a < sizeof(cuts) / sizeof(cuts[0]); a++) {
+		for (unsigned b = a + 1; b < sizeof(cuts) / sizeof(cuts[0]); b++) {
+			if (cuts[a] >= size)
+				continue;
+			for (int v = 0; v < 2; v++) {
+				ULONG e = cuts[b] < size ? cuts[b] : size;
+
+				for (ULONG k = 0; k < nul; k++)
+					buf[k] = v ? 0 : ~0u;
+				for (ULONG i = cuts[a]; i < e; i++)
+					eb_put(buf, i, v);
+				for (ULONG i = size; i < nul * 32; i++)
+					eb_put(buf, i, (i ^ a) & 1);
+				edge_check_map(t, &bm, v ? "one set run" : "one clear run");
+			}
+		}
+	}
+	/* Random runs of 1-70 bits, either value. */
+	for (int round = 0; round < 6; round++) {
+		ULONG i = 0;
+		bool v = rng_next(&rng) & 1;
+
+		while (i < nul * 32) {
+			ULONG len = 1 + (ULONG)(rng_next(&rng) % (round & 1 ? 70 : 6));
+
+			for (; len && i < nul * 32; len--, i++)
+				eb_put(buf, i, v);
+			v = !v;
+		}
+		edge_check_map(t, &bm, "random runs");
+	}
+}
+
+/* The buffer as exact-size arrays, starting 8-byte aligned and 4 mod 8. */
+#define EDGE_CASE(c)							\
+	case c: {							\
+		_Alignas(8) ULONG even[c];				\
+		_Alignas(8) ULONG odd[(c) + 1];				\
+		edge_check_buffer(t, even, size);			\
+		edge_check_buffer(t, odd + 1, size);			\
+		break;							\
+	}
+
+KTEST(compat_rtl, edges_of_the_64_bit_core_match_a_bit_model)
+{
+	for (unsigned k = 0; k < sizeof(edge_sizes) / sizeof(edge_sizes[0]); k++) {
+		ULONG size = edge_sizes[k];
+
+		switch ((size + 31) / 32) {
+		EDGE_CASE(1)
+		EDGE_CASE(2)
+		EDGE_CASE(3)
+		EDGE_CASE(4)
+		EDGE_CASE(5)
+		EDGE_CASE(6)
+		}
+	}
+}
