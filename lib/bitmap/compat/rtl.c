@@ -56,6 +56,21 @@ static inline bool all_middle(const struct parts *p)
 	return p->lo == 0 && p->hi == p->size;
 }
 
+/*
+ * The same from the header, cheaply: Buffer 8-byte aligned and an even
+ * count of ULONGs (bit 5 of size + 31 is the count's lowest bit).
+ */
+static inline bool whole_words(const RTL_BITMAP *bm)
+{
+	return (((uintptr_t)bm->Buffer & 4) | (((size_t)bm->SizeOfBitMap + 31) & 32)) == 0;
+}
+
+/* The buffer as the library's words (whole_words(bm) holds). */
+static inline const uint64_t *words_of(const RTL_BITMAP *bm)
+{
+	return (const uint64_t *)(const void *)bm->Buffer;
+}
+
 /* The bits of ULONG w that lie in [start, end); the caller ensures they overlap. */
 static ULONG range_mask(size_t w, size_t start, size_t end)
 {
@@ -86,8 +101,30 @@ static size_t ulong_next(const ULONG *buf, size_t i, size_t end, bool value)
 	return end;
 }
 
+/*
+ * Lowest index in [start, end) of the middle whose bit equals value, or
+ * end (start < end <= its bits). A word loop of its own rather than
+ * bm_find_next: no test of the bit at start first (a coin flip on a random
+ * map) and no call, which a next-fit RtlFind*Bits(1, hint) would mostly be.
+ */
+static inline __attribute__((always_inline))
+size_t mid_next(const uint64_t *mid, size_t start, size_t end, bool value)
+{
+	const uint64_t flip = value ? 0 : ~(uint64_t)0;
+	size_t w = start / BM_WORD_BITS, last = (end - 1) / BM_WORD_BITS, i;
+	uint64_t v = (mid[w] ^ flip) & BM__FIRST_MASK(start);
+
+	while (!v) {
+		if (++w > last)
+			return end;
+		v = mid[w] ^ flip;
+	}
+	i = w * BM_WORD_BITS + bm__ffs64(v);
+	return i < end ? i : end;
+}
+
 /* Lowest index in [start, end) whose bit equals value, or end (end <= size). */
-static size_t find_next(const struct parts *p, size_t start, size_t end, bool value)
+static inline size_t find_next(const struct parts *p, size_t start, size_t end, bool value)
 {
 	size_t me, i;
 
@@ -101,8 +138,7 @@ static size_t find_next(const struct parts *p, size_t start, size_t end, bool va
 	}
 	if (start < p->hi) {
 		me = end < p->hi ? end : p->hi;
-		i = value ? bm_find_next(p->mid, me - p->lo, start - p->lo)
-			  : bm_find_next_zero(p->mid, me - p->lo, start - p->lo);
+		i = mid_next(p->mid, start - p->lo, me - p->lo, value);
 		if (i < me - p->lo)
 			return i + p->lo;
 		if (me == end)
@@ -212,22 +248,20 @@ static size_t find_run(const struct parts *p, size_t end, size_t start, size_t n
 	return end;
 }
 
-/*
- * find_run from hint, then over runs starting below it; RTL_BITMAP_NOT_FOUND
- * if none. n = 0 answers the hint rounded down to a byte, as Windows does.
- */
-static ULONG find_run_wrap(const struct parts *p, size_t n, size_t hint, bool value)
+/* find_run_wrap for a map with 32-bit parts (1 <= n <= size, hint < size). */
+static __attribute__((noinline))
+ULONG find_run_wrap_parts(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
 {
+	const struct parts pp = parts_of(bm), *p = &pp;
 	size_t size = p->size, i, end;
 
-	if (hint >= size)
-		hint = 0;
-	if (n == 0)
-		return (ULONG)(hint & ~(size_t)7);
-	if (all_middle(p)) {
-		i = value ? bm_find_set_run_wrap(p->mid, size, hint, n)
-			  : bm_find_zero_run_wrap(p->mid, size, hint, n);
-		return i < size ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
+	if (n == 1) {
+		/* One bit is a run by itself: the next such bit, else the first below hint. */
+		i = find_next(p, hint, size, value);
+		if (i < size)
+			return (ULONG)i;
+		i = find_next(p, 0, hint, value);
+		return i < hint ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
 	}
 	i = find_run(p, size, hint, n, value);
 	if (i < size)
@@ -240,14 +274,56 @@ static ULONG find_run_wrap(const struct parts *p, size_t n, size_t hint, bool va
 	return i < end ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
 }
 
-/* find_run_wrap, then give the run the other value (nothing to do for n = 0). */
-static ULONG find_run_and_flip(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
+/*
+ * find_run from hint, then over runs starting below it; RTL_BITMAP_NOT_FOUND
+ * if none. n = 0 answers the hint rounded down to a byte, as Windows does.
+ * A map of whole words is searched here: one bit by an inline word loop
+ * (next-fit callers make many short searches), a longer run by the
+ * library's wrapping run search.
+ */
+static inline __attribute__((always_inline))
+ULONG find_run_wrap(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
 {
-	const struct parts p = parts_of(bm);
-	ULONG i = find_run_wrap(&p, n, hint, value);
+	const size_t size = bm->SizeOfBitMap;
+	size_t i;
 
-	if (i != RTL_BITMAP_NOT_FOUND && n != 0)
+	if (hint >= size)
+		hint = 0;
+	if (n == 0)
+		return (ULONG)(hint & ~(size_t)7);
+	if (n > size)
+		return RTL_BITMAP_NOT_FOUND;
+	if (!whole_words(bm))
+		return find_run_wrap_parts(bm, n, hint, value);
+	if (n == 1) {
+		i = mid_next(words_of(bm), hint, size, value);
+		if (i < size)
+			return (ULONG)i;
+		if (hint == 0)
+			return RTL_BITMAP_NOT_FOUND;
+		i = mid_next(words_of(bm), 0, hint, value);
+		return i < hint ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
+	}
+	i = value ? bm_find_set_run_wrap(words_of(bm), size, hint, n)
+		  : bm_find_zero_run_wrap(words_of(bm), size, hint, n);
+	return i < size ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
+}
+
+/* find_run_wrap, then give the run the other value (nothing to do for n = 0). */
+static inline __attribute__((always_inline))
+ULONG find_run_and_flip(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
+{
+	ULONG i = find_run_wrap(bm, n, hint, value);
+
+	if (i == RTL_BITMAP_NOT_FOUND || n == 0)
+		return i;
+	if (n == 1) {
+		bm->Buffer[i / UBITS] ^= (ULONG)1 << (i % UBITS);
+	} else {
+		const struct parts p = parts_of(bm);
+
 		fill(&p, i, n, !value);
+	}
 	return i;
 }
 
@@ -302,16 +378,12 @@ BOOLEAN RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber)
 
 ULONG RtlFindClearBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
-	const struct parts p = parts_of(BitMapHeader);
-
-	return find_run_wrap(&p, NumberToFind, HintIndex, false);
+	return find_run_wrap(BitMapHeader, NumberToFind, HintIndex, false);
 }
 
 ULONG RtlFindSetBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
-	const struct parts p = parts_of(BitMapHeader);
-
-	return find_run_wrap(&p, NumberToFind, HintIndex, true);
+	return find_run_wrap(BitMapHeader, NumberToFind, HintIndex, true);
 }
 
 ULONG RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
@@ -390,20 +462,22 @@ ULONG RtlFindSetRuns(PRTL_BITMAP BitMapHeader, PRTL_BITMAP_RUN RunArray,
  * its length; *start is its index, the size if there is none, from itself
  * if from is past the end (all as Windows writes them).
  */
-static ULONG forward_run(const RTL_BITMAP *bm, size_t from, PULONG start, bool value)
+static inline __attribute__((always_inline))
+ULONG forward_run(const RTL_BITMAP *bm, size_t from, PULONG start, bool value)
 {
-	const struct parts p = parts_of(bm);
+	const size_t size = bm->SizeOfBitMap;
+	struct parts p;
 	size_t s;
 
 	*start = (ULONG)from;
-	if (from >= p.size)
+	if (from >= size)
 		return 0;
-	if (!value && all_middle(&p)) {
-		size_t len = bm_next_zero_run(p.mid, p.size, from, &s);
-
+	if (whole_words(bm)) {
+		s = mid_next(words_of(bm), from, size, value);
 		*start = (ULONG)s;
-		return (ULONG)len;
+		return s < size ? (ULONG)(mid_next(words_of(bm), s, size, !value) - s) : 0;
 	}
+	p = parts_of(bm);
 	s = find_next(&p, from, p.size, value);
 	*start = (ULONG)s;
 	return s < p.size ? (ULONG)(find_next(&p, s, p.size, !value) - s) : 0;
