@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: MIT
-/* Page-frame allocator core: a hierarchical bitmap of frames, a lock, a next-fit hint, per-CPU caches. */
+/* Page-frame allocator core: a hierarchical bitmap of frames, a lock, per-CPU caches refilled next-fit. */
 
 #include <kernel/assert.h>
 #include <kernel/mm.h>
 #include <kernel/pfa.h>
+
+/* Where CPU cpu's refills start: its share of [floor, nframes), on a line of its own (pfa.h). */
+static uint64_t cpu_start(const struct pfa *p, unsigned int cpu)
+{
+	uint64_t f = p->floor + (p->nframes - p->floor) * cpu / p->ncpus;
+
+	f &= ~(uint64_t)(PFA_LINE_FRAMES - 1);
+	return f < p->floor ? p->floor : f;
+}
 
 size_t pfa_storage_words(uint64_t nframes)
 {
@@ -25,7 +34,6 @@ void pfa_init(struct pfa *p, uint64_t *storage, uint64_t nframes, uint64_t floor
 	bm_zero(p->poisoned, nframes);
 	p->nframes = nframes;
 	p->floor = floor < nframes ? floor : nframes;
-	p->hint = p->floor;
 	p->nreserved = nframes;
 	p->virt_base = 0;
 	p->flags = 0;
@@ -35,6 +43,7 @@ void pfa_init(struct pfa *p, uint64_t *storage, uint64_t nframes, uint64_t floor
 	for (i = 0; i < PFA_MAX_CPUS; i++) {
 		spin_init(&p->cache[i].lock);
 		p->cache[i].count = 0;
+		p->cache[i].hint = cpu_start(p, i);	/* past ncpus: never used */
 	}
 }
 
@@ -141,17 +150,17 @@ static void hand_out_run(struct pfa *p, uint64_t first, uint64_t n, bool newly_i
 			check_out(p, i);
 }
 
-/* Next-fit over [floor, nframes): one pool frame taken, or PFA_NONE. Pool lock held. */
-static uint64_t pool_take(struct pfa *p)
+/* Next-fit over [floor, nframes) from a cache's hint: one pool frame taken, or PFA_NONE. Pool lock held. */
+static uint64_t pool_take(struct pfa *p, struct pfa_cache *c)
 {
-	uint64_t f = hbm_find_next_zero(&p->free, p->hint);
+	uint64_t f = hbm_find_next_zero(&p->free, c->hint);
 
 	if (f >= p->nframes)
 		f = hbm_find_next_zero(&p->free, p->floor);
 	if (f >= p->nframes)
 		return PFA_NONE;
 	hbm_set(&p->free, f);
-	p->hint = f + 1;
+	c->hint = f + 1;
 	return f;
 }
 
@@ -162,7 +171,7 @@ static void cache_refill(struct pfa *p, struct pfa_cache *c)
 	unsigned int n = 0;
 
 	spin_lock(&p->lock);
-	while (n < PFA_CACHE_BATCH && (got[n] = pool_take(p)) != PFA_NONE)
+	while (n < PFA_CACHE_BATCH && (got[n] = pool_take(p, c)) != PFA_NONE)
 		n++;
 	spin_unlock(&p->lock);
 	while (n)
@@ -229,7 +238,7 @@ uint64_t pfa_alloc_frame(struct pfa *p, unsigned int cpu)
 		/* The pool is empty, but other CPUs' caches may not be. */
 		drain_all(p);
 		spin_lock(&p->lock);
-		f = pool_take(p);
+		f = pool_take(p, c);
 		if (f != PFA_NONE)
 			marked = mark_in_use(p, f);
 		spin_unlock(&p->lock);

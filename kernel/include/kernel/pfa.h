@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The physical page-frame allocator: one bit per 4 KiB frame in a
- * hierarchical bitmap (lib/bitmap hbm), a lock and a next-fit hint, with
- * small per-CPU caches of single frames in front.
+ * hierarchical bitmap (lib/bitmap hbm) and a lock, with small per-CPU
+ * caches of single frames in front, each refilled next-fit from its own
+ * part of the map.
  *
  * The portable core (kernel/mm/pfa.c, host-tested): struct pfa and
  * pfa_<verb>(p, ...), an allocator over frame numbers [0, nframes).
@@ -21,13 +22,14 @@
  *		  being filled with the poison pattern before it is pooled
  *	reserved  hbm bit set, reserved bit set: never allocatable
  *
- * The hbm, the hint and the poisoning count belong to pfa.lock; each cache
- * to its own lock (lock order: a cache, then the pool). A frame changes
- * state, its inuse bit included, only under the lock of the cache or the
- * pool it leaves or joins, so whoever holds every lock (pfa_lock_all) sees
- * each frame in exactly one state. The inuse bits are still atomic, since
- * CPUs under different cache locks change bits of one word, and exactly
- * one of two racing frees of a frame wins. Bad frees (out of range, unaligned, reserved, not in use) are
+ * The hbm, the caches' hints and the poisoning count belong to pfa.lock;
+ * the rest of each cache to its own lock (lock order: a cache, then the
+ * pool). A frame changes state, its inuse bit included, only under the
+ * lock of the cache or the pool it leaves or joins, so whoever holds every
+ * lock (pfa_lock_all) sees each frame in exactly one state. The inuse bits
+ * are still atomic, since CPUs under different cache locks change bits of
+ * one word (a frame freed on another CPU than took it), and exactly one of
+ * two racing frees of a frame wins. Bad frees (out of range, unaligned, reserved, not in use) are
  * refused, logged with the caller's address and counted; nothing is
  * "fixed".
  *
@@ -50,6 +52,14 @@
 #endif
 #define PFA_CACHE_MAX		64	/* frames a CPU keeps at most */
 #define PFA_CACHE_BATCH		32	/* frames moved per refill or spill */
+/*
+ * Frames whose inuse bits share one 64-byte cache line. CPU k's refills
+ * start at the line holding floor + (nframes - floor) * k / ncpus (never
+ * below the floor), so each CPU's hot frames, and the inuse word its
+ * every alloc and free changes atomically, sit apart from every other
+ * CPU's: two CPUs on one line pass it to and fro on each operation.
+ */
+#define PFA_LINE_FRAMES		512
 
 #define PFA_POISON_WORD		0xDEADBEEFu
 
@@ -61,6 +71,7 @@ enum pfa_flags {
 struct pfa_cache {
 	struct spinlock lock;
 	unsigned int count;
+	uint64_t hint;			/* pool lock: where this CPU's next refill searches */
 	uint64_t frames[PFA_CACHE_MAX];
 } __attribute__((aligned(64)));
 
@@ -78,14 +89,13 @@ struct pfa_stats {
 
 /* Fields are private to pfa.c. */
 struct pfa {
-	struct spinlock lock;		/* the pool: free, hint */
+	struct spinlock lock;		/* the pool: free, the caches' hints */
 	struct hbm free;		/* set: not in the pool */
 	uint64_t *reserved;		/* read-only after init */
 	uint64_t *inuse;		/* atomic */
 	uint64_t *poisoned;		/* atomic: holds the poison pattern */
 	uint64_t nframes;
 	uint64_t floor;			/* first frame general requests may use */
-	uint64_t hint;			/* next-fit: where the last search ended */
 	uint64_t poisoning;		/* frames taken back, not yet pooled */
 	uint64_t nreserved;
 	uintptr_t virt_base;		/* where frame 0 is mapped, or 0: none */

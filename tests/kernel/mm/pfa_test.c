@@ -597,6 +597,53 @@ KTEST(pfa, poisoned_runs_are_checked_when_handed_out)
 	pfa_set_mapping(&pa, 0, 0);
 }
 
+/*
+ * CPU k's refills start at floor + (nframes - floor) * k / ncpus, rounded
+ * down to a 512-frame line of the inuse map: two CPUs allocating and
+ * freeing at once never change bits of one cache line (pfa.h).
+ */
+KTEST(pfa, each_cpu_refills_from_its_own_part_of_the_map)
+{
+	/* 256 + 65280 k / 4 = 256, 16576, 32896, 49216: lines at 0, 16384, 32768, 49152. */
+	static const uint64_t first[4] = { FLOOR, 16384, 32768, 49152 };
+	uint64_t f[4];
+	unsigned int k;
+
+	pfa_flat(NFRAMES, FLOOR, 4);
+	for (k = 0; k < 4; k++) {
+		f[k] = pfa_alloc_frame(&pa, k);
+		EXPECT_EQ(t, f[k], first[k]);
+	}
+	/* Each CPU's next frame is the next one up in its own part. */
+	for (k = 0; k < 4; k++)
+		EXPECT_EQ(t, pfa_alloc_frame(&pa, k), first[k] + 1);
+	/* Freed and taken again: the hot frame stays where it was. */
+	for (k = 0; k < 4; k++) {
+		EXPECT_EQ(t, pfa_free_frame(&pa, k, f[k], NULL), 0);
+		EXPECT_EQ(t, pfa_alloc_frame(&pa, k), f[k]);
+	}
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
+/* A CPU's part used up, its refills go on above it and wrap to the floor; no start is below the floor. */
+KTEST(pfa, a_cpus_refills_wrap_to_the_floor_and_never_start_below_it)
+{
+	/* CPU 1 of 2 starts at 256 + 3840 / 2 = 2176, line 2048; [2048, 4096) taken first. */
+	pfa_flat(4096, FLOOR, 2);
+	ASSERT_EQ(t, pfa_alloc_frames(&pa, 2048, 2048, PFA_NONE), 2048);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 1), FLOOR);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), FLOOR + PFA_CACHE_BATCH);
+	EXPECT_TRUE(t, pfa_check(&pa));
+
+	/* 400 + 624 / 8 = 478 rounds down to 0, under the floor: CPU 1 starts at the floor too. */
+	pfa_flat(1024, 400, 8);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 0), 400);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 1), 400 + PFA_CACHE_BATCH);
+	/* CPU 2: 400 + 624 * 2 / 8 = 556, line 512. */
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 2), 512);
+	EXPECT_TRUE(t, pfa_check(&pa));
+}
+
 /* ncpus 0 means one CPU, more than PFA_MAX_CPUS means PFA_MAX_CPUS; a CPU number wraps. */
 KTEST(pfa, cpu_counts_are_clamped_and_cpus_wrap)
 {
@@ -611,13 +658,18 @@ KTEST(pfa, cpu_counts_are_clamped_and_cpus_wrap)
 
 	pfa_flat(4096, 0, PFA_MAX_CPUS + 3);
 	EXPECT_EQ(t, pa.ncpus, PFA_MAX_CPUS);
+	/*
+	 * 32 CPUs share 4096 frames: CPU i starts at 4096 * i / 32 = 128 i
+	 * rounded down to a 512-frame line, so CPUs 4k..4k+3 start at 512 k
+	 * and take one batch after another there.
+	 */
 	for (i = 0; i < PFA_MAX_CPUS; i++)
-		EXPECT_EQ(t, pfa_alloc_frame(&pa, i), i * PFA_CACHE_BATCH);
+		EXPECT_EQ(t, pfa_alloc_frame(&pa, i), 512 * (i / 4) + PFA_CACHE_BATCH * (i % 4));
 	f = pfa_alloc_frame(&pa, PFA_MAX_CPUS);		/* wraps to CPU 0's cache */
 	EXPECT_EQ(t, f, 1);
 	EXPECT_TRUE(t, pfa_check(&pa));
 	for (i = 0; i < PFA_MAX_CPUS; i++)
-		pfa_free_frame(&pa, i, i * PFA_CACHE_BATCH, NULL);
+		pfa_free_frame(&pa, i, 512 * (i / 4) + PFA_CACHE_BATCH * (i % 4), NULL);
 	pfa_free_frame(&pa, 0, 1, NULL);
 	/* Every cache drains into a run of all the frames. */
 	EXPECT_EQ(t, pfa_alloc_frames(&pa, 4096, 1, PFA_NONE), 0);
