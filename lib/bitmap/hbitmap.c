@@ -3,6 +3,8 @@
 
 #include <bitmap/hbitmap.h>
 
+#include "runs_core.h"
+
 #define WORD_BITS	BM_WORD_BITS
 
 /* Words of the summary level above a level of count words (never fewer than one). */
@@ -347,78 +349,52 @@ size_t hbm_find_next_zero_wrap(const struct hbm *h, size_t hint)
 	return find_next(h, HBM_HAS_CLEAR, 0);
 }
 
-/* Bits b of c with c's bits [b, b + n) all set, for 1 <= n <= 64. */
-static uint64_t run_starts(uint64_t c, size_t n)
+/* bm__skip_fn over the clear tree: the next leaf word after wi with a clear bit, or nwords. */
+static size_t skip_full_words(const void *ctx, size_t wi)
 {
-	size_t have = 1;
+	const struct hbm *h = ctx;
+	size_t i = find_after(h, HBM_HAS_CLEAR, wi);
 
-	/* Doubling: after each step bit b stands for [b, b + have). */
-	while (have < n) {
-		size_t shift = have < n - have ? have : n - have;
-
-		c &= c >> shift;
-		have += shift;
-	}
-	return c;
+	return i < h->nbits ? BM__WORD(i) : h->nwords;
 }
 
 /*
- * hbm_find_zero_run for n >= 2. Each round looks at the word holding the
- * next clear bit: a run inside it (n <= 64), else the clear run reaching
- * its top, continued into the next words up to the next set bit. A run
- * that fails ends at a set bit, and the next round starts at the clear
- * bit after it.
+ * hbm_find_zero_run for n >= 2 and the aligned searches: the flat word
+ * pass of runs_core.h over the leaf words (tails are clear there, and the
+ * pass masks them), which jumps over full words through the clear tree.
  */
 static __attribute__((noinline))
 size_t find_long_zero_run(const struct hbm *h, size_t start, size_t n)
 {
-	size_t pos, wi, top, s, e;
-	uint64_t c, r;
+	return bm__run_search(h->words, h->nbits, start, n, false, false, 0, 0, skip_full_words, h);
+}
 
-	/*
-	 * Next-fit searches mostly start in a clear run long enough: measure
-	 * the first run whole before going word by word past it.
-	 */
-	pos = find_next(h, HBM_HAS_CLEAR, start);
-	if (pos >= h->nbits)
-		return h->nbits;
-	e = find_next(h, HBM_HAS_SET, pos);
-	if (e - pos >= n)
-		return pos;
-	pos = e;
-	for (;;) {
-		pos = find_next(h, HBM_HAS_CLEAR, pos);
-		if (pos >= h->nbits || n > h->nbits - pos)
-			return h->nbits;
-		wi = BM__WORD(pos);
-		c = leaf_bits(h, HBM_HAS_CLEAR, wi, h->words[wi]) & BM__FIRST_MASK(pos);
-		if (n <= WORD_BITS) {
-			r = run_starts(c, n);
-			if (r)
-				return wi * WORD_BITS + __builtin_ctzll(r);
-		}
-		if (!(c >> (WORD_BITS - 1))) {
-			pos = (wi + 1) * WORD_BITS;
-			continue;
-		}
-		top = ~c ? (size_t)__builtin_clzll(~c) : WORD_BITS;
-		s = (wi + 1) * WORD_BITS - top;
-		if (n > h->nbits - s)
-			return h->nbits;
-		e = find_next(h, HBM_HAS_SET, (wi + 1) * WORD_BITS);
-		if (e - s >= n)
-			return s;
-		pos = e;
-	}
+/* The same, aligned (mask = 2^k - 1 < 64). */
+static __attribute__((noinline))
+size_t find_zero_area_words(const struct hbm *h, size_t start, size_t n, size_t mask, size_t off)
+{
+	return bm__run_search(h->words, h->nbits, start, n, false, true, mask, off,
+			      skip_full_words, h);
 }
 
 size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
 {
-	/* One bit is a run by itself: the plain search, inline, with no registers to save. */
-	if (n == 1)
-		return find_next(h, HBM_HAS_CLEAR, start);
-	if (n == 0)
-		return h->nbits;
+	size_t idx = BM__WORD(start);
+	uint64_t w;
+
+	if (n == 1) {
+		/*
+		 * One bit is a run by itself: the rest of start's word, then
+		 * the climb. No test of the bit at start first: from a random
+		 * start that branch is a coin flip.
+		 */
+		if (start >= h->nbits)
+			return h->nbits;
+		w = leaf_bits(h, HBM_HAS_CLEAR, idx, h->words[idx]) >> (start % WORD_BITS);
+		if (w)
+			return start + __builtin_ctzll(w);
+		return find_after(h, HBM_HAS_CLEAR, idx);
+	}
 	return find_long_zero_run(h, start, n);
 }
 
@@ -434,6 +410,10 @@ size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
 
 	if (n == 0 || n > nbits)
 		return nbits;
+	if (align_mask == 0)
+		return hbm_find_zero_run(h, start, n);
+	if (align_mask < WORD_BITS && (align_mask & (align_mask + 1)) == 0)
+		return find_zero_area_words(h, start, n, align_mask, align_offset);
 	for (;;) {
 		i = find_next(h, HBM_HAS_CLEAR, start);
 		if (i > nbits - n)

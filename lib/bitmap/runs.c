@@ -2,44 +2,58 @@
 /* Runs of equal bits: searches, aligned areas, regions, run listings. */
 #include <bitmap/bitmap.h>
 
+#include "runs_core.h"
+
 /*
  * Lowest index in [start, end - n] where n >= 2 bits equal to `value`
- * begin, or end. Each miss resumes past the bit that broke the run, and
- * each probe reads at most n bits, so the whole search reads the map about
- * once. Treating end as the map size keeps every read below end.
+ * begin, or end: one pass over the words (runs_core.h), never a search
+ * per run. Treating end as the map size keeps every read below end. One
+ * copy for each value, so the word loop inverts or not without a test.
  */
 static __attribute__((noinline))
-size_t find_long_run(const uint64_t *map, size_t end, size_t start, size_t n, bool value)
+size_t find_long_zero_run(const uint64_t *map, size_t end, size_t start, size_t n)
 {
-	if (n > end)
-		return end;
-	while (start <= end - n) {
-		size_t s, e;
+	return bm__run_search(map, end, start, n, false, false, 0, 0, NULL, NULL);
+}
 
-		s = value ? bm_find_next(map, end, start) : bm_find_next_zero(map, end, start);
-		if (s >= end || s > end - n)
-			return end;
-		e = value ? bm_find_next_zero(map, s + n, s) : bm_find_next(map, s + n, s);
-		if (e == s + n)
-			return s;
-		BM_ASSERT(e > s && e < s + n);
-		start = e + 1;
-	}
-	return end;
+static __attribute__((noinline))
+size_t find_long_set_run(const uint64_t *map, size_t end, size_t start, size_t n)
+{
+	return bm__run_search(map, end, start, n, true, false, 0, 0, NULL, NULL);
 }
 
 /*
- * find_long_run for any n. One bit is a run by itself, the common next-fit
- * case: exactly the plain search, inline, with no registers to save first.
+ * The lowest bit equal to value at or after start, or end. Unlike
+ * bm_find_next{,_zero} it does not test the bit at start first: from a
+ * random start in a map of runs that branch is a coin flip, while "the
+ * rest of this word has one" nearly always holds.
  */
+static inline __attribute__((always_inline))
+size_t find_one(const uint64_t *map, size_t end, size_t start, bool value)
+{
+	uint64_t v;
+	size_t i;
+
+	if (start >= end)
+		return end;
+	v = bm__wanted(map, BM__WORD(start), value) >> (start % BM_WORD_BITS);
+	if (v) {
+		i = start + bm__ffs64(v);
+		return i < end ? i : end;
+	}
+	return value ? bm__find_next_word(map, end, BM__WORD(start))
+		     : bm__find_next_zero_word(map, end, BM__WORD(start));
+}
+
+/* find_long_*_run for any n; one bit is a run by itself, searched inline. */
 static inline __attribute__((always_inline))
 size_t find_run(const uint64_t *map, size_t end, size_t start, size_t n, bool value)
 {
 	if (n == 1)
-		return value ? bm_find_next(map, end, start) : bm_find_next_zero(map, end, start);
+		return find_one(map, end, start, value);
 	if (n == 0)
 		return end;
-	return find_long_run(map, end, start, n, value);
+	return value ? find_long_set_run(map, end, start, n) : find_long_zero_run(map, end, start, n);
 }
 
 /* find_run from hint, then over runs starting below hint; nbits if none. */
@@ -96,11 +110,11 @@ size_t bm_find_set_run_and_clear(uint64_t *map, size_t nbits, size_t hint, size_
 	return i;
 }
 
-size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_t n,
-			 size_t align_mask, size_t align_offset)
+/* The search of bm_find_zero_area for masks it cannot pass to the word pass. */
+static __attribute__((noinline))
+size_t find_area_loop(const uint64_t *map, size_t nbits, size_t start, size_t n,
+		      size_t align_mask, size_t align_offset)
 {
-	if (n == 0 || n > nbits)
-		return nbits;
 	for (;;) {
 		size_t i = bm_find_next_zero(map, nbits, start), gap, hit;
 
@@ -116,6 +130,31 @@ size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_t
 			return i;
 		start = hit + 1;
 	}
+}
+
+/* The word pass, aligned (mask = 2^k - 1 < 64). */
+static __attribute__((noinline))
+size_t find_area_words(const uint64_t *map, size_t nbits, size_t start, size_t n,
+		       size_t align_mask, size_t align_offset)
+{
+	return bm__run_search(map, nbits, start, n, false, true, align_mask, align_offset,
+			      NULL, NULL);
+}
+
+size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_t n,
+			 size_t align_mask, size_t align_offset)
+{
+	if (n == 0 || n > nbits)
+		return nbits;
+	if (align_mask == 0)
+		return find_run(map, nbits, start, n, false);
+	/*
+	 * Alignments up to a word repeat the same way in every word; wider
+	 * ones leave few candidates, each tried directly.
+	 */
+	if (align_mask < BM_WORD_BITS && (align_mask & (align_mask + 1)) == 0)
+		return find_area_words(map, nbits, start, n, align_mask, align_offset);
+	return find_area_loop(map, nbits, start, n, align_mask, align_offset);
 }
 
 size_t bm_alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end, size_t n)
