@@ -163,7 +163,7 @@ size_t bm__run_carry(const uint64_t *map, size_t nbits, size_t start, size_t n, 
 		     bool al, size_t mask, size_t off, bm__skip_fn skip, const void *ctx,
 		     bool small)
 {
-	size_t wi = BM__WORD(start), last = BM__WORD(nbits - 1), carry = 0, at, p;
+	size_t wi = BM__WORD(start), last = BM__WORD(nbits - 1), carry = 0, at;
 	/* Aligned in-word positions: every (mask + 1)-th bit, from the first aligned one. */
 	uint64_t aligned = al ? (~(uint64_t)0 / (~(uint64_t)0 >> (63 - mask))) << ((0 - off) & mask)
 			      : ~(uint64_t)0;
@@ -184,14 +184,14 @@ size_t bm__run_carry(const uint64_t *map, size_t nbits, size_t start, size_t n, 
 			c = bm__wanted(map, wi, value);
 		}
 	}
+	/*
+	 * The last word ends the search: a run reaching nbits is found there,
+	 * from below with the word's trailing bits, or inside it (n <= 64).
+	 */
 	c &= BM__LAST_MASK(nbits);
 	if (bm__carry_word(c, wi, &carry, n, al, mask, off, aligned, small, k, rest, &at))
 		return at;
-	/* A run reaching nbits at a word's end. */
-	p = nbits - carry;
-	if (al)
-		p = bm__align_up(p, mask, off);
-	return p <= nbits - n ? p : nbits;
+	return nbits;
 }
 
 /* n >= 127: the probing pass; the same contract as bm__run_carry. */

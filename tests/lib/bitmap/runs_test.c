@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Tests of run searches, run listings, aligned areas, regions and claiming against the model. */
 #include <bitmap/bitmap.h>
+#include <bitmap/hbitmap.h>
 #include <kernel/ktest.h>
 
 #include "harness.h"
@@ -496,4 +497,127 @@ KTEST(bitmap_runs, longest_runs_keep_index_order_in_exact_arrays)
 	EXPECT_EQ(t, two[1].len, 2);
 	EXPECT_EQ(t, bm_zero_runs(w, 64, NULL, 0, true), 0);
 	EXPECT_EQ(t, bm_zero_runs(w, 64, NULL, 0, false), 0);
+}
+
+/*
+ * Run searches on maps made of runs with lengths at the word edges of the
+ * word-at-a-time passes (the carried run, the in-word and-shifts, the
+ * whole-word probes): runs crossing one or several word boundaries, runs
+ * ending exactly at nbits, n around 64 and 128, every start (so starts in
+ * the middle of runs too). The answers come from a bit-by-bit loop over
+ * the words written here, not from the library.
+ */
+#define EDGE_MAXBITS	1600
+
+static uint64_t edge_map[BM_WORDS(EDGE_MAXBITS)];
+static uint64_t edge_hstore[HBM_STORAGE_WORDS(EDGE_MAXBITS)];
+/* edge_len[i]: clear bits (or set ones) starting at bit i, counted bit by bit. */
+static size_t edge_len[EDGE_MAXBITS + 1];
+static size_t edge_fit[EDGE_MAXBITS + 1];
+
+static const size_t edge_runs[] = {
+	1, 2, 7, 8, 9, 31, 33, 62, 63, 64, 65, 66, 126, 127, 128, 129, 130, 191, 192, 193, 257,
+};
+#define EDGE_NRUNS	(sizeof(edge_runs) / sizeof(edge_runs[0]))
+
+/* Map k: alternating clear runs from edge_runs and short set runs, in an order drawn from k. */
+static size_t edge_make(unsigned k)
+{
+	uint64_t rng = 0x5eed0000 + k;
+	size_t nbits = 700 + tb_rand(&rng) % 900, i = 0;
+	bool clear = k & 1;
+
+	for (size_t w = 0; w < BM_WORDS(nbits); w++)
+		edge_map[w] = ~(uint64_t)0;
+	while (i < nbits) {
+		size_t len = clear ? edge_runs[tb_rand(&rng) % EDGE_NRUNS] : 1 + tb_rand(&rng) % 3;
+
+		if (!clear && tb_rand(&rng) % 4 == 0)
+			len = 63 + tb_rand(&rng) % 3;
+		if (len > nbits - i)
+			len = nbits - i;
+		for (size_t b = i; clear && b < i + len; b++)
+			edge_map[b / 64] &= ~((uint64_t)1 << (b % 64));
+		i += len;
+		clear = !clear;
+	}
+	/* Every other map ends in a clear run reaching nbits exactly. */
+	if (k & 2)
+		for (size_t b = nbits - 1 - tb_rand(&rng) % 200; b < nbits; b++)
+			edge_map[b / 64] &= ~((uint64_t)1 << (b % 64));
+	/* The tail is set: a search must not take it for clear. */
+	if (nbits % 64)
+		edge_map[nbits / 64] |= ~(uint64_t)0 << (nbits % 64);
+	return nbits;
+}
+
+/* edge_fit[s] = lowest i >= s with n bits equal to value from i and (i + off) & mask == 0, else nbits. */
+static void edge_model(size_t nbits, bool value, size_t n, size_t mask, size_t off)
+{
+	edge_len[nbits] = 0;
+	for (size_t i = nbits; i-- > 0;)
+		edge_len[i] = ((edge_map[i / 64] >> (i % 64) & 1) == value) ? edge_len[i + 1] + 1 : 0;
+	edge_fit[nbits] = nbits;
+	for (size_t i = nbits; i-- > 0;)
+		edge_fit[i] = edge_len[i] >= n && ((i + off) & mask) == 0 ? i : edge_fit[i + 1];
+}
+
+#define EDGE_EQ(t, got, want, what, k, nbits, s, n, mask) do {				\
+	size_t edge_g_ = (got), edge_w_ = (want);					\
+	if (edge_g_ != edge_w_) {							\
+		ktest_fail_at((t), __FILE__, __LINE__,					\
+			      "%s: expected %zu, got %zu (map %u, nbits=%zu, start=%zu, n=%zu, mask=%zu)", \
+			      (what), edge_w_, edge_g_, (k), (nbits), (s), (n), (size_t)(mask)); \
+		return;									\
+	}										\
+} while (0)
+
+KTEST(bitmap_runs, run_search_word_edges)
+{
+	static const size_t ns[] = {
+		1, 2, 8, 9, 62, 63, 64, 65, 126, 127, 128, 129, 191, 192, 193, 256,
+	};
+	static const size_t masks[] = { 0, 1, 7, 63 };
+	struct hbm h;
+
+	for (unsigned k = 0; k < 8; k++) {
+		size_t nbits = edge_make(k);
+
+		hbm_init(&h, edge_hstore, nbits);
+		for (size_t w = 0; w < BM_WORDS(nbits); w++)
+			edge_hstore[w] = edge_map[w];
+		hbm_rebuild(&h);
+		for (unsigned a = 0; a < sizeof(ns) / sizeof(ns[0]); a++) {
+			size_t n = ns[a];
+
+			for (unsigned b = 0; b < sizeof(masks) / sizeof(masks[0]); b++) {
+				size_t mask = masks[b], off = mask ? (k * 5 + a) & mask : 0;
+
+				edge_model(nbits, false, n, mask, off);
+				for (size_t s = 0; s <= nbits; s += 1 + (mask != 0)) {
+					size_t want = edge_fit[s];
+
+					EDGE_EQ(t, bm_find_zero_area(edge_map, nbits, s, n, mask, off), want,
+						"bm_find_zero_area", k, nbits, s, n, mask);
+					EDGE_EQ(t, hbm_find_zero_area(&h, s, n, mask, off), want,
+						"hbm_find_zero_area", k, nbits, s, n, mask);
+					if (mask)
+						continue;
+					EDGE_EQ(t, bm_find_zero_run(edge_map, nbits, s, n), want,
+						"bm_find_zero_run", k, nbits, s, n, mask);
+					EDGE_EQ(t, hbm_find_zero_run(&h, s, n), want,
+						"hbm_find_zero_run", k, nbits, s, n, mask);
+				}
+			}
+			/* Set runs: the same map inverted (the tail too, so now it is clear). */
+			for (size_t w = 0; w < BM_WORDS(nbits); w++)
+				edge_map[w] = ~edge_map[w];
+			edge_model(nbits, true, n, 0, 0);
+			for (size_t s = 0; s <= nbits; s++)
+				EDGE_EQ(t, bm_find_set_run(edge_map, nbits, s, n), edge_fit[s],
+					"bm_find_set_run", k, nbits, s, n, 0);
+			for (size_t w = 0; w < BM_WORDS(nbits); w++)
+				edge_map[w] = ~edge_map[w];
+		}
+	}
 }
