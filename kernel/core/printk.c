@@ -99,7 +99,7 @@ void printk_panic(void)
 	screen_panic();
 }
 
-void printk_write(const char *s, size_t len)
+static void write_out(const char *s, size_t len, bool screen)
 {
 	bool owned;
 
@@ -107,9 +107,20 @@ void printk_write(const char *s, size_t len)
 		return;
 	owned = line_lock();
 	uart_write(s, len);
-	screen_write(s, len);
+	if (screen)
+		screen_write(s, len);
 	at_line_start = s[len - 1] == '\n';
 	line_unlock(owned);
+}
+
+void printk_write(const char *s, size_t len)
+{
+	write_out(s, len, true);
+}
+
+void printk_write_serial(const char *s, size_t len)
+{
+	write_out(s, len, false);
 }
 
 void vprintk_raw(const char *fmt, va_list ap)

@@ -117,18 +117,26 @@ static bool glob_selects(const char *g, size_t len, const char *suite, const cha
 bool ktest_filter_match(const char *filter, const char *suite, const char *name)
 {
 	const char *p = filter;
+	bool positive = false, included = false;
 
 	if (!filter || !*filter)
 		return true;
 	for (;;) {
 		size_t len = 0;
+		bool exclude = *p == '-';
 
+		p += exclude;
 		while (p[len] && p[len] != ',')
 			len++;
-		if (len && glob_selects(p, len, suite, name))
-			return true;
+		if (exclude) {
+			if (len && glob_selects(p, len, suite, name))
+				return false;	/* an exclusion wins over any inclusion */
+		} else {
+			positive = true;
+			included |= len && glob_selects(p, len, suite, name);
+		}
 		if (!p[len])
-			return false;
+			return included || !positive;
 		p += len + 1;
 	}
 }

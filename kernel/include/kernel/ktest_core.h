@@ -12,6 +12,9 @@
  *    "suite.case". '*' is any run of characters, '?' any one, every other
  *    character only itself (no [...] classes, no escapes). NULL or "": every
  *    case. An empty glob (",,", a trailing comma) matches nothing.
+ *    A glob after '-' excludes: a case it matches does not run, whatever
+ *    the other globs say; a filter of exclusions alone ("-bitmap*,-pfa")
+ *    runs every other case. "-" alone excludes nothing.
  *  - suite "selftest" holds cases that fail on purpose, for the runner's own
  *    tests: case NAME of it runs only when selftest is NAME (ktest.selftest=
  *    in the kernel, --selftest= on the host), whatever the filter says; no

@@ -33,6 +33,8 @@ void vprintk(const char *fmt, va_list ap);
 
 /* Raw output to the serial port and the screen: no timestamp, no level. */
 void printk_write(const char *s, size_t len);
+/* The same, to the serial port alone (ktest.quick=1 keeps the screen to each suite's result). */
+void printk_write_serial(const char *s, size_t len);
 /* Formatted raw output. */
 void printk_raw(const char *fmt, ...) __printf(1, 2);
 void vprintk_raw(const char *fmt, va_list ap);

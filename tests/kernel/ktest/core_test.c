@@ -61,6 +61,31 @@ KTEST(ktest_core, an_empty_glob_matches_nothing)
 	EXPECT_FALSE(t, sel_filter("x,", "a", "b"));
 }
 
+/* -GLOB excludes: it wins over every inclusion; exclusions alone keep every other case. */
+KTEST(ktest_core, minus_glob_excludes_what_it_matches)
+{
+	EXPECT_FALSE(t, sel_filter("-bitmap*", "bitmap_find", "x"));
+	EXPECT_TRUE(t, sel_filter("-bitmap*", "pfa", "x"));
+	EXPECT_TRUE(t, sel_filter("-bitmap*,-hbitmap", "smp", "x"));
+	EXPECT_FALSE(t, sel_filter("-bitmap*,-hbitmap", "hbitmap", "x"));
+	/* An inclusion and an exclusion: what the first picks, less what the second drops. */
+	EXPECT_TRUE(t, sel_filter("pfa,-pfa.free*", "pfa", "alloc_one"));
+	EXPECT_FALSE(t, sel_filter("pfa,-pfa.free*", "pfa", "free_one"));
+	EXPECT_FALSE(t, sel_filter("pfa,-pfa.free*", "smp", "x"));
+	/* Order does not matter: the exclusion first drops the same case. */
+	EXPECT_FALSE(t, sel_filter("-pfa.free*,pfa", "pfa", "free_one"));
+	EXPECT_TRUE(t, sel_filter("-pfa.free*,pfa", "pfa", "alloc_one"));
+	/* The exclusion matches "suite" or "suite.case", as an inclusion does. */
+	EXPECT_FALSE(t, sel_filter("-*.free_one", "pfa", "free_one"));
+	EXPECT_TRUE(t, sel_filter("-pfa.free", "pfa", "free_one"));
+	/* "-" alone excludes nothing; a '-' inside a glob is a plain character. */
+	EXPECT_TRUE(t, sel_filter("-", "a", "b"));
+	EXPECT_TRUE(t, sel_filter("a-b", "a-b", "x"));
+	EXPECT_FALSE(t, sel_filter("a-b", "a", "b"));
+	/* An empty inclusion still counts as one: "-x," selects nothing. */
+	EXPECT_FALSE(t, sel_filter("-x,", "a", "b"));
+}
+
 /* Only '*' and '?' are special: fnmatch's classes and escapes are plain characters here. */
 KTEST(ktest_core, brackets_and_backslashes_are_plain_characters)
 {
