@@ -77,8 +77,9 @@ static const struct ktest_backend host_backend = {
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: ktest-host [--shuffle=SEED] [--selftest=NAME] [GLOB[,GLOB...]]\n"
-		"  runs the cases whose \"suite\" or \"suite.case\" matches a GLOB (* and ?);\n"
+	fprintf(stderr, "usage: ktest-host [--shuffle=SEED] [--selftest=NAME] [[--] GLOB[,GLOB...]]\n"
+		"  runs the cases whose \"suite\" or \"suite.case\" matches a GLOB (* and ?)\n"
+		"  and no -GLOB (after --, a filter may start with one);\n"
 		"  --shuffle=SEED (or KTEST_SHUFFLE=SEED) runs the suites in an order\n"
 		"  drawn from SEED, a decimal number, as ktest.shuffle=SEED in the kernel;\n"
 		"  --selftest=NAME also runs case NAME of suite selftest, which fails on\n"
@@ -102,14 +103,19 @@ static bool set_shuffle(struct ktest_selection *sel, const char *seed, const cha
 static bool parse_args(int argc, char **argv, struct ktest_selection *sel)
 {
 	const char *seed = getenv("KTEST_SHUFFLE"), *from = "KTEST_SHUFFLE=";
-	bool have_filter = false;
+	bool have_filter = false, options = true;
 
 	*sel = (struct ktest_selection){ 0 };
 	for (int i = 1; i < argc; i++) {
-		if (strncmp(argv[i], "--shuffle=", 10) == 0) {
+		if (options && strcmp(argv[i], "--") == 0) {
+			options = false;
+		} else if (!options && !have_filter) {
+			sel->filter = argv[i];
+			have_filter = true;
+		} else if (strncmp(argv[i], "--shuffle=", 10) == 0 && options) {
 			seed = argv[i] + 10;
 			from = "--shuffle=";
-		} else if (strncmp(argv[i], "--selftest=", 11) == 0) {
+		} else if (strncmp(argv[i], "--selftest=", 11) == 0 && options) {
 			sel->selftest = argv[i] + 11;
 		} else if (argv[i][0] == '-' || have_filter) {
 			usage();

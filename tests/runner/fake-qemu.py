@@ -11,11 +11,17 @@ boot plays shuffled.log with SEED filled in, unless $FAKE_QEMU_LOG is set.
 A -cpu max boot logs that SMEP, SMAP and UMIP are on first, as the kernel does;
 a UBSan kernel's boot (kernel=...ubsan... in the ISO) logs its ubsan suite.
 $FAKE_QEMU_NO_LEAK_LINE drops the leak check's line, as a kernel that stopped checking would.
+The hang plays its announcement (matrix.HANG_MARK) before it hangs, unless
+$FAKE_QEMU_HANG_SILENT is set; $FAKE_QEMU_HANG=1 makes every boot hang after its log.
 """
 
 import os
 import sys
 import time
+
+sys.dont_write_bytecode = True     # no __pycache__ in tests/runner/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from matrix import HANG_MARK  # noqa: E402
 
 LOGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "logs")
 
@@ -63,6 +69,8 @@ def main(argv):
     switch = [a.split("=", 1)[1] for a in cmdline if a.startswith("ktest.selftest=")]
     log, status, hang = os.environ.get("FAKE_QEMU_LOG", "pass.log"), \
         int(os.environ.get("FAKE_QEMU_STATUS", "33")), 0
+    if os.environ.get("FAKE_QEMU_HANG"):
+        log, hang = "truncated.log", 3600
     seed = [a.split("=", 1)[1] for a in cmdline if a.startswith("ktest.shuffle=")]
     if seed and "FAKE_QEMU_LOG" not in os.environ:
         log = "shuffled.log"
@@ -81,6 +89,8 @@ def main(argv):
             if os.environ.get("FAKE_QEMU_NO_LEAK_LINE"):
                 text = "".join(l for l in text.splitlines(True) if "leak check ran" not in l)
             sys.stdout.write(text)
+            if switch == ["hang"] and hang and not os.environ.get("FAKE_QEMU_HANG_SILENT"):
+                print(("" if text.endswith("\n") else "\n") + f"  # {HANG_MARK}")
     sys.stdout.flush()
     time.sleep(hang)
     return status

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Bounded runs of every libFuzzer target for `make test`: KTAP on stdout, exit 0 only if none found anything.
 #
-#   tests/runner/fuzz-smoke.sh [SECONDS [NAME...]]	(default 6 s each; every fuzzer)
+#   tests/runner/fuzz-smoke.sh [SECONDS [NAME...]]	(default 3 s each; every fuzzer)
 #
 # SECONDS 0 replays the seed corpora only: the regression run.
 #
@@ -19,7 +19,7 @@
 # diagnostics and the crashing input is kept as build/fuzz/NAME-smoke-*.
 
 cd "$(dirname "$0")/../.." || exit 1
-seconds=${1:-6}
+seconds=${1:-3}
 [ $# -gt 0 ] && shift
 names=${*:-fuzz_bitmap fuzz_pfa fuzz_acpi}
 case $seconds in

@@ -53,6 +53,7 @@ class Run:
     vars_src: str = None
     expect: str = None          # break-on-purpose: the reason it must fail with
     stall: float = None         # kill it after this many seconds without output
+    stall_after: tuple = None   # (line, seconds): once the log holds line, this shorter stall
     serial: bool = True         # False: -serial none, judged by the exit status alone
     need: tuple = ()            # lines the log must hold to pass (a fault path was taken, a check ran)
     command: list = None        # argv as started (a boot's with its ISO), for results.json
@@ -103,6 +104,7 @@ class IsoCache:
         self.mkiso, self.outdir = mkiso, outdir
         self.lock = threading.Lock()
         self.built = {}
+        self.names = set()
 
     def get(self, name, cmdline, kernel=None):
         """Returns (path, None), or (path, why) if the ISO could not be built."""
@@ -110,7 +112,13 @@ class IsoCache:
         # but grub-mkrescue is quick and never competes with itself for CPUs.
         with self.lock:
             if (cmdline, kernel) not in self.built:
-                self.built[cmdline, kernel] = self.build(name, cmdline, kernel)
+                # Another command line under a name already taken gets NAME-2, NAME-3...
+                unique, n = name, 1
+                while unique in self.names:
+                    n += 1
+                    unique = f"{name}-{n}"
+                self.names.add(unique)
+                self.built[cmdline, kernel] = self.build(unique, cmdline, kernel)
             return self.built[cmdline, kernel]
 
     def build(self, name, cmdline, kernel=None):
@@ -160,11 +168,17 @@ def shuffled(runs, args):
 
 
 def selftest_runs(args):
-    """One boot per ktest.selftest switch, each expected to fail for its reason."""
-    return [boot_run(args, matrix.SELFTEST_BOOT, matrix.SELFTEST_CMDLINE + switch,
+    """One boot per ktest.selftest switch, each expected to fail for its reason.
+    The hang's is stopped --hang-stall seconds after it says it spins."""
+    runs = []
+    for switch, expect, hangs in matrix.SELFTESTS:
+        r = boot_run(args, matrix.SELFTEST_BOOT, matrix.SELFTEST_CMDLINE + switch,
                      name=f"selftest-{switch}", expect=expect,
                      timeout=args.hang_timeout if hangs else None)
-            for switch, expect, hangs in matrix.SELFTESTS]
+        if hangs:
+            r.stall_after = (matrix.HANG_MARK, args.hang_stall)
+        runs.append(r)
+    return runs
 
 
 def host_runs(args):
@@ -187,7 +201,8 @@ def execute(run, isos):
     start = time.monotonic()
     argv = list(run.argv)
     if run.qemu:
-        # One ISO per command line: normal boots differ in ktest.expect_cpus (smpN).
+        # One ISO per command line: normal boots differ in ktest.expect_cpus (smpN)
+        # and a few words more (IsoCache names any other line apart).
         special = run.expect is not None or run.shuffle is not None or run.kernel is not None
         iso_name = run.name if special else "ktest-" + run.name.split("-")[2]
         iso, err = isos.get(iso_name, run.cmdline, run.kernel)
@@ -199,7 +214,7 @@ def execute(run, isos):
         if run.vars_fd:
             shutil.copyfile(run.vars_src, run.vars_fd)
     run.command = argv
-    status, killed = spawn(argv, run.log, run.timeout, run.stall)
+    status, killed = spawn(argv, run.log, run.timeout, run.stall, run.stall_after)
     with open(run.log, errors="replace") as f:
         text = f.read()
     if run.serial:
@@ -254,10 +269,11 @@ def kill_group(proc):
         pass                    # it exited on its own in the meantime
 
 
-def spawn(argv, log, timeout, stall=None):
+def spawn(argv, log, timeout, stall=None, stall_after=None):
     """Runs argv with stdout+stderr in log. Returns (status, why it was killed or None).
     A hung kernel goes quiet long before its timeout: `stall` seconds without
-    a byte of output end the run early."""
+    a byte of output end the run early; stall_after (line, seconds): once the
+    log holds line, that many."""
     with open(log, "w") as out:
         try:
             proc = CHILDREN.start(argv, out)
@@ -268,25 +284,32 @@ def spawn(argv, log, timeout, stall=None):
             out.write("ktest-runner: interrupted before the start\n")
             return None, "interrupted"
         try:
-            return watch(proc, log, timeout, stall)
+            return watch(proc, log, timeout, stall, stall_after)
         finally:
             CHILDREN.finish(proc)
 
 
-def watch(proc, log, timeout, stall):
+def watch(proc, log, timeout, stall, stall_after=None):
     """Waits for proc; kills its session on timeout or stall. Returns (status, killed)."""
     start = last_growth = time.monotonic()
     size = 0
+    marked = False              # the log holds stall_after's line
+    poll = 1 if not stall_after else min(1, stall_after[1] / 4)
     while True:
         try:
-            return proc.wait(timeout=1), None
+            return proc.wait(timeout=poll), None
         except subprocess.TimeoutExpired:
             pass
         now = time.monotonic()
         if os.path.getsize(log) != size:
             size, last_growth = os.path.getsize(log), now
+            if stall_after and not marked:
+                with open(log, errors="replace") as f:
+                    marked = stall_after[0] in f.read()
         if now - start >= timeout:
             killed = f"timeout after {timeout:g}s"
+        elif marked and now - last_growth >= stall_after[1]:
+            killed = f"timeout: no output after '{stall_after[0]}' for {stall_after[1]:g}s"
         elif stall and now - last_growth >= stall:
             killed = f"timeout: no output for {stall:g}s"
         else:
@@ -335,12 +358,69 @@ def cmd_test(args):
     passed = sum(o.counted()[0] for o in outcomes)
     failed = sum(o.counted()[1] for o in outcomes)
     closing = f"{passed} passed, {failed} failed"
-    bad_results = write_results(outcomes, args, time.monotonic() - started, closing)
+    results, bad_results = write_results(outcomes, args, time.monotonic() - started, closing)
+    whole = args.matrix == "full" and not args.only and not args.shard
+    dropped = suite_problems(boot_suites(results)) if whole else []
+    for p in dropped:
+        print(f"FAIL coverage: {p}")
     print_slowest(outcomes)
+    ran, distinct = coverage(results)
+    print(f"# {ran} cases run, {distinct} distinct (suite.case per configuration; "
+          "a config-independent suite's once per kernel build)")
     print(f"# {len(outcomes)} runs in {time.monotonic() - started:.0f}s"
           + (f" (shard {args.shard[0]}/{args.shard[1]})" if args.shard else ""))
     print(closing)
-    return 1 if failed or bad_results or not all(o.ok for o in outcomes) else 0
+    return 1 if failed or bad_results or dropped or not all(o.ok for o in outcomes) else 0
+
+
+def coverage(results):
+    """(cases run, distinct cases) over all runs, skips aside. A case is
+    distinct by the configuration it depends on: a boot's case by the boot
+    (its firmware, CPUs, memory, switches), a host command's by the command,
+    but a config-independent suite's (matrix.PORTABLE_SUITES) by the kernel
+    build alone, since every boot of that build gives it the same machine to
+    run on. Dropping a repeat of those lowers the first number, not the second."""
+    ran, keys = 0, set()
+    for r in results:
+        run = r.outcome.run
+        for c in r.cases:
+            if c.status == "skipped":
+                continue
+            ran += 1
+            portable = run.qemu and run.expect is None and \
+                c.name.split(".", 1)[0] in matrix.PORTABLE_SUITES
+            keys.add((f"kernel {run.kernel or 'build/kernel.elf'}" if portable else run.name,
+                      c.name))
+    return ran, len(keys)
+
+
+def boot_suites(results):
+    """(name, kernel command line, kernel, suites it ran) of each matrix boot with a log."""
+    return [(r.outcome.run.name, r.outcome.run.cmdline, r.outcome.run.kernel,
+             {c.name.split(".", 1)[0] for c in r.cases})
+            for r in results
+            if r.outcome.run.qemu and r.outcome.run.expect is None and r.outcome.run.serial]
+
+
+def suite_problems(boots):
+    """After the whole matrix: each boot ran every suite that the boots of its
+    kernel without a ktest.filter ran, less the config-independent ones if it
+    leaves them out (matrix.SKIP_PORTABLE). So a filter that drops more than
+    it should fails make test. Returns the problems."""
+    full = {}
+    for name, cmdline, kernel, suites in boots:
+        if "ktest.filter=" not in cmdline:
+            full.setdefault(kernel, set()).update(suites)
+    problems = []
+    for name, cmdline, kernel, suites in boots:
+        if kernel not in full:
+            problems.append(f"{name}: no boot of its kernel ran without a filter to compare with")
+            continue
+        want = full[kernel] - set(matrix.PORTABLE_SUITES) \
+            if matrix.SKIP_PORTABLE in cmdline else full[kernel]
+        if missing := sorted(want - suites):
+            problems.append(f"{name} ran no suite {', '.join(missing)}")
+    return problems
 
 
 SLOWEST = 5
@@ -366,8 +446,8 @@ def select_shard(runs, shard):
 
 def write_results(outcomes, args, seconds, closing):
     """Failure details under the table, then results.xml and results.json,
-    checked against the JUnit schema and the closing line. Returns whether
-    anything is wrong with them."""
+    checked against the JUnit schema and the closing line. Returns the
+    per-run results and whether anything is wrong with them."""
     results = ktest_report.collect(outcomes, parse_ktap, clean_line)
     for line in ktest_report.failure_details(results):
         print(line)
@@ -379,7 +459,7 @@ def write_results(outcomes, args, seconds, closing):
     for p in problems:
         print(f"FAIL results: {p}")
     print(f"# results: {xml_path}, {json_path}")
-    return bool(problems)
+    return results, bool(problems)
 
 
 def run_all(runs, args):
@@ -490,7 +570,10 @@ def parse_args(argv=None):
     t.add_argument("--stall", type=float, default=45,
                    help="seconds without serial output before a QEMU boot counts as hung")
     t.add_argument("--hang-timeout", type=float, default=20,
-                   help="seconds before the ktest.selftest=hang boot counts as hung")
+                   help="seconds before the ktest.selftest=hang boot is stopped in any case")
+    t.add_argument("--hang-stall", type=float, default=2,
+                   help="seconds without output after the hang case says it spins "
+                   "before that boot counts as hung")
     t.add_argument("--host-timeout", type=float, default=600)
     t.add_argument("--out", default="build/test")
     t.add_argument("--mkiso", default="tools/mkiso.sh")

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 sys.dont_write_bytecode = True     # no __pycache__ in tests/runner/
 import ktap      # noqa: E402  (tests/runner/, next to this file)
@@ -260,8 +261,11 @@ def end_to_end_cases():
     yield ("all_pass", {}, 0, f"{everything} passed, 0 failed",
            [r"uefi-q35-smp4-2G-cpumax +\| PASS +\| +4 \| +0 \| +1 \|",
             rf"{shuffled} +\| PASS +\| +4 \| +0 \| +1 \|",
-            r"selftest-hang +\| CAUGHT \|", r"caught selftest-hang: timeout after 1s",
-            r"bios-pc-smp2-128M-noserial +\| PASS +\| +1 \| +0 \| +0 \|"])
+            r"selftest-hang +\| CAUGHT \|",
+            r"caught selftest-hang: timeout: no output after '" + re.escape(matrix.HANG_MARK)
+            + r"' for 0\.5s",
+            r"bios-pc-smp2-128M-noserial +\| PASS +\| +1 \| +0 \| +0 \|",
+            rf"\n# {everything} cases run, \d+ distinct"])
     yield ("matrix_fails", {"FAKE_QEMU_LOG": "not-ok.log", "FAKE_QEMU_STATUS": "35"}, 1,
            f"{4 + 3 * serial + breaks} passed, {serial + silent} failed",
            [r"FAIL bios-pc-smp1-128M: not ok: bitmap\.find_first \(tests/lib/bitmap/find_test\.c:42",
@@ -275,6 +279,10 @@ def end_to_end_cases():
            f"{everything - breaks} passed, {breaks} failed",
            [r"FAIL selftest-panic: passed, but must fail with 'panic: '",
             r"selftest-fail +\| MISSED \|"])
+    # The hang never says it spins: only --hang-timeout stops it, and that is no catch.
+    yield ("hang_not_announced", {"FAKE_QEMU_HANG_SILENT": "1"}, 1,
+           f"{everything - 1} passed, 1 failed",
+           [r"FAIL selftest-hang: expected 'timeout: no output after '.*', judged: timeout after 3s"])
     # The late-AP boot passes its suites but never logged the AP left out.
     yield ("late_ap_not_logged", {"FAKE_QEMU_LATE_SILENT": "1"}, 1,
            f"{everything} passed, 1 failed",
@@ -290,8 +298,8 @@ def end_to_end_cases():
            f"{everything} passed, 1 failed", [r"FAIL host:fake-host: exit status 1 \["])
 
 
-def check_end_to_end(env, want_status, want_last, want_text):
-    out = os.path.join(ROOT, "build", "test", "runner-selftest")
+def check_end_to_end(name, env, want_status, want_last, want_text):
+    out = os.path.join(ROOT, "build", "test", "runner-selftest", name)
     host = os.path.join(out, "fake-host.sh")
     os.makedirs(out, exist_ok=True)
     with open(host, "w") as f:
@@ -299,7 +307,7 @@ def check_end_to_end(env, want_status, want_last, want_text):
     os.chmod(host, 0o755)
     proc = subprocess.run(
         [sys.executable, os.path.join(HERE, "ktest-runner.py"), "test",
-         "--selftests", "--hang-timeout", "1", "--out", out,
+         "--selftests", "--hang-timeout", "3", "--hang-stall", "0.5", "--jobs", "4", "--out", out,
          "--qemu", os.path.join(HERE, "fake-qemu.py"),
          "--mkiso", os.path.join(HERE, "fake-mkiso.sh"),
          "--ovmf-vars", os.path.join(HERE, "fake-mkiso.sh"), host],
@@ -350,22 +358,116 @@ def check_stall():
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, os.path.join(HERE, "ktest-runner.py"), "test",
-         "--matrix", "none", "--selftests", "--hang-timeout", "60", "--stall", "1",
+         "--matrix", "quick", "--timeout", "60", "--stall", "1",
          "--out", out, "--qemu", os.path.join(HERE, "fake-qemu.py"),
          "--mkiso", os.path.join(HERE, "fake-mkiso.sh")],
-        capture_output=True, text=True, timeout=120)
+        capture_output=True, text=True, timeout=120, env=dict(os.environ, FAKE_QEMU_HANG="1"))
     problems = []
-    if "caught selftest-hang: timeout: no output for 1s" not in proc.stdout:
+    if "FAIL bios-pc-smp4-512M: timeout: no output for 1s" not in proc.stdout:
         problems.append(f"no stall verdict in: {proc.stdout.strip()[-300:]!r}")
-    if proc.returncode != 0 or time.monotonic() - started > 30:
+    if proc.returncode != 1 or time.monotonic() - started > 30:
         problems.append(f"exit status {proc.returncode} after "
-                        f"{time.monotonic() - started:.0f}s (want 0, well before 60s)")
+                        f"{time.monotonic() - started:.0f}s (want 1, well before 60s)")
+    return problems
+
+
+KTEST_DECL = re.compile(r"^KTEST\w*\(\s*(\w+)\s*,", re.M)
+
+
+def make_list(var):
+    """The files mk/sources.mk adds to var (VAR += a b \\ c ...)."""
+    with open(os.path.join(ROOT, "mk", "sources.mk")) as f:
+        text = f.read().replace("\\\n", " ")
+    files = []
+    for m in re.finditer(rf"^{var}\s*[:+]?=(.*)$", text, re.M):
+        files += m.group(1).split()
+    return files
+
+
+def suites_of(files):
+    suites = set()
+    for path in files:
+        with open(os.path.join(ROOT, path)) as f:
+            suites.update(KTEST_DECL.findall(f.read()))
+    return suites
+
+
+def check_portable_suites_are_the_portable_sources():
+    """matrix.PORTABLE_SUITES is exactly the suites of TEST_PORTABLE_SRCS that
+    no kernel-only source adds a case to (such a case would be left out)."""
+    portable = suites_of(make_list("TEST_PORTABLE_SRCS"))
+    kernel = suites_of(make_list("TEST_KERNEL_SRCS"))
+    listed = set(matrix.PORTABLE_SUITES)
+    problems = []
+    if not portable or not kernel:
+        return [f"found {len(portable)} portable and {len(kernel)} kernel-only suites"]
+    if listed != portable - kernel:
+        problems.append(f"PORTABLE_SUITES lacks {sorted(portable - kernel - listed)}, "
+                        f"has others {sorted(listed - (portable - kernel))}")
+    if both := sorted(kernel & listed):
+        problems.append(f"kernel-only sources add cases to {both}")
+    if wild := [s for s in listed if "*" in s or "?" in s]:
+        problems.append(f"globs, not names: {wild}")
+    return problems
+
+
+def check_skip_filter_drops_exactly_them(host):
+    """The real filter code (ktest-host, the same core as the kernel's) given
+    SKIP_PORTABLE's value runs every suite of ktest-host but the listed ones."""
+    if not os.path.exists(host):
+        return [f"{host} is missing"]
+    value = matrix.SKIP_PORTABLE.split("=", 1)[1]
+    every = {s.name for s in ktap.parse_ktap(subprocess.run(
+        [host], capture_output=True, text=True, cwd=ROOT).stdout).suites}
+    left = {s.name for s in ktap.parse_ktap(subprocess.run(
+        [host, "--", value], capture_output=True, text=True, cwd=ROOT).stdout).suites}
+    want = every - set(matrix.PORTABLE_SUITES)
+    problems = []
+    if left != want:
+        problems.append(f"ran {sorted(left)}, want {sorted(want)}")
+    if stale := sorted(set(matrix.PORTABLE_SUITES) - every):
+        problems.append(f"ktest-host has no suite {stale}")
+    return problems
+
+
+def check_command_lines_fit():
+    """Every boot's command line fits the kernel's CMDLINE_MAX (512, with its NUL)."""
+    with open(os.path.join(ROOT, "kernel", "include", "kernel", "cmdline.h")) as f:
+        limit = int(re.search(r"#define CMDLINE_MAX\s+(\d+)", f.read()).group(1))
+    args = runner.parse_args(["test"])
+    runs = runner.shuffled(runner.matrix_runs(args), args) + runner.selftest_runs(args)
+    return [f"{r.name}: {len(r.cmdline)} characters" for r in runs
+            if len(r.cmdline) >= limit]
+
+
+def check_suite_check_catches_a_drop():
+    """The runner's check after a whole make test: a boot that leaves out the
+    config-independent suites must still run every other suite the unfiltered
+    boots of its kernel ran."""
+    skip = matrix.SKIP_PORTABLE
+    portable = set(matrix.PORTABLE_SUITES[:2])
+    base = [("all", "ktest=run", None, {"smp", "mm_kernel"} | portable),
+            ("all-ubsan", "ktest=run", "ubsan.elf", {"smp", "mm_kernel", "ubsan"} | portable),
+            ("some", f"ktest=run {skip}", None, {"smp", "mm_kernel"}),
+            ("some-ubsan", f"ktest=run {skip}", "ubsan.elf", {"smp", "mm_kernel", "ubsan"})]
+    problems = []
+    if got := runner.suite_problems(base):
+        problems.append(f"complete boots: {got}")
+    dropped = base[:2] + [("some", f"ktest=run {skip}", None, {"smp"}), base[3]]
+    if runner.suite_problems(dropped) != ["some ran no suite mm_kernel"]:
+        problems.append(f"mm_kernel dropped: {runner.suite_problems(dropped)}")
+    # Not leaving the portable suites out, it must run them too.
+    unfiltered = base[:2] + [("some", "ktest=run", None, {"smp", "mm_kernel"}), base[3]]
+    if runner.suite_problems(unfiltered) != \
+            [f"some ran no suite {', '.join(sorted(portable))}"]:
+        problems.append(f"portable suites dropped: {runner.suite_problems(unfiltered)}")
     return problems
 
 
 def main():
     demo = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build/host/ktest-demo")
-    print("KTAP version 1\n1..3")
+    host = os.path.join(os.path.dirname(demo), "ktest-host")
+    print("KTAP version 1\n1..4")
     passed = failed = 0
 
     s = Suite("host_backend", len(GOLDEN) + 2)
@@ -384,13 +486,27 @@ def main():
     s.end(2)
     passed, failed = passed + s.passed, failed + s.failed
 
+    # The end-to-end runs wait more than they compute (fake boots, a hang's
+    # silence): all at once, each in its own directory, reported in order.
     cases = list(end_to_end_cases())
-    s = Suite("runner", len(cases) + 2)
-    for name, *spec in cases:
-        s.case(name, check_end_to_end(*spec))
-    s.case("longest_run_starts_first", check_start_order())
-    s.case("silent_boot_stalls", check_stall())
+    with ThreadPoolExecutor(max_workers=len(cases) + 1) as pool:
+        e2e = [pool.submit(check_end_to_end, *spec) for spec in cases]
+        stall = pool.submit(check_stall)
+        s = Suite("runner", len(cases) + 2)
+        for (name, *_), fut in zip(cases, e2e):
+            s.case(name, fut.result())
+        s.case("longest_run_starts_first", check_start_order())
+        s.case("silent_boot_stalls", stall.result())
     s.end(3)
+    passed, failed = passed + s.passed, failed + s.failed
+
+    s = Suite("matrix", 4)
+    s.case("portable_suites_are_the_portable_sources",
+           check_portable_suites_are_the_portable_sources())
+    s.case("skip_filter_drops_exactly_them", check_skip_filter_drops_exactly_them(host))
+    s.case("command_lines_fit_cmdline_max", check_command_lines_fit())
+    s.case("suite_check_catches_a_drop", check_suite_check_catches_a_drop())
+    s.end(4)
     passed, failed = passed + s.passed, failed + s.failed
 
     print(f"# ktest: {passed} passed, {failed} failed, 0 skipped")
