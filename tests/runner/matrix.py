@@ -77,11 +77,10 @@ SKIP_PORTABLE = "ktest.filter=" + ",".join("-" + s for s in PORTABLE_SUITES)
 #  - the shuffled boot: it checks that no suite depends on the ones before it,
 #    which needs every suite in the shuffle;
 #  - the UBSan boot: another build of the same code, with every check on;
-#  - one UEFI boot (the other firmware, and its screen boot): OVMF loads the
-#    kernel where SeaBIOS does not and leaves other memory behind, a second
-#    look at the same code in another place for a bug that reads what it
-#    never wrote.
-PORTABLE_BOOTS = {"bios-pc-smp4-2G", "bios-pc-smp4-512M-ubsan", "uefi-q35-smp4-128M"}
+#  - one UEFI boot: OVMF leaves other memory behind than SeaBIOS, a second
+#    look at the same code for a bug that reads what it never wrote. At -smp 1
+#    without a screen, the cheapest UEFI boot for suites that use one CPU.
+PORTABLE_BOOTS = {"bios-pc-smp4-2G", "bios-pc-smp4-512M-ubsan", "uefi-q35-smp1-2G"}
 
 
 def stress(firmware, smp, mem):
@@ -130,8 +129,8 @@ FULL = [
 # The full matrix's boots that draw their log on QEMU's screen (the framebuffer
 # GRUB sets up): one per firmware and the UBSan kernel. Drawing the ~1,000 lines
 # of a boot's log takes more than half its CPU time under TCG and is the same
-# on every boot, so the others boot with -vga none. The break-on-purpose boots
-# keep the screen (panic_screenlock needs it), so do make run and QUICK=1.
+# on every boot, so the others boot with -vga none. Two break-on-purpose boots
+# keep the screen (SELFTEST_SCREEN), so do make run and QUICK=1.
 SCREEN_BOOTS = {"bios-pc-smp4-128M", "uefi-q35-smp4-128M", "bios-pc-smp4-512M-ubsan"}
 assert SCREEN_BOOTS <= {b.run_name() for b in FULL}, "SCREEN_BOOTS names a boot not in FULL"
 FULL = [b if b.run_name() in SCREEN_BOOTS else replace(b, screen=False) for b in FULL]
@@ -156,7 +155,11 @@ SHUFFLED_HOST = "ktest-host"    # a host command run a second time, shuffled the
 # an unrelated failure cannot pass for the one under test. Each boots
 # SELFTEST_BOOT with SELFTEST_CMDLINE + the switch, as selftest-SWITCH.
 # (switch, the reason the runner must give, whether it only ends by timeout)
-SELFTEST_BOOT = Boot("bios", 2, "128M")
+SELFTEST_BOOT = Boot("bios", 2, "128M", screen=False)
+# The break-on-purpose boots that draw on the screen: a panic's report there,
+# and a panic while a stopped CPU holds the screen lock. The others need no
+# screen, and a framebuffer costs each about a second of TCG time.
+SELFTEST_SCREEN = {"panic", "panic_screenlock"}
 # The hang case logs this just before it spins: from then on the runner stops
 # the boot after --hang-stall seconds without output (2 s), not the 45 s any
 # boot gets, and the reason names the line, so a boot that stalled anywhere
@@ -181,6 +184,9 @@ SELFTESTS = [
     ("assert", "panic: KERNEL PANIC: assertion failed: hand_out() at kernel/mm/pfa.c:",
      False),                             # a broken invariant: assert() names where and what
 ]
+
+
+assert SELFTEST_SCREEN <= {s[0] for s in SELFTESTS}, "SELFTEST_SCREEN names no selftest"
 
 
 def qemu_argv(qemu, firmware, smp, mem, ovmf_code=None, vars_fd=None, kvm=False, serial=True,

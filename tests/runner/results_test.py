@@ -54,7 +54,8 @@ def run_planted():
     env = dict(os.environ, FAKE_QEMU_LOG="not-ok.log", FAKE_QEMU_STATUS="35")
     proc = subprocess.run(
         [sys.executable, os.path.join(HERE, "ktest-runner.py"), "test",
-         "--matrix", "quick", "--selftests", "--hang-timeout", "1", "--host-timeout", "2",
+         "--matrix", "quick", "--selftests", "--hang-timeout", "5", "--hang-stall", "0.5",
+         "--host-timeout", "2", "--jobs", "6",
          "--out", OUT, "--qemu", os.path.join(HERE, "fake-qemu.py"),
          "--mkiso", os.path.join(HERE, "fake-mkiso.sh")] + hosts,
         capture_output=True, text=True, env=env, timeout=120)
