@@ -197,8 +197,9 @@ def case_names(out, name):
 
 
 def check_filters(readme, out, boot):
-    """Each ktest.filter= example selects cases of the boot (or of the
-    selftest-fail boot: the selftest suite runs only there)."""
+    """Each glob of each ktest.filter= example selects cases of the boot (or
+    of the selftest-fail boot: the selftest suite runs only there); a -GLOB
+    must exclude some, so it also matches without its '-'."""
     names = case_names(out, boot) + case_names(out, "selftest-fail")
     problems = []
     examples = dict.fromkeys(e for e in FILTER_RE.findall(readme) if "GLOB" not in e)
@@ -207,7 +208,7 @@ def check_filters(readme, out, boot):
     for arg in examples:
         if "'" in arg:
             problems.append(f"ktest.filter={arg}: tools/mkiso.sh refuses a single quote")
-        for glob in arg.split(","):
+        for glob in (g[1:] if g.startswith("-") else g for g in arg.split(",")):
             if not any(fnmatch.fnmatchcase(s, glob) or fnmatch.fnmatchcase(full, glob)
                        for s, full in names):
                 problems.append(f"ktest.filter={arg}: '{glob}' selects no case of {boot}")
@@ -302,7 +303,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "test"),
                     help="the make test run's directory of logs")
     ap.add_argument("--readme", default=os.path.join(ROOT, "README.md"))
-    ap.add_argument("--boot", default="bios-pc-smp4-128M",
+    ap.add_argument("--boot", default="uefi-q35-smp4-2G-cpumax",
                     help="the boot whose cases the filter examples must select")
     ap.add_argument("--update", action="store_true", help="rewrite the samples from the run")
     args = ap.parse_args()
