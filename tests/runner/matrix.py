@@ -92,8 +92,9 @@ def stress(boot):
 
     Where: BIOS at 16 CPUs, where contention is highest; UEFI at 4 CPUs on
     -cpu max (2G). The stress alone took 28 s of QEMU's CPU time at 16 CPUs,
-    21 s at 8 and 18 s at 4 (BIOS, 2G; UEFI at 16: 32 s, at 8: 27 s), so a
-    second 16-CPU stress would add the most time for the least news: what the
+    21 s at 8 and 18 s at 4 (BIOS, 2G); on UEFI, 31 s at 16 CPUs and 23 s at
+    4 on -cpu max (interleaved, load 13-18). So a second 16-CPU stress would
+    add the most time for the least news: what the
     firmware changes for the stress is where its stacks come from (OVMF's
     memory map), not how many CPUs contend, and the UEFI 16-CPU boot still
     runs the 2,000-task stress. On -cpu max the stress also runs with SMEP,
