@@ -358,25 +358,6 @@ static size_t skip_full_words(const void *ctx, size_t wi)
 	return i < h->nbits ? BM__WORD(i) : h->nwords;
 }
 
-/*
- * hbm_find_zero_run for n >= 2 and the aligned searches: the flat word
- * pass of runs_core.h over the leaf words (tails are clear there, and the
- * pass masks them), which jumps over full words through the clear tree.
- */
-static __attribute__((noinline))
-size_t find_long_zero_run(const struct hbm *h, size_t start, size_t n)
-{
-	return bm__run_search(h->words, h->nbits, start, n, false, false, 0, 0, skip_full_words, h);
-}
-
-/* The same, aligned (mask = 2^k - 1 < 64). */
-static __attribute__((noinline))
-size_t find_zero_area_words(const struct hbm *h, size_t start, size_t n, size_t mask, size_t off)
-{
-	return bm__run_search(h->words, h->nbits, start, n, false, true, mask, off,
-			      skip_full_words, h);
-}
-
 size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
 {
 	size_t idx = BM__WORD(start);
@@ -395,7 +376,11 @@ size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
 			return start + __builtin_ctzll(w);
 		return find_after(h, HBM_HAS_CLEAR, idx);
 	}
-	return find_long_zero_run(h, start, n);
+	/*
+	 * The word pass of runs.c over the leaf words (it masks the tail),
+	 * jumping over full words through the clear tree.
+	 */
+	return bm__zero_run_skip(h->words, h->nbits, start, n, skip_full_words, h);
 }
 
 /*
@@ -413,7 +398,8 @@ size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
 	if (align_mask == 0)
 		return hbm_find_zero_run(h, start, n);
 	if (align_mask < WORD_BITS && (align_mask & (align_mask + 1)) == 0)
-		return find_zero_area_words(h, start, n, align_mask, align_offset);
+		return bm__zero_area_skip(h->words, nbits, start, n, align_mask, align_offset,
+					  skip_full_words, h);
 	for (;;) {
 		i = find_next(h, HBM_HAS_CLEAR, start);
 		if (i > nbits - n)
