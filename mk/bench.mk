@@ -32,6 +32,20 @@ else
 	$(Q)$(BENCH_BITMAP) $(if $(ROUNDS),--rounds $(ROUNDS)) '$(BENCH_ONLY)'
 endif
 
+# Before/after: BASE=<git revision>'s bench_bitmap (A, built in $(BUILD)/bench-ab) against
+# the working tree's (B), interleaved A B A B ... (RUNS=3 each, ROUNDS=11, BENCH_ONLY=).
+# BASE must have this harness (make bench printing medians: December 2026 or later).
+BENCH_AB_DIR := $(BUILD)/bench-ab
+
+.PHONY: bench-ab
+bench-ab: $(BENCH_BITMAP)
+	$(Q)test -n "$(BASE)" || { echo "make bench-ab: give BASE=<git revision>" >&2; exit 2; }
+	$(Q)rm -rf $(BENCH_AB_DIR) && mkdir -p $(BENCH_AB_DIR)/src
+	$(Q)git archive --format=tar $(BASE) | tar -x -C $(BENCH_AB_DIR)/src
+	$(Q)$(MAKE) --no-print-directory -C $(BENCH_AB_DIR)/src BUILD=build build/bench/bench_bitmap
+	$(Q)$(PYTHON) tests/bench/ab.py $(if $(RUNS),--runs $(RUNS)) $(if $(ROUNDS),--rounds $(ROUNDS)) \
+		$(BENCH_AB_DIR)/src/build/bench/bench_bitmap $(BENCH_BITMAP) '$(BENCH_ONLY)'
+
 # PID alloc+free at 0-99.9% occupancy, hbm against a linear scan.
 PID_BENCH := $(BUILD)/bench/bench-pid
 $(eval $(call host_program,$(PID_BENCH),tests/bench/bench_pid.c $(PID_HOST_SRCS),$(BENCH_CC),HOSTCC))
