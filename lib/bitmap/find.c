@@ -23,7 +23,7 @@ uint64_t fetch(const uint64_t *a, const uint64_t *b, enum fetch how, size_t w)
 static inline __attribute__((always_inline))
 size_t find_after(const uint64_t *a, const uint64_t *b, enum fetch how, size_t nbits, size_t w)
 {
-	size_t last = BM__WORD(nbits - 1), i;
+	size_t last = BM__WORD(nbits - 1);
 	uint64_t v;
 
 	do {
@@ -32,25 +32,31 @@ size_t find_after(const uint64_t *a, const uint64_t *b, enum fetch how, size_t n
 		v = fetch(a, b, how, w);
 	} while (!v);
 	/* A hit in the tail of the last word is junk: report not found. */
-	i = w * BM_WORD_BITS + bm__ffs64(v);
-	return i < nbits ? i : nbits;
+	if (__builtin_expect(w == last, 0) && !(v & BM__LAST_MASK(nbits)))
+		return nbits;
+	return w * BM_WORD_BITS + bm__ffs64(v);
 }
 
-/* Lowest set bit of the fetched words in [start, nbits), or nbits. */
+/*
+ * Lowest set bit of the fetched words in [start, nbits), or nbits. As in
+ * bm_find_next, the mask (the bits from start, and below nbits in the
+ * last word) is made beside the loads, so a hit costs no check after the
+ * scan: the chain from start to the answer is load, and, tzcnt, add.
+ */
 static inline __attribute__((always_inline))
 size_t find_next(const uint64_t *a, const uint64_t *b, enum fetch how, size_t nbits, size_t start)
 {
-	size_t w, i;
-	uint64_t v;
+	size_t w = BM__WORD(start);
+	uint64_t v, mask = BM__FIRST_MASK(start);
 
 	if (start >= nbits)
 		return nbits;
-	w = BM__WORD(start);
-	v = fetch(a, b, how, w) & BM__FIRST_MASK(start);
+	if (__builtin_expect(w == BM__WORD(nbits - 1), 0))
+		mask &= BM__LAST_MASK(nbits);
+	v = fetch(a, b, how, w) & mask;
 	if (!v)
 		return find_after(a, b, how, nbits, w);
-	i = w * BM_WORD_BITS + bm__ffs64(v);
-	return i < nbits ? i : nbits;
+	return w * BM_WORD_BITS + bm__ffs64(v);
 }
 
 /* Highest set bit of the fetched words in [0, min(end, nbits)), or nbits. */
@@ -66,12 +72,13 @@ size_t find_prev(const uint64_t *map, enum fetch how, size_t nbits, size_t end)
 		return nbits;
 	w = BM__WORD(end - 1);
 	v = fetch(map, NULL, how, w) & BM__LAST_MASK(end);
-	while (!v) {
-		if (w-- == 0)
+	for (;;) {
+		if (v)
+			return w * BM_WORD_BITS + bm__fls64(v);
+		if (w == 0)
 			return nbits;
-		v = fetch(map, NULL, how, w);
+		v = fetch(map, NULL, how, --w);
 	}
-	return w * BM_WORD_BITS + bm__fls64(v);
 }
 
 size_t bm__find_next_word(const uint64_t *map, size_t nbits, size_t w)

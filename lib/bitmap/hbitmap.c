@@ -301,23 +301,27 @@ static __attribute__((noinline)) size_t find_after(const struct hbm *h, int tree
 /*
  * Lowest bit at or after start that the tree looks for. The start word is
  * tried inline, as in bm_find_next: short searches end there and never
- * pay for the climb. Tails need no check: they are clear in the leaf and
- * leaf_bits() hides them from the clear tree.
+ * pay for the climb; and, as there, no branch on the bit at start itself
+ * (a coin flip in random bits), only the shortcut for BM__PROBE_BITS
+ * wanted bits from start. Tails need no check: they are clear in the leaf
+ * and leaf_bits() hides them from the clear tree.
  */
 static inline __attribute__((always_inline))
 size_t find_next(const struct hbm *h, int tree, size_t start)
 {
 	size_t idx = BM__WORD(start);
+	uint64_t probe = (((uint64_t)1 << BM__PROBE_BITS) - 1) << (start % WORD_BITS);
 	uint64_t w;
 
 	if (start >= h->nbits)
 		return h->nbits;
-	w = leaf_bits(h, tree, idx, h->words[idx]) >> (start % WORD_BITS);
-	/* The bit at start first: a predictable branch in maps made of runs. */
-	if (w & 1)
+	w = leaf_bits(h, tree, idx, h->words[idx]);
+	if (!(~w & probe))
 		return start;
+	/* The bits from start: BM__FIRST_MASK(start), from the probe's lowest bit. */
+	w &= -(probe & -probe);
 	if (w)
-		return start + __builtin_ctzll(w);
+		return idx * WORD_BITS + bm__ffs64(w);
 	return find_after(h, tree, idx);
 }
 
