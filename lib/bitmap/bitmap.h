@@ -338,8 +338,8 @@ static inline size_t bm__find_next_inline(const uint64_t *map, size_t nbits, siz
 	v = zero ? ~map[w] : map[w];
 	if (!(~v & probe))
 		return start;
-	/* BM__FIRST_MASK(start) from the probe's lowest bit, without a second shift. */
-	mask = -(probe & -probe);
+	/* BM__FIRST_MASK(start) without a second shift: -probe keeps its lowest bit, flips the rest. */
+	mask = probe | -probe;
 	if (__builtin_expect(w == BM__WORD(nbits - 1), 0))
 		mask &= BM__LAST_MASK(nbits);
 	v &= mask;

@@ -318,8 +318,8 @@ size_t find_next(const struct hbm *h, int tree, size_t start)
 	w = leaf_bits(h, tree, idx, h->words[idx]);
 	if (!(~w & probe))
 		return start;
-	/* The bits from start: BM__FIRST_MASK(start), from the probe's lowest bit. */
-	w &= -(probe & -probe);
+	/* The bits from start: BM__FIRST_MASK(start), as in bm_find_next. */
+	w &= probe | -probe;
 	if (w)
 		return idx * WORD_BITS + bm__ffs64(w);
 	return find_after(h, tree, idx);
