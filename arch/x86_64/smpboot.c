@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * SMP bring-up: the kernel's CPU list, per-CPU stacks with guard pages and TSSs
- * in GDT slots, and the INIT-SIPI-SIPI start of each AP through the
- * trampoline. Every AP gets its INIT at once; the SIPIs go one AP at a
- * time, each with a bounded wait for the AP to claim the trampoline (see
- * trampoline.S). An AP that has not claimed it by then is logged and left
- * out for good: the boot CPU takes the claim back, so the AP halts if it
- * ever arrives, and sends it an INIT to park it; its slot, stacks and TSS,
- * never touched by it, go to the next AP, and the trampoline page to the
- * pool once every AP is up or parked.
+ * in GDT slots, and the INIT-SIPI-SIPI start of the APs through the
+ * trampoline, all of them at once. Every AP gets a gate (<arch/trampoline.h>)
+ * with its APIC ID, then its INIT; while the MP spec's 10 ms pass, the boot
+ * CPU prepares one CPU slot (stacks, TSS) per AP; then every AP gets its
+ * SIPIs. Each AP finds its gate by its APIC ID, claims it, and takes the
+ * next free slot: no two APs share a stack, and logical numbers stay dense
+ * (in the order the APs arrive). An AP that has not claimed its gate by its
+ * deadline is logged and left out for good: the boot CPU closes the gate,
+ * so the AP halts if it ever arrives, and sends it an INIT to park it; it
+ * never takes a slot. The trampoline page goes back to the pool once every
+ * AP is up or parked.
  */
 #include <arch/apic.h>
 #include <arch/cpu.h>
@@ -20,6 +23,7 @@
 #include <arch/smp.h>
 #include <arch/stack.h>
 #include <arch/trap.h>
+#include <arch/trampoline.h>
 #include <arch/tsc.h>
 #include <kernel/mm.h>
 #include <kernel/page.h>
@@ -30,7 +34,7 @@
 #define INIT_DELAY_US		10000	/* MP spec: INIT, then 10 ms */
 #define SIPI_DELAY_US		200	/* and 200 us between the two SIPIs */
 #define AP_TIMEOUT_MS		1000	/* generous: 16 vCPUs share 2 host cores under TCG */
-#define TR_NOBODY		0xFFFFFFFFu	/* tr_claim: no AP may claim the trampoline */
+#define NO_APIC_ID		0xFFFFFFFFu	/* tr_late: no AP answers late */
 #define EFER_LME		(1u << 8)
 #define LOW_MEMORY		(1ull << 20)
 #define FOUR_GIB		(1ull << 32)
@@ -39,7 +43,9 @@
 #define IST_PAGES		(IST_STACK_SIZE / FRAME_SIZE)
 
 extern const char trampoline_start[], trampoline_end[];
-extern const char tr_cr3[], tr_efer[], tr_stack[], tr_cpu[], tr_entry[], tr_claim[], tr_late[];
+extern const char tr_cr3[], tr_efer[], tr_entry[], tr_gates[], tr_slots[], tr_ticket[];
+extern const char tr_ngates[], tr_late[];
+extern const char tr_gdt[], tr_gdt_ptr[], tr32[], tr32_ptr[], tr64[], tr64_ptr[];
 
 struct cpu cpus[SMP_MAX_CPUS];
 
@@ -48,7 +54,11 @@ static unsigned int ap_entries;	/* APs that reached ap_main: the online ones, ne
 static unsigned int left_out;
 static uint64_t bringup_us;
 static bool smp_up;
-static uint32_t late_apic = TR_NOBODY;
+static uint32_t late_apic = NO_APIC_ID;
+static struct ap_gate gates[SMP_MAX_CPUS];
+static struct ap_slot slots[SMP_MAX_CPUS];
+static uint32_t slot_ticket;	/* the next slot an AP takes (trampoline.S) */
+static unsigned int ngates;
 static void (*ap_entry)(void);
 static uint8_t *trampoline;
 static uint64_t trampoline_phys;
@@ -100,15 +110,13 @@ static void cpu_stacks(struct cpu *c)
 }
 
 /*
- * Stacks, a TSS pointing at them, and a GDT pair for it. 0, or -1 if the
- * GDT is full. A slot whose AP was left out is reused as it is: that AP
- * never claimed the trampoline, so it never ran on these stacks.
+ * Slot id: stacks, a TSS pointing at them, and a GDT pair for it. 0, or -1
+ * if the GDT is full. The APIC ID is the AP's that gets the slot.
  */
-static int cpu_prepare(struct cpu *c, unsigned int id, uint32_t apic)
+static int cpu_prepare(struct cpu *c, unsigned int id)
 {
 	c->self = c;
 	c->id = id;
-	c->apic_id = apic;
 	c->online = false;
 	if (c->stack_top)
 		return 0;
@@ -137,14 +145,32 @@ static void cpu_setup_self(struct cpu *c)
 	apic_init_cpu(false);
 }
 
-/* The AP's first C code, on its own stack, called by the trampoline. */
-static void __attribute__((noreturn)) ap_main(struct cpu *c)
+/*
+ * TSC ticks since t, a time on the boot CPU's TSC: the TSCs start together
+ * at reset (QEMU; hardware with an invariant TSC), so this holds on an AP;
+ * 0 if this CPU's TSC is behind.
+ */
+static uint64_t tsc_since(uint64_t t)
+{
+	uint64_t now = rdtsc();
+
+	return now > t ? now - t : 0;
+}
+
+/*
+ * The AP's first C code, on the stack of the slot c it took, called by the
+ * trampoline with the gate it claimed.
+ */
+static void __attribute__((noreturn)) ap_main(struct cpu *c, struct ap_gate *g)
 {
 	__atomic_fetch_add(&ap_entries, 1, __ATOMIC_RELEASE);
+	c->apic_id = g->apic_id;
+	c->sipi_tsc = g->sipi_tsc;
 	cpu_setup_self(c);
 	if (apic_id() != c->apic_id)
 		pr_warn("smp: CPU %u reports APIC ID %u, MADT said %u\n", c->id, apic_id(),
 			c->apic_id);
+	c->up_cycles = tsc_since(c->sipi_tsc);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
 	ap_entry();
 	panic("smp: CPU %u's entry function returned", c->id);
@@ -173,7 +199,25 @@ static bool map_trampoline(uint64_t page)
 	return pt_map(&live, page, page, PAGE_4K, PAGE_4K, 0) == 1;
 }
 
-/* Copy the trampoline below 1 MiB and fill in what every AP shares. */
+static void tr_put64(const char *field, uint64_t v)
+{
+	*(uint64_t *)(trampoline + (field - trampoline_start)) = v;
+}
+
+static void tr_put32(const char *field, uint32_t v)
+{
+	*(uint32_t *)(trampoline + (field - trampoline_start)) = v;
+}
+
+static uint32_t tr_phys(const char *label)
+{
+	return (uint32_t)(trampoline_phys + (uint64_t)(label - trampoline_start));
+}
+
+/*
+ * Copy the trampoline below 1 MiB and fill in everything it reads: the
+ * APs only read the page (through the direct map, the boot CPU writes).
+ */
 static bool setup_trampoline(void)
 {
 	uint64_t page = page_alloc_below(LOW_MEMORY, 1, 1);
@@ -194,11 +238,17 @@ static bool setup_trampoline(void)
 	trampoline_phys = page;
 	trampoline = phys_to_virt(page);
 	memcpy(trampoline, trampoline_start, len);
-	*(uint64_t *)(trampoline + (tr_cr3 - trampoline_start)) = read_cr3();
-	*(uint64_t *)(trampoline + (tr_efer - trampoline_start)) =
-		rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE);
-	*(uint64_t *)(trampoline + (tr_entry - trampoline_start)) = (uint64_t)ap_main;
-	*(uint32_t *)(trampoline + (tr_late - trampoline_start)) = late_apic;
+	tr_put32(tr_gdt_ptr + 2, tr_phys(tr_gdt));
+	tr_put32(tr32_ptr, tr_phys(tr32));
+	tr_put32(tr64_ptr, tr_phys(tr64));
+	tr_put64(tr_cr3, read_cr3());
+	tr_put64(tr_efer, rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE));
+	tr_put64(tr_entry, (uint64_t)ap_main);
+	tr_put64(tr_gates, (uint64_t)gates);
+	tr_put64(tr_slots, (uint64_t)slots);
+	tr_put64(tr_ticket, (uint64_t)&slot_ticket);
+	tr_put32(tr_ngates, ngates);
+	tr_put32(tr_late, late_apic);
 	return true;
 }
 
@@ -207,63 +257,18 @@ static uint8_t trampoline_page(void)
 	return (uint8_t)(trampoline_phys >> 12);
 }
 
-static uint32_t *trampoline_claim(void)
+static uint32_t gate_state(const struct ap_gate *g)
 {
-	return (uint32_t *)(trampoline + (tr_claim - trampoline_start));
+	return __atomic_load_n(&g->state, __ATOMIC_ACQUIRE);
 }
 
-/*
- * Wait (bounded) for the AP to claim the trampoline; at the deadline take
- * the claim back. True if the AP has it (it runs our code now), false if
- * it can never have it.
- */
-static bool wait_claim(uint32_t apic, uint64_t deadline)
+/* Close a gate whose AP has not arrived. False if the AP claimed it just now. */
+static bool gate_close(struct ap_gate *g)
 {
-	uint32_t *claim = trampoline_claim();
+	uint32_t want = AP_WAIT;
 
-	while (__atomic_load_n(claim, __ATOMIC_ACQUIRE) == apic) {
-		if (rdtsc() > deadline) {
-			uint32_t want = apic;
-
-			/* Lost the race: the AP claimed it just now, and is coming. */
-			return !__atomic_compare_exchange_n(claim, &want, TR_NOBODY, false,
-							    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-		}
-		cpu_relax();
-	}
-	return true;
-}
-
-/*
- * SIPI, SIPI, then a bounded wait for the AP, already INITed, to claim the
- * trampoline. Once it has, it runs our code on c's stack, and we wait for
- * it to say it is online with no deadline (as Linux does after call-in):
- * giving up then would leave it running on a slot we would reuse.
- */
-static bool start_ap(struct cpu *c)
-{
-	uint64_t start = rdtsc(), deadline = start + AP_TIMEOUT_MS * tsc_khz();
-	bool warned = false;
-
-	*(uint64_t *)(trampoline + (tr_stack - trampoline_start)) = c->stack_top;
-	*(uint64_t *)(trampoline + (tr_cpu - trampoline_start)) = (uint64_t)c;
-	__atomic_store_n(trampoline_claim(), c->apic_id, __ATOMIC_RELEASE);
-	apic_send_sipi(c->apic_id, trampoline_page());
-	udelay(SIPI_DELAY_US);
-	if (__atomic_load_n(trampoline_claim(), __ATOMIC_ACQUIRE) == c->apic_id)
-		apic_send_sipi(c->apic_id, trampoline_page());
-	if (!wait_claim(c->apic_id, deadline))
-		return false;
-	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
-		if (!warned && rdtsc() > deadline) {
-			pr_warn("smp: CPU %u (APIC ID %u) runs the trampoline but is not online "
-				"after %d ms; waiting\n", c->id, c->apic_id, AP_TIMEOUT_MS);
-			warned = true;
-		}
-		cpu_relax();
-	}
-	c->up_cycles = rdtsc() - start;
-	return true;
+	return __atomic_compare_exchange_n(&g->state, &want, AP_OUT, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
 }
 
 void smp_set_late_ap(uint32_t apic_id)
@@ -272,40 +277,131 @@ void smp_set_late_ap(uint32_t apic_id)
 }
 
 /*
- * Start every listed CPU but this one; they get the next logical numbers.
- * INIT goes to all of them first, so the MP spec's 10 ms pass once, not
- * once per CPU; then each gets its SIPIs in turn, as they share the
- * trampoline's stack and CPU fields. Returns how many never answered.
+ * A gate per listed CPU but this one, in the list's order: at most one per
+ * free CPU slot (SMP_MAX_CPUS - 1).
  */
-static unsigned int start_aps(const struct smp_cpu_list *list, uint32_t bsp_apic)
+static void fill_gates(const struct smp_cpu_list *list, uint32_t bsp_apic)
 {
-	uint64_t t0 = rdtsc();
-	unsigned int lost = 0;
-
-	for (unsigned int i = 0; i < list->ncpus; i++)
-		if (list->apic_id[i] != bsp_apic)
-			apic_send_init(list->apic_id[i]);
-	udelay(INIT_DELAY_US);
-	for (unsigned int i = 0; i < list->ncpus && ncpus < SMP_MAX_CPUS; i++) {
-		struct cpu *c = &cpus[ncpus];
-
+	ngates = 0;
+	for (unsigned int i = 0; i < list->ncpus && ngates < SMP_MAX_CPUS - 1; i++) {
 		if (list->apic_id[i] == bsp_apic)
 			continue;
-		if (cpu_prepare(c, ncpus, list->apic_id[i]) < 0)
-			break;
-		if (!start_ap(c)) {
-			pr_err("smp: CPU with APIC ID %u did not answer in %d ms; left out\n",
-			       c->apic_id, AP_TIMEOUT_MS);
-			apic_send_init(c->apic_id);	/* parked: it waits for a SIPI that never comes */
-			lost++;
-			continue;
-		}
-		pr_info("smp: CPU %u up: APIC ID %u, TSS selector 0x%x, %lu us after its SIPI\n",
-			c->id, c->apic_id, c->tss_sel, c->up_cycles * 1000 / tsc_khz());
-		ncpus++;
+		gates[ngates].apic_id = list->apic_id[i];
+		gates[ngates].state = AP_WAIT;
+		ngates++;
 	}
+}
+
+/*
+ * CPUs 1..n, for the APs in the order they take them; how many are ready
+ * (fewer only if the GDT is full).
+ */
+static unsigned int prepare_slots(unsigned int n)
+{
+	for (unsigned int k = 0; k < n; k++) {
+		struct cpu *c = &cpus[1 + k];
+
+		if (cpu_prepare(c, 1 + k) < 0)
+			return k;
+		slots[k].cpu = c;
+		slots[k].stack = c->stack_top;
+	}
+	return n;
+}
+
+/*
+ * Wait for every gate to be claimed or closed, and for every AP that
+ * claimed one to be online. A gate still AP_WAIT at its deadline is closed:
+ * its AP is logged, sent an INIT and left out. An AP that claimed its gate
+ * runs our code, so we wait for it to say it is online with no deadline
+ * (as Linux does after call-in): giving up then would leave it running on
+ * a slot we would reuse. Returns how many were left out; the APs in are
+ * then CPUs 1..ncpus-1.
+ */
+static unsigned int admit_aps(void)
+{
+	unsigned int open = ngates, in = 0, up = 0, lost = 0;
+	uint64_t timeout = AP_TIMEOUT_MS * tsc_khz();
+	bool done[SMP_MAX_CPUS] = { false }, warned = false;
+
+	while (open || up < in) {
+		uint64_t now = rdtsc();
+
+		for (unsigned int i = 0; open && i < ngates; i++) {
+			struct ap_gate *g = &gates[i];
+
+			if (done[i])
+				continue;
+			if (now - g->sipi_tsc > timeout && gate_close(g)) {
+				pr_err("smp: CPU with APIC ID %u did not answer in %d ms; left out\n",
+				       g->apic_id, AP_TIMEOUT_MS);
+				apic_send_init(g->apic_id);	/* parked: waits for a SIPI that never comes */
+				lost++;
+			} else if (gate_state(g) == AP_IN) {
+				in++;
+			} else {
+				continue;
+			}
+			done[i] = true;
+			open--;
+		}
+		while (up < in && __atomic_load_n(&cpus[1 + up].online, __ATOMIC_ACQUIRE))
+			up++;
+		if (!warned && up < in && now - gates[0].sipi_tsc > timeout) {
+			pr_warn("smp: %u AP(s) run the kernel but are not online after %d ms; "
+				"waiting\n", in - up, AP_TIMEOUT_MS);
+			warned = true;
+		}
+		cpu_relax();
+	}
+	ncpus += in;
+	return lost;
+}
+
+/* One line per AP up: the time from its SIPI to online (taken on the AP). */
+static void print_aps(void)
+{
+	for (unsigned int k = 1; k < ncpus; k++)
+		pr_info("smp: CPU %u up: APIC ID %u, TSS selector 0x%x, %lu us after its SIPI\n", k,
+			cpus[k].apic_id, cpus[k].tss_sel, cpus[k].up_cycles * 1000 / tsc_khz());
+}
+
+/*
+ * Start every listed CPU but this one, all at once; they get logical
+ * numbers 1.. in the order they arrive. INIT to all, the MP spec's 10 ms
+ * once (CPU slots prepared meanwhile), SIPI to each, 200 us, a second SIPI
+ * to each that has not claimed its gate yet, then admit_aps(). SIPIs go
+ * to each listed APIC ID, never to all-but-self: a CPU the firmware did
+ * not list (disabled) is never woken. Returns how many never answered.
+ */
+static unsigned int start_aps(void)
+{
+	uint64_t t0 = rdtsc(), init_wait = INIT_DELAY_US * tsc_khz() / 1000;
+	unsigned int lost = 0, ready;
+
+	for (unsigned int i = 0; i < ngates; i++)
+		apic_send_init(gates[i].apic_id);
+	ready = prepare_slots(ngates);
+	for (unsigned int i = ready; i < ngates; i++) {
+		gates[i].state = AP_OUT;	/* no slot: never SIPIed, stays parked by its INIT */
+		pr_err("smp: no CPU slot for APIC ID %u; left out\n", gates[i].apic_id);
+		lost++;
+	}
+	while (rdtsc() - t0 < init_wait)
+		cpu_relax();
+	for (unsigned int i = 0; i < ready; i++) {
+		gates[i].sipi_tsc = rdtsc();
+		apic_send_sipi(gates[i].apic_id, trampoline_page());
+	}
+	udelay(SIPI_DELAY_US);
+	for (unsigned int i = 0; i < ready; i++)
+		if (gate_state(&gates[i]) == AP_WAIT)
+			apic_send_sipi(gates[i].apic_id, trampoline_page());
+	ngates = ready;
+	lost += admit_aps();
 	bringup_us = (rdtsc() - t0) * 1000 / tsc_khz();
 	left_out = lost;
+	print_aps();
 	return lost;
 }
 
@@ -317,8 +413,9 @@ void smp_init_boot_cpu(const struct smp_cpu_list *list)
 	apic_init_cpu(true);
 	if (gdt_reserve_cpus(list->ncpus ? list->ncpus : 1) < 0)
 		panic("smp: %u CPUs do not fit the GDT", list->ncpus);
-	if (cpu_prepare(c, 0, apic_id()) < 0)
+	if (cpu_prepare(c, 0) < 0)
 		panic("smp: no GDT slot for the boot CPU's TSS");
+	c->apic_id = apic_id();
 	gdt_load_cpu((uint16_t)c->tss_sel);
 	gdt_release_boot_tss();
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
@@ -346,7 +443,10 @@ void smp_boot_cpu_restack(void (*fn)(void))
 
 bool smp_start_aps(const struct smp_cpu_list *list, void (*entry)(void))
 {
-	if (!smp_up || !setup_trampoline())
+	if (!smp_up)
+		return false;
+	fill_gates(list, cpus[0].apic_id);
+	if (!setup_trampoline())
 		return false;
 	ap_entry = entry;
 	/*
@@ -354,7 +454,7 @@ bool smp_start_aps(const struct smp_cpu_list *list, void (*entry)(void))
 	 * waits for a SIPI and runs nothing; give that INIT the MP spec's 10 ms,
 	 * then the page is free.
 	 */
-	if (start_aps(list, cpus[0].apic_id))
+	if (start_aps())
 		udelay(INIT_DELAY_US);
 	page_free_range(trampoline_phys, 1);	/* back to the pool, below the floor */
 	return true;

@@ -1,30 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The AP start-up trampoline. The boot CPU copies [trampoline_start,
- * trampoline_end) to a page below 1 MiB, fills in the tr_* fields, and
- * sends INIT-SIPI-SIPI with that page: the AP starts here in real mode at
- * CS = page >> 4, IP = 0, climbs to long mode on the kernel's page tables
- * and calls tr_entry(tr_cpu) on tr_stack. Code is position-independent
- * within the page: absolute addresses are built from tr_base at run time.
+ * trampoline_end) to a page below 1 MiB, fills in the tr_* fields and the
+ * far pointers, and sends INIT-SIPI-SIPI with that page to every AP at
+ * once: each starts here in real mode at CS = page >> 4, IP = 0, climbs to
+ * long mode on the kernel's page tables and calls tr_entry(cpu, gate) on
+ * the stack of the CPU slot it takes. Code is position-independent within
+ * the page: absolute addresses come from the page base (CS << 4) at run
+ * time, or from the far pointers the boot CPU filled in.
  *
- * The claim: before it touches tr_stack or tr_cpu, the AP swaps its own
- * APIC ID (from CPUID) in tr_claim for TR_NOBODY with one locked cmpxchg.
- * The boot CPU writes the ID of the AP it is starting there; giving up on
- * it, it makes the same swap itself. One of the two wins: an AP that
- * arrives late (its ID no longer there: given up, or another AP's turn)
- * halts at once, on no stack, and never runs the kernel. tr_late (tests
- * only, ktest.late_ap=) names an AP that waits until it was given up.
+ * No AP writes this page (it is mapped read-only once paging is on, and
+ * many APs run it at once) and none needs a stack before the kernel's.
+ * Per-AP data lives in the gates and slots (<arch/trampoline.h>), in the
+ * kernel's RW+NX data: the AP finds its gate by its APIC ID (CPUID) and
+ * claims it with one locked cmpxchg, AP_WAIT -> AP_IN, takes the next
+ * slot with a locked xadd on the ticket, and calls tr_entry(slot's cpu,
+ * gate) on the slot's stack. An AP with no gate, or one that lost the
+ * claim to the boot CPU's AP_WAIT -> AP_OUT at its deadline, halts at
+ * once with interrupts off, on no stack, and never runs the kernel.
+ * tr_late (tests only, ktest.late_ap=) names an AP that waits until it
+ * was given up before it tries its claim.
  */
+#include <arch/trampoline.h>
+
 	.section .rodata
 	.balign	16
 	.globl	trampoline_start, trampoline_end
-	.globl	tr_cr3, tr_efer, tr_stack, tr_cpu, tr_entry, tr_claim, tr_late
+	.globl	tr_cr3, tr_efer, tr_entry, tr_gates, tr_slots, tr_ticket, tr_ngates, tr_late
+	.globl	tr_gdt, tr_gdt_ptr, tr32, tr32_ptr, tr64, tr64_ptr
 
 #define OFF(x)		((x) - trampoline_start)
 #define TR_CS32		0x08
 #define TR_DS		0x10
 #define TR_CS64		0x18
-#define TR_NOBODY	0xFFFFFFFF	/* in tr_claim: no AP may claim (see arch/smp.h) */
 
 	.code16
 trampoline_start:
@@ -47,25 +55,10 @@ trampoline_start:
 	cpuid
 	shrl	$24, %ebx
 	movl	%ebx, %esi
-2:	cmpl	OFF(tr_late), %esi	/* tests: answer only after the deadline */
-	jne	3f
-4:	pause
-	cmpl	OFF(tr_claim), %esi
-	je	4b
-3:	movl	%esi, %eax
-	movl	$TR_NOBODY, %edx
-	lock cmpxchgl %edx, OFF(tr_claim)
-	jne	tr_left_out
-	/* Page base, for the far jumps and the GDT pointer (ES:BX addressing is no help in 32-bit). */
+2:	/* Page base, for 32-bit addressing (the far pointers hold it already). */
 	xorl	%ebx, %ebx
 	movw	%cs, %bx
 	shll	$4, %ebx
-	leal	OFF(tr_gdt)(%ebx), %eax
-	movl	%eax, OFF(tr_gdt_ptr) + 2
-	leal	OFF(tr32)(%ebx), %eax
-	movl	%eax, OFF(tr32_ptr)
-	leal	OFF(tr64)(%ebx), %eax
-	movl	%eax, OFF(tr64_ptr)
 	lgdtl	OFF(tr_gdt_ptr)
 	movl	$0x33, %eax		/* PE MP ET NE; CD and NW clear (INIT sets them) */
 	movl	%eax, %cr0
@@ -93,20 +86,40 @@ tr32:
 	.code64
 tr64:
 	movl	%ebx, %ebx
-	movq	OFF(tr_stack)(%rbx), %rsp
-	movq	OFF(tr_cpu)(%rbx), %rdi
+	/* Find the gate with our APIC ID (%esi); none: we were never meant to start. */
+	movq	OFF(tr_gates)(%rbx), %rdi
+	movl	OFF(tr_ngates)(%rbx), %ecx
+1:	testl	%ecx, %ecx
+	jz	tr_park
+	cmpl	%esi, AP_GATE_APIC(%rdi)
+	je	2f
+	addq	$AP_GATE_SIZE, %rdi
+	decl	%ecx
+	jmp	1b
+2:	cmpl	OFF(tr_late)(%rbx), %esi	/* tests: claim only once given up */
+	jne	3f
+4:	pause
+	cmpl	$AP_WAIT, AP_GATE_STATE(%rdi)
+	je	4b
+3:	movl	$AP_WAIT, %eax
+	movl	$AP_IN, %edx
+	lock cmpxchgl %edx, AP_GATE_STATE(%rdi)
+	jne	tr_park			/* given up (AP_OUT): touch nothing more */
+	movq	%rdi, %rsi		/* the entry's second argument: our gate */
+	movq	OFF(tr_ticket)(%rbx), %rdx
+	movl	$1, %eax
+	lock xaddl %eax, (%rdx)		/* our slot: the next one (zero-extends) */
+	shlq	$AP_SLOT_SHIFT, %rax
+	addq	OFF(tr_slots)(%rbx), %rax
+	movq	AP_SLOT_STACK(%rax), %rsp
+	movq	AP_SLOT_CPU(%rax), %rdi
 	movq	OFF(tr_entry)(%rbx), %rax
 	xorl	%ebp, %ebp		/* ends every backtrace */
 	call	*%rax
-1:	cli
-	hlt
-	jmp	1b
-
-	.code16
-tr_left_out:				/* too late: touch nothing, stay here */
+tr_park:				/* not admitted, or returned: stay here */
 	cli
 	hlt
-	jmp	tr_left_out
+	jmp	tr_park
 
 	.balign	8
 tr_gdt:
@@ -117,21 +130,22 @@ tr_gdt:
 	.quad	0x00209B0000000000	/* TR_CS64: 64-bit code */
 tr_gdt_ptr:
 	.word	4 * 8 - 1
-	.long	0
+	.long	0			/* the boot CPU writes page + OFF(tr_gdt) */
 	.balign	4
 tr32_ptr:
-	.long	0
+	.long	0			/* page + OFF(tr32) */
 	.word	TR_CS32
 	.balign	4
 tr64_ptr:
-	.long	0
+	.long	0			/* page + OFF(tr64) */
 	.word	TR_CS64
 	.balign	8
 tr_cr3:		.quad	0
 tr_efer:	.quad	0
-tr_stack:	.quad	0
-tr_cpu:		.quad	0
 tr_entry:	.quad	0
-tr_claim:	.long	TR_NOBODY
-tr_late:	.long	TR_NOBODY
+tr_gates:	.quad	0		/* struct ap_gate[], kernel virtual address */
+tr_slots:	.quad	0		/* struct ap_slot[], kernel virtual address */
+tr_ticket:	.quad	0		/* uint32_t *: the next slot's index */
+tr_ngates:	.long	0
+tr_late:	.long	0xFFFFFFFF	/* no APIC ID */
 trampoline_end:

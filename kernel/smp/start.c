@@ -10,6 +10,7 @@
 #include <arch/irq.h>
 #include <arch/pic.h>
 #include <arch/smp.h>
+#include <arch/tsc.h>
 #include <kernel/acpi.h>
 #include <kernel/cmdline.h>
 #include <kernel/mm.h>
@@ -116,13 +117,26 @@ static void __attribute__((noreturn)) ap_entry(void)
 	smp_idle_loop();
 }
 
+/*
+ * The bring-up time in total and, over the APs online, the least and the
+ * most from an AP's SIPI to its being online (arch's per-AP lines say which).
+ */
 static void print_summary(void)
 {
-	char idle[64];
+	uint64_t lo = UINT64_MAX, hi = 0;
+	char idle[64], each[64] = "";
 
+	for (unsigned int i = 1; i < smp_cpus_online(); i++) {
+		lo = cpus[i].up_cycles < lo ? cpus[i].up_cycles : lo;
+		hi = cpus[i].up_cycles > hi ? cpus[i].up_cycles : hi;
+	}
+	if (smp_cpus_online() > 1 && tsc_khz())
+		snprintf(each, sizeof(each), ", each %lu-%lu us after its SIPI",
+			 lo * 1000 / tsc_khz(), hi * 1000 / tsc_khz());
 	cpumask_print(idle, sizeof(idle), &cpu_idle_mask, smp_cpus_online());
-	pr_info("smp: %u of %u CPUs online, all APs up in %lu us (INIT wait included); "
-		"idle: %s\n", smp_cpus_online(), cpus_tried(&cpu_list), smp_bringup_us(), idle);
+	pr_info("smp: %u of %u CPUs online, all APs up in %lu us (INIT wait included)%s; "
+		"idle: %s\n", smp_cpus_online(), cpus_tried(&cpu_list), smp_bringup_us(), each,
+		idle);
 }
 
 void smp_start(const struct madt_info *madt, const char *cmdline)

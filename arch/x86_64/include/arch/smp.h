@@ -53,7 +53,8 @@ struct cpu {
 	bool online;
 	uint64_t stack_top;
 	uint64_t ist_top[3];	/* IST1..3 */
-	uint64_t up_cycles;	/* INIT sent -> online, on the boot CPU's TSC */
+	uint64_t sipi_tsc;	/* the boot CPU's TSC when this CPU's AP got its first SIPI */
+	uint64_t up_cycles;	/* that SIPI -> online, on the boot CPU's TSC */
 	uint64_t nmi_count;
 	uint64_t nmi_frame;	/* where the last NMI's trap frame was: on IST2? */
 	int tlb_flush;		/* atomic: 1 = reload CR3 at the next NMI, then clear */
@@ -88,13 +89,15 @@ static inline struct cpu *this_cpu(void)
  */
 void smp_init_boot_cpu(const struct smp_cpu_list *list);
 /*
- * Start every other CPU of the list (INIT to all, then SIPIs to one at a
- * time through the trampoline); each, once online, calls ap_entry on its
- * own kernel stack, which must not return. Returns when every AP is online
- * or left out (logged). False if no AP could be started (no trampoline).
+ * Start every other CPU of the list, all at once (INIT to all, 10 ms, SIPIs
+ * to all; each AP finds its own gate and stack, <arch/trampoline.h>); each,
+ * once online, calls ap_entry on its own kernel stack, which must not
+ * return. Logical numbers go 1, 2, ... in the order the APs arrive, dense
+ * whoever is left out. Returns when every AP is online or left out
+ * (logged). False if no AP could be started (no trampoline).
  */
 bool smp_start_aps(const struct smp_cpu_list *list, void (*ap_entry)(void));
-/* Tests: the AP with this APIC ID claims the trampoline only after its deadline. */
+/* Tests: the AP with this APIC ID claims its gate only after its deadline. */
 void smp_set_late_ap(uint32_t apic_id);
 /* True once smp_init_boot_cpu() ran: this_cpu() works, NMIs and APIC vectors may be ours. */
 bool smp_is_up(void);
@@ -111,7 +114,7 @@ unsigned int smp_cpus_online(void);
 uint64_t smp_bringup_us(void);
 /* APs that entered the kernel (ap_main): every online AP once, never a left-out one. */
 unsigned int smp_ap_entries(void);
-/* APs that did not claim the trampoline by their deadline: logged, parked, left out. */
+/* APs that did not claim their gate by their deadline: logged, parked, left out. */
 unsigned int smp_cpus_left_out(void);
 
 #endif /* ARCH_SMP_H */
