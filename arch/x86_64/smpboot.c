@@ -35,6 +35,7 @@
 #define SIPI_DELAY_US		200	/* and 200 us between the two SIPIs */
 #define AP_TIMEOUT_MS		1000	/* generous: 16 vCPUs share 2 host cores under TCG */
 #define NO_APIC_ID		0xFFFFFFFFu	/* tr_late: no AP answers late */
+#define LATE_GRACE_MS		20	/* tests: how long a late AP may run before its INIT */
 #define EFER_LME		(1u << 8)
 #define LOW_MEMORY		(1ull << 20)
 #define FOUR_GIB		(1ull << 32)
@@ -44,7 +45,7 @@
 
 extern const char trampoline_start[], trampoline_end[];
 extern const char tr_cr3[], tr_efer[], tr_entry[], tr_gates[], tr_slots[], tr_ticket[];
-extern const char tr_ngates[], tr_late[];
+extern const char tr_ngates[], tr_late[], tr_late_seen[];
 extern const char tr_gdt[], tr_gdt_ptr[], tr32[], tr32_ptr[], tr64[], tr64_ptr[];
 
 struct cpu cpus[SMP_MAX_CPUS];
@@ -55,6 +56,7 @@ static unsigned int left_out;
 static uint64_t bringup_us;
 static bool smp_up;
 static uint32_t late_apic = NO_APIC_ID;
+static uint32_t late_seen;	/* tests: the late AP is past its wait, trying its claim */
 static struct ap_gate gates[SMP_MAX_CPUS];
 static struct ap_slot slots[SMP_MAX_CPUS];
 static uint32_t slot_ticket;	/* the next slot an AP takes (trampoline.S) */
@@ -94,6 +96,27 @@ unsigned int smp_ap_entries(void)
 unsigned int smp_cpus_left_out(void)
 {
 	return left_out;
+}
+
+const struct ap_gate *smp_ap_gates(unsigned int *n)
+{
+	*n = ngates;
+	return gates;
+}
+
+unsigned int smp_ap_slots_taken(void)
+{
+	return __atomic_load_n(&slot_ticket, __ATOMIC_ACQUIRE);
+}
+
+uint64_t smp_ap_slot_stack(unsigned int k)
+{
+	return k < SMP_MAX_CPUS ? slots[k].stack : 0;
+}
+
+bool smp_late_ap_tried(void)
+{
+	return __atomic_load_n(&late_seen, __ATOMIC_ACQUIRE);
 }
 
 /* ------------------------------------------------------------ stacks */
@@ -249,6 +272,7 @@ static bool setup_trampoline(void)
 	tr_put64(tr_ticket, (uint64_t)&slot_ticket);
 	tr_put32(tr_ngates, ngates);
 	tr_put32(tr_late, late_apic);
+	tr_put64(tr_late_seen, (uint64_t)&late_seen);
 	return true;
 }
 
@@ -274,6 +298,22 @@ static bool gate_close(struct ap_gate *g)
 void smp_set_late_ap(uint32_t apic_id)
 {
 	late_apic = apic_id;
+}
+
+/*
+ * Tests: before the late AP gets its parking INIT, let it try its claim
+ * (it says so), and give it LATE_GRACE_MS to do wrong if it would: take a
+ * slot, enter the kernel. The INIT would otherwise often win the race.
+ */
+static void late_grace(uint32_t apic)
+{
+	uint64_t start = rdtsc(), limit = LATE_GRACE_MS * tsc_khz();
+
+	if (apic != late_apic)
+		return;
+	while (!__atomic_load_n(&late_seen, __ATOMIC_ACQUIRE) && rdtsc() - start < limit)
+		cpu_relax();
+	udelay(LATE_GRACE_MS * 1000);
 }
 
 /*
@@ -335,6 +375,7 @@ static unsigned int admit_aps(void)
 			if (now - g->sipi_tsc > timeout && gate_close(g)) {
 				pr_err("smp: CPU with APIC ID %u did not answer in %d ms; left out\n",
 				       g->apic_id, AP_TIMEOUT_MS);
+				late_grace(g->apic_id);
 				apic_send_init(g->apic_id);	/* parked: waits for a SIPI that never comes */
 				lost++;
 			} else if (gate_state(g) == AP_IN) {
@@ -378,6 +419,9 @@ static unsigned int start_aps(void)
 {
 	uint64_t t0 = rdtsc(), init_wait = INIT_DELAY_US * tsc_khz() / 1000;
 	unsigned int lost = 0, ready;
+
+	if (!ngates)
+		return 0;	/* no AP listed: no INIT to wait for */
 
 	for (unsigned int i = 0; i < ngates; i++)
 		apic_send_init(gates[i].apic_id);

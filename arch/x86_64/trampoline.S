@@ -19,7 +19,8 @@
  * claim to the boot CPU's AP_WAIT -> AP_OUT at its deadline, halts at
  * once with interrupts off, on no stack, and never runs the kernel.
  * tr_late (tests only, ktest.late_ap=) names an AP that waits until it
- * was given up before it tries its claim.
+ * was given up, then sets *tr_late_seen (its only write) and tries its
+ * claim, which must fail.
  */
 #include <arch/trampoline.h>
 
@@ -27,6 +28,7 @@
 	.balign	16
 	.globl	trampoline_start, trampoline_end
 	.globl	tr_cr3, tr_efer, tr_entry, tr_gates, tr_slots, tr_ticket, tr_ngates, tr_late
+	.globl	tr_late_seen
 	.globl	tr_gdt, tr_gdt_ptr, tr32, tr32_ptr, tr64, tr64_ptr
 
 #define OFF(x)		((x) - trampoline_start)
@@ -101,6 +103,8 @@ tr64:
 4:	pause
 	cmpl	$AP_WAIT, AP_GATE_STATE(%rdi)
 	je	4b
+	movq	OFF(tr_late_seen)(%rbx), %rdx	/* tests: say we are about to try */
+	movl	$1, (%rdx)
 3:	movl	$AP_WAIT, %eax
 	movl	$AP_IN, %edx
 	lock cmpxchgl %edx, AP_GATE_STATE(%rdi)
@@ -146,6 +150,7 @@ tr_entry:	.quad	0
 tr_gates:	.quad	0		/* struct ap_gate[], kernel virtual address */
 tr_slots:	.quad	0		/* struct ap_slot[], kernel virtual address */
 tr_ticket:	.quad	0		/* uint32_t *: the next slot's index */
+tr_late_seen:	.quad	0		/* uint32_t *: tests: the late AP sets it to 1 */
 tr_ngates:	.long	0
 tr_late:	.long	0xFFFFFFFF	/* no APIC ID */
 trampoline_end:

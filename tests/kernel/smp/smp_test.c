@@ -18,6 +18,7 @@
 #include <arch/kstack.h>
 #include <arch/layout.h>
 #include <arch/smp.h>
+#include <arch/trampoline.h>
 #include <arch/tsc.h>
 #include <bitmap/bitmap.h>
 #include <kernel/cmdline.h>
@@ -82,9 +83,52 @@ KTEST(smp, every_ap_that_ran_is_online)
 }
 
 /*
- * ktest.late_ap=ID: that AP claims the trampoline only after the boot CPU
- * gave up on it. It must be logged, never run kernel code, never be online,
- * and the next AP must get the slot as if it were new.
+ * Every listed AP had a gate (<arch/trampoline.h>), in the list's order.
+ * Each online AP claimed exactly its own (AP_IN) and took exactly one slot:
+ * the slots taken are CPUs 1..online-1, each on the stack its slot named,
+ * and the gate's SIPI time is the CPU's. A left-out AP's gate is closed
+ * (AP_OUT) and no CPU has its APIC ID. Every AP came online after its SIPI
+ * (the time is taken on the AP against the boot CPU's TSC).
+ */
+KTEST(smp, each_ap_claimed_its_own_gate_and_one_slot)
+{
+	unsigned int n, in = 0, out = 0;
+	const struct ap_gate *g = smp_ap_gates(&n);
+
+	EXPECT_EQ(t, n, online() - 1 + smp_cpus_left_out());
+	EXPECT_EQ(t, smp_ap_slots_taken(), online() - 1);
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int holders = 0, k = 0;
+
+		for (unsigned int j = 1; j < online(); j++)
+			if (cpus[j].apic_id == g[i].apic_id) {
+				holders++;
+				k = j;
+			}
+		if (g[i].state == AP_IN) {
+			in++;
+			EXPECT_EQ(t, holders, 1);
+			EXPECT_EQ(t, cpus[k].sipi_tsc, g[i].sipi_tsc);
+		} else {
+			out++;
+			EXPECT_EQ(t, g[i].state, AP_OUT);
+			EXPECT_EQ(t, holders, 0);
+		}
+	}
+	EXPECT_EQ(t, in, online() - 1);
+	EXPECT_EQ(t, out, smp_cpus_left_out());
+	for (unsigned int k = 1; k < online(); k++) {
+		EXPECT_EQ(t, cpus[k].id, k);
+		EXPECT_EQ(t, smp_ap_slot_stack(k - 1), cpus[k].stack_top);
+		EXPECT_GT(t, cpus[k].up_cycles, 0);
+	}
+}
+
+/*
+ * ktest.late_ap=ID: that AP tries to claim its gate only after the boot CPU
+ * gave up on it (and it did try: arch lets it, before its parking INIT).
+ * It must be logged, never run kernel code, never take a slot, never be
+ * online, and the next AP must get the slot as if it were new.
  */
 KTEST(smp, late_ap_is_left_out_for_good)
 {
@@ -96,6 +140,8 @@ KTEST(smp, late_ap_is_left_out_for_good)
 		   late, online(), smp_ap_entries(), smp_cpus_left_out());
 	EXPECT_EQ(t, smp_cpus_left_out(), 1);
 	EXPECT_EQ(t, smp_ap_entries(), online() - 1);
+	EXPECT_EQ(t, smp_ap_slots_taken(), online() - 1);
+	EXPECT_TRUE(t, smp_late_ap_tried());
 	for (unsigned int i = 0; i < online(); i++) {
 		EXPECT_NE(t, cpus[i].apic_id, late);
 		EXPECT_TRUE(t, cpus[i].online);

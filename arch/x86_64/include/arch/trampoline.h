@@ -41,6 +41,7 @@
 #define AP_SLOT_SHIFT	4	/* 16 bytes a slot */
 
 #ifndef __ASSEMBLY__
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,14 @@ _Static_assert(sizeof(struct ap_gate) == AP_GATE_SIZE, "trampoline.S steps by AP
 _Static_assert(offsetof(struct ap_slot, cpu) == AP_SLOT_CPU, "trampoline.S reads the CPU here");
 _Static_assert(offsetof(struct ap_slot, stack) == AP_SLOT_STACK, "trampoline.S reads the stack here");
 _Static_assert(sizeof(struct ap_slot) == 1 << AP_SLOT_SHIFT, "trampoline.S indexes by AP_SLOT_SHIFT");
+
+/* For tests: the gates of the bring-up (*n of them, in the CPU list's order). */
+const struct ap_gate *smp_ap_gates(unsigned int *n);
+/* For tests: how many slots APs took (the ticket), and slot k's stack top. */
+unsigned int smp_ap_slots_taken(void);
+uint64_t smp_ap_slot_stack(unsigned int k);
+/* For tests: the ktest.late_ap= AP reached its claim (after it was given up). */
+bool smp_late_ap_tried(void);
 #endif
 
 #endif /* ARCH_TRAMPOLINE_H */
