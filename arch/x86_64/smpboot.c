@@ -316,9 +316,18 @@ static void late_grace(uint32_t apic)
 	udelay(LATE_GRACE_MS * 1000);
 }
 
+static bool has_gate(uint32_t apic)
+{
+	for (unsigned int i = 0; i < ngates; i++)
+		if (gates[i].apic_id == apic)
+			return true;
+	return false;
+}
+
 /*
  * A gate per listed CPU but this one, in the list's order: at most one per
- * free CPU slot (SMP_MAX_CPUS - 1).
+ * free CPU slot (SMP_MAX_CPUS - 1), and one per APIC ID (a second gate
+ * could never be claimed, and its parking INIT would hit a running AP).
  */
 static void fill_gates(const struct smp_cpu_list *list, uint32_t bsp_apic)
 {
@@ -326,6 +335,10 @@ static void fill_gates(const struct smp_cpu_list *list, uint32_t bsp_apic)
 	for (unsigned int i = 0; i < list->ncpus && ngates < SMP_MAX_CPUS - 1; i++) {
 		if (list->apic_id[i] == bsp_apic)
 			continue;
+		if (has_gate(list->apic_id[i])) {
+			pr_warn("smp: APIC ID %u listed twice; started once\n", list->apic_id[i]);
+			continue;
+		}
 		gates[ngates].apic_id = list->apic_id[i];
 		gates[ngates].state = AP_WAIT;
 		ngates++;
@@ -350,24 +363,24 @@ static unsigned int prepare_slots(unsigned int n)
 }
 
 /*
- * Wait for every gate to be claimed or closed, and for every AP that
- * claimed one to be online. A gate still AP_WAIT at its deadline is closed:
+ * Wait for each of the first n gates to be claimed or closed, and for
+ * every AP that claimed one to be online. A gate still AP_WAIT at its deadline is closed:
  * its AP is logged, sent an INIT and left out. An AP that claimed its gate
  * runs our code, so we wait for it to say it is online with no deadline
  * (as Linux does after call-in): giving up then would leave it running on
  * a slot we would reuse. Returns how many were left out; the APs in are
  * then CPUs 1..ncpus-1.
  */
-static unsigned int admit_aps(void)
+static unsigned int admit_aps(unsigned int n)
 {
-	unsigned int open = ngates, in = 0, up = 0, lost = 0;
+	unsigned int open = n, in = 0, up = 0, lost = 0;
 	uint64_t timeout = AP_TIMEOUT_MS * tsc_khz();
 	bool done[SMP_MAX_CPUS] = { false }, warned = false;
 
 	while (open || up < in) {
 		uint64_t now = rdtsc();
 
-		for (unsigned int i = 0; open && i < ngates; i++) {
+		for (unsigned int i = 0; open && i < n; i++) {
 			struct ap_gate *g = &gates[i];
 
 			if (done[i])
@@ -441,8 +454,7 @@ static unsigned int start_aps(void)
 	for (unsigned int i = 0; i < ready; i++)
 		if (gate_state(&gates[i]) == AP_WAIT)
 			apic_send_sipi(gates[i].apic_id, trampoline_page());
-	ngates = ready;
-	lost += admit_aps();
+	lost += admit_aps(ready);
 	bringup_us = (rdtsc() - t0) * 1000 / tsc_khz();
 	left_out = lost;
 	print_aps();
