@@ -94,7 +94,7 @@ $(eval $(call host_program,$(BITMAP_TSAN),tests/lib/bitmap/claim_tsan.c lib/bitm
 PID_TSAN  := $(BUILD)/host/pid-tsan
 TASK_TSAN := $(BUILD)/host/task-tsan
 PID_HOST_SRCS := kernel/proc/pid.c kernel/boot/cmdline.c \
-	lib/bitmap/hbitmap.c lib/bitmap/bitmap.c lib/bitmap/find.c
+	lib/bitmap/hbitmap.c lib/bitmap/bitmap.c lib/bitmap/find.c lib/bitmap/runs.c
 TASK_HOST_SRCS := $(PID_HOST_SRCS) kernel/proc/task.c kernel/smp/cpumask.c lib/bitmap/list.c \
 	lib/bitmap/claim.c lib/bitmap/atomic.c
 $(eval $(call host_program,$(PID_TSAN),tests/kernel/proc/pid_tsan.c $(PID_HOST_SRCS),$(HOST_TSAN_CC),HOSTCC))
