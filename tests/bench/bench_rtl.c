@@ -87,7 +87,10 @@ uint64_t rtl_run(const void *arg, size_t *ops)
 				    RUN_BITS));
 }
 
-/* The same with the run walk a caller writes: RtlFindNextForwardRunClear until one is long enough. */
+/*
+ * RtlFindNextForwardRunClear until a run is long enough: for n = 1 its
+ * first call answers (the run of 1 workload's line).
+ */
 static size_t forward_run(size_t from, size_t n)
 {
 	for (;;) {
