@@ -177,28 +177,52 @@ static size_t find_prev(const struct parts *p, size_t end, bool value, size_t no
 	return none;
 }
 
-/* Set [start, start + n) to value; the range is inside the map and non-empty. */
-static void fill(const struct parts *p, size_t start, size_t n, bool value)
+/* Set [start, start + n) to value a ULONG at a time; the range is inside the map, non-empty. */
+static inline void fill_ulongs(ULONG *buf, size_t start, size_t n, bool value)
 {
-	size_t end = start + n, ms = start > p->lo ? start : p->lo, me = end < p->hi ? end : p->hi;
+	size_t end = start + n;
 
-	if (n <= UBITS || ms >= me) {
-		/* A ULONG at a time: one or two of them, or the 32-bit parts only. */
-		for (size_t w = start / UBITS; w <= (end - 1) / UBITS; w++) {
-			ULONG m = range_mask(w, start, end);
+	for (size_t w = start / UBITS; w <= (end - 1) / UBITS; w++) {
+		ULONG m = range_mask(w, start, end);
 
-			p->buf[w] = value ? p->buf[w] | m : p->buf[w] & ~m;
-		}
+		buf[w] = value ? buf[w] | m : buf[w] & ~m;
+	}
+}
+
+/* Set [start, start + n) to value; the range is inside the map and n > 32. */
+static __attribute__((noinline))
+void fill_long(const RTL_BITMAP *bm, size_t start, size_t n, bool value)
+{
+	const struct parts p = parts_of(bm);
+	size_t end = start + n, ms = start > p.lo ? start : p.lo, me = end < p.hi ? end : p.hi;
+
+	if (ms >= me) {
+		/* The 32-bit parts only. */
+		fill_ulongs(p.buf, start, n, value);
 		return;
 	}
 	if (start < ms)
-		fill(p, start, ms - start, value);
+		fill_ulongs(p.buf, start, ms - start, value);
 	if (value)
-		bm_set_range(p->mid, ms - p->lo, me - ms);
+		bm_set_range(p.mid, ms - p.lo, me - ms);
 	else
-		bm_clear_range(p->mid, ms - p->lo, me - ms);
+		bm_clear_range(p.mid, ms - p.lo, me - ms);
 	if (me < end)
-		fill(p, me, end - me, value);
+		fill_ulongs(p.buf, me, end - me, value);
+}
+
+/*
+ * Set [start, start + n) to value; the range is inside the map and
+ * non-empty. Up to 32 bits (one or two ULONGs) directly, longer ranges
+ * through the library.
+ */
+static inline __attribute__((always_inline))
+void fill(const RTL_BITMAP *bm, size_t start, size_t n, bool value)
+{
+	if (n <= UBITS)
+		fill_ulongs(bm->Buffer, start, n, value);
+	else
+		fill_long(bm, start, n, value);
 }
 
 /* The library's lowest run of n >= 1 bits equal to value in the middle's first nbits. */
@@ -277,9 +301,7 @@ ULONG find_run_wrap_parts(const RTL_BITMAP *bm, size_t n, size_t hint, bool valu
 /*
  * find_run from hint, then over runs starting below it; RTL_BITMAP_NOT_FOUND
  * if none. n = 0 answers the hint rounded down to a byte, as Windows does.
- * A map of whole words is searched here: one bit by an inline word loop
- * (next-fit callers make many short searches), a longer run by the
- * library's wrapping run search.
+ * A map of whole words takes the library's wrapping run search.
  */
 static inline __attribute__((always_inline))
 ULONG find_run_wrap(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
@@ -295,54 +317,91 @@ ULONG find_run_wrap(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
 		return RTL_BITMAP_NOT_FOUND;
 	if (!whole_words(bm))
 		return find_run_wrap_parts(bm, n, hint, value);
-	if (n == 1) {
-		i = mid_next(words_of(bm), hint, size, value);
-		if (i < size)
-			return (ULONG)i;
-		if (hint == 0)
-			return RTL_BITMAP_NOT_FOUND;
-		i = mid_next(words_of(bm), 0, hint, value);
-		return i < hint ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
-	}
 	i = value ? bm_find_set_run_wrap(words_of(bm), size, hint, n)
 		  : bm_find_zero_run_wrap(words_of(bm), size, hint, n);
 	return i < size ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
 }
 
-/* find_run_wrap, then give the run the other value (nothing to do for n = 0). */
+/*
+ * One bit of a map of whole words (whole_words(bm), size > 0), as
+ * find_run_wrap: a word loop from the hint, then from 0. Next-fit callers
+ * make many such short searches; with everything else out of line
+ * (find_slow, find_and_flip_slow) this path saves no registers.
+ */
 static inline __attribute__((always_inline))
-ULONG find_run_and_flip(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
+ULONG find_bit_wrap(const RTL_BITMAP *bm, size_t hint, bool value)
+{
+	const size_t size = bm->SizeOfBitMap;
+	size_t i;
+
+	if (hint >= size)
+		hint = 0;
+	i = mid_next(words_of(bm), hint, size, value);
+	if (i < size)
+		return (ULONG)i;
+	if (hint == 0)
+		return RTL_BITMAP_NOT_FOUND;
+	i = mid_next(words_of(bm), 0, hint, value);
+	return i < hint ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
+}
+
+/* Does (n, bm) take find_bit_wrap? */
+static inline bool one_bit_fast(const RTL_BITMAP *bm, size_t n)
+{
+	return n == 1 && whole_words(bm) && bm->SizeOfBitMap != 0;
+}
+
+/* find_run_wrap, out of line. */
+static __attribute__((noinline))
+ULONG find_slow(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
+{
+	return find_run_wrap(bm, n, hint, value);
+}
+
+/* find_run_wrap, then give the run the other value (nothing to do for n = 0). */
+static __attribute__((noinline))
+ULONG find_and_flip_slow(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
 {
 	ULONG i = find_run_wrap(bm, n, hint, value);
 
-	if (i == RTL_BITMAP_NOT_FOUND || n == 0)
-		return i;
-	if (n == 1) {
-		bm->Buffer[i / UBITS] ^= (ULONG)1 << (i % UBITS);
-	} else {
-		const struct parts p = parts_of(bm);
-
-		fill(&p, i, n, !value);
-	}
+	if (i != RTL_BITMAP_NOT_FOUND && n != 0)
+		fill(bm, i, n, !value);
 	return i;
+}
+
+/* RtlFind{Clear,Set}Bits. */
+static inline __attribute__((always_inline))
+ULONG find_run_entry(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
+{
+	if (one_bit_fast(bm, n))
+		return find_bit_wrap(bm, hint, value);
+	return find_slow(bm, n, hint, value);
+}
+
+/* RtlFindClearBitsAndSet, RtlFindSetBitsAndClear. */
+static inline __attribute__((always_inline))
+ULONG find_run_and_flip(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
+{
+	if (one_bit_fast(bm, n)) {
+		ULONG i = find_bit_wrap(bm, hint, value);
+
+		if (i != RTL_BITMAP_NOT_FOUND)
+			bm->Buffer[i / UBITS] ^= (ULONG)1 << (i % UBITS);
+		return i;
+	}
+	return find_and_flip_slow(bm, n, hint, value);
 }
 
 void RtlSetBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToSet)
 {
-	if (range_ok(BitMapHeader, StartingIndex, NumberToSet)) {
-		const struct parts p = parts_of(BitMapHeader);
-
-		fill(&p, StartingIndex, NumberToSet, true);
-	}
+	if (range_ok(BitMapHeader, StartingIndex, NumberToSet))
+		fill(BitMapHeader, StartingIndex, NumberToSet, true);
 }
 
 void RtlClearBits(PRTL_BITMAP BitMapHeader, ULONG StartingIndex, ULONG NumberToClear)
 {
-	if (range_ok(BitMapHeader, StartingIndex, NumberToClear)) {
-		const struct parts p = parts_of(BitMapHeader);
-
-		fill(&p, StartingIndex, NumberToClear, false);
-	}
+	if (range_ok(BitMapHeader, StartingIndex, NumberToClear))
+		fill(BitMapHeader, StartingIndex, NumberToClear, false);
 }
 
 void RtlSetAllBits(PRTL_BITMAP BitMapHeader)
@@ -378,12 +437,12 @@ BOOLEAN RtlTestBit(PRTL_BITMAP BitMapHeader, ULONG BitNumber)
 
 ULONG RtlFindClearBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
-	return find_run_wrap(BitMapHeader, NumberToFind, HintIndex, false);
+	return find_run_entry(BitMapHeader, NumberToFind, HintIndex, false);
 }
 
 ULONG RtlFindSetBits(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
 {
-	return find_run_wrap(BitMapHeader, NumberToFind, HintIndex, true);
+	return find_run_entry(BitMapHeader, NumberToFind, HintIndex, true);
 }
 
 ULONG RtlFindClearBitsAndSet(PRTL_BITMAP BitMapHeader, ULONG NumberToFind, ULONG HintIndex)
