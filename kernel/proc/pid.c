@@ -29,32 +29,18 @@ static bool pid_valid(const struct pid_map *m, int pid)
 }
 
 /*
- * The lowest free PID at or after start, else the lowest at or above
- * PID_RESERVED; pid_max if none. Lock held. Both searches climb the
- * summaries, so a nearly full map costs O(log64 pid_max) words, not a
- * scan. Out of line, to keep the common case below free of spills.
+ * pid_map_alloc after the search from the cursor ran off the top of the
+ * map: take the lowest free PID at or above PID_RESERVED, and unlock. Out
+ * of line, so the common case stays free of spills.
  */
-static __attribute__((noinline)) size_t find_free_far(const struct pid_map *m, size_t start)
+static __attribute__((noinline)) int alloc_wrapped(struct pid_map *m)
 {
-	size_t pid = hbm_find_next_zero(&m->used, start);
+	size_t pid = hbm_take_next_zero(&m->used, PID_RESERVED);
 
 	if (pid < (size_t)m->pid_max)
-		return pid;
-	return hbm_find_next_zero(&m->used, PID_RESERVED);
-}
-
-/*
- * find_free_far from the cursor, with the cursor's own word tested here,
- * inline: after a random mix of frees it nearly always has a free PID.
- */
-static inline size_t find_free(const struct pid_map *m)
-{
-	size_t start = (size_t)m->last + 1;
-	size_t pid = hbm_find_next_zero_in_word(&m->used, start);
-
-	if (pid < (size_t)m->pid_max)
-		return pid;
-	return find_free_far(m, start);
+		m->last = (int)pid;
+	spin_unlock(&m->lock);
+	return pid < (size_t)m->pid_max ? (int)pid : -EAGAIN;
 }
 
 int pid_map_alloc(struct pid_map *m)
@@ -62,13 +48,17 @@ int pid_map_alloc(struct pid_map *m)
 	size_t pid;
 
 	spin_lock(&m->lock);
-	pid = find_free(m);
-	if (pid < (size_t)m->pid_max) {
-		hbm_set(&m->used, pid);
-		m->last = (int)pid;
-	}
+	/*
+	 * The cursor's own word first, inline: after a random mix of frees it
+	 * nearly always has a free PID. Past it, the search climbs the
+	 * summaries, so a nearly full map costs O(log64 pid_max) words.
+	 */
+	pid = hbm_take_next_zero(&m->used, (size_t)m->last + 1);
+	if (pid >= (size_t)m->pid_max)
+		return alloc_wrapped(m);
+	m->last = (int)pid;
 	spin_unlock(&m->lock);
-	return pid < (size_t)m->pid_max ? (int)pid : -EAGAIN;
+	return (int)pid;
 }
 
 int pid_map_alloc_specific(struct pid_map *m, int pid)

@@ -181,27 +181,33 @@ bool hbm_check(const struct hbm *h)
 }
 
 /*
- * Leaf word idx turned zero or non-zero in the tree's view: record it, and
- * go up only while a summary word itself turns zero or non-zero, since
- * that is all its parent records. Out of line: most writes never get here.
+ * Leaf word idx turned zero or non-zero in the tree's view: flip its bit,
+ * and go up only while a summary word itself turns zero or non-zero,
+ * since that is all its parent records. Exact summaries make every change
+ * a flip. The first level inline: one word, and most flips end there.
  */
-static __attribute__((noinline))
-void summary_update(struct hbm *h, int tree, size_t idx, bool nonzero)
+static __attribute__((noinline)) void summary_climb(struct hbm *h, int tree, size_t idx)
 {
 	unsigned int k;
 
-	for (k = 0; k < h->levels; k++) {
+	for (k = 1; k < h->levels; k++) {
 		uint64_t *w = &h->sum[tree][k][idx / WORD_BITS];
-		uint64_t old = *w;
 
-		if (nonzero)
-			*w |= BM__BIT(idx);
-		else
-			*w &= ~BM__BIT(idx);
-		if ((old != 0) == (*w != 0))
+		*w ^= BM__BIT(idx);
+		/* Zero now, or zero before: the parent's bit flips too. */
+		if (*w != 0 && *w != BM__BIT(idx))
 			return;
 		idx /= WORD_BITS;
 	}
+}
+
+static inline void summary_update(struct hbm *h, int tree, size_t idx)
+{
+	uint64_t *w = &h->sum[tree][0][idx / WORD_BITS];
+
+	*w ^= BM__BIT(idx);
+	if (*w == 0 || *w == BM__BIT(idx))
+		summary_climb(h, tree, idx / WORD_BITS);
 }
 
 /* Full as the clear tree sees it: tails are kept clear and never count. */
@@ -210,15 +216,29 @@ static inline uint64_t full_word(const struct hbm *h, size_t wi)
 	return wi == h->nwords - 1 ? h->last_mask : ~(uint64_t)0;
 }
 
-/* Fix the trees for leaf word wi going from old to w (already stored). */
+/* hbm__leaf_flipped for a map with both trees. */
+static __attribute__((noinline))
+void both_trees_flipped(struct hbm *h, size_t wi, uint64_t old, uint64_t w, uint64_t full)
+{
+	if ((old == full) != (w == full))
+		summary_update(h, HBM_HAS_CLEAR, wi);
+	if ((old == 0) != (w == 0))
+		summary_update(h, HBM_HAS_SET, wi);
+}
+
+/*
+ * Fix the trees for leaf word wi going from old to w (already stored).
+ * With the clear tree only, one update and no call but the rare climb's,
+ * so nothing to save on the way in.
+ */
 void hbm__leaf_flipped(struct hbm *h, size_t wi, uint64_t old, uint64_t w)
 {
 	uint64_t full = full_word(h, wi);
 
-	if ((old == full) != (w == full))
-		summary_update(h, HBM_HAS_CLEAR, wi, w != full);
-	if (h->set_tree && (old == 0) != (w == 0))
-		summary_update(h, HBM_HAS_SET, wi, w != 0);
+	if (h->set_tree)
+		both_trees_flipped(h, wi, old, w, full);
+	else if ((old == full) != (w == full))
+		summary_update(h, HBM_HAS_CLEAR, wi);
 }
 
 /* Store leaf word wi and fix the trees; the caller fixes the weight. */
@@ -333,6 +353,31 @@ size_t hbm_find_next(const struct hbm *h, size_t start)
 size_t hbm_find_next_zero(const struct hbm *h, size_t start)
 {
 	return find_next(h, HBM_HAS_CLEAR, start);
+}
+
+/*
+ * The first summary word is tried here, without find_after's climb: in a
+ * nearly full map the next word with a clear bit is usually among the 63
+ * after wi. Its lowest clear bit is below nbits, since the clear tree
+ * does not see the tail.
+ */
+size_t hbm__take_after(struct hbm *h, size_t wi)
+{
+	uint64_t s = h->sum[HBM_HAS_CLEAR][0][wi / WORD_BITS] &
+		     (~(uint64_t)1 << (wi % WORD_BITS));
+	size_t i;
+
+	if (s) {
+		wi = wi / WORD_BITS * WORD_BITS + __builtin_ctzll(s);
+		i = wi * WORD_BITS + __builtin_ctzll(~h->words[wi]);
+	} else {
+		i = find_after(h, HBM_HAS_CLEAR, wi);
+		if (i >= h->nbits)
+			return h->nbits;
+		wi = BM__WORD(i);
+	}
+	hbm__take_bit(h, wi, h->words[wi], i);
+	return i;
 }
 
 size_t hbm_find_next_zero_and(const struct hbm *h, const uint64_t *a, size_t start)

@@ -113,6 +113,20 @@ static inline bool hbm_test(const struct hbm *h, size_t i)
 void hbm__leaf_flipped(struct hbm *h, size_t wi, uint64_t old, uint64_t w);
 
 /*
+ * Of a leaf word's value before and after one bit changed, fuller is the
+ * one that is full if the clear tree flips, emptier the one that is empty
+ * if the set tree does: might a tree flip? One branch for the three
+ * cases; false positives (a word other than the last one at last_mask)
+ * cost a call to hbm__leaf_flipped, which checks exactly.
+ */
+static inline bool hbm__may_flip(const struct hbm *h, uint64_t fuller, uint64_t emptier)
+{
+	/* The last word is full at last_mask: its tail stays clear. */
+	return (fuller == ~(uint64_t)0) | (fuller == h->last_mask) |
+	       (h->set_tree & (emptier == 0));
+}
+
+/*
  * Set bit i (or clear it: set false); was it set before? Inline, because
  * most writes change no summary: a word that neither fills up nor (with a
  * set tree) empties costs a load, a store and two compares.
@@ -128,9 +142,7 @@ static inline bool hbm__write_bit(struct hbm *h, size_t i, bool set)
 		return set;
 	h->words[wi] = w;
 	h->weight += set ? 1 : (size_t)-1;
-	/* The last word is full at last_mask: its tail stays clear. */
-	if (fuller == ~(uint64_t)0 || (fuller == h->last_mask && wi == h->nwords - 1) ||
-	    (h->set_tree && emptier == 0))
+	if (hbm__may_flip(h, fuller, emptier))
 		hbm__leaf_flipped(h, wi, old, w);
 	return !set;
 }
@@ -193,6 +205,47 @@ static inline size_t hbm_find_next_zero_in_word(const struct hbm *h, size_t star
 	 * clear bit is nbits itself: no test against nbits is needed.
 	 */
 	return free ? start + bm__ffs64(free) : h->nbits;
+}
+
+/* Out of line: hbm_take_next_zero past leaf word wi, which has no clear bit from the start on. */
+size_t hbm__take_after(struct hbm *h, size_t wi);
+
+/* Set bit i, clear in old (leaf word wi's value); the weight and, if they flip, the summaries follow. */
+static inline void hbm__take_bit(struct hbm *h, size_t wi, uint64_t old, size_t i)
+{
+	uint64_t w = old | BM__BIT(i);
+
+	h->words[wi] = w;
+	h->weight++;
+	if (hbm__may_flip(h, w, old))
+		hbm__leaf_flipped(h, wi, old, w);
+}
+
+/*
+ * Next-fit allocation: set the lowest clear bit at or after start and
+ * return it; nbits, changing nothing, if there is none (also for start >=
+ * nbits). The same as hbm_find_next_zero and then hbm_set, in one step:
+ * the bit found in start's word is set from the word already loaded, and
+ * only when that word is exhausted does the search climb the summaries
+ * (out of line, O(log64 nbits) words).
+ */
+static inline size_t hbm_take_next_zero(struct hbm *h, size_t start)
+{
+	size_t wi = BM__WORD(start), i;
+	uint64_t old, free;
+
+	if (start >= h->nbits)
+		return h->nbits;
+	old = h->words[wi];
+	free = ~old >> (start % BM_WORD_BITS);
+	if (!free)
+		return hbm__take_after(h, wi);
+	i = start + bm__ffs64(free);
+	/* A clear bit at nbits or above is the tail: nothing is free after start. */
+	if (i >= h->nbits)
+		return h->nbits;
+	hbm__take_bit(h, wi, old, i);
+	return i;
 }
 
 /* Lowest set bit, or nbits. */

@@ -8,26 +8,30 @@
 
 /*
  * Both allocators follow the same rules (cyclic from last + 1, wrap to
- * 300, one spinlock) over the same PIDs; they differ only in the search.
- * The naive one scans a flat bitmap word by word from the cursor, as a
- * first implementation would. Each operation allocates a PID and frees it
- * again, so the occupancy stays put while the cursor sweeps the map.
+ * 300, one spinlock, the same checks and answers on free) over the same
+ * PIDs, and both are called out of line, as pid_map_* are from another
+ * file; they differ only in the map and its search. The naive one scans a
+ * flat bitmap word by word from the cursor, as a first implementation
+ * would. Each operation allocates a PID and frees it again, so the
+ * occupancy stays put while the cursor sweeps the map.
  */
 
 #define PID_MAX		PID_MAX_LIMIT
-#define MIN_NS		200000000.0	/* time each measurement for at least 0.2 s */
+#define ROUNDS		15		/* timed rounds per allocator, alternating */
+#define ROUND_NS	10000000.0	/* each round lasts about 10 ms */
 
 struct naive {
 	struct spinlock lock;
 	uint64_t bits[BM_WORDS(PID_MAX)];
 	int last;
+	unsigned long bad_frees;
 };
 
 static struct pid_map map;
 static uint64_t *storage;
 static struct naive naive;
 
-static int naive_alloc(struct naive *n)
+static __attribute__((noinline)) int naive_alloc(struct naive *n)
 {
 	size_t pid;
 
@@ -43,11 +47,19 @@ static int naive_alloc(struct naive *n)
 	return pid < PID_MAX ? (int)pid : -EAGAIN;
 }
 
-static void naive_free(struct naive *n, int pid)
+static __attribute__((noinline)) int naive_free(struct naive *n, int pid)
 {
+	bool was_set;
+
+	if (pid <= 0 || pid >= PID_MAX)
+		return -EINVAL;
 	spin_lock(&n->lock);
-	bm_clear(n->bits, (size_t)pid);
+	was_set = bm_test_and_clear(n->bits, (size_t)pid);
 	spin_unlock(&n->lock);
+	if (was_set)
+		return 0;
+	__atomic_fetch_add(&n->bad_frees, 1, __ATOMIC_RELAXED);
+	return -ENOENT;
 }
 
 static uint64_t splitmix(uint64_t *s)
@@ -90,31 +102,40 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* ns per alloc+free pair, doubling the count until a run lasts MIN_NS. */
-static double time_hbm(void)
+/* ns per alloc+free pair over n pairs. */
+static double run_hbm(long n)
 {
-	for (long n = 1024;; n *= 2) {
-		double t0 = now_ns(), dt;
+	double t0 = now_ns();
 
-		for (long i = 0; i < n; i++)
-			pid_map_free(&map, pid_map_alloc(&map));
-		dt = now_ns() - t0;
-		if (dt >= MIN_NS)
-			return dt / n;
-	}
+	for (long i = 0; i < n; i++)
+		pid_map_free(&map, pid_map_alloc(&map));
+	return (now_ns() - t0) / n;
 }
 
-static double time_naive(void)
+static double run_naive(long n)
 {
-	for (long n = 16;; n *= 2) {
-		double t0 = now_ns(), dt;
+	double t0 = now_ns();
 
-		for (long i = 0; i < n; i++)
-			naive_free(&naive, naive_alloc(&naive));
-		dt = now_ns() - t0;
-		if (dt >= MIN_NS)
-			return dt / n;
-	}
+	for (long i = 0; i < n; i++)
+		naive_free(&naive, naive_alloc(&naive));
+	return (now_ns() - t0) / n;
+}
+
+/* Pairs per round: doubling until a run lasts ROUND_NS. */
+static long round_pairs(double (*run)(long))
+{
+	long n = 16;
+
+	while (run(n) * n < ROUND_NS)
+		n *= 2;
+	return n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
 }
 
 /* Both allocators must hand out the same PIDs, or the comparison means nothing. */
@@ -123,26 +144,44 @@ static bool agree(void)
 	for (int i = 0; i < 10000; i++) {
 		int a = pid_map_alloc(&map), b = naive_alloc(&naive);
 
-		if (a != b)
+		if (a != b || pid_map_free(&map, a) != naive_free(&naive, b))
 			return false;
-		pid_map_free(&map, a);
-		naive_free(&naive, b);
+		/* A second free of the same PID: refused by both. */
+		if (i % 1000 == 0 && pid_map_free(&map, a) != naive_free(&naive, b))
+			return false;
 	}
 	return true;
 }
 
+/*
+ * Round-robin: ROUNDS rounds of each allocator, alternating which goes
+ * first, so a busy neighbour slows both alike; medians and minima.
+ */
 static void row(const char *name, long taken, int hole)
 {
-	double h, n;
+	double h[ROUNDS], n[ROUNDS];
+	long hn, nn;
 
 	fill(taken, hole);
 	if (!agree())
 		printf("# %s: the allocators disagree\n", name);
-	h = time_hbm();
-	n = time_naive();
+	hn = round_pairs(run_hbm);
+	nn = round_pairs(run_naive);
+	for (int r = 0; r < ROUNDS; r++) {
+		if (r & 1) {
+			h[r] = run_hbm(hn);
+			n[r] = run_naive(nn);
+		} else {
+			n[r] = run_naive(nn);
+			h[r] = run_hbm(hn);
+		}
+	}
+	qsort(h, ROUNDS, sizeof(h[0]), cmp_double);
+	qsort(n, ROUNDS, sizeof(n[0]), cmp_double);
 	if (pid_map_count(&map) != (hole ? PID_MAX - 2 : taken))
 		printf("# %s: the map did not keep its occupancy\n", name);
-	printf("  %-22s %10.1f %12.1f %9.1fx\n", name, h, n, n / h);
+	printf("  %-12s %9.1f %9.1f %12.1f %9.1f %8.2fx\n", name, h[ROUNDS / 2], h[0],
+	       n[ROUNDS / 2], n[0], n[ROUNDS / 2] / h[ROUNDS / 2]);
 }
 
 int main(void)
@@ -152,8 +191,10 @@ int main(void)
 	storage = calloc(pid_map_storage_words(PID_MAX), sizeof(*storage));
 	if (!storage)
 		return 1;
-	printf("pid alloc+free, pid_max %d: ns per pair\n", PID_MAX);
-	printf("  %-22s %10s %12s %10s\n", "occupancy", "hbm", "linear scan", "speedup");
+	printf("pid alloc+free, pid_max %d: ns per pair, median and minimum of %d rounds\n",
+	       PID_MAX, ROUNDS);
+	printf("  %-12s %9s %9s %12s %9s %9s\n", "occupancy", "hbm", "(min)", "linear scan",
+	       "(min)", "speedup");
 	row("0%", 0, 0);
 	row("50%", usable / 2, 0);
 	row("90%", usable * 9 / 10, 0);

@@ -365,7 +365,7 @@ static void random_write(struct ktest *t, size_t nbits)
 {
 	size_t i = rng_below(nbits), n = random_len(nbits - i);
 
-	switch (rng_below(6)) {
+	switch (rng_below(7)) {
 	case 0:
 		hbm_set(&hb, i);
 		bm_set(flat, i);
@@ -383,6 +383,14 @@ static void random_write(struct ktest *t, size_t nbits)
 	case 4:
 		hbm_set_range(&hb, i, n);
 		bm_set_range(flat, i, n);
+		break;
+	case 5:
+		/* Next-fit: take the next clear bit from i (or from past the end). */
+		i = rng_below(8) ? i : nbits + rng_below(2);
+		n = bm_find_next_zero(flat, nbits, i);
+		EXPECT_EQ(t, hbm_take_next_zero(&hb, i), n);
+		if (n < nbits)
+			bm_set(flat, n);
 		break;
 	default:
 		hbm_clear_range(&hb, i, n);
@@ -591,4 +599,53 @@ KTEST(hbitmap, zero_in_word_stays_in_the_word)
 	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 128), 129);
 	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, 130), 130);
 	EXPECT_EQ(t, hbm_find_next_zero_in_word(&hb, ~(size_t)0), 130);
+}
+
+/*
+ * hbm_take_next_zero sets and returns the next clear bit: in the start's
+ * word, in a later word under the same summary word, under the next
+ * summary word; none below start (no wrap), none at or past nbits.
+ */
+KTEST(hbitmap, take_next_zero_sets_the_next_clear_bit)
+{
+	hbm_init_full(&hb, store, 4097);	/* 65 leaf words: two level-1 words */
+	hbm_clear(&hb, 5);
+	hbm_clear(&hb, 70);
+	hbm_clear(&hb, 4096);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 0), 5);
+	EXPECT_TRUE(t, hbm_test(&hb, 5));
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 6), 70);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 71), 4096);
+	EXPECT_EQ(t, hbm_weight(&hb), 4097);
+	EXPECT_TRUE(t, hbm_check(&hb));
+	/* Full: nothing found, nothing changed. */
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 0), 4097);
+	EXPECT_EQ(t, hbm_weight(&hb), 4097);
+	hbm_clear(&hb, 100);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 101), 4097);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 4097), 4097);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 5000), 4097);
+	EXPECT_FALSE(t, hbm_test(&hb, 100));
+	EXPECT_EQ(t, hbm_weight(&hb), 4096);
+	EXPECT_TRUE(t, hbm_check(&hb));
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 100), 100);
+	EXPECT_EQ(t, hbm_weight(&hb), 4097);
+	EXPECT_TRUE(t, hbm_check(&hb));
+}
+
+/* The clear tail of the last word is never taken, and taking its last bit fills the map. */
+KTEST(hbitmap, take_next_zero_stops_at_the_tail)
+{
+	hbm_init_clear_tree(&hb, store, 130);	/* bits 128, 129 in the last word */
+	hbm_set_range(&hb, 0, 130);
+	hbm_clear(&hb, 129);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 128), 129);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 129), 130);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 0), 130);
+	EXPECT_EQ(t, hbm_weight(&hb), 130);
+	EXPECT_TRUE(t, hbm_check(&hb));
+	EXPECT_EQ(t, hbm_find_first_zero(&hb), 130);
+	hbm_clear(&hb, 3);
+	EXPECT_EQ(t, hbm_take_next_zero(&hb, 0), 3);
+	EXPECT_TRUE(t, hbm_check(&hb));
 }
