@@ -23,7 +23,9 @@ MUTATE_ARGS = --jobs $(or $(JOBS),2) --build $(BUILD)/mutate --cflags '$(MUTATE_
 	--bin 'pid_tsan=tests/kernel/proc/pid_tsan.c $(PID_HOST_SRCS)' \
 	--bin 'task_tsan=tests/kernel/proc/task_tsan.c $(TASK_HOST_SRCS) $(MUTATE_ASSERT)' \
 	--bin 'claim_tsan=tests/lib/bitmap/claim_tsan.c lib/bitmap/claim.c lib/bitmap/atomic.c lib/bitmap/bitmap.c $(MUTATE_ASSERT)' \
-	--bin 'heap_tsan=tests/kernel/mm/heap_tsan.c $(HEAP_TSAN_SRCS) $(MUTATE_ASSERT)'
+	--bin 'heap_tsan=tests/kernel/mm/heap_tsan.c $(HEAP_TSAN_SRCS) $(MUTATE_ASSERT)' \
+	--bin 'pfa_tsan=tests/kernel/mm/pfa_tsan.c kernel/mm/pfa.c kernel/mm/pfa_dump.c kernel/mm/memmap.c \
+		$(BITMAP_SRCS) $(MUTATE_ASSERT)'
 
 .PHONY: mutate
 mutate:

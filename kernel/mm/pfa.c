@@ -5,7 +5,7 @@
 #include <kernel/mm.h>
 #include <kernel/pfa.h>
 
-/* Where CPU cpu's refills start: its share of [floor, nframes), on a line of its own (pfa.h). */
+/* Where CPU cpu's refills start: its share of [floor, nframes), rounded down to PFA_LINE_FRAMES (pfa.h). */
 static uint64_t cpu_start(const struct pfa *p, unsigned int cpu)
 {
 	uint64_t f = p->floor + (p->nframes - p->floor) * cpu / p->ncpus;

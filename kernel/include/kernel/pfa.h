@@ -53,11 +53,13 @@
 #define PFA_CACHE_MAX		64	/* frames a CPU keeps at most */
 #define PFA_CACHE_BATCH		32	/* frames moved per refill or spill */
 /*
- * Frames whose inuse bits share one 64-byte cache line. CPU k's refills
- * start at the line holding floor + (nframes - floor) * k / ncpus (never
- * below the floor), so each CPU's hot frames, and the inuse word its
- * every alloc and free changes atomically, sit apart from every other
- * CPU's: two CPUs on one line pass it to and fro on each operation.
+ * Frames whose inuse bits fill one 64-byte cache line (when the storage
+ * is 64-byte aligned). CPU k's refills start at
+ * floor + (nframes - floor) * k / ncpus rounded down to a multiple of
+ * this (never below the floor), so each CPU's hot frames, and the inuse
+ * word its every alloc and free changes atomically, sit a share of the
+ * map away from every other CPU's: two CPUs on one line pass it to and
+ * fro on each operation.
  */
 #define PFA_LINE_FRAMES		512
 

@@ -599,8 +599,9 @@ KTEST(pfa, poisoned_runs_are_checked_when_handed_out)
 
 /*
  * CPU k's refills start at floor + (nframes - floor) * k / ncpus, rounded
- * down to a 512-frame line of the inuse map: two CPUs allocating and
- * freeing at once never change bits of one cache line (pfa.h).
+ * down to a multiple of 512 frames (a 64-byte line of the inuse map): two
+ * CPUs each allocating and freeing its own frames change bits of inuse
+ * words far apart (pfa.h).
  */
 KTEST(pfa, each_cpu_refills_from_its_own_part_of_the_map)
 {
@@ -642,6 +643,10 @@ KTEST(pfa, a_cpus_refills_wrap_to_the_floor_and_never_start_below_it)
 	/* CPU 2: 400 + 624 * 2 / 8 = 556, line 512. */
 	EXPECT_EQ(t, pfa_alloc_frame(&pa, 2), 512);
 	EXPECT_TRUE(t, pfa_check(&pa));
+
+	/* An odd start, 1027 / 2 = 513, rounds down to 512 too. */
+	pfa_flat(1027, 0, 2);
+	EXPECT_EQ(t, pfa_alloc_frame(&pa, 1), 512);
 }
 
 /* ncpus 0 means one CPU, more than PFA_MAX_CPUS means PFA_MAX_CPUS; a CPU number wraps. */
