@@ -351,13 +351,6 @@ static inline bool one_bit_fast(const RTL_BITMAP *bm, size_t n)
 	return n == 1 && whole_words(bm) && bm->SizeOfBitMap != 0;
 }
 
-/* find_run_wrap, out of line. */
-static __attribute__((noinline))
-ULONG find_slow(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
-{
-	return find_run_wrap(bm, n, hint, value);
-}
-
 /* find_run_wrap, then give the run the other value (nothing to do for n = 0). */
 static __attribute__((noinline))
 ULONG find_and_flip_slow(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
@@ -369,7 +362,49 @@ ULONG find_and_flip_slow(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
 	return i;
 }
 
-/* RtlFind{Clear,Set}Bits. */
+/* The library's lowest run of n >= 2 bits equal to value in a whole-word map's first nbits. */
+static inline size_t words_run(const RTL_BITMAP *bm, size_t nbits, size_t start, size_t n,
+			       bool value)
+{
+	return value ? bm_find_set_run(words_of(bm), nbits, start, n)
+		     : bm_find_zero_run(words_of(bm), nbits, start, n);
+}
+
+/* The wrapped part of a whole-word search: runs starting below hint (0 < hint < size). */
+static __attribute__((noinline))
+ULONG words_run_below(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
+{
+	const size_t size = bm->SizeOfBitMap;
+	/* A run starting below hint ends by hint + n - 1 (capped at the size). */
+	size_t end = n - 1 > size - hint ? size : hint + n - 1, i = words_run(bm, end, 0, n, value);
+
+	return i < end ? (ULONG)i : RTL_BITMAP_NOT_FOUND;
+}
+
+/*
+ * RtlFind{Clear,Set}Bits other than one bit of a whole-word map: a run of
+ * 2 <= n <= size in a whole-word map by the library's run search from the
+ * hint, then (out of line) below it, straight rather than through
+ * bm_find_*_run_wrap (whose out-of-line body cost 42 instructions a call);
+ * the rest by find_run_wrap.
+ */
+static __attribute__((noinline))
+ULONG find_slow(const RTL_BITMAP *bm, size_t n, size_t hint, bool value)
+{
+	const size_t size = bm->SizeOfBitMap;
+	size_t i;
+
+	if (n < 2 || n > size || !whole_words(bm))
+		return find_run_wrap(bm, n, hint, value);
+	if (hint >= size)
+		hint = 0;
+	i = words_run(bm, size, hint, n, value);
+	if (i < size)
+		return (ULONG)i;
+	return hint ? words_run_below(bm, n, hint, value) : RTL_BITMAP_NOT_FOUND;
+}
+
+/* RtlFind{Clear,Set}Bits: one bit of a whole-word map inline, the rest out of line. */
 static inline __attribute__((always_inline))
 ULONG find_run_entry(PRTL_BITMAP bm, size_t n, size_t hint, bool value)
 {
