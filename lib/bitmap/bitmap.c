@@ -53,12 +53,12 @@ static void range_apply(uint64_t *map, size_t start, size_t n, bool set)
 	}
 }
 
-void bm_set_range(uint64_t *map, size_t start, size_t n)
+void bm__set_range(uint64_t *map, size_t start, size_t n)
 {
 	range_apply(map, start, n, true);
 }
 
-void bm_clear_range(uint64_t *map, size_t start, size_t n)
+void bm__clear_range(uint64_t *map, size_t start, size_t n)
 {
 	range_apply(map, start, n, false);
 }

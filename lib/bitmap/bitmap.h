@@ -256,10 +256,46 @@ void bm_fill(uint64_t *map, size_t nbits);
 /* dst = src, whole words (tail bits copied as they are). */
 void bm_copy(uint64_t *dst, const uint64_t *src, size_t nbits);
 
+/* Out-of-line bodies of bm_set_range / bm_clear_range. */
+void bm__set_range(uint64_t *map, size_t start, size_t n);
+void bm__clear_range(uint64_t *map, size_t start, size_t n);
+
+/*
+ * A constant n of 1 to 64 bits whose range stays inside start's word
+ * (always for n = 1; for an allocator's aligned n, whenever the alignment
+ * keeps it there): its bits, as a mask of that word; else 0, and the
+ * range goes out of line. A range wrapping past SIZE_MAX is 0 too, as
+ * out of line it writes nothing.
+ */
+static inline uint64_t bm__word_range(size_t start, size_t n)
+{
+	if (!__builtin_constant_p(n) || n == 0 || n > BM_WORD_BITS ||
+	    start % BM_WORD_BITS + n > BM_WORD_BITS || start + n < start)
+		return 0;
+	return (~(uint64_t)0 >> (BM_WORD_BITS - n)) << (start % BM_WORD_BITS);
+}
+
 /* Set [start, start + n); the caller guarantees start + n <= nbits. */
-void bm_set_range(uint64_t *map, size_t start, size_t n);
+static inline void bm_set_range(uint64_t *map, size_t start, size_t n)
+{
+	uint64_t m = bm__word_range(start, n);
+
+	if (__builtin_constant_p(n) && m)
+		map[BM__WORD(start)] |= m;
+	else
+		bm__set_range(map, start, n);
+}
+
 /* Clear [start, start + n); the caller guarantees start + n <= nbits. */
-void bm_clear_range(uint64_t *map, size_t start, size_t n);
+static inline void bm_clear_range(uint64_t *map, size_t start, size_t n)
+{
+	uint64_t m = bm__word_range(start, n);
+
+	if (__builtin_constant_p(n) && m)
+		map[BM__WORD(start)] &= ~m;
+	else
+		bm__clear_range(map, start, n);
+}
 /* Set [start, start + n): 0, or -BM_ERANGE (nothing written) if outside nbits or n = 0. */
 int bm_set_range_checked(uint64_t *map, size_t nbits, size_t start, size_t n);
 /* Clear [start, start + n): 0, or -BM_ERANGE (nothing written) if outside nbits or n = 0. */
@@ -522,8 +558,62 @@ size_t bm_find_set_run_and_clear(uint64_t *map, size_t nbits, size_t hint, size_
  * multiple of align_mask + 1 (align_mask is 2^k - 1), or nbits. The Linux
  * bitmap_find_next_zero_area_off rule, except for the not-found value.
  */
-size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_t n,
-			 size_t align_mask, size_t align_offset);
+/* Out-of-line body of bm_find_zero_area. */
+size_t bm__find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_t n,
+			  size_t align_mask, size_t align_offset);
+
+/*
+ * Bits b of c with c's bits [b, b + n) all set, 1 <= n <= 64 constant:
+ * each step c &= c >> s makes bit b stand for s more bits (doubling, then
+ * the rest). Bits above the word count as clear.
+ */
+static inline uint64_t bm__run_starts(uint64_t c, size_t n)
+{
+	size_t have = 1;
+
+	for (int k = 0; k < 6; k++) {
+		if (n >= 2 * have) {
+			c &= c >> have;
+			have *= 2;
+		}
+	}
+	if (n > have)
+		c &= c >> (n - have);
+	return c;
+}
+
+/*
+ * A constant n of 1 to 64 with a constant align_mask of 2^k - 1 < 64 (an
+ * allocator's fixed size): start's word is searched inline. Runs inside
+ * it are its clear bits shrunk by bm__run_starts, at the aligned
+ * positions; any run crossing into the next word starts above all of
+ * them, so the lowest one is the answer (nbits if it does not fit below
+ * nbits: later ones fit less). Only a word with none goes out of line.
+ */
+static inline size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start,
+				       size_t n, size_t align_mask, size_t align_offset)
+{
+	size_t w, i;
+	uint64_t c;
+
+	if (!__builtin_constant_p(n) || !__builtin_constant_p(align_mask) || n == 0 ||
+	    n > BM_WORD_BITS || align_mask >= BM_WORD_BITS || (align_mask & (align_mask + 1)))
+		return bm__find_zero_area(map, nbits, start, n, align_mask, align_offset);
+	if (start >= nbits)
+		return nbits;
+	w = BM__WORD(start);
+	c = bm__run_starts(~map[w] & BM__FIRST_MASK(start), n);
+	/* Aligned positions: every (align_mask + 1)-th bit, from the first aligned one. */
+	c &= (~(uint64_t)0 / (~(uint64_t)0 >> (63 - align_mask))) << ((0 - align_offset) & align_mask);
+	if (c) {
+		i = w * BM_WORD_BITS + bm__ffs64(c);
+		return i < nbits && nbits - i >= n ? i : nbits;
+	}
+	/* One bit, unaligned: the lowest clear bit of the words after w. */
+	if (n == 1 && align_mask == 0)
+		return bm__find_next_zero_word(map, nbits, w);
+	return bm__find_zero_area(map, nbits, start, n, align_mask, align_offset);
+}
 /*
  * NanoVMs allocation: n clear bits inside [start, end), at an index whose
  * distance from start is a multiple of the next power of two >= n; set

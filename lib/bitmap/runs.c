@@ -405,8 +405,8 @@ size_t bm__zero_area_skip(const uint64_t *map, size_t nbits, size_t start, size_
 	return run_search(map, nbits, start, n, false, true, mask, off, skip, ctx);
 }
 
-size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_t n,
-			 size_t align_mask, size_t align_offset)
+size_t bm__find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_t n,
+			  size_t align_mask, size_t align_offset)
 {
 	if (n == 0 || n > nbits)
 		return nbits;

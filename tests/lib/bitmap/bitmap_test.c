@@ -214,6 +214,42 @@ KTEST(bitmap, set_and_clear_ranges)
 	}
 }
 
+/*
+ * A constant n takes bm_set_range / bm_clear_range's inline path when the
+ * range stays in start's word, the call otherwise: every start of a
+ * 4-word map (ranges inside a word, ending at a word's top bit, crossing
+ * one, ending at nbits), set and clear alternating, against model_fill.
+ */
+#define CONST_RANGES(N) do {								\
+	for (size_t s_ = 0; s_ + (N) <= m.nbits; s_++) {				\
+		want_from(&m);								\
+		model_fill(want, s_, (N), s_ & 1);					\
+		if (s_ & 1)								\
+			bm_set_range(m.w, s_, (N));					\
+		else									\
+			bm_clear_range(m.w, s_, (N));					\
+		TB_MAP_EQ(t, &m, want, "constant range", "start=%zu n=%d", s_, (N));	\
+	}										\
+} while (0)
+
+KTEST(bitmap, constant_ranges_at_every_start)
+{
+	tb_make(&m, 253, TB_HALF, 1, 11);
+	CONST_RANGES(1);
+	CONST_RANGES(2);
+	CONST_RANGES(7);
+	CONST_RANGES(8);
+	CONST_RANGES(63);
+	CONST_RANGES(64);
+	CONST_RANGES(65);
+	TB_EQ(t, &m, tb_tail_ok(&m), true, "tail after constant ranges%s", "");
+	/* A constant range wrapping past SIZE_MAX writes nothing, as a variable one. */
+	want_from(&m);
+	bm_set_range(m.w, ~(size_t)0 - 1, 2);
+	bm_clear_range(m.w, ~(size_t)0 - 62, 63);
+	TB_MAP_EQ(t, &m, want, "wrapping constant ranges", "%s", "");
+}
+
 KTEST(bitmap, unchecked_ranges_ignore_empty_and_overflowing)
 {
 	tb_make(&m, 128, TB_HALF, false, 7);

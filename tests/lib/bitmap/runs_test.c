@@ -621,3 +621,42 @@ KTEST(bitmap_runs, run_search_word_edges)
 		}
 	}
 }
+
+/*
+ * bm_find_zero_area with a constant n <= 64 and a constant align_mask
+ * searches start's word inline: each (n, mask) pair below is its own
+ * inline copy. Every start of the edge maps, with the tail set (it must
+ * not count as clear) and with it clear (a run found there lies past
+ * nbits), against edge_model.
+ */
+#define AREA_CONST(N, MASK) do {							\
+	size_t off_ = (MASK) ? (k * 3 + (N)) & (MASK) : 0;				\
+	edge_model(nbits, false, (N), (MASK), off_);					\
+	for (size_t s_ = 0; s_ <= nbits + 1; s_++)					\
+		EDGE_EQ(t, bm_find_zero_area(edge_map, nbits, s_, (N), (MASK), off_),	\
+			edge_fit[s_ < nbits ? s_ : nbits], "bm_find_zero_area (constant)",	\
+			k, nbits, s_, (size_t)(N), (MASK));				\
+} while (0)
+
+KTEST(bitmap_runs, constant_area_search_edges)
+{
+	for (unsigned k = 0; k < 16; k++) {
+		size_t nbits = edge_make(k / 2);
+
+		if (k & 1 && nbits % 64)
+			edge_map[nbits / 64] &= BM__LAST_MASK(nbits);
+		AREA_CONST(1, 0);
+		AREA_CONST(1, 1);
+		AREA_CONST(1, 63);
+		AREA_CONST(2, 0);
+		AREA_CONST(3, 3);
+		AREA_CONST(8, 0);
+		AREA_CONST(8, 7);
+		AREA_CONST(9, 15);
+		AREA_CONST(16, 15);
+		AREA_CONST(63, 0);
+		AREA_CONST(64, 0);
+		AREA_CONST(64, 63);
+		AREA_CONST(65, 0);
+	}
+}
