@@ -148,6 +148,12 @@ bool carry_word(uint64_t c, size_t wi, size_t *carry, size_t n, bool al, size_t 
 	return false;
 }
 
+/* every_nth[k]: bit 0 and every 2^k-th bit above it. */
+static const uint64_t every_nth[7] = {
+	0xffffffffffffffffull, 0x5555555555555555ull, 0x1111111111111111ull,
+	0x0101010101010101ull, 0x0001000100010001ull, 0x0000000100000001ull, 1,
+};
+
 /*
  * n <= 126: the carried pass. Lowest s >= start with [s, s + n) wanted,
  * s + n <= nbits and, if al, (s + off) & mask == 0 (mask = 2^k - 1 < 64),
@@ -160,8 +166,7 @@ size_t run_carry(const uint64_t *map, size_t nbits, size_t start, size_t n, bool
 {
 	size_t wi = BM__WORD(start), last = BM__WORD(nbits - 1), carry = 0, at;
 	/* Aligned in-word positions: every (mask + 1)-th bit, from the first aligned one. */
-	uint64_t aligned = al ? (~(uint64_t)0 / (~(uint64_t)0 >> (63 - mask))) << ((0 - off) & mask)
-			      : ~(uint64_t)0;
+	uint64_t aligned = al ? every_nth[__builtin_ctzll(mask + 1)] << ((0 - off) & mask) : ~(uint64_t)0;
 	uint64_t c = wanted(map, wi, value) & BM__FIRST_MASK(start);
 	/* n = 2^k + rest for run_starts (small only). */
 	unsigned k = 63 - (unsigned)__builtin_clzll(n), rest = (unsigned)(n - ((size_t)1 << k));
