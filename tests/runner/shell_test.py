@@ -26,8 +26,9 @@ import loadtool  # noqa: E402
 screenshot = loadtool.load("screenshot-check.py")
 
 PROMPT = b"setbit> "
-# Boot with one quick suite so the screen shows KTAP results too.
-CMDLINE = "ktest=run ktest.filter=input"
+# Boot with one quick suite so the screen shows KTAP results too, with make
+# run's ktest.quick=1: the screen gets the suite's result, not its cases.
+CMDLINE = "ktest=run ktest.filter=input ktest.quick=1"
 BOOT_TIMEOUT = 60
 SMP = 2
 REPLY_TIMEOUT = 20
@@ -324,7 +325,7 @@ def check_keyboard(m, r):
            f"serial showed {out!r}")
 
 
-def check_screen(m, r, name, *texts):
+def check_screen(m, r, name, *texts, absent=()):
     shot = m.screendump(f"{name}.ppm")
     if shot is None:
         r.case(name, False, "no screendump")
@@ -332,7 +333,16 @@ def check_screen(m, r, name, *texts):
     rows = screenshot.decode(shot)
     screen = "\n".join(rows)
     missing = [t for t in texts if t not in screen]
-    r.case(name, not missing, f"not on screen: {missing}; screen ends {rows[-6:]}")
+    there = [t for t in absent if t in screen]
+    r.case(name, not missing and not there,
+           f"not on screen: {missing}, on screen: {there}; screen ends {rows[-6:]}")
+
+
+def boot_case_lines(m):
+    """The boot's KTAP case lines ("  ok 1 name") on the serial line: ktest.quick=1
+    sends them there, and only there."""
+    return [ln.rstrip("\r") for ln in m.log.decode(errors="replace").splitlines()
+            if re.match(r"^  ok \d+ \w", ln)]
 
 
 def main():
@@ -353,9 +363,14 @@ def main():
             booted = m.wait_for(PROMPT, 0, BOOT_TIMEOUT) is not None
             r.case("boots_to_prompt", booted, "no prompt: " + m.log[-300:].decode(errors="replace"))
             if booted:
+                cases = boot_case_lines(m)
+                r.case("serial_has_every_boot_case", len(cases) >= 5,
+                       f"case lines on the serial line: {cases}")
                 check_screen(m, r, "screen_shows_boot_tests_and_prompt",
                              "ok 1 input", " passed, 0 failed, 0 skipped", "# boot-to-summary",
-                             "setbit monitor: type 'help' for commands", "setbit>")
+                             "# ktest.quick=1: the screen shows each suite's result",
+                             "setbit monitor: type 'help' for commands", "setbit>",
+                             absent=cases[:3] + ["# Subtest: input"])
                 check_commands(m, r)
                 check_test_twice(m, r)
                 check_frames_above_the_floor(m, r)
