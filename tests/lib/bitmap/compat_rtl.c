@@ -917,6 +917,9 @@ static void edge_check_map(struct ktest *t, RTL_BITMAP *bm, const char *what)
 				      "RtlFindLongestRun%s = %u at %u, model %u at %u", what,
 				      (unsigned)size, misalign, v ? "Set" : "Clear", (unsigned)got,
 				      (unsigned)start, (unsigned)best, (unsigned)best_at);
+		/* Microsoft Learn: returns the number of runs placed in RunArray; none fit in 0. */
+		EXPECT_EQ(t, list(bm, runs, 0, FALSE), 0u);
+		EXPECT_EQ(t, list(bm, runs, 0, TRUE), 0u);
 		count = list(bm, runs, 2, TRUE);
 		if (mcount >= 2) {
 			/* The two longest of the model's runs, stable. */
@@ -979,6 +982,47 @@ static void edge_check_fills(struct ktest *t, RTL_BITMAP *bm)
 	}
 }
 
+/*
+ * RtlSetBit / RtlClearBit / RtlTestBit / RtlCheckBit at every index up to
+ * 33 past the size, against eb_get / eb_put: past the size they change
+ * nothing (the bits past it in the last ULONG included) and answer 0.
+ */
+static void edge_check_single_bits(struct ktest *t, RTL_BITMAP *bm)
+{
+	ULONG *buf = bm->Buffer, size = bm->SizeOfBitMap, nul = (size + 31) / 32;
+	ULONG want[EDGE_MAX_ULONGS];
+
+	for (ULONG i = 0; i < size + 33; i++) {
+		for (int v = 0; v < 2; v++) {
+			bool got, w;
+
+			/* Alternate patterns, so both answers and both writes are seen. */
+			for (ULONG k = 0; k < nul; k++)
+				want[k] = buf[k] = (v ? 0x96696996u : 0x69969669u) ^ (ULONG)(i * 0x9e3779b9u);
+			w = i < size && eb_get(buf, i);
+			got = RtlTestBit(bm, i) != 0;
+			if (got != w || RtlCheckBit(bm, i) != (ULONG)w)
+				ktest_fail_at(t, __FILE__, __LINE__, "size %u (buffer %u mod 8): "
+					      "RtlTestBit/RtlCheckBit(%u) = %d/%u, model %d",
+					      (unsigned)size, (unsigned)((uintptr_t)buf & 7), (unsigned)i,
+					      got, (unsigned)RtlCheckBit(bm, i), w);
+			if (i < size)
+				eb_put(want, i, v);
+			if (v)
+				RtlSetBit(bm, i);
+			else
+				RtlClearBit(bm, i);
+			for (ULONG k = 0; k < nul; k++)
+				if (buf[k] != want[k])
+					ktest_fail_at(t, __FILE__, __LINE__, "size %u (buffer %u mod 8): "
+						      "Rtl%sBit(%u): ULONG %u is 0x%08x, model 0x%08x",
+						      (unsigned)size, (unsigned)((uintptr_t)buf & 7),
+						      v ? "Set" : "Clear", (unsigned)i, (unsigned)k,
+						      (unsigned)buf[k], (unsigned)want[k]);
+		}
+	}
+}
+
 /* Every map family on one exact-size buffer. */
 static void edge_check_buffer(struct ktest *t, ULONG *buf, ULONG size)
 {
@@ -989,6 +1033,7 @@ static void edge_check_buffer(struct ktest *t, ULONG *buf, ULONG size)
 
 	RtlInitializeBitMap(&bm, buf, size);
 	edge_check_fills(t, &bm);
+	edge_check_single_bits(t, &bm);
 	/* One run of v in a map of !v, from cut a to cut b (clipped), bits past the size junk. */
 	for (unsigned a = 0; a < sizeof(cuts) / sizeof(cuts[0]); a++) {
 		for (unsigned b = a + 1; b < sizeof(cuts) / sizeof(cuts[0]); b++) {
