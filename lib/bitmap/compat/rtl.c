@@ -112,13 +112,30 @@ size_t mid_next(const uint64_t *mid, size_t start, size_t end, bool value)
 {
 	const uint64_t flip = value ? 0 : ~(uint64_t)0;
 	size_t w = start / BM_WORD_BITS, last = (end - 1) / BM_WORD_BITS, i;
-	uint64_t v = (mid[w] ^ flip) & BM__FIRST_MASK(start);
+	uint64_t v = (mid[w] ^ flip) & BM__FIRST_MASK(start), a, b;
 
-	while (!v) {
-		if (++w > last)
+	if (!v) {
+		/* Long scans (a nearly full map) two words a test. */
+		for (w++; w < last; w += 2) {
+			a = mid[w] ^ flip;
+			b = mid[w + 1] ^ flip;
+			if (a | b) {
+				if (a) {
+					v = a;
+				} else {
+					v = b;
+					w++;
+				}
+				goto found;
+			}
+		}
+		if (w > last)
 			return end;
 		v = mid[w] ^ flip;
+		if (!v)
+			return end;
 	}
+found:
 	i = w * BM_WORD_BITS + bm__ffs64(v);
 	return i < end ? i : end;
 }
