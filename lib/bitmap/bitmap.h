@@ -582,45 +582,84 @@ static inline uint64_t bm__run_starts(uint64_t c, size_t n)
 	return c;
 }
 
+/* Is (n, align_mask) a constant pair that the inline area search takes? */
+#define BM__AREA_INLINE(n, align_mask)						\
+	(__builtin_constant_p(n) && __builtin_constant_p(align_mask) && (n) != 0 &&	\
+	 (n) <= BM_WORD_BITS && (align_mask) < BM_WORD_BITS &&			\
+	 ((align_mask) & ((align_mask) + 1)) == 0)
+
+/*
+ * The starts of aligned runs of n clear bits inside start's word, from
+ * start on: its clear bits shrunk by bm__run_starts, at the aligned
+ * positions. A run crossing into the next word starts above all of them,
+ * so the lowest one is the lowest answer in the word.
+ */
+static inline uint64_t bm__area_hits(const uint64_t *map, size_t start, size_t n,
+				     size_t align_mask, size_t align_offset)
+{
+	uint64_t c = bm__run_starts(~map[BM__WORD(start)] & BM__FIRST_MASK(start), n);
+
+	/* Aligned positions: every (align_mask + 1)-th bit, from the first aligned one. */
+	return c & (~(uint64_t)0 / (~(uint64_t)0 >> (63 - align_mask)))
+			   << ((0 - align_offset) & align_mask);
+}
+
 /*
  * A constant n of 1 to 64 with a constant align_mask of 2^k - 1 < 64 (an
- * allocator's fixed size): start's word is searched inline. Runs inside
- * it are its clear bits shrunk by bm__run_starts, at the aligned
- * positions; any run crossing into the next word starts above all of
- * them, so the lowest one is the answer (nbits if it does not fit below
- * nbits: later ones fit less). Only a word with none goes out of line.
+ * allocator's fixed size): start's word is searched inline
+ * (bm__area_hits); its lowest hit is the answer, or nbits if it does not
+ * fit below nbits (later ones fit less). Only a word with no hit goes out
+ * of line.
  */
 static inline size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start,
 				       size_t n, size_t align_mask, size_t align_offset)
 {
-	size_t w, i;
+	size_t i;
 	uint64_t c;
 
-	if (!__builtin_constant_p(n) || !__builtin_constant_p(align_mask) || n == 0 ||
-	    n > BM_WORD_BITS || align_mask >= BM_WORD_BITS || (align_mask & (align_mask + 1)))
+	if (!BM__AREA_INLINE(n, align_mask))
 		return bm__find_zero_area(map, nbits, start, n, align_mask, align_offset);
 	if (start >= nbits)
 		return nbits;
-	w = BM__WORD(start);
-	c = bm__run_starts(~map[w] & BM__FIRST_MASK(start), n);
-	/* Aligned positions: every (align_mask + 1)-th bit, from the first aligned one. */
-	c &= (~(uint64_t)0 / (~(uint64_t)0 >> (63 - align_mask))) << ((0 - align_offset) & align_mask);
+	c = bm__area_hits(map, start, n, align_mask, align_offset);
 	if (c) {
-		i = w * BM_WORD_BITS + bm__ffs64(c);
+		i = BM__WORD(start) * BM_WORD_BITS + bm__ffs64(c);
 		return i < nbits && nbits - i >= n ? i : nbits;
 	}
-	/* One bit, unaligned: the lowest clear bit of the words after w. */
+	/* One bit, unaligned: the lowest clear bit of the words after start's. */
 	if (n == 1 && align_mask == 0)
-		return bm__find_next_zero_word(map, nbits, w);
+		return bm__find_next_zero_word(map, nbits, BM__WORD(start));
 	return bm__find_zero_area(map, nbits, start, n, align_mask, align_offset);
 }
+
 /*
  * NanoVMs allocation: n clear bits inside [start, end), at an index whose
  * distance from start is a multiple of the next power of two >= n; set
  * those n bits (only n) and return the index, or nbits (map unchanged).
  * end > nbits counts as nbits.
  */
-size_t bm_alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end, size_t n);
+size_t bm__alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end, size_t n);
+static inline size_t bm_alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end,
+				   size_t n)
+{
+	size_t mask, i;
+
+	/* A constant n <= 64: the search and the write inline (bm_find_zero_area, bm_set_range). */
+	if (!__builtin_constant_p(n) || n == 0 || n > BM_WORD_BITS)
+		return bm__alloc_pow2(map, nbits, start, end, n);
+	if (end > nbits)
+		end = nbits;
+	if (start >= end || n > end - start)
+		return nbits;
+	/* Next power of two >= n, less one. */
+	mask = n == 1 ? 0 : ~(size_t)0 >> __builtin_clzll(n - 1);
+	/* (i - start) aligned is (i + (-start)) aligned. */
+	i = bm_find_zero_area(map, end, start, n, mask, 0 - start);
+	if (i >= end)
+		return nbits;
+	bm_set_range(map, i, n);
+	return i;
+}
 
 /* Find a clear, naturally aligned block of 2^order bits, set it, return its index; or nbits. */
 size_t bm_find_region(uint64_t *map, size_t nbits, unsigned order);
@@ -629,7 +668,21 @@ int bm_alloc_region(uint64_t *map, size_t nbits, size_t pos, unsigned order);
 /* Clear the block of 2^order bits at pos: 0, or -BM_EINVAL if misaligned or outside. */
 int bm_release_region(uint64_t *map, size_t nbits, size_t pos, unsigned order);
 /* Clear [start, start + n) only if all are set: 0, -BM_ERANGE if outside/empty, -BM_EINVAL if a bit is clear. */
-int bm_release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n);
+int bm__release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n);
+static inline int bm_release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n)
+{
+	uint64_t m = bm__word_range(start, n);
+
+	/* A constant n inside start's word: one test and one write. */
+	if (!__builtin_constant_p(n) || !m)
+		return bm__release_if_set(map, nbits, start, n);
+	if (!bm__range_ok(nbits, start, n))
+		return -BM_ERANGE;
+	if ((map[BM__WORD(start)] & m) != m)
+		return -BM_EINVAL;
+	map[BM__WORD(start)] &= ~m;
+	return 0;
+}
 
 /* Longest clear run (the lowest of equals): its length, *start its index; 0 and nbits if none. */
 size_t bm_longest_zero_run(const uint64_t *map, size_t nbits, size_t *start);

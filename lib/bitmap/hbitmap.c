@@ -280,12 +280,12 @@ size_t hbm_weight_range(const struct hbm *h, size_t start, size_t n)
 	return bm_weight_range(h->words, start, n);
 }
 
-void hbm_set_range(struct hbm *h, size_t start, size_t n)
+void hbm__set_range(struct hbm *h, size_t start, size_t n)
 {
 	range_write(h, start, n, true);
 }
 
-void hbm_clear_range(struct hbm *h, size_t start, size_t n)
+void hbm__clear_range(struct hbm *h, size_t start, size_t n)
 {
 	range_write(h, start, n, false);
 }
@@ -437,8 +437,8 @@ size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n)
  * bit lies inside its n bits, no aligned index up to that bit can work,
  * so go on from the bit after it.
  */
-size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
-			  size_t align_mask, size_t align_offset)
+size_t hbm__find_zero_area(const struct hbm *h, size_t start, size_t n,
+			   size_t align_mask, size_t align_offset)
 {
 	size_t nbits = h->nbits, i, gap, hit;
 

@@ -176,10 +176,50 @@ size_t hbm_weight_range(const struct hbm *h, size_t start, size_t n);
 /* Lowest bit at or after start that is clear in h and set in a (a flat map of h's nbits), or nbits. */
 size_t hbm_find_next_zero_and(const struct hbm *h, const uint64_t *a, size_t start);
 
-/* Set [start, start + n); the caller guarantees start + n <= nbits. */
-void hbm_set_range(struct hbm *h, size_t start, size_t n);
-/* Clear [start, start + n); the caller guarantees start + n <= nbits. */
-void hbm_clear_range(struct hbm *h, size_t start, size_t n);
+/* Out-of-line bodies of hbm_set_range / hbm_clear_range. */
+void hbm__set_range(struct hbm *h, size_t start, size_t n);
+void hbm__clear_range(struct hbm *h, size_t start, size_t n);
+
+/* Leaf word wi |= m (or &= ~m: set false); the weight and, if they flip, the summaries follow. */
+static inline void hbm__write_mask(struct hbm *h, size_t wi, uint64_t m, bool set)
+{
+	uint64_t old = h->words[wi], w = set ? old | m : old & ~m;
+	size_t d = bm_popcount64(w ^ old);
+
+	h->words[wi] = w;
+	h->weight += set ? d : 0 - d;
+	if (hbm__may_flip(h, set ? w : old, set ? old : w))
+		hbm__leaf_flipped(h, wi, old, w);
+}
+
+/*
+ * Set [start, start + n); the caller guarantees start + n <= nbits. A
+ * constant n inside start's word (bm__word_range) is written inline.
+ */
+static inline void hbm_set_range(struct hbm *h, size_t start, size_t n)
+{
+	uint64_t m = bm__word_range(start, n);
+
+	if (__builtin_constant_p(n) && n == 1 && m)
+		hbm__write_bit(h, start, true);
+	else if (__builtin_constant_p(n) && m)
+		hbm__write_mask(h, BM__WORD(start), m, true);
+	else
+		hbm__set_range(h, start, n);
+}
+
+/* Clear [start, start + n); the caller guarantees start + n <= nbits. Inline as hbm_set_range. */
+static inline void hbm_clear_range(struct hbm *h, size_t start, size_t n)
+{
+	uint64_t m = bm__word_range(start, n);
+
+	if (__builtin_constant_p(n) && n == 1 && m)
+		hbm__write_bit(h, start, false);
+	else if (__builtin_constant_p(n) && m)
+		hbm__write_mask(h, BM__WORD(start), m, false);
+	else
+		hbm__clear_range(h, start, n);
+}
 
 /* Lowest set bit at or after start, or nbits. */
 size_t hbm_find_next(const struct hbm *h, size_t start);
@@ -281,7 +321,29 @@ size_t hbm_find_zero_run(const struct hbm *h, size_t start, size_t n);
  * multiple of align_mask + 1 (align_mask is 2^k - 1), or nbits: the same
  * answer as bm_find_zero_area. O(log64 nbits) per set run stepped over.
  */
-size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
-			  size_t align_mask, size_t align_offset);
+size_t hbm__find_zero_area(const struct hbm *h, size_t start, size_t n,
+			   size_t align_mask, size_t align_offset);
+/*
+ * A constant n <= 64 and align_mask (BM__AREA_INLINE) search start's leaf
+ * word inline first, as bm_find_zero_area does; the tail is kept clear,
+ * so a hit there lies past nbits and the answer is nbits.
+ */
+static inline size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
+					size_t align_mask, size_t align_offset)
+{
+	size_t i;
+	uint64_t c;
+
+	if (!BM__AREA_INLINE(n, align_mask))
+		return hbm__find_zero_area(h, start, n, align_mask, align_offset);
+	if (start >= h->nbits)
+		return h->nbits;
+	c = bm__area_hits(h->words, start, n, align_mask, align_offset);
+	if (c) {
+		i = BM__WORD(start) * BM_WORD_BITS + bm__ffs64(c);
+		return i < h->nbits && h->nbits - i >= n ? i : h->nbits;
+	}
+	return hbm__find_zero_area(h, start, n, align_mask, align_offset);
+}
 
 #endif /* BITMAP_HBITMAP_H */

@@ -426,7 +426,7 @@ size_t bm__find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_
 	return find_area_loop(map, nbits, start, n, align_mask, align_offset);
 }
 
-size_t bm_alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end, size_t n)
+size_t bm__alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end, size_t n)
 {
 	size_t mask, i;
 
@@ -486,7 +486,7 @@ int bm_release_region(uint64_t *map, size_t nbits, size_t pos, unsigned order)
 	return 0;
 }
 
-int bm_release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n)
+int bm__release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n)
 {
 	if (!bm__range_ok(nbits, start, n))
 		return -BM_ERANGE;

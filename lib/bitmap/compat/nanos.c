@@ -139,7 +139,7 @@ u64 *bitmap_unwrap(bitmap b)
 	return bm_dyn_unwrap(d);
 }
 
-u64 bitmap_alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end)
+u64 nanos__alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end)
 {
 	size_t i = bm_alloc_pow2(b->d->words, b->maxbits, start, end, nbits);
 
@@ -148,12 +148,7 @@ u64 bitmap_alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end)
 
 u64 bitmap_alloc(bitmap b, u64 size)
 {
-	return bitmap_alloc_within_range(b, size, 0, b->maxbits);
-}
-
-boolean bitmap_dealloc(bitmap b, u64 bit, u64 size)
-{
-	return bm_release_if_set(b->d->words, b->maxbits, bit, size) == 0;
+	return nanos__alloc_within_range(b, size, 0, b->maxbits);
 }
 
 u64 bitmap_range_get_first(bitmap b, u64 start, u64 nbits)

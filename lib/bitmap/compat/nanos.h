@@ -95,11 +95,24 @@ u64 *bitmap_unwrap(bitmap b);
  * start is a multiple of the next power of two >= nbits, set them and
  * return the index; INVALID_PHYSICAL if none.
  */
-u64 bitmap_alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end);
+u64 nanos__alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end);
+/* A constant nbits <= 64 (a fixed-size allocator's) is searched and set inline. */
+static inline u64 bitmap_alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end)
+{
+	size_t i;
+
+	if (!__builtin_constant_p(nbits) || nbits == 0 || nbits > BM_WORD_BITS)
+		return nanos__alloc_within_range(b, nbits, start, end);
+	i = bm_alloc_pow2(b->d->words, b->maxbits, start, end, nbits);
+	return i < b->maxbits ? i : INVALID_PHYSICAL;
+}
 /* bitmap_alloc_within_range over the whole map. */
 u64 bitmap_alloc(bitmap b, u64 size);
 /* Clear [bit, bit + size) if every bit of it is set: true; else false, b unchanged. */
-boolean bitmap_dealloc(bitmap b, u64 bit, u64 size);
+static inline boolean bitmap_dealloc(bitmap b, u64 bit, u64 size)
+{
+	return bm_release_if_set(b->d->words, b->maxbits, bit, size) == 0;
+}
 /* First set bit in [start, start + nbits), or INVALID_PHYSICAL. */
 u64 bitmap_range_get_first(bitmap b, u64 start, u64 nbits);
 /* Set bit i if val, else clear it, extending b when i is past the end: false if out of memory. */

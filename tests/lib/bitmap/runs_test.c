@@ -636,6 +636,10 @@ KTEST(bitmap_runs, run_search_word_edges)
 		EDGE_EQ(t, bm_find_zero_area(edge_map, nbits, s_, (N), (MASK), off_),	\
 			edge_fit[s_ < nbits ? s_ : nbits], "bm_find_zero_area (constant)",	\
 			k, nbits, s_, (size_t)(N), (MASK));				\
+	for (size_t s_ = 0; s_ <= nbits + 1; s_++)					\
+		EDGE_EQ(t, hbm_find_zero_area(&h, s_, (N), (MASK), off_),		\
+			edge_fit[s_ < nbits ? s_ : nbits], "hbm_find_zero_area (constant)", \
+			k, nbits, s_, (size_t)(N), (MASK));				\
 } while (0)
 
 KTEST(bitmap_runs, constant_area_search_edges)
@@ -643,8 +647,15 @@ KTEST(bitmap_runs, constant_area_search_edges)
 	for (unsigned k = 0; k < 16; k++) {
 		size_t nbits = edge_make(k / 2);
 
+		struct hbm h;
+
 		if (k & 1 && nbits % 64)
 			edge_map[nbits / 64] &= BM__LAST_MASK(nbits);
+		/* The same bits in an hbm (which keeps its tail clear). */
+		hbm_init(&h, edge_hstore, nbits);
+		for (size_t w = 0; w < BM_WORDS(nbits); w++)
+			edge_hstore[w] = edge_map[w];
+		hbm_rebuild(&h);
 		AREA_CONST(1, 0);
 		AREA_CONST(1, 1);
 		AREA_CONST(1, 63);
@@ -658,5 +669,93 @@ KTEST(bitmap_runs, constant_area_search_edges)
 		AREA_CONST(64, 0);
 		AREA_CONST(64, 63);
 		AREA_CONST(65, 0);
+	}
+}
+
+/*
+ * hbm_set_range / hbm_clear_range with a constant n: inline inside one
+ * leaf word (n = 1 through hbm__write_bit), out of line across words. At
+ * every start of the edge maps, set and clear alternating, the leaf words
+ * match the flat map written bit by bit and hbm_check holds (summaries,
+ * weight, tail).
+ */
+#define HBM_CONST_RANGES(N) do {							\
+	for (size_t s_ = 0; s_ + (N) <= nbits; s_ += 1 + s_ % 3) {			\
+		for (size_t b_ = s_; b_ < s_ + (N); b_++)				\
+			edge_map[b_ / 64] = s_ & 1 ? edge_map[b_ / 64] | (uint64_t)1 << (b_ % 64) \
+						   : edge_map[b_ / 64] & ~((uint64_t)1 << (b_ % 64)); \
+		if (s_ & 1)								\
+			hbm_set_range(&h, s_, (N));					\
+		else									\
+			hbm_clear_range(&h, s_, (N));					\
+		for (size_t w_ = 0; w_ < BM_WORDS(nbits); w_++)				\
+			EDGE_EQ(t, hbm__words(&h)[w_], edge_map[w_] & (w_ == BM_WORDS(nbits) - 1 ? BM__LAST_MASK(nbits) : ~(uint64_t)0), \
+				"hbm constant range, leaf word", k, nbits, s_, (size_t)(N), 0); \
+		EDGE_EQ(t, hbm_check(&h), true, "hbm constant range, hbm_check", k, nbits, s_, \
+			(size_t)(N), 0);						\
+	}										\
+} while (0)
+
+KTEST(bitmap_runs, hbm_constant_ranges)
+{
+	for (unsigned k = 0; k < 4; k++) {
+		size_t nbits = edge_make(k);
+		struct hbm h;
+
+		hbm_init(&h, edge_hstore, nbits);
+		for (size_t w = 0; w < BM_WORDS(nbits); w++)
+			edge_hstore[w] = edge_map[w];
+		hbm_rebuild(&h);
+		HBM_CONST_RANGES(1);
+		HBM_CONST_RANGES(3);
+		HBM_CONST_RANGES(8);
+		HBM_CONST_RANGES(64);
+		HBM_CONST_RANGES(70);
+	}
+}
+
+/*
+ * bm_alloc_pow2 and bm_release_if_set with a constant n (inline for n <=
+ * 64) against model_pow2 and a bit-by-bit check of the range.
+ */
+#define POW2_CONST(N) do {								\
+	size_t st_ = k < 4 ? k : tb_start(&m, k % TB_NSTARTS, &rng);			\
+	size_t en_ = k % 3 == 0 ? m.nbits + k : st_ + tb_below(&rng, 300);		\
+	size_t w_ = model_pow2(st_, en_, (N)), r_ = tb_below(&rng, m.nbits + 2), e_;	\
+	bool all_ = true;								\
+	TB_EQ(t, &m, bm_alloc_pow2(m.w, m.nbits, st_, en_, (N)), w_,			\
+	      "constant: start=%zu end=%zu n=%d", st_, en_, (N));			\
+	if (w_ < m.nbits) {								\
+		model_fill(want, w_, (N), true);					\
+		model_run_lengths(m.w, m.nbits, false, len[0]);				\
+	}										\
+	TB_MAP_EQ(t, &m, want, "alloc_pow2 (constant)", "start=%zu n=%d", st_, (N));	\
+	for (size_t b_ = r_; b_ < r_ + (N) && b_ < m.nbits; b_++)			\
+		all_ &= model_get(want, b_);						\
+	e_ = !bm__range_ok(m.nbits, r_, (N)) ? BM_ERANGE : !all_ ? BM_EINVAL : 0;	\
+	TB_EQ(t, &m, (size_t)-bm_release_if_set(m.w, m.nbits, r_, (N)), e_,		\
+	      "constant release: start=%zu n=%d", r_, (N));				\
+	if (!e_) {									\
+		model_fill(want, r_, (N), false);					\
+		model_run_lengths(m.w, m.nbits, false, len[0]);				\
+	}										\
+	TB_MAP_EQ(t, &m, want, "release_if_set (constant)", "start=%zu n=%d", r_, (N));	\
+} while (0)
+
+KTEST(bitmap_alloc, constant_alloc_pow2_and_release)
+{
+	for (size_t v = 0; v < TB_VARIANTS; v++) {
+		uint64_t rng = v;
+
+		make(v);
+		for (unsigned k = 0; k < 40; k++) {
+			POW2_CONST(1);
+			POW2_CONST(2);
+			POW2_CONST(3);
+			POW2_CONST(8);
+			POW2_CONST(33);
+			POW2_CONST(64);
+		}
+		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail%s", "");
 	}
 }
