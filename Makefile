@@ -69,7 +69,7 @@ KLDFLAGS := -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 	-Wl,--build-id=none -T $(BUILD)/kernel/linker.ld
 
 HOST_INCLUDES := -Ikernel/include -Iarch/x86_64/include -Ilib
-HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
+HOSTCFLAGS := -std=gnu11 -O1 -g -fno-strict-aliasing -fno-omit-frame-pointer -Wall -Wextra -Werror \
 	-MMD -MP -DSETBIT_HOST $(HOST_INCLUDES) $(EXTRA_HOSTCFLAGS)
 ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 TSAN := -fsanitize=thread

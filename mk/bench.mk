@@ -4,7 +4,7 @@
 # One-step builds (host_program, mk/host.mk), optimised; each keeps the flags its
 # figures were measured with.
 BENCH_CC = $(HOSTCC) $(filter-out -O1 -MMD -MP,$(HOSTCFLAGS)) -O2
-BENCH_BITMAP_CC = $(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -DSETBIT_HOST \
+BENCH_BITMAP_CC = $(HOSTCC) -std=gnu11 -O2 -g -fno-strict-aliasing -Wall -Wextra -Werror -DSETBIT_HOST \
 	$(HOST_INCLUDES) -pthread
 
 # setbit (native, and through compat/linux.h, rtl.h, nanos.h) against libbitmask, libbsd

@@ -7,7 +7,7 @@
 
 FUZZ_SECONDS ?= 60
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g -fno-strict-aliasing -fno-omit-frame-pointer -Wall -Wextra -Werror \
 	-MMD -MP -DSETBIT_HOST -DBM_DEBUG $(HOST_INCLUDES) $(FUZZ_SAN)
 # The one-step fuzzers (host_program, mk/host.mk).
 FUZZ_CC = $(CLANG) $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -fsanitize=fuzzer

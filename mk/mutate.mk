@@ -6,7 +6,7 @@
 MUTATE_FILES ?= $(filter-out lib/bitmap/compat/%,$(BITMAP_SRCS)) \
 	kernel/mm/pfa.c kernel/mm/heap.c kernel/proc/pid.c kernel/mm/memmap.c \
 	kernel/boot/acpi.c kernel/boot/bootinfo.c kernel/boot/multiboot2.c
-MUTATE_CFLAGS := -std=gnu11 -O1 -g0 -w -DSETBIT_HOST -DBM_DEBUG $(HOST_INCLUDES)
+MUTATE_CFLAGS := -std=gnu11 -O1 -g0 -fno-strict-aliasing -w -DSETBIT_HOST -DBM_DEBUG $(HOST_INCLUDES)
 MUTATE_REPLAY := tests/fuzz/replay.c
 # BM_DEBUG's failure hook, for programs without the ktest backend.
 MUTATE_ASSERT := tests/mutate/assert_fail.c

@@ -7,8 +7,8 @@
 /*
  * An RTL buffer is an array of 32-bit ULONGs, bit i in bit i % 32 of
  * Buffer[i / 32]: on little-endian x86-64 the same bytes as the uint64_t
- * maps, so each header describes a map's own words. rtl.c only ever
- * touches them as ULONGs, in its own translation unit.
+ * maps, so each header describes a map's own words (rtl.c reads the
+ * 8-byte-aligned middle of a buffer as uint64_t words: see rtl.h).
  */
 static RTL_BITMAP h_dense, h_sparse, h_frag, h_full;
 

@@ -15,7 +15,8 @@
  * aligned words inside the buffer; a first ULONG at 4 mod 8 and an odd
  * last ULONG are read and written as ULONGs (x86-64 is little-endian, so
  * bit i is the same bit either way). Reading ULONGs as uint64_t is
- * outside ISO C's effective-type rules: the kernel is built with
+ * outside ISO C's effective-type rules: every build of the library (the
+ * kernel, the host tests, the fuzzers, the benchmark) passes
  * -fno-strict-aliasing, and no rtl.c routine loads a uint64_t after
  * storing a ULONG, the order a strict-aliasing compiler could swap.
  *
