@@ -231,10 +231,8 @@ size_t run_probe(const uint64_t *map, size_t nbits, size_t start, size_t n, bool
 		/* Later candidates lie higher still. */
 		if (s > nbits - n)
 			return nbits;
-		/* Bits [s, (pw + 1) * 64) are wanted, or s is past them. */
+		/* Bits [s, (pw + 1) * 64) are wanted (mask < 64 keeps s below that end). */
 		q = (pw + 1) * BM_WORD_BITS;
-		if (s > q)
-			q = s;
 		if (q >= s + n)
 			return s;
 		e = first_unwanted(map, q, s + n, value);
