@@ -222,14 +222,15 @@ static bool map_trampoline(uint64_t page)
 	return pt_map(&live, page, page, PAGE_4K, PAGE_4K, 0) == 1;
 }
 
+/* The trampoline's fields sit where its code puts them, not always aligned: copy bytes. */
 static void tr_put64(const char *field, uint64_t v)
 {
-	*(uint64_t *)(trampoline + (field - trampoline_start)) = v;
+	__builtin_memcpy(trampoline + (field - trampoline_start), &v, sizeof(v));
 }
 
 static void tr_put32(const char *field, uint32_t v)
 {
-	*(uint32_t *)(trampoline + (field - trampoline_start)) = v;
+	__builtin_memcpy(trampoline + (field - trampoline_start), &v, sizeof(v));
 }
 
 static uint32_t tr_phys(const char *label)
