@@ -119,6 +119,13 @@ void bm_assert_fail(const char *expr, const char *file, int line);
 /* Bits [0, end % 64) of a word, or all of it: the last word of [.., end). */
 #define BM__LAST_MASK(end)	(~(uint64_t)0 >> (-(size_t)(end) % BM_WORD_BITS))
 
+/*
+ * The paths chosen by __builtin_constant_p of an argument (a constant n
+ * or mask) need the call inlined at every optimisation level, or the
+ * argument is never seen as constant.
+ */
+#define BM__CONST_INLINE	__attribute__((always_inline))
+
 /* A constant nbits that fits one word: the inline paths below apply. */
 #define BM__SMALL(nbits) \
 	(__builtin_constant_p(nbits) && (nbits) > 0 && (nbits) <= BM_WORD_BITS)
@@ -267,7 +274,7 @@ void bm__clear_range(uint64_t *map, size_t start, size_t n);
  * range goes out of line. A range wrapping past SIZE_MAX is 0 too, as
  * out of line it writes nothing.
  */
-static inline uint64_t bm__word_range(size_t start, size_t n)
+static inline BM__CONST_INLINE uint64_t bm__word_range(size_t start, size_t n)
 {
 	if (!__builtin_constant_p(n) || n == 0 || n > BM_WORD_BITS ||
 	    start % BM_WORD_BITS + n > BM_WORD_BITS || start + n < start)
@@ -276,7 +283,7 @@ static inline uint64_t bm__word_range(size_t start, size_t n)
 }
 
 /* Set [start, start + n); the caller guarantees start + n <= nbits. */
-static inline void bm_set_range(uint64_t *map, size_t start, size_t n)
+static inline BM__CONST_INLINE void bm_set_range(uint64_t *map, size_t start, size_t n)
 {
 	uint64_t m = bm__word_range(start, n);
 
@@ -287,7 +294,7 @@ static inline void bm_set_range(uint64_t *map, size_t start, size_t n)
 }
 
 /* Clear [start, start + n); the caller guarantees start + n <= nbits. */
-static inline void bm_clear_range(uint64_t *map, size_t start, size_t n)
+static inline BM__CONST_INLINE void bm_clear_range(uint64_t *map, size_t start, size_t n)
 {
 	uint64_t m = bm__word_range(start, n);
 
@@ -567,7 +574,7 @@ size_t bm__find_zero_area(const uint64_t *map, size_t nbits, size_t start, size_
  * each step c &= c >> s makes bit b stand for s more bits (doubling, then
  * the rest). Bits above the word count as clear.
  */
-static inline uint64_t bm__run_starts(uint64_t c, size_t n)
+static inline BM__CONST_INLINE uint64_t bm__run_starts(uint64_t c, size_t n)
 {
 	size_t have = 1;
 
@@ -594,7 +601,7 @@ static inline uint64_t bm__run_starts(uint64_t c, size_t n)
  * positions. A run crossing into the next word starts above all of them,
  * so the lowest one is the lowest answer in the word.
  */
-static inline uint64_t bm__area_hits(const uint64_t *map, size_t start, size_t n,
+static inline BM__CONST_INLINE uint64_t bm__area_hits(const uint64_t *map, size_t start, size_t n,
 				     size_t align_mask, size_t align_offset)
 {
 	uint64_t c = bm__run_starts(~map[BM__WORD(start)] & BM__FIRST_MASK(start), n);
@@ -611,7 +618,7 @@ static inline uint64_t bm__area_hits(const uint64_t *map, size_t start, size_t n
  * fit below nbits (later ones fit less). Only a word with no hit goes out
  * of line.
  */
-static inline size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start,
+static inline BM__CONST_INLINE size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t start,
 				       size_t n, size_t align_mask, size_t align_offset)
 {
 	size_t i;
@@ -639,7 +646,7 @@ static inline size_t bm_find_zero_area(const uint64_t *map, size_t nbits, size_t
  * end > nbits counts as nbits.
  */
 size_t bm__alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end, size_t n);
-static inline size_t bm_alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end,
+static inline BM__CONST_INLINE size_t bm_alloc_pow2(uint64_t *map, size_t nbits, size_t start, size_t end,
 				   size_t n)
 {
 	size_t mask, i;
@@ -669,7 +676,7 @@ int bm_alloc_region(uint64_t *map, size_t nbits, size_t pos, unsigned order);
 int bm_release_region(uint64_t *map, size_t nbits, size_t pos, unsigned order);
 /* Clear [start, start + n) only if all are set: 0, -BM_ERANGE if outside/empty, -BM_EINVAL if a bit is clear. */
 int bm__release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n);
-static inline int bm_release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n)
+static inline BM__CONST_INLINE int bm_release_if_set(uint64_t *map, size_t nbits, size_t start, size_t n)
 {
 	uint64_t m = bm__word_range(start, n);
 

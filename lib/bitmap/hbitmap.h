@@ -181,7 +181,7 @@ void hbm__set_range(struct hbm *h, size_t start, size_t n);
 void hbm__clear_range(struct hbm *h, size_t start, size_t n);
 
 /* Leaf word wi |= m (or &= ~m: set false); the weight and, if they flip, the summaries follow. */
-static inline void hbm__write_mask(struct hbm *h, size_t wi, uint64_t m, bool set)
+static inline BM__CONST_INLINE void hbm__write_mask(struct hbm *h, size_t wi, uint64_t m, bool set)
 {
 	uint64_t old = h->words[wi], w = set ? old | m : old & ~m;
 	size_t d = bm_popcount64(w ^ old);
@@ -196,7 +196,7 @@ static inline void hbm__write_mask(struct hbm *h, size_t wi, uint64_t m, bool se
  * Set [start, start + n); the caller guarantees start + n <= nbits. A
  * constant n inside start's word (bm__word_range) is written inline.
  */
-static inline void hbm_set_range(struct hbm *h, size_t start, size_t n)
+static inline BM__CONST_INLINE void hbm_set_range(struct hbm *h, size_t start, size_t n)
 {
 	uint64_t m = bm__word_range(start, n);
 
@@ -209,7 +209,7 @@ static inline void hbm_set_range(struct hbm *h, size_t start, size_t n)
 }
 
 /* Clear [start, start + n); the caller guarantees start + n <= nbits. Inline as hbm_set_range. */
-static inline void hbm_clear_range(struct hbm *h, size_t start, size_t n)
+static inline BM__CONST_INLINE void hbm_clear_range(struct hbm *h, size_t start, size_t n)
 {
 	uint64_t m = bm__word_range(start, n);
 
@@ -328,7 +328,7 @@ size_t hbm__find_zero_area(const struct hbm *h, size_t start, size_t n,
  * word inline first, as bm_find_zero_area does; the tail is kept clear,
  * so a hit there lies past nbits and the answer is nbits.
  */
-static inline size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
+static inline BM__CONST_INLINE size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_t n,
 					size_t align_mask, size_t align_offset)
 {
 	size_t i;
@@ -342,6 +342,17 @@ static inline size_t hbm_find_zero_area(const struct hbm *h, size_t start, size_
 	if (c) {
 		i = BM__WORD(start) * BM_WORD_BITS + bm__ffs64(c);
 		return i < h->nbits && h->nbits - i >= n ? i : h->nbits;
+	}
+	/*
+	 * One unaligned bit: the next leaf word nearly always has a clear
+	 * bit, so it is read before any summary. The tail is kept clear, so
+	 * if the last word's bits below nbits are all set its lowest clear
+	 * bit is nbits itself: no test against nbits is needed.
+	 */
+	if (n == 1 && align_mask == 0 && BM__WORD(start) + 1 < h->nwords) {
+		c = ~h->words[BM__WORD(start) + 1];
+		if (c)
+			return (BM__WORD(start) + 1) * BM_WORD_BITS + bm__ffs64(c);
 	}
 	return hbm__find_zero_area(h, start, n, align_mask, align_offset);
 }

@@ -151,19 +151,6 @@ u64 bitmap_alloc(bitmap b, u64 size)
 	return nanos__alloc_within_range(b, size, 0, b->maxbits);
 }
 
-u64 bitmap_range_get_first(bitmap b, u64 start, u64 nbits)
-{
-	u64 end;
-	size_t i;
-
-	if (start >= b->maxbits)
-		return INVALID_PHYSICAL;
-	/* Searching a map cut at the range's end reads nothing past it. */
-	end = nbits > b->maxbits - start ? b->maxbits : start + nbits;
-	i = bm_find_next(b->d->words, end, start);
-	return i < end ? i : INVALID_PHYSICAL;
-}
-
 boolean bitmap_set_checked(bitmap b, u64 i, int val)
 {
 	int err = bm_dyn_assign(b->d, i, val != 0);

@@ -97,7 +97,7 @@ u64 *bitmap_unwrap(bitmap b);
  */
 u64 nanos__alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end);
 /* A constant nbits <= 64 (a fixed-size allocator's) is searched and set inline. */
-static inline u64 bitmap_alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end)
+static inline BM__CONST_INLINE u64 bitmap_alloc_within_range(bitmap b, u64 nbits, u64 start, u64 end)
 {
 	size_t i;
 
@@ -109,12 +109,23 @@ static inline u64 bitmap_alloc_within_range(bitmap b, u64 nbits, u64 start, u64 
 /* bitmap_alloc_within_range over the whole map. */
 u64 bitmap_alloc(bitmap b, u64 size);
 /* Clear [bit, bit + size) if every bit of it is set: true; else false, b unchanged. */
-static inline boolean bitmap_dealloc(bitmap b, u64 bit, u64 size)
+static inline BM__CONST_INLINE boolean bitmap_dealloc(bitmap b, u64 bit, u64 size)
 {
 	return bm_release_if_set(b->d->words, b->maxbits, bit, size) == 0;
 }
-/* First set bit in [start, start + nbits), or INVALID_PHYSICAL. */
-u64 bitmap_range_get_first(bitmap b, u64 start, u64 nbits);
+/* First set bit in [start, start + nbits), or INVALID_PHYSICAL. Inline: bm_find_next's word is. */
+static inline u64 bitmap_range_get_first(bitmap b, u64 start, u64 nbits)
+{
+	u64 end;
+	size_t i;
+
+	if (start >= b->maxbits)
+		return INVALID_PHYSICAL;
+	/* Searching a map cut at the range's end reads nothing past it. */
+	end = nbits > b->maxbits - start ? b->maxbits : start + nbits;
+	i = bm_find_next(b->d->words, end, start);
+	return i < end ? i : INVALID_PHYSICAL;
+}
 /* Set bit i if val, else clear it, extending b when i is past the end: false if out of memory. */
 boolean bitmap_set_checked(bitmap b, u64 i, int val);
 

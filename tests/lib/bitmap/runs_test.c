@@ -759,3 +759,22 @@ KTEST(bitmap_alloc, constant_alloc_pow2_and_release)
 		TB_EQ(t, &m, tb_tail_ok(&m), true, "tail%s", "");
 	}
 }
+
+/* Hand-worked: a full 100-bit hbm has no clear bit; its tail (bits 100-127) is clear but not free. */
+KTEST(bitmap_runs, hbm_constant_area_full_map)
+{
+	static uint64_t store[HBM_STORAGE_WORDS(100)];
+	struct hbm h;
+
+	hbm_init_full(&h, store, 100);
+	EXPECT_EQ(t, hbm_find_zero_area(&h, 10, 1, 0, 0), 100);
+	EXPECT_EQ(t, hbm_find_zero_area(&h, 70, 1, 0, 0), 100);
+	EXPECT_EQ(t, hbm_find_zero_area(&h, 10, 8, 7, 0), 100);
+	hbm_clear(&h, 99);
+	EXPECT_EQ(t, hbm_find_zero_area(&h, 10, 1, 0, 0), 99);
+	EXPECT_EQ(t, hbm_find_zero_area(&h, 99, 1, 0, 0), 99);
+	EXPECT_EQ(t, hbm_find_zero_area(&h, 99, 2, 0, 0), 100);
+	hbm_clear(&h, 64);
+	EXPECT_EQ(t, hbm_find_zero_area(&h, 10, 1, 0, 0), 64);
+	EXPECT_EQ(t, hbm_find_zero_area(&h, 10, 1, 1, 1), 99);
+}
