@@ -33,6 +33,7 @@ CC       := $(CROSS)gcc
 endif
 NM       := $(CROSS)nm
 OBJCOPY  := $(CROSS)objcopy
+export OBJCOPY		# tools/mkiso.sh strips the ISO's copy of the kernel with it
 HOSTCC   ?= gcc
 CLANG    ?= clang
 PYTHON   ?= python3

@@ -60,10 +60,19 @@ def main(argv):
     if value(argv, "-serial") not in ("stdio", "none"):
         sys.exit("fake-qemu: missing -serial stdio or none")
     if value(argv, "-machine") == "q35":
-        drives = [argv[i + 1] for i, a in enumerate(argv) if a == "-drive"]
-        vars_fd = [d for d in drives if "readonly" not in d]
-        if len(drives) != 2 or not os.access(vars_fd[0].split("file=")[1], os.W_OK):
-            sys.exit(f"fake-qemu: bad UEFI drives {drives}")
+        # OVMF as one image reaching from 4 GiB down to the TPM's registers,
+        # ending with the code (matrix.ovmf_rom).
+        rom = value(argv, "-bios")
+        try:
+            with open(rom, "rb") as f:
+                image = f.read()
+        except (OSError, TypeError):
+            sys.exit(f"fake-qemu: no UEFI image (-bios {rom})")
+        code = os.environ.get("FAKE_QEMU_OVMF_CODE", "/usr/share/OVMF/OVMF_CODE_4M.fd")
+        with open(code, "rb") as f:
+            tail = f.read()
+        if len(image) != (1 << 32) - 0xFED40000 or not image.endswith(tail) or image[0] != 0xFF:
+            sys.exit(f"fake-qemu: {rom} is not OVMF padded down to 0xFED40000")
     with open(value(argv, "-cdrom")) as f:
         cmdline = f.read().split()
     switch = [a.split("=", 1)[1] for a in cmdline if a.startswith("ktest.selftest=")]

@@ -18,7 +18,6 @@ import dataclasses
 import fnmatch
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -38,6 +37,7 @@ from matrix import SHUFFLED_BOOT, SHUFFLED_HOST  # noqa: E402
 SHUFFLE_SEED = 20261202     # make test's seed for the shuffled runs; SHUFFLE= changes it
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+OVMF_ROM = "ovmf-rom.fd"        # in --out: the two above as one -bios image (matrix.ovmf_rom)
 
 # ------------------------------------------------------------------ runs
 
@@ -49,8 +49,7 @@ class Run:
     timeout: float
     qemu: bool = True
     cmdline: str = None         # kernel command line (QEMU runs): picks the ISO
-    vars_fd: str = None         # UEFI runs: a fresh copy of vars_src, writable
-    vars_src: str = None
+    rom: str = None             # UEFI runs: the OVMF image (matrix.ovmf_rom), built once
     expect: str = None          # break-on-purpose: the reason it must fail with
     stall: float = None         # kill it after this many seconds without output
     stall_after: tuple = None   # (line, seconds): once the log holds line, this shorter stall
@@ -138,12 +137,12 @@ class IsoCache:
 def boot_run(args, boot, cmdline=None, name=None, timeout=None, expect=None):
     """A row of the matrix as a run: its QEMU command line, log and limits."""
     name = name or boot.run_name()
-    vars_fd = os.path.join(args.out, name + ".vars.fd") if boot.firmware == "uefi" else None
-    argv = matrix.qemu_argv(args.qemu, boot.firmware, boot.smp, boot.mem, args.ovmf_code,
-                            vars_fd, args.kvm, boot.serial, boot.cpu, boot.screen)
+    rom = os.path.join(args.out, OVMF_ROM) if boot.firmware == "uefi" else None
+    argv = matrix.qemu_argv(args.qemu, boot.firmware, boot.smp, boot.mem, rom,
+                            args.kvm, boot.serial, boot.cpu, boot.screen)
     return Run(name, argv, os.path.join(args.out, name + ".log"),
                timeout or boot.slow * args.timeout, cmdline=cmdline or boot.cmdline(),
-               vars_fd=vars_fd, vars_src=args.ovmf_vars, expect=expect, serial=boot.serial,
+               rom=rom, expect=expect, serial=boot.serial,
                stall=args.stall if boot.serial else None, kernel=boot.kernel,
                need=((boot.need,) if boot.need else ())
                + (matrix.EVERY_BOOT_NEEDS if boot.serial and expect is None else ()))
@@ -197,7 +196,18 @@ def host_runs(args):
     return runs
 
 
-def execute(run, isos):
+def build_rom(args):
+    """Writes matrix.ovmf_rom's image to args.out/OVMF_ROM. Returns None, or why it could not."""
+    try:
+        image = matrix.ovmf_rom(args.ovmf_code, args.ovmf_vars)
+        with open(os.path.join(args.out, OVMF_ROM), "wb") as f:
+            f.write(image)
+    except (OSError, ValueError) as e:
+        return f"OVMF image: {e}"
+    return None
+
+
+def execute(run, isos, rom_error=None):
     """Runs one command with its output in run.log. Returns an Outcome."""
     start = time.monotonic()
     argv = list(run.argv)
@@ -207,13 +217,12 @@ def execute(run, isos):
         special = run.expect is not None or run.shuffle is not None or run.kernel is not None
         iso_name = run.name if special else "ktest-" + run.name.split("-")[2]
         iso, err = isos.get(iso_name, run.cmdline, run.kernel)
+        err = err or (run.rom and rom_error)
         if err:
             with open(run.log, "w") as f:
                 f.write(f"ktest-runner: {err}\n")
             return Outcome(run, Verdict(False, err, 0, 0, 0), time.monotonic() - start)
         argv += ["-cdrom", iso]
-        if run.vars_fd:
-            shutil.copyfile(run.vars_src, run.vars_fd)
     run.command = argv
     status, killed = spawn(argv, run.log, run.timeout, run.stall, run.stall_after)
     with open(run.log, errors="replace") as f:
@@ -468,10 +477,11 @@ def run_all(runs, args):
     """Runs everything, args.jobs at a time, printing a line as each ends."""
     isos = IsoCache(args.mkiso, os.path.join(args.out, "iso"))
     os.makedirs(isos.outdir, exist_ok=True)
+    rom_error = build_rom(args) if any(r.rom for r in runs) else None
     outcomes = []
     pool = ThreadPoolExecutor(max_workers=args.jobs)
     try:
-        futures = [pool.submit(execute, r, isos) for r in start_order(runs, args.out)]
+        futures = [pool.submit(execute, r, isos, rom_error) for r in start_order(runs, args.out)]
         for fut in as_completed(futures):
             o = fut.result()
             outcomes.append(o)

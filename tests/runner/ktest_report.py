@@ -186,7 +186,7 @@ def configuration(run):
         return argv[argv.index(flag) + 1] if flag in argv else None
     smp = value("-smp")
     return {"kind": "qemu",
-            "firmware": "uefi" if any("pflash" in a for a in argv) else "bios",
+            "firmware": "uefi" if value("-machine") == "q35" else "bios",
             "machine": value("-machine"), "smp": int(smp) if smp else None,
             "memory": value("-m"), "serial": run.serial,
             "kernel_cmdline": run.cmdline, "expect_failure": run.expect,

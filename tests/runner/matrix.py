@@ -197,14 +197,46 @@ SELFTESTS = [
 assert SELFTEST_SCREEN <= {s[0] for s in SELFTESTS}, "SELFTEST_SCREEN names no selftest"
 
 
-def qemu_argv(qemu, firmware, smp, mem, ovmf_code=None, vars_fd=None, kvm=False, serial=True,
+# Where OVMF looks for a TPM (TIS/CRB registers). ovmf_rom() makes the
+# firmware image reach down to it.
+TPM_BASE = 0xFED40000
+
+
+def ovmf_rom(code, varstore):
+    """OVMF as one read-only image for -bios: 0xFF up to TPM_BASE, then the
+    variable store template and the code, so the code ends at 4 GiB as it
+    does in flash (OVMF.fd is the same two halves, without the padding).
+
+    Why: Debian's OVMF probes a TPM in PEI (Tcg2ConfigPei, TcgPei). A chip
+    that is absent reads 0xFF on real hardware and the probe ends at once,
+    but QEMU reads unmapped memory as 0, so OVMF takes it for a TPM and polls
+    its registers until their timeouts: 1.5 to 1.9 s of a busy loop on the
+    ACPI PM timer (2.6 million port reads under TCG, about 1.3 s of CPU) in
+    every UEFI boot, found with QEMU's memory_region_ops trace and gdb on
+    its stub (the loop's stack held 0xFED40000 and the 750 ms TIS timeout).
+    The image's padding is that 0xFF. The ROM also keeps OVMF from writing
+    its variables to flash (it finds the store read-only and keeps them in
+    RAM), so each boot starts from the template, as the fresh copy per boot
+    used to. The kernel sees the same machine otherwise; SeaBIOS, which has
+    no TPM probe, needs none of this."""
+    with open(varstore, "rb") as f:
+        vars_data = f.read()
+    with open(code, "rb") as f:
+        code_data = f.read()
+    size = (1 << 32) - TPM_BASE
+    pad = size - len(vars_data) - len(code_data)
+    if pad < 0:
+        raise ValueError(f"{code} and {varstore} are larger than {size} bytes")
+    return b"\xff" * pad + vars_data + code_data
+
+
+def qemu_argv(qemu, firmware, smp, mem, ovmf_rom_path=None, kvm=False, serial=True,
               cpu=None, screen=True):
-    """The QEMU command line shared by every test boot, ISO appended later."""
+    """The QEMU command line shared by every test boot, ISO appended later.
+    A UEFI boot's firmware is ovmf_rom_path, ovmf_rom()'s image."""
     argv = [qemu]
     if firmware == "uefi":
-        argv += ["-machine", "q35",
-                 "-drive", f"if=pflash,format=raw,readonly=on,file={ovmf_code}",
-                 "-drive", f"if=pflash,format=raw,file={vars_fd}"]
+        argv += ["-machine", "q35", "-bios", ovmf_rom_path]
     else:
         argv += ["-machine", "pc"]
     if kvm:
