@@ -20,6 +20,7 @@ extern const struct ktest_case __stop_ktest_cases[] __attribute__((weak));
 
 /* KTEST_FAILFAST set in the environment: exit 1 at the first failed case. */
 static bool failfast;
+static bool list_only;	/* --list: print the selected cases, run none */
 
 /* lib/bitmap's invariant checks (this binary builds it with BM_DEBUG). */
 void bm_assert_fail(const char *expr, const char *file, int line)
@@ -77,13 +78,14 @@ static const struct ktest_backend host_backend = {
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: ktest-host [--shuffle=SEED] [--selftest=NAME] [[--] GLOB[,GLOB...]]\n"
+	fprintf(stderr, "usage: ktest-host [--list] [--shuffle=SEED] [--selftest=NAME] [[--] GLOB[,GLOB...]]\n"
 		"  runs the cases whose \"suite\" or \"suite.case\" matches a GLOB (* and ?)\n"
 		"  and no -GLOB (after --, a filter may start with one);\n"
 		"  --shuffle=SEED (or KTEST_SHUFFLE=SEED) runs the suites in an order\n"
 		"  drawn from SEED, a decimal number, as ktest.shuffle=SEED in the kernel;\n"
 		"  --selftest=NAME also runs case NAME of suite selftest, which fails on\n"
-		"  purpose, as ktest.selftest=NAME in the kernel\n");
+		"  purpose, as ktest.selftest=NAME in the kernel;\n"
+		"  --list prints those cases' suite.case names in order instead of running them\n");
 	return 2;
 }
 
@@ -117,6 +119,8 @@ static bool parse_args(int argc, char **argv, struct ktest_selection *sel)
 			from = "--shuffle=";
 		} else if (strncmp(argv[i], "--selftest=", 11) == 0 && options) {
 			sel->selftest = argv[i] + 11;
+		} else if (strcmp(argv[i], "--list") == 0 && options) {
+			list_only = true;
 		} else if (argv[i][0] == '-' || have_filter) {
 			usage();
 			return false;
@@ -157,6 +161,12 @@ int main(int argc, char **argv)
 	failfast = getenv("KTEST_FAILFAST") != NULL;
 
 	list = collect(&sel, &n);
+	if (list_only) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s.%s\n", list[i]->suite, list[i]->name);
+		free(list);
+		return 0;
+	}
 	ktest_report(&host_backend, &sel, list, n, &tot);
 	free(list);
 	return tot.failed || tot.suites_failed ? 1 : 0;

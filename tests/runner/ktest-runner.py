@@ -304,7 +304,10 @@ def watch(proc, log, timeout, stall, stall_after=None):
     start = last_growth = time.monotonic()
     size = 0
     marked = False              # the log holds stall_after's line
-    poll = 1 if not stall_after else min(1, stall_after[1] / 4)
+    # Once a second, or four times per shortest limit (the runner's own tests give
+    # limits of a second or less: they end on time, not on the next whole second).
+    poll = min([1, timeout / 4] + ([stall / 4] if stall else [])
+               + ([stall_after[1] / 4] if stall_after else []))
     while True:
         try:
             return proc.wait(timeout=poll), None
@@ -523,7 +526,7 @@ def start_order(runs, out):
 
 # A guess at the host commands' seconds on a quiet 2-core machine, for the
 # first make test in a tree (after it, results.json has the real ones).
-HOST_SECONDS = {"shell_test": 15, "fuzz-smoke": 12, "debug_test": 8, "runner_test": 6}
+HOST_SECONDS = {"shell_test": 15, "fuzz-smoke": 5, "debug_test": 8, "runner_test": 3}
 
 
 def guess_seconds(run):

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """results_test: checks what the runner leaves for CI (results.xml, results.json, failure details, shards); prints KTAP.
 
-One runner run with fake-qemu.py and planted failures: a boot that fails a
+One runner run with fake-qemu.sh and planted failures: a boot that fails a
 case (not-ok.log), a host command that panics, one that hangs past its
 timeout after 40 lines, one that passes with a skip, and the break-on-purpose
 boots. Its results must validate against the JUnit schema, agree with the
@@ -55,8 +55,8 @@ def run_planted():
     proc = subprocess.run(
         [sys.executable, os.path.join(HERE, "ktest-runner.py"), "test",
          "--matrix", "quick", "--selftests", "--hang-timeout", "5", "--hang-stall", "0.5",
-         "--host-timeout", "2", "--jobs", "6",
-         "--out", OUT, "--qemu", os.path.join(HERE, "fake-qemu.py"),
+         "--host-timeout", "1", "--jobs", "6",
+         "--out", OUT, "--qemu", os.path.join(HERE, "fake-qemu.sh"),
          "--mkiso", os.path.join(HERE, "fake-mkiso.sh")] + hosts,
         capture_output=True, text=True, env=env, timeout=120)
     return proc.returncode, proc.stdout.splitlines()
@@ -106,7 +106,7 @@ def check_xml_cases(_status, _lines):
             "  ok 1 set_clear" not in (fail.text or ""):
         problems.append(f"find_first failure lacks its log lines: {fail.text!r}")
     for suite, want in (("host:panic", "panic: [    0.210000] E KERNEL PANIC on cpu 0"),
-                        ("host:hang", "timeout after 2s")):
+                        ("host:hang", "timeout after 1s")):
         c = testcase(root, suite, "run.verdict")
         fail = c.find("failure") if c is not None else None
         if fail is None or want not in fail.get("message", ""):
@@ -137,7 +137,7 @@ def check_json(_status, lines):
     if boot.get("exit_status") != 35 or boot.get("verdict") != "FAIL":
         problems.append(f"exit status/verdict {boot.get('exit_status')} {boot.get('verdict')}")
     cmd = boot.get("command", [])
-    if "-cdrom" not in cmd or not cmd[0].endswith("fake-qemu.py") or "-smp" not in cmd:
+    if "-cdrom" not in cmd or not cmd[0].endswith("fake-qemu.sh") or "-smp" not in cmd:
         problems.append(f"command {cmd}")
     bad = [c for c in boot.get("cases", []) if c["result"] == "failed"]
     if [(c["name"], c["messages"]) for c in bad] != [("bitmap.find_first", [FIND_FIRST_MSG])]:
