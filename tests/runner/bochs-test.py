@@ -38,6 +38,8 @@ APIC_BASE_RE = re.compile(r"\[CPU(\d+) *\] WRMSR: wrote ([0-9a-f]+):([0-9a-f]+) 
 APIC_BASE_EN_EXTD = (1 << 11) | (1 << 10)      # global enable, x2APIC mode
 # After a panic line, how long the backtrace may take to reach the log.
 PANIC_GRACE = 10
+# Seconds between looks at the log (bochs_test.py's stand-ins for Bochs take less).
+POLL = 1
 
 
 runner = loadtool.load("ktest-runner.py")
@@ -78,7 +80,7 @@ def watch(proc, log, timeout, stall):
     size, panic_at = 0, None
     while True:
         try:
-            return proc.wait(timeout=1), None
+            return proc.wait(timeout=POLL), None
         except subprocess.TimeoutExpired:
             pass
         now = time.monotonic()
