@@ -301,6 +301,48 @@ KTEST(fbcon, draws_24bpp_cells_pixel_for_pixel)
 	EXPECT_EQ(t, px24(px, FB_W - 1, FB_H - 1), 0xEEEEEE);
 }
 
+/*
+ * 24 bits, the two ways of drawing a row: an 8-byte aligned screen with a pitch
+ * of 8-byte multiples takes three 64-bit stores a glyph row, one starting a
+ * byte later takes bytes. Both must give every pixel of every glyph row its
+ * colour (fg and bg differ in each byte, so a byte shifted across a word
+ * boundary shows) and leave the spare lines and the bytes around alone.
+ */
+KTEST(fbcon, draws_24bpp_aligned_and_unaligned_alike)
+{
+	static uint8_t buf[2][FB_W * 3 * FB_H + 8] __attribute__((aligned(8)));
+	static struct con_cell fbcells[2][2 * 3];
+	const char text[] = "MW%";
+	struct fbcon fb[2];
+	struct con c[2];
+
+	for (int i = 0; i < 2; i++) {
+		uint8_t *px = buf[i] + i;	/* [1]: one byte off 8-byte alignment */
+
+		for (size_t j = 0; j < sizeof(buf[i]); j++)
+			buf[i][j] = 0xEE;
+		ASSERT_TRUE(t, fbcon_init(&fb[i], px, FB_W * 3, FB_W, FB_H, 24,
+					  red8, green8, blue8));
+		con_init(&c[i], &fbcon_ops, &fb[i], fbcells[i], 2, 3);
+		con_set_attr(&c[i], CON_ATTR(CON_LIGHT_CYAN, CON_RED));
+		con_write(&c[i], text, 3);
+	}
+	for (unsigned int col = 0; col < 3; col++) {
+		const uint8_t *g = font_glyph(text[col]);
+
+		for (unsigned int y = 0; y < FONT_HEIGHT; y++)
+			for (unsigned int x = 0; x < FONT_WIDTH; x++) {
+				uint32_t want = g[y] & (0x80 >> x) ? 0x55FFFF : 0xAA0000;
+
+				EXPECT_EQ(t, px24(buf[0], col * FONT_WIDTH + x, y), want);
+				EXPECT_EQ(t, px24(buf[1] + 1, col * FONT_WIDTH + x, y), want);
+			}
+	}
+	EXPECT_EQ(t, buf[1][0], 0xEE);			/* before the unaligned screen */
+	EXPECT_EQ(t, px24(buf[0], 0, 2 * FONT_HEIGHT), 0xEEEEEE);	/* the spare lines */
+	EXPECT_EQ(t, px24(buf[1] + 1, 0, 2 * FONT_HEIGHT), 0xEEEEEE);
+}
+
 KTEST(vgacon, writes_character_and_attribute_words)
 {
 	static uint16_t text[2 * 4];
