@@ -132,6 +132,33 @@ static void kernel_relax(void *ctx)
 	cpu_relax();
 }
 
+/*
+ * Halt until the bit is cleared and the IPI comes. Interrupts off between
+ * the test and sti; hlt (sti's shadow keeps those two together): an IPI
+ * sent after the test stays pending and ends the hlt at once. With
+ * interrupts off on entry we cannot halt (nothing would end it): pause,
+ * and the core tests the bit again.
+ */
+static void kernel_sleep(void *ctx, const struct cpumask *asleep, unsigned int cpu)
+{
+	(void)ctx;
+	if (!(cpu_rflags() & RFLAGS_IF)) {
+		cpu_relax();
+		return;
+	}
+	cpu_cli();
+	if (cpumask_test_atomic(asleep, cpu))
+		cpu_sti_hlt();
+	else
+		cpu_sti();
+}
+
+static void kernel_wake_waiter(void *ctx, unsigned int cpu)
+{
+	(void)ctx;
+	smp_send_wake(cpu);
+}
+
 static unsigned int kernel_this_cpu(void *ctx)
 {
 	(void)ctx;
@@ -171,6 +198,8 @@ static const struct task_ops kernel_task_ops = {
 	.stack_free = kernel_stack_free,
 	.run_on_stack = kernel_run_on_stack,
 	.relax = kernel_relax,
+	.sleep = kernel_sleep,
+	.wake_waiter = kernel_wake_waiter,
 	.this_cpu = kernel_this_cpu,
 	.wake = kernel_wake,
 };

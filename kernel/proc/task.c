@@ -3,6 +3,8 @@
 #include <kernel/task.h>
 
 #define TASK_WAIT_MAX_PAUSE	64	/* relax() calls between a waiter's looks */
+#define TASK_WAIT_SLEEP_LAPS	4	/* looks at the longest pause before a waiter sleeps */
+#define WAITER_CLOSED		(-1)	/* task->waiter: the task is exiting, do not sleep on it */
 
 void task_sched_init(struct task_sched *s, struct pid_map *pids, struct cpumask *idle,
 		     unsigned int ncpus, const struct task_ops *ops, void *ctx)
@@ -17,6 +19,7 @@ void task_sched_init(struct task_sched *s, struct pid_map *pids, struct cpumask 
 	s->ncpus = ncpus == 0 ? 1 : ncpus > NR_CPUS ? NR_CPUS : ncpus;
 	s->next_cpu = 0;
 	s->stats = (struct task_stats){ 0 };
+	bm_zero(s->sleepers.bits, NR_CPUS);
 	for (unsigned int c = 0; c < NR_CPUS; c++) {
 		spin_init(&s->cpu[c].lock);
 		s->cpu[c].head = s->cpu[c].tail = NULL;
@@ -167,8 +170,25 @@ static __attribute__((noinline)) void dispatch(struct task_sched *s, struct task
 	 */
 	full_fence(s);
 	cpu = claim_cpu(s, &affinity);
-	if (cpu < s->ncpus)
+	if (cpu < s->ncpus) {
 		s->ops->wake(s->ctx, cpu);
+		return;
+	}
+	/*
+	 * The same handshake with a waiter going to sleep (sleep_on), which
+	 * sets its bit in the sleepers mask, fences, then looks at the queue:
+	 * if it missed the task, we see its bit, and clearing it is the claim.
+	 * A CPU of the affinity that is neither idle nor asleep is busy, and
+	 * looks at the queue before it sleeps or idles.
+	 */
+	cpu = cpumask_claim_idle_atomic(&s->sleepers, &affinity, s->ncpus,
+					(s->ops->this_cpu(s->ctx) + 1) % s->ncpus, NULL);
+	if (cpu < s->ncpus) {
+		s->ops->wake_waiter(s->ctx, cpu);
+		spin_lock(&s->lock);
+		s->stats.woken_queue++;
+		spin_unlock(&s->lock);
+	}
 }
 
 /* ------------------------------------------------------------ spawn, run, exit, wait */
@@ -205,6 +225,7 @@ static struct task *task_create(struct task_sched *s, task_fn fn, void *arg,
 	else
 		bm_fill(t->affinity.bits, NR_CPUS);
 	t->cpu = -1;
+	t->waiter = 0;
 	return t;
 }
 
@@ -244,10 +265,30 @@ static void task_body(struct task *t)
 	t->exit_code = t->entry(t->arg);
 }
 
+/*
+ * t's waiter, CPU cpu, registered to sleep on t: t is dead now (and maybe
+ * freed), wake cpu if it sleeps. Dekker's handshake with sleep_on: it sets
+ * its sleepers bit, fences, loads t's state; we stored DEAD, fence, and
+ * test-and-clear the bit. Either it sees DEAD and does not sleep, or we
+ * see its bit, and whoever clears the bit wakes it. Out of line: smp_test
+ * finds the fence.
+ */
+static __attribute__((noinline)) void wake_exit_waiter(struct task_sched *s, unsigned int cpu)
+{
+	full_fence(s);
+	if (!cpumask_test_and_clear_atomic(&s->sleepers, cpu))
+		return;
+	s->ops->wake_waiter(s->ctx, cpu);
+	spin_lock(&s->lock);
+	s->stats.woken_exit++;
+	spin_unlock(&s->lock);
+}
+
 /* The task returned: give back its stack and PID; the struct waits for task_wait. */
 static void task_exit(struct task_sched *s, struct task *t)
 {
 	bool overrun = s->ops->stack_free(s->ctx, t) != 0;
+	int waiter;
 
 	pid_map_free(s->pids, t->pid);
 	if (overrun) {
@@ -255,8 +296,18 @@ static void task_exit(struct task_sched *s, struct task *t)
 		s->stats.stack_errors++;
 		spin_unlock(&s->lock);
 	}
+	/*
+	 * Close t->waiter and learn who sleeps on t, in one exchange: a waiter
+	 * registers with a compare-and-swap from 0, so it either got in first
+	 * (and we wake it below) or finds the word closed and does not sleep,
+	 * for t is about to be DEAD. We cannot read it after DEAD: t may be
+	 * freed by then.
+	 */
+	waiter = __atomic_exchange_n(&t->waiter, WAITER_CLOSED, __ATOMIC_ACQ_REL);
 	/* The last touch: a waiter may free t as soon as it sees this. */
 	set_state(t, TASK_DEAD);
+	if (waiter > 0)
+		wake_exit_waiter(s, (unsigned int)waiter - 1);
 }
 
 /* Run t on this CPU (cpu) to completion, inside whatever task was running here. */
@@ -339,23 +390,70 @@ static void kick(struct task_sched *s, struct task *t)
 	spin_unlock(&s->lock);
 }
 
+/*
+ * Nothing to run for a while and t not dead: sleep until t's exit or a
+ * task queued for this CPU wakes us, if nothing has happened meanwhile.
+ *
+ * Who wakes us: we register as t's waiter (a compare-and-swap on
+ * t->waiter, which task_exit closes with an exchange before it publishes
+ * DEAD, so it learns of us or we of it), then set our bit in the sleepers
+ * mask and fence. Then we look at t's state and at the queues: Dekker's
+ * handshake with task_exit (stores DEAD, fences, tests our bit) and with
+ * dispatch (queues, fences, claims a sleeper of the affinity). Either we
+ * see their store and take our bit back, or they see our bit and clear it
+ * and wake us. The bit is the token: we sleep while it is set, so a wake
+ * that comes before we sleep (ops->sleep tests the bit with interrupts
+ * off) or a spurious one (any interrupt ends hlt) is never lost or taken
+ * for a real one. Out of line: smp_test finds the fence.
+ */
+static __attribute__((noinline)) void sleep_on(struct task_sched *s, struct task *t,
+					       unsigned int cpu)
+{
+	int none = 0;
+
+	if (!__atomic_compare_exchange_n(&t->waiter, &none, (int)cpu + 1, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
+	    none != (int)cpu + 1)
+		return;		/* closed: t is exiting, DEAD is a few stores away */
+	cpumask_set_atomic(&s->sleepers, cpu);
+	full_fence(s);
+	if (state_of(t) == TASK_DEAD || task_pending(s, cpu)) {
+		/* Lost to a waker? Then its wake_waiter is on the way, and harmless. */
+		cpumask_test_and_clear_atomic(&s->sleepers, cpu);
+		return;
+	}
+	spin_lock(&s->lock);
+	s->stats.slept++;
+	spin_unlock(&s->lock);
+	while (cpumask_test_atomic(&s->sleepers, cpu))
+		s->ops->sleep(s->ctx, &s->sleepers, cpu);
+}
+
 int task_wait(struct task_sched *s, struct task *t)
 {
 	unsigned int cpu = s->ops->this_cpu(s->ctx);
 	unsigned int pause = 1;	/* back off while idle: less traffic on shared lines */
+	unsigned int laps = 0;	/* looks at the longest pause */
 	int code;
 
 	while (state_of(t) != TASK_DEAD) {
 		if (task_run_one(s, cpu)) {
 			pause = 1;
+			laps = 0;
 			continue;
 		}
 		if (state_of(t) == TASK_QUEUED)
 			kick(s, t);
 		for (unsigned int i = 0; i < pause; i++)
 			s->ops->relax(s->ctx);
-		if (pause < TASK_WAIT_MAX_PAUSE)
+		if (pause < TASK_WAIT_MAX_PAUSE) {
 			pause *= 2;
+		} else if (++laps == TASK_WAIT_SLEEP_LAPS) {
+			/* Spinning costs less than a sleep and an IPI if t is nearly done; not for ever. */
+			sleep_on(s, t, cpu);
+			pause = 1;
+			laps = 0;
+		}
 	}
 	code = t->exit_code;
 	list_del(s, t);
@@ -386,6 +484,11 @@ void task_drain(struct task_sched *s, unsigned int cpu)
 }
 
 /* ------------------------------------------------------------ inspection */
+
+bool task_cpu_asleep(struct task_sched *s, unsigned int cpu)
+{
+	return cpu < s->ncpus && cpumask_test_atomic(&s->sleepers, cpu);
+}
 
 struct task *task_current(struct task_sched *s)
 {

@@ -25,6 +25,17 @@ void smp_post(unsigned int cpu, void (*fn)(void *), void *arg)
 	post(&cpus[cpu], fn, arg);
 }
 
+/*
+ * The mailbox IPI without a post: its handler does nothing, so the only
+ * effect is to end a hlt. A CPU in wait_for_work goes back to sleep (its
+ * mailbox is empty: pending is what it tests, not the IPI); one sleeping
+ * elsewhere tests its own condition. So a late or stray wake runs nothing.
+ */
+void smp_send_wake(unsigned int cpu)
+{
+	apic_send_ipi(cpus[cpu].apic_id, smp_ipi_vector());
+}
+
 unsigned int smp_dispatch(const struct cpumask *affinity, void (*fn)(void *), void *arg)
 {
 	unsigned int n = smp_cpus_online(), lost = 0, from, cpu;

@@ -53,6 +53,12 @@ unsigned int smp_dispatch(const struct cpumask *affinity, void (*fn)(void *), vo
  * choose the CPU themselves, such as the task scheduler.
  */
 void smp_post(unsigned int cpu, void (*fn)(void *), void *arg);
+/*
+ * Send cpu the IPI and nothing else: it ends a hlt there (a waiter of the
+ * task scheduler sleeping on its own condition). Posts no work: a CPU in
+ * the idle loop finds its mailbox empty and halts again.
+ */
+void smp_send_wake(unsigned int cpu);
 /* Run fn(arg) on every online CPU, this one included, and wait until all are done. */
 void smp_call_all(void (*fn)(void *), void *arg);
 /* Wait until every online CPU but the caller is idle again. */

@@ -17,14 +17,17 @@
  * A task exits by returning from its entry function: its PID and stack go
  * back at once, and the return value waits in the struct task for
  * task_wait(), which frees the struct. Every spawned task must be waited
- * for. A waiting task does not sleep: it runs queued tasks its CPU may
- * run, each on that task's own stack, so one CPU can spawn and wait for
- * any number of tasks and no CPU ever waits for itself. If the task it
- * waits for is still queued, it claims an idle CPU of the task's affinity
- * for it: that covers a CPU that drained the queue just before the task
- * arrived and went idle just after the spawner looked. Tasks are not
- * preempted: a task that waits for anything else must do the same, call
- * task_run_one() while it waits, or hold up the tasks only its CPU may run.
+ * for. A waiter runs queued tasks its CPU may run, each on that task's
+ * own stack, so one CPU can spawn and wait for any number of tasks and no
+ * CPU ever waits for itself. If the task it waits for is still queued, it
+ * claims an idle CPU of the task's affinity for it: that covers a CPU that
+ * drained the queue just before the task arrived and went idle just after
+ * the spawner looked. With nothing to run it spins a little, then sleeps
+ * (ops->sleep: hlt) in the sleepers mask until the task's exit or a task
+ * queued for its CPU wakes it (ops->wake_waiter: an IPI); task.c has the
+ * handshakes. Tasks are not preempted: a task that waits for anything else
+ * must call task_run_one() while it waits, or hold up the tasks only its
+ * CPU may run.
  *
  * The core is portable (host-tested): task memory, stacks, running on a
  * stack, waking a CPU and which CPU we are on come from a struct
@@ -66,6 +69,7 @@ struct task {
 	int state;			/* enum task_state, atomic */
 	int cpu;			/* where it is placed or ran; -1 while queued (atomic) */
 	int exit_code;
+	int waiter;			/* CPU + 1 of a waiter that may sleep on it, 0, or -1 once exiting (atomic) */
 	struct task *outer;		/* what ran on its CPU when it started (run()) */
 	void *stack;			/* the ops' business: base of the allocation */
 	uintptr_t stack_top;		/* where the stack pointer starts */
@@ -86,6 +90,16 @@ struct task_ops {
 	void (*run_on_stack)(void *ctx, struct task *t, void (*body)(struct task *t));
 	/* A waiter found nothing to run: pause (a CPU) or yield (a host thread). */
 	void (*relax)(void *ctx);
+	/*
+	 * A waiter found nothing to run for a while: sleep until wake_waiter(cpu)
+	 * (or any interrupt), unless cpu's bit in asleep is clear already. Test
+	 * the bit with wake-ups held off (interrupts off, the condvar's lock) so
+	 * one that comes between the test and the sleep is not lost. May return
+	 * early: the core tests the bit again.
+	 */
+	void (*sleep)(void *ctx, const struct cpumask *asleep, unsigned int cpu);
+	/* cpu sleeps in sleep() and we cleared its bit: make it return (an IPI, a signal). */
+	void (*wake_waiter)(void *ctx, unsigned int cpu);
 	/* Which CPU is this? */
 	unsigned int (*this_cpu)(void *ctx);
 	/*
@@ -108,6 +122,9 @@ struct task_stats {
 	uint64_t kicked;		/* CPUs a waiter claimed for its queued task */
 	uint64_t reaped;
 	uint64_t stack_errors;		/* stacks that came back overrun */
+	uint64_t slept;			/* times a waiter went to sleep (ops->sleep) */
+	uint64_t woken_exit;		/* sleeping waiters woken by their task's exit */
+	uint64_t woken_queue;		/* sleeping waiters woken for a task queued for them */
 };
 
 /* Fields are private to task.c. */
@@ -122,6 +139,8 @@ struct task_sched {
 	unsigned int ncpus;
 	unsigned int next_cpu;		/* where the next claim starts looking (atomic) */
 	struct task_stats stats;
+	/* atomic: set bit = CPU asleep in task_wait, to be woken for work (own line) */
+	struct cpumask sleepers __attribute__((aligned(64)));
 	struct task_cpu cpu[NR_CPUS];
 };
 
@@ -153,6 +172,8 @@ bool task_pending(struct task_sched *s, unsigned int cpu);
 /* Run tasks waiting for this CPU until there are none: what a woken CPU does. */
 void task_drain(struct task_sched *s, unsigned int cpu);
 
+/* Is cpu asleep in task_wait (a snapshot)? */
+bool task_cpu_asleep(struct task_sched *s, unsigned int cpu);
 /* The task running on this CPU, or NULL. */
 struct task *task_current(struct task_sched *s);
 /* A snapshot of the counters. */

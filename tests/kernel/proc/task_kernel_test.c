@@ -132,6 +132,109 @@ KTEST(task_kernel, cpu_going_idle_runs_work_queued_meanwhile)
 	EXPECT_GE(t, after.idle_runs, before.idle_runs + 1);
 }
 
+/* ------------------------------------------------------------ sleeping waiters */
+
+/*
+ * A task on CPU 1 waits for one on CPU 2 (nothing else to run: it
+ * sleeps), and that one, once it sees CPU 1 asleep, either returns (the
+ * exit must wake CPU 1) or first spawns a task only CPU 1 may run and
+ * waits for it (the queueing must wake CPU 1: without that the two wait
+ * on each other's CPU for ever). CPU 0 only watches, with a deadline.
+ */
+struct sleep_case {
+	bool spawn_for_cpu1;		/* the task on CPU 2 waits for one bound to CPU 1 */
+	bool saw_cpu1_asleep;
+	unsigned int inner_ran_on;
+};
+
+static struct cpumask only_cpu(unsigned int cpu)
+{
+	struct cpumask m;
+
+	bm_zero(m.bits, NR_CPUS);
+	bm_set(m.bits, cpu);
+	return m;
+}
+
+static bool wait_until_asleep(unsigned int cpu)
+{
+	uint64_t start = rdtsc();
+
+	/* pause: single-threaded TCG runs the next vCPU on one, so the waiter gets on. */
+	while (!task_cpu_asleep(s, cpu)) {
+		if (rdtsc() - start >= tsc_khz() * WAKE_WAIT_MS)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+static int on_cpu2(void *arg)
+{
+	struct sleep_case *c = arg;
+	struct cpumask one = only_cpu(1);
+	struct task *inner;
+
+	c->saw_cpu1_asleep = wait_until_asleep(1);
+	if (!c->spawn_for_cpu1)
+		return 9;
+	if (task_spawn(s, note_cpu, &c->inner_ran_on, &one, &inner) != 0)
+		return -1;
+	return task_wait(s, inner) + 2;
+}
+
+static int on_cpu1(void *arg)
+{
+	struct cpumask two = only_cpu(2);
+	struct task *waited;
+
+	if (task_spawn(s, on_cpu2, arg, &two, &waited) != 0)
+		return -1;
+	return task_wait(s, waited);
+}
+
+static void sleep_case(struct ktest *t, struct sleep_case *c, struct task_stats *st)
+{
+	struct cpumask one = only_cpu(1);
+	struct task *w;
+	uint64_t start;
+
+	if (task_ncpus(s) < 3)
+		ktest_skip(t, "needs three CPUs");
+	smp_wait_idle();
+	task_get_stats(s, &st[0]);
+	ASSERT_EQ(t, task_spawn(s, on_cpu1, c, &one, &w), 0);
+	start = rdtsc();
+	while (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) != TASK_DEAD &&
+	       rdtsc() - start < tsc_khz() * WAKE_WAIT_MS * 2)
+		cpu_relax();
+	/* Still waiting: a lost wake-up. Leave it (reaping would hang); the failure says so. */
+	ASSERT_EQ(t, __atomic_load_n(&w->state, __ATOMIC_ACQUIRE), TASK_DEAD);
+	EXPECT_EQ(t, task_wait(s, w), 9);
+	EXPECT_TRUE(t, c->saw_cpu1_asleep);
+	task_get_stats(s, &st[1]);
+	EXPECT_GE(t, st[1].slept, st[0].slept + 1);
+}
+
+KTEST(task_kernel, exit_wakes_a_sleeping_waiter)
+{
+	struct sleep_case c = { .spawn_for_cpu1 = false };
+	struct task_stats st[2];
+
+	sleep_case(t, &c, st);
+	EXPECT_GE(t, st[1].woken_exit, st[0].woken_exit + 1);
+}
+
+KTEST(task_kernel, task_queued_for_a_sleeping_waiter_wakes_it)
+{
+	struct sleep_case c = { .spawn_for_cpu1 = true, .inner_ran_on = ~0u };
+	struct task_stats st[2];
+
+	sleep_case(t, &c, st);
+	EXPECT_EQ(t, c.inner_ran_on, 1);
+	EXPECT_GE(t, st[1].woken_queue, st[0].woken_queue + 1);
+}
+
 /* ------------------------------------------------------------ the stress */
 
 struct stress {
@@ -298,9 +401,13 @@ KTEST_SLOW(task_kernel, spawn_stress_from_every_cpu)
 	measure(&after);
 	kfree(st.alive);
 
-	ktest_diag(t, "%d tasks on %u CPUs: %llu placed on an idle CPU, %llu kicked", total,
+	ktest_diag(t, "%d tasks on %u CPUs: %llu placed on an idle CPU, %llu kicked; waiters "
+		   "slept %llu times, woken %llu by an exit, %llu for a queued task", total,
 		   ncpus, (unsigned long long)(ts1.placed - ts0.placed),
-		   (unsigned long long)(ts1.kicked - ts0.kicked));
+		   (unsigned long long)(ts1.kicked - ts0.kicked),
+		   (unsigned long long)(ts1.slept - ts0.slept),
+		   (unsigned long long)(ts1.woken_exit - ts0.woken_exit),
+		   (unsigned long long)(ts1.woken_queue - ts0.woken_queue));
 	EXPECT_EQ(t, st.held_twice, 0);
 	EXPECT_EQ(t, st.outside_affinity, 0);
 	EXPECT_EQ(t, st.spawn_errors, 0);

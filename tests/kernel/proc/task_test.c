@@ -11,6 +11,13 @@
  * which CPU we are on, wakes are recorded, tasks run on the caller's
  * stack, and task structs and stacks come from small pools so the suite
  * can check that everything went back.
+ *
+ * A waiter that goes to sleep cannot block here: fake_sleep runs the next
+ * scripted event instead (what other CPUs do meanwhile) and then checks
+ * that the event woke the sleeper. A sleeper still asleep afterwards, or
+ * one that went to sleep with a task it could run, would sleep for ever on
+ * a real CPU: fake_sleep counts it in fake.lost and wakes it by hand so
+ * the test can go on and fail.
  */
 
 #define NCPUS		4
@@ -27,6 +34,15 @@ struct fake {
 	uint64_t stacks[POOL][STACK_WORDS];	/* word 0 is the canary */
 	bool fail_task_alloc, fail_stack_alloc;
 	bool wake_drains;
+	/* Sleeping: the script, what happened. */
+	void (*on_sleep[4])(void);	/* run by the 1st, 2nd... sleep */
+	unsigned int sleeps;		/* fake_sleep calls that found the bit set */
+	unsigned int lost;		/* sleeps no one would have ended */
+	struct cpumask woken_waiters;
+	unsigned long relaxes;		/* relax() calls so far */
+	unsigned long relaxes_at_sleep;	/* ...when the first sleep came */
+	unsigned long event_at_relax;	/* run on_relax at this relax() call (0: never) */
+	void (*on_relax)(void);
 };
 
 static struct fake fake;
@@ -85,7 +101,34 @@ static void fake_run_on_stack(void *ctx, struct task *t, void (*body)(struct tas
 
 static void fake_relax(void *ctx)
 {
-	(void)ctx;
+	struct fake *f = ctx;
+
+	if (++f->relaxes == f->event_at_relax && f->on_relax)
+		f->on_relax();
+}
+
+static void fake_sleep(void *ctx, const struct cpumask *asleep, unsigned int cpu)
+{
+	struct fake *f = ctx;
+	unsigned int n = f->sleeps;
+
+	if (!cpumask_test_atomic(asleep, cpu))
+		return;
+	if (f->sleeps++ == 0)
+		f->relaxes_at_sleep = f->relaxes;
+	if (task_pending(&sched, cpu))
+		f->lost++;	/* asleep with work it could do, nobody told */
+	if (n < sizeof(f->on_sleep) / sizeof(f->on_sleep[0]) && f->on_sleep[n])
+		f->on_sleep[n]();
+	if (cpumask_test_and_clear_atomic((struct cpumask *)asleep, cpu))
+		f->lost++;	/* nobody woke it */
+}
+
+static void fake_wake_waiter(void *ctx, unsigned int cpu)
+{
+	struct fake *f = ctx;
+
+	bm_set(f->woken_waiters.bits, cpu);
 }
 
 static unsigned int fake_this_cpu(void *ctx)
@@ -114,6 +157,8 @@ static const struct task_ops fake_ops = {
 	.stack_free = fake_stack_free,
 	.run_on_stack = fake_run_on_stack,
 	.relax = fake_relax,
+	.sleep = fake_sleep,
+	.wake_waiter = fake_wake_waiter,
 	.this_cpu = fake_this_cpu,
 	.wake = fake_wake,
 };
@@ -479,5 +524,173 @@ KTEST(task, drain_runs_everything_the_cpu_may_run)
 	EXPECT_EQ(t, p2.runs, 3);
 	for (int i = 1; i < 6; i++)
 		EXPECT_EQ(t, task_wait(s, tasks[i]), 42);
+	expect_baseline(t, s);
+}
+
+/* ------------------------------------------------------------ sleeping waiters */
+
+/*
+ * task_wait spins before it sleeps: relax() 1, 2, 4 ... 32 times between
+ * looks (63 in all), then 64 times for TASK_WAIT_SLEEP_LAPS = 4 looks.
+ */
+#define RELAXES_BEFORE_SLEEP	(63 + 4 * 64)
+
+static struct probe script_probe;
+static struct task *script_task;
+
+/* What CPU 1 does meanwhile: run what was placed on it. */
+static void cpu1_runs_its_task(void)
+{
+	unsigned int caller = fake.cpu;
+
+	fake.cpu = 1;
+	task_run_one(&sched, 1);
+	fake.cpu = caller;
+}
+
+/* What CPU 2 does meanwhile: spawn a task only CPU 0 may run (none is idle: it queues). */
+static void cpu2_spawns_for_cpu0(void)
+{
+	unsigned int caller = fake.cpu;
+	struct cpumask only0 = mask_of(0, 0);
+
+	fake.cpu = 2;
+	script_probe = (struct probe){ .s = &sched };
+	if (task_spawn(&sched, probe_fn, &script_probe, &only0, &script_task) != 0)
+		script_task = NULL;
+	fake.cpu = caller;
+}
+
+/* A task placed on CPU 1, which has not run it yet: CPU 0's wait for it has nothing to do. */
+static struct task *placed_on_cpu1(struct ktest *t, struct task_sched *s, struct probe *p)
+{
+	struct cpumask only1 = mask_of(1, 1);
+	struct task *tk = NULL;
+
+	bm_set(idle.bits, 1);
+	EXPECT_EQ(t, task_spawn(s, probe_fn, p, &only1, &tk), 0);
+	EXPECT_EQ(t, tk ? tk->state : -1, TASK_PLACED);
+	return tk;
+}
+
+KTEST(task, sleeping_waiter_is_woken_by_the_exit)
+{
+	struct task_sched *s = setup(t, 4096);
+	struct probe p = { .s = s };
+	struct task_stats st;
+	struct task *tk = placed_on_cpu1(t, s, &p);
+
+	ASSERT_NOT_NULL(t, tk);
+	fake.on_sleep[0] = cpu1_runs_its_task;
+	EXPECT_EQ(t, task_wait(s, tk), 42);
+	EXPECT_EQ(t, p.cpu, 1);
+	EXPECT_EQ(t, fake.sleeps, 1);
+	EXPECT_EQ(t, fake.lost, 0);
+	EXPECT_EQ(t, fake.relaxes_at_sleep, RELAXES_BEFORE_SLEEP);
+	EXPECT_TRUE(t, bm_test(fake.woken_waiters.bits, 0));
+	EXPECT_EQ(t, bm_weight(fake.woken_waiters.bits, NR_CPUS), 1);
+	EXPECT_FALSE(t, task_cpu_asleep(s, 0));
+	task_get_stats(s, &st);
+	EXPECT_EQ(t, st.slept, 1);
+	EXPECT_EQ(t, st.woken_exit, 1);
+	EXPECT_EQ(t, st.woken_queue, 0);
+	expect_baseline(t, s);
+}
+
+KTEST(task, queued_task_wakes_a_sleeping_waiter)
+{
+	struct task_sched *s = setup(t, 4096);
+	struct probe p = { .s = s };
+	struct task_stats st;
+	struct task *tk = placed_on_cpu1(t, s, &p);
+
+	ASSERT_NOT_NULL(t, tk);
+	/* Asleep, CPU 0 gets a task only it may run; once that is done, it sleeps again. */
+	fake.on_sleep[0] = cpu2_spawns_for_cpu0;
+	fake.on_sleep[1] = cpu1_runs_its_task;
+	EXPECT_EQ(t, task_wait(s, tk), 42);
+	ASSERT_NOT_NULL(t, script_task);
+	EXPECT_EQ(t, script_task->state, TASK_DEAD);
+	EXPECT_EQ(t, script_probe.runs, 1);
+	EXPECT_EQ(t, script_probe.cpu, 0);
+	EXPECT_EQ(t, task_wait(s, script_task), 42);
+	EXPECT_EQ(t, fake.sleeps, 2);
+	EXPECT_EQ(t, fake.lost, 0);
+	EXPECT_EQ(t, bm_weight(fake.woken_waiters.bits, NR_CPUS), 1);
+	task_get_stats(s, &st);
+	EXPECT_EQ(t, st.slept, 2);
+	EXPECT_EQ(t, st.woken_queue, 1);
+	EXPECT_EQ(t, st.woken_exit, 1);
+	expect_baseline(t, s);
+}
+
+KTEST(task, waiter_looks_again_after_announcing_its_sleep)
+{
+	struct task_sched *s = setup(t, 4096);
+	struct probe p = { .s = s };
+	struct task_stats st;
+	struct task *tk = placed_on_cpu1(t, s, &p);
+
+	ASSERT_NOT_NULL(t, tk);
+	/*
+	 * The task for CPU 0 comes in the last relax() before the sleep: after
+	 * the waiter's last look, before its sleepers bit. The dispatch finds
+	 * no sleeper to wake, so the waiter must see it after setting its bit.
+	 */
+	fake.event_at_relax = RELAXES_BEFORE_SLEEP;
+	fake.on_relax = cpu2_spawns_for_cpu0;
+	fake.on_sleep[0] = cpu1_runs_its_task;
+	EXPECT_EQ(t, task_wait(s, tk), 42);
+	ASSERT_NOT_NULL(t, script_task);
+	EXPECT_EQ(t, script_probe.runs, 1);
+	EXPECT_EQ(t, script_probe.cpu, 0);
+	EXPECT_EQ(t, task_wait(s, script_task), 42);
+	EXPECT_EQ(t, fake.lost, 0);
+	/* The one sleep came after the spin that followed running the task. */
+	EXPECT_EQ(t, fake.sleeps, 1);
+	EXPECT_EQ(t, fake.relaxes_at_sleep, 2 * RELAXES_BEFORE_SLEEP);
+	task_get_stats(s, &st);
+	EXPECT_EQ(t, st.slept, 1);
+	EXPECT_EQ(t, st.woken_queue, 0);
+	EXPECT_EQ(t, st.woken_exit, 1);
+	expect_baseline(t, s);
+}
+
+KTEST(task, exit_closes_the_waiter_word)
+{
+	struct task_sched *s = setup(t, 4096);
+	struct probe p = { .s = s };
+	struct task *tk = placed_on_cpu1(t, s, &p);
+
+	ASSERT_NOT_NULL(t, tk);
+	EXPECT_EQ(t, tk->waiter, 0);
+	cpu1_runs_its_task();
+	EXPECT_EQ(t, tk->state, TASK_DEAD);
+	EXPECT_EQ(t, tk->waiter, -1);
+	EXPECT_EQ(t, task_wait(s, tk), 42);
+	EXPECT_EQ(t, fake.sleeps, 0);
+	expect_baseline(t, s);
+}
+
+/*
+ * CPU 1 is exiting the task: between its exchange on t->waiter and DEAD.
+ * The waiter finds the word closed and must not sleep (nobody would wake
+ * it); it spins until the exit ends, two spins later here.
+ */
+KTEST(task, waiter_does_not_sleep_on_a_task_that_is_exiting)
+{
+	struct task_sched *s = setup(t, 4096);
+	struct probe p = { .s = s };
+	struct task *tk = placed_on_cpu1(t, s, &p);
+
+	ASSERT_NOT_NULL(t, tk);
+	tk->waiter = -1;
+	fake.event_at_relax = 2 * RELAXES_BEFORE_SLEEP;
+	fake.on_relax = cpu1_runs_its_task;
+	EXPECT_EQ(t, task_wait(s, tk), 42);
+	EXPECT_EQ(t, fake.sleeps, 0);
+	EXPECT_EQ(t, fake.lost, 0);
+	EXPECT_EQ(t, fake.relaxes, 2 * RELAXES_BEFORE_SLEEP);
+	EXPECT_EQ(t, bm_weight(fake.woken_waiters.bits, NR_CPUS), 0);
 	expect_baseline(t, s);
 }

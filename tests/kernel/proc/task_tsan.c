@@ -100,6 +100,29 @@ static unsigned int sim_this_cpu(void *ctx)
 	return this_cpu_id;
 }
 
+/*
+ * A waiter sleeps on its CPU's condvar while its sleepers bit is set. The
+ * waker clears the bit before it signals (under the lock), so a wake-up
+ * between our test and the wait cannot be missed: both hold the lock.
+ */
+static void sim_sleep(void *ctx, const struct cpumask *asleep, unsigned int cpu)
+{
+	(void)ctx;
+	pthread_mutex_lock(&cpus[cpu].lock);
+	while (cpumask_test_atomic(asleep, cpu))
+		pthread_cond_wait(&cpus[cpu].cond, &cpus[cpu].lock);
+	pthread_mutex_unlock(&cpus[cpu].lock);
+}
+
+/* The same condvar as the mailbox (a CPU waits for one or the other): wake every waiter on it. */
+static void sim_wake_waiter(void *ctx, unsigned int cpu)
+{
+	(void)ctx;
+	pthread_mutex_lock(&cpus[cpu].lock);
+	pthread_cond_broadcast(&cpus[cpu].cond);
+	pthread_mutex_unlock(&cpus[cpu].lock);
+}
+
 /* Post to a CPU the caller claimed from the idle mask: it owns the mailbox until the CPU idles. */
 static void sim_wake(void *ctx, unsigned int cpu)
 {
@@ -117,6 +140,8 @@ static const struct task_ops sim_ops = {
 	.stack_free = sim_stack_free,
 	.run_on_stack = sim_run_on_stack,
 	.relax = sim_relax,
+	.sleep = sim_sleep,
+	.wake_waiter = sim_wake_waiter,
 	.this_cpu = sim_this_cpu,
 	.wake = sim_wake,
 };
@@ -198,6 +223,83 @@ static int spawner(void *arg)
 	return 0;
 }
 
+/*
+ * Sleeping waiters, on purpose: a task on CPU 1 waits for one on CPU 2,
+ * which yields a random while (about as long as a waiter spins before it
+ * sleeps, so the exit often races the waiter's registration) and, every
+ * other round, first spawns a task only CPU 1 may run and waits for it
+ * (CPU 1 may be asleep by then: the queueing must wake it). A lost
+ * wake-up hangs the program.
+ */
+#define SLEEP_ROUNDS	1000
+#define SLEEP_YIELDS	700
+
+struct sleep_round {
+	unsigned int yields;
+	bool spawn_for_cpu1;
+	atomic_int inner_cpu;
+};
+
+static int inner_task(void *arg)
+{
+	atomic_store(&((struct sleep_round *)arg)->inner_cpu, (int)this_cpu_id);
+	return 4;
+}
+
+static int on_cpu2(void *arg)
+{
+	struct sleep_round *r = arg;
+	struct cpumask one;
+	struct task *inner;
+
+	for (unsigned int i = 0; i < r->yields; i++)
+		sched_yield();
+	if (!r->spawn_for_cpu1)
+		return 9;
+	bm_zero(one.bits, NR_CPUS);
+	bm_set(one.bits, 1);
+	if (task_spawn(&sched, inner_task, r, &one, &inner))
+		return -1;
+	return task_wait(&sched, inner) + 5;
+}
+
+static int on_cpu1(void *arg)
+{
+	struct cpumask two;
+	struct task *waited;
+
+	bm_zero(two.bits, NR_CPUS);
+	bm_set(two.bits, 2);
+	if (task_spawn(&sched, on_cpu2, arg, &two, &waited))
+		return -1;
+	return task_wait(&sched, waited);
+}
+
+/* Returns the number of rounds that went wrong. */
+static int sleep_rounds(struct task_stats *st)
+{
+	uint64_t rng = 0x2545f4914f6cdd1dull;
+	struct cpumask one;
+	int bad = 0;
+
+	bm_zero(one.bits, NR_CPUS);
+	bm_set(one.bits, 1);
+	for (int i = 0; i < SLEEP_ROUNDS; i++) {
+		struct sleep_round r = { .yields = (unsigned int)(next_rand(&rng) % SLEEP_YIELDS),
+					 .spawn_for_cpu1 = i % 2, .inner_cpu = -1 };
+		struct task *w;
+
+		if (task_spawn(&sched, on_cpu1, &r, &one, &w)) {
+			bad++;
+			continue;
+		}
+		bad += task_wait(&sched, w) != 9;
+		bad += r.spawn_for_cpu1 && atomic_load(&r.inner_cpu) != 1;
+	}
+	task_get_stats(&sched, st);
+	return bad;
+}
+
 static atomic_bool stopping;
 
 /* An AP: idle until posted to, drain, again; until main says stop. */
@@ -238,10 +340,10 @@ int main(void)
 {
 	pthread_t threads[NCPUS];
 	struct task *spawners[NCPUS];
-	struct task_stats st;
-	int bad = 0;
+	struct task_stats st, st2;
+	int bad = 0, sleep_bad;
 
-	printf("KTAP version 1\n1..1\n");
+	printf("KTAP version 1\n1..2\n");
 	pid_storage = calloc(pid_map_storage_words(PID_MAX_DEFAULT), sizeof(uint64_t));
 	pid_map_init(&pids, pid_storage, PID_MAX_DEFAULT);
 	for (int c = 0; c < NCPUS; c++) {
@@ -262,14 +364,17 @@ int main(void)
 	}
 	for (int c = 0; c < NCPUS; c++)
 		task_wait(&sched, spawners[c]);
+	task_get_stats(&sched, &st);
+	sleep_bad = sleep_rounds(&st2);
 	stop_cpus();
 	for (int c = 1; c < NCPUS; c++)
 		pthread_join(threads[c], NULL);
 
-	task_get_stats(&sched, &st);
-	printf("# %llu tasks, %llu placed on an idle CPU, %llu kicked by a waiter; ran per CPU:",
+	printf("# %llu tasks, %llu placed on an idle CPU, %llu kicked by a waiter; waiters slept "
+	       "%llu times, woken %llu by an exit, %llu for a queued task; ran per CPU:",
 	       (unsigned long long)st.spawned, (unsigned long long)st.placed,
-	       (unsigned long long)st.kicked);
+	       (unsigned long long)st.kicked, (unsigned long long)st.slept,
+	       (unsigned long long)st.woken_exit, (unsigned long long)st.woken_queue);
 	for (int c = 0; c < NCPUS; c++)
 		printf(" %ld", (long)cpus[c].ran);
 	printf("\n");
@@ -287,6 +392,16 @@ int main(void)
 		       (unsigned long long)st.live, (unsigned long long)st.stack_errors,
 		       (long)structs_out, (long)stacks_out, pid_map_count(&pids));
 	printf("%sok 1 spawn_100000_from_every_cpu\n", bad ? "not " : "");
+	st2.slept -= st.slept;
+	st2.woken_exit -= st.woken_exit;
+	st2.woken_queue -= st.woken_queue;
+	printf("# %d rounds: waiters slept %llu times, woken %llu by an exit, %llu for a queued "
+	       "task; %d rounds wrong\n", SLEEP_ROUNDS, (unsigned long long)st2.slept,
+	       (unsigned long long)st2.woken_exit, (unsigned long long)st2.woken_queue, sleep_bad);
+	sleep_bad |= st2.slept == 0 || st2.woken_exit == 0 || st2.woken_queue == 0;
+	sleep_bad |= st2.live != 0 || pid_map_count(&pids) != 0;
+	printf("%sok 2 waiters_sleep_and_are_woken\n", sleep_bad ? "not " : "");
+	bad |= sleep_bad;
 	free(pid_storage);
 	return bad;
 }

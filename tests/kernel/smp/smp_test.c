@@ -305,6 +305,18 @@ KTEST(smp, task_queuer_fences_before_reading_the_idle_mask)
 	EXPECT_TRUE(t, has_full_fence(t, "smp_idle_loop"));
 }
 
+/*
+ * The same store->load handshakes for a waiter going to sleep in
+ * task_wait: it sets its sleepers bit and loads the task's state and the
+ * queues (sleep_on); the exit stores DEAD and tests the bit
+ * (wake_exit_waiter); the queuer is dispatch() above.
+ */
+KTEST(smp, sleeping_waiter_and_its_wakers_fence)
+{
+	EXPECT_TRUE(t, has_full_fence(t, "sleep_on"));
+	EXPECT_TRUE(t, has_full_fence(t, "wake_exit_waiter"));
+}
+
 /* ------------------------------------------------------------ TLB shootdown */
 
 /*
