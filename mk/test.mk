@@ -5,7 +5,7 @@
 HOST_TEST_BINS += tests/runner/runner_test.py tests/runner/results_test.py
 HOST_TEST_BINS += tests/runner/debug_test.py tests/runner/ci_test.py
 # The monitor driven over COM1 and the PS/2 keyboard, screenshots read back
-# glyph by glyph (one QEMU boot, ~15 s); it boots $(KERNEL_ELF).
+# glyph by glyph (one QEMU boot, ~11.5 s); it boots $(KERNEL_ELF).
 HOST_TEST_BINS += tests/runner/shell_test.py
 
 # ---------------------------------------------------------------- QEMU
