@@ -9,15 +9,24 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 
-#define TLB_WARN_MS		1000	/* a shootdown names a slow CPU after this, then at 2x, 4x... */
-
 static uint64_t tlb_timeout_ms = SMP_TLB_TIMEOUT_S * 1000ull;
+static uint64_t tlb_warn_ms = SMP_TLB_WARN_MS;
 static uint64_t tlb_warnings;
 static bool stopping;
 
 void smp_set_tlb_timeout_ms(uint64_t ms)
 {
 	tlb_timeout_ms = ms;
+}
+
+void smp_set_tlb_warn_ms(uint64_t ms)
+{
+	__atomic_store_n(&tlb_warn_ms, ms ? ms : 1, __ATOMIC_RELAXED);
+}
+
+uint64_t smp_tlb_warn_ms(void)
+{
+	return __atomic_load_n(&tlb_warn_ms, __ATOMIC_RELAXED);
 }
 
 uint64_t smp_tlb_warnings(void)
@@ -61,12 +70,13 @@ bool smp_nmi(struct trap_frame *f)
 
 /*
  * Wait for CPU i to flush. A CPU that takes long is slow, not dead (a
- * vCPU the host did not run, an SMI): name it, at 1 s, 2 s, 4 s..., and
- * keep waiting; only one silent for tlb_timeout_ms is dead (a panic).
+ * vCPU the host did not run, an SMI): name it, after tlb_warn_ms (1 s),
+ * then at twice and four times that..., and keep waiting; only one silent
+ * for tlb_timeout_ms is dead (a panic).
  */
 static void wait_flushed(unsigned int i, uint64_t start)
 {
-	uint64_t warn_ms = TLB_WARN_MS;
+	uint64_t warn_ms = smp_tlb_warn_ms();
 
 	while (__atomic_load_n(&cpus[i].tlb_flush, __ATOMIC_ACQUIRE)) {
 		uint64_t ms = (rdtsc() - start) / tsc_khz();

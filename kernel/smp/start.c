@@ -110,6 +110,26 @@ static void set_tlb_timeout(const char *cmdline)
 	pr_info("smp: TLB shootdowns wait %lu s for a silent CPU%s\n", s, s ? "" : " (for ever)");
 }
 
+/*
+ * smp.tlb_warn_ms=<ms>: after how long a shootdown names a CPU slow to
+ * flush (default 1000). Lower, a slow-CPU test need not stall for seconds.
+ */
+static void set_tlb_warn(const char *cmdline)
+{
+	char val[16];
+	uint64_t ms;
+
+	if (!cmdline_get(cmdline, "smp.tlb_warn_ms", val, sizeof(val)))
+		return;
+	if (!shell_parse_u64(val, &ms) || ms < 1 || ms > TLB_TIMEOUT_MAX_S * 1000ull) {
+		pr_err("smp: smp.tlb_warn_ms=%s: not a number of milliseconds (1..%llu); keeping %d\n",
+		       val, TLB_TIMEOUT_MAX_S * 1000ull, SMP_TLB_WARN_MS);
+		return;
+	}
+	smp_set_tlb_warn_ms(ms);
+	pr_info("smp: TLB shootdowns name a CPU slow to flush after %lu ms\n", ms);
+}
+
 /* An AP's life once arch has it online: into the online mask, then the idle loop. */
 static void __attribute__((noreturn)) ap_entry(void)
 {
@@ -155,6 +175,7 @@ void smp_start(const struct madt_info *madt, const char *cmdline)
 		cpus[0].tss_sel, ipi_vector, apic_timer_calibrate());
 	set_late_ap(cmdline);
 	set_tlb_timeout(cmdline);
+	set_tlb_warn(cmdline);
 	if (!smp_start_aps(&cpu_list, ap_entry))
 		return;
 	smp_wait_idle();
