@@ -36,6 +36,7 @@
 #define AP_TIMEOUT_MS		1000	/* generous: 16 vCPUs share 2 host cores under TCG */
 #define NO_APIC_ID		0xFFFFFFFFu	/* tr_late: no AP answers late */
 #define LATE_GRACE_MS		20	/* tests: how long a late AP may run before its INIT */
+#define LATE_SEEN_MS		AP_TIMEOUT_MS	/* tests: how long to wait for it to try at all */
 #define EFER_LME		(1u << 8)
 #define LOW_MEMORY		(1ull << 20)
 #define FOUR_GIB		(1ull << 32)
@@ -305,10 +306,13 @@ void smp_set_late_ap(uint32_t apic_id)
  * Tests: before the late AP gets its parking INIT, let it try its claim
  * (it says so), and give it LATE_GRACE_MS to do wrong if it would: take a
  * slot, enter the kernel. The INIT would otherwise often win the race.
+ * The wait for it to try ends as soon as it does, but
+ * may last LATE_SEEN_MS: under TCG on a loaded host its vCPU thread can go
+ * unscheduled for tens of ms (20 ms was too short at host load 14-20).
  */
 static void late_grace(uint32_t apic)
 {
-	uint64_t start = rdtsc(), limit = LATE_GRACE_MS * tsc_khz();
+	uint64_t start = rdtsc(), limit = LATE_SEEN_MS * tsc_khz();
 
 	if (apic != late_apic)
 		return;
