@@ -10,10 +10,26 @@
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
 
+/*
+ * The lock serialises take_slot (taken, reclaim's shootdown round); frees
+ * take no lock: the live check reads the page tables and retire_slot sets
+ * a stale bit atomically.
+ */
 static struct spinlock lock = SPINLOCK_INIT;
-static BM_DECLARE(taken, KSTACK_SLOTS);	/* live or stale */
-static BM_DECLARE(stale, KSTACK_SLOTS);	/* freed; other TLBs may still map it */
-static struct kstack_stats stats;
+static BM_DECLARE(taken, KSTACK_SLOTS);	/* live or stale (under lock) */
+static BM_DECLARE(stale, KSTACK_SLOTS);	/* freed; other TLBs may still map it (atomics only) */
+static BM_DECLARE(reclaimed, KSTACK_SLOTS);	/* reclaim's snapshot of stale (under lock) */
+static struct kstack_stats stats;	/* each counter an atomic */
+
+static void stat_add(uint64_t *c, uint64_t n)
+{
+	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+static uint64_t stat_read(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
 
 /* The stacks' page tables, reached through the direct map. */
 static uint64_t *table_virt(uint64_t phys)
@@ -102,7 +118,7 @@ static void shootdown(void)
 {
 	smp_flush_tlb_others();
 	write_cr3(read_cr3());
-	stats.shootdowns++;
+	stat_add(&stats.shootdowns, 1);
 }
 
 /* ------------------------------------------------------------ slots */
@@ -119,6 +135,35 @@ static uint64_t slot_top(size_t slot)
 	return KSTACK_AREA + (uint64_t)(slot + 1) * KSTACK_SLOT_SIZE;
 }
 
+void (*kstack_reclaim_hook)(void);
+
+/*
+ * Make the stale slots clean (under lock): false if there were none.
+ *
+ * retire_slot sets stale bits without the lock, at any moment of this. So
+ * the stale words are snapshotted (exchanged for 0) BEFORE the shootdown,
+ * and only the snapshot's slots are freed after it: a slot retired after
+ * its word was taken stays stale for the next round. Snapshotting after
+ * the shootdown would be wrong: a slot retired between the flush and the
+ * snapshot would be freed while another CPU's TLB may still map it.
+ */
+static bool reclaim(void)
+{
+	size_t n;
+
+	for (size_t w = 0; w < BM_WORDS(KSTACK_SLOTS); w++)
+		reclaimed[w] = __atomic_exchange_n(&stale[w], 0, __ATOMIC_ACQ_REL);
+	n = bm_weight(reclaimed, KSTACK_SLOTS);
+	if (!n)
+		return false;
+	shootdown();
+	if (kstack_reclaim_hook)
+		kstack_reclaim_hook();
+	bm_andnot(taken, taken, reclaimed, KSTACK_SLOTS);
+	stat_add(&stats.stale, -(uint64_t)n);
+	return true;
+}
+
 /* A clean slot, now taken; KSTACK_SLOTS if none even after a shootdown. */
 static size_t take_slot(void)
 {
@@ -126,31 +171,28 @@ static size_t take_slot(void)
 
 	spin_lock(&lock);
 	slot = bm_find_first_zero(taken, KSTACK_SLOTS);
-	if (slot >= KSTACK_SLOTS && !bm_empty(stale, KSTACK_SLOTS)) {
-		shootdown();
-		bm_andnot(taken, taken, stale, KSTACK_SLOTS);
-		bm_zero(stale, KSTACK_SLOTS);
-		stats.stale = 0;
+	if (slot >= KSTACK_SLOTS && reclaim())
 		slot = bm_find_first_zero(taken, KSTACK_SLOTS);
-	}
 	if (slot < KSTACK_SLOTS) {
 		bm_set(taken, slot);
-		stats.live++;
+		stat_add(&stats.live, 1);
 	} else {
-		stats.failed++;
+		stat_add(&stats.failed, 1);
 	}
 	spin_unlock(&lock);
 	return slot;
 }
 
-/* The slot is unmapped here: stale until the next shootdown. */
+/*
+ * The slot is unmapped here: stale until the next shootdown. No lock: the
+ * bit is set atomically (reclaim's snapshot takes it), the counters are
+ * atomics, and stale is counted before its bit can be reclaimed.
+ */
 static void retire_slot(size_t slot)
 {
-	spin_lock(&lock);
-	bm_set(stale, slot);
-	stats.stale++;
-	stats.live--;
-	spin_unlock(&lock);
+	stat_add(&stats.stale, 1);
+	stat_add(&stats.live, -(uint64_t)1);
+	bm_set_atomic(stale, slot);
 }
 
 uint64_t kstack_alloc(unsigned int pages)
@@ -165,31 +207,40 @@ uint64_t kstack_alloc(unsigned int pages)
 	/* The slot is ours alone, and its page tables exist: map without the lock. */
 	if (!map(kstack_bottom(slot_top(slot), pages), pages)) {
 		retire_slot(slot);
-		spin_lock(&lock);
-		stats.failed++;
-		spin_unlock(&lock);
+		stat_add(&stats.failed, 1);
 		return 0;
 	}
 	return slot_top(slot);
 }
 
-/* Is top the top of a live stack? */
-static bool live_top(uint64_t top)
+/*
+ * Is top the top of a live stack? Without the lock: a slot's top page is
+ * mapped exactly while it is live (map() maps it last, only when the whole
+ * stack is mapped; kstack_free unmaps it before retiring the slot), and the
+ * area's page tables all exist from kstack_init, so the lookup only reads
+ * a leaf entry. A double free after the slot was reused passes, as it
+ * would with the bitmaps.
+ */
+bool kstack_live(uint64_t top)
+{
+	if (top <= KSTACK_AREA || (top - KSTACK_AREA) % KSTACK_SLOT_SIZE ||
+	    (top - KSTACK_AREA) / KSTACK_SLOT_SIZE > KSTACK_SLOTS)
+		return false;
+	return kstack_mapped(top - FRAME_SIZE);
+}
+
+bool kstack_stale(uint64_t top)
 {
 	size_t slot = (top - KSTACK_AREA) / KSTACK_SLOT_SIZE - 1;
-	bool live;
 
 	if (top <= KSTACK_AREA || (top - KSTACK_AREA) % KSTACK_SLOT_SIZE || slot >= KSTACK_SLOTS)
 		return false;
-	spin_lock(&lock);
-	live = bm_test(taken, slot) && !bm_test(stale, slot);
-	spin_unlock(&lock);
-	return live;
+	return bm_test_atomic(stale, slot);
 }
 
 void kstack_free(uint64_t top, unsigned int pages)
 {
-	if (!live_top(top))
+	if (!kstack_live(top))
 		panic("kstack: free of 0x%lx, which is no live stack", top);
 	unmap(kstack_bottom(top, pages), pages);
 	retire_slot((top - KSTACK_AREA) / KSTACK_SLOT_SIZE - 1);
@@ -197,7 +248,8 @@ void kstack_free(uint64_t top, unsigned int pages)
 
 void kstack_get_stats(struct kstack_stats *st)
 {
-	spin_lock(&lock);
-	*st = stats;
-	spin_unlock(&lock);
+	st->live = stat_read(&stats.live);
+	st->stale = stat_read(&stats.stale);
+	st->shootdowns = stat_read(&stats.shootdowns);
+	st->failed = stat_read(&stats.failed);
 }

@@ -61,6 +61,93 @@ KTEST_SLOW(kstack, freed_slot_waits_for_a_shootdown)
 	ktest_diag(t, "%u stacks, %lu shootdowns since boot", n, after.shootdowns);
 }
 
+/* kstack_free's check (it panics when false): a double free or a pointer that is no top fails it. */
+KTEST(kstack, only_a_live_top_passes_the_free_check)
+{
+	uint64_t top = kstack_alloc(2);
+
+	ASSERT_NE(t, top, 0);
+	EXPECT_TRUE(t, kstack_live(top));
+	EXPECT_FALSE(t, kstack_live(top - 8));			/* inside the stack */
+	EXPECT_FALSE(t, kstack_live(top - 4096));		/* a page, not the top */
+	EXPECT_FALSE(t, kstack_live(top + 4096));		/* the next slot's guard */
+	EXPECT_FALSE(t, kstack_live(0));
+	EXPECT_FALSE(t, kstack_live(KSTACK_AREA));		/* below the first slot's top */
+	EXPECT_FALSE(t, kstack_live(KSTACK_AREA + (uint64_t)(KSTACK_SLOTS + 1) * KSTACK_SLOT_SIZE));
+	EXPECT_FALSE(t, kstack_stale(top));
+	kstack_free(top, 2);
+	EXPECT_FALSE(t, kstack_live(top));			/* a second free would panic */
+	EXPECT_TRUE(t, kstack_stale(top));
+}
+
+static uint64_t victim;
+
+/* Frees victim in the middle of a reclaim round: after the shootdown, before slots are made clean. */
+static void free_victim_in_reclaim(void)
+{
+	kstack_free(victim, 1);
+	victim = 0;
+	kstack_reclaim_hook = NULL;
+}
+
+static uint64_t held[KSTACK_SLOTS];
+
+/*
+ * Frees run without the slot lock, so one may come while a reclaim round
+ * flushes the TLBs: that slot was not covered by the flush and must stay
+ * stale until the next round, not be handed out.
+ */
+KTEST_SLOW(kstack, slot_freed_during_a_reclaim_waits_for_the_next)
+{
+	struct kstack_stats s0, s1, s2;
+	struct pfa_stats p0, p1;
+	uint64_t top, freed;
+	unsigned int n, nheld = 0;
+	bool handed_out = false;
+
+	page_stats(&p0);
+	freed = victim = kstack_alloc(1);
+	ASSERT_NE(t, victim, 0);
+	kstack_get_stats(&s0);
+	kstack_reclaim_hook = free_victim_in_reclaim;
+	/* Cycle through the slots until a round runs (and frees victim in it). */
+	for (n = 0; n <= KSTACK_SLOTS && victim; n++) {
+		top = kstack_alloc(1);
+		ASSERT_NE(t, top, 0);
+		kstack_free(top, 1);
+	}
+	kstack_reclaim_hook = NULL;
+	ASSERT_EQ(t, victim, 0);
+	kstack_get_stats(&s1);
+	EXPECT_EQ(t, s1.shootdowns, s0.shootdowns + 1);
+	EXPECT_TRUE(t, kstack_stale(freed));
+	EXPECT_FALSE(t, kstack_live(freed));
+	EXPECT_EQ(t, s1.stale, 2);			/* victim and the stack freed after that alloc */
+	EXPECT_EQ(t, s1.live, s0.live - 1);
+	/* Hold every clean slot: none of them may be victim's, up to the next round. */
+	for (;;) {
+		top = kstack_alloc(1);
+		ASSERT_NE(t, top, 0);
+		held[nheld++] = top;
+		kstack_get_stats(&s2);
+		if (s2.shootdowns != s1.shootdowns)
+			break;			/* this one came after a flush: any slot is fine */
+		if (top == freed)
+			handed_out = true;
+		ASSERT_LT(t, nheld, KSTACK_SLOTS);
+	}
+	EXPECT_FALSE(t, handed_out);
+	EXPECT_EQ(t, s2.shootdowns, s1.shootdowns + 1);
+	EXPECT_FALSE(t, kstack_stale(freed));		/* the second round cleaned it */
+	while (nheld)
+		kstack_free(held[--nheld], 1);
+	kstack_get_stats(&s2);
+	EXPECT_EQ(t, s2.live, s0.live - 1);
+	EXPECT_EQ(t, s2.failed, s0.failed);
+	page_stats(&p1);
+	EXPECT_EQ(t, p1.used, p0.used);
+}
+
 /* After smp_start the boot CPU runs on its window's kernel stack, above a guard page. */
 KTEST(kstack, boot_cpu_runs_on_its_guarded_stack)
 {

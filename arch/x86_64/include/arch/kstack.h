@@ -55,7 +55,17 @@ uint64_t kstack_map(uint64_t va, unsigned int pages);
 bool kstack_mapped(uint64_t va);
 /* Is addr on a stack of the area? If so, [*lo, *top) is its mapped pages. Builds nothing. */
 bool kstack_bounds(uint64_t addr, uint64_t *lo, uint64_t *top);
-/* A snapshot of the counters. */
+/* Is top the top of a live stack (its top page mapped)? kstack_free panics if not. */
+bool kstack_live(uint64_t top);
+/* Was the slot under top freed and not yet made clean by a shootdown? */
+bool kstack_stale(uint64_t top);
+/*
+ * Tests only (NULL otherwise): called in a reclaim round, under the slot
+ * lock, after the stale slots were snapshotted and the shootdown done and
+ * before those slots are made clean. It may free stacks, not allocate.
+ */
+extern void (*kstack_reclaim_hook)(void);
+/* The counters, each read atomically (not all at one moment while others allocate). */
 void kstack_get_stats(struct kstack_stats *st);
 
 #endif /* ARCH_KSTACK_H */
