@@ -11,15 +11,18 @@
 #include <kernel/spinlock.h>
 
 /*
- * The lock serialises take_slot (taken, reclaim's shootdown round); frees
- * take no lock: the live check reads the page tables and retire_slot sets
- * a stale bit atomically.
+ * The lock serialises reclaim rounds, and only an allocation that finds no
+ * clean slot takes it. Otherwise: take_slot claims a clear bit of taken
+ * atomically, the free's live check reads the page tables, retire_slot
+ * sets a stale bit atomically.
  */
 static struct spinlock lock = SPINLOCK_INIT;
-static BM_DECLARE(taken, KSTACK_SLOTS);	/* live or stale (under lock) */
+static BM_DECLARE(taken, KSTACK_SLOTS);	/* live or stale (atomics only) */
 static BM_DECLARE(stale, KSTACK_SLOTS);	/* freed; other TLBs may still map it (atomics only) */
 static BM_DECLARE(reclaimed, KSTACK_SLOTS);	/* reclaim's snapshot of stale (under lock) */
 static struct kstack_stats stats;	/* each counter an atomic */
+/* Where each CPU's next claim starts (its last slot + 1): CPUs work in different words. */
+static size_t next_slot[SMP_MAX_CPUS];
 
 static void stat_add(uint64_t *c, uint64_t n)
 {
@@ -159,27 +162,42 @@ static bool reclaim(void)
 	shootdown();
 	if (kstack_reclaim_hook)
 		kstack_reclaim_hook();
-	bm_andnot(taken, taken, reclaimed, KSTACK_SLOTS);
+	/* Stale slots stay taken, so no claim races these bits; others' claims share the words. */
+	for (size_t w = 0; w < BM_WORDS(KSTACK_SLOTS); w++)
+		if (reclaimed[w])
+			__atomic_fetch_and(&taken[w], ~reclaimed[w], __ATOMIC_RELEASE);
 	stat_add(&stats.stale, -(uint64_t)n);
 	return true;
 }
 
-/* A clean slot, now taken; KSTACK_SLOTS if none even after a shootdown. */
+/*
+ * A clean slot, now taken; KSTACK_SLOTS if none even after a shootdown.
+ * A clear bit of taken is a clean slot, claimed without the lock. With
+ * none left, the lock: another CPU's round may have just cleaned some
+ * (claim again), else this CPU runs the round.
+ */
 static size_t take_slot(void)
 {
+	unsigned int cpu = smp_cpu_id() % SMP_MAX_CPUS;
+	size_t hint = __atomic_load_n(&next_slot[cpu], __ATOMIC_RELAXED);
 	size_t slot;
 
-	spin_lock(&lock);
-	slot = bm_find_first_zero(taken, KSTACK_SLOTS);
-	if (slot >= KSTACK_SLOTS && reclaim())
-		slot = bm_find_first_zero(taken, KSTACK_SLOTS);
-	if (slot < KSTACK_SLOTS) {
-		bm_set(taken, slot);
-		stat_add(&stats.live, 1);
-	} else {
-		stat_add(&stats.failed, 1);
+	if (!hint)	/* first use: CPUs start 4 words apart */
+		hint = (size_t)cpu * 256 % KSTACK_SLOTS;
+	slot = bm_claim_from_atomic(taken, KSTACK_SLOTS, hint);
+	if (slot >= KSTACK_SLOTS) {
+		spin_lock(&lock);
+		slot = bm_claim_from_atomic(taken, KSTACK_SLOTS, hint);
+		if (slot >= KSTACK_SLOTS && reclaim())
+			slot = bm_claim_from_atomic(taken, KSTACK_SLOTS, hint);
+		spin_unlock(&lock);
 	}
-	spin_unlock(&lock);
+	if (slot >= KSTACK_SLOTS) {
+		stat_add(&stats.failed, 1);
+		return slot;
+	}
+	__atomic_store_n(&next_slot[cpu], (slot + 1) % KSTACK_SLOTS, __ATOMIC_RELAXED);
+	stat_add(&stats.live, 1);
 	return slot;
 }
 

@@ -17,6 +17,11 @@
  * every stale slot clean again: one round per KSTACK_SLOTS frees at most. The frames go
  * back at once; only a use-after-free of a dead stack could reach them
  * through a stale entry, as with any freed memory.
+ *
+ * Locking: an allocation claims a clear bit of the slot bitmap atomically
+ * and a free sets its stale bit atomically; only the shootdown round (an
+ * allocation that found no clean slot) takes a lock. A slot freed while a
+ * round runs waits for the next one (kstack.c, reclaim).
  */
 #ifndef ARCH_KSTACK_H
 #define ARCH_KSTACK_H
