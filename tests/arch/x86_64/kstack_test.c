@@ -5,6 +5,7 @@
 #include <arch/smp.h>
 #include <kernel/ktest.h>
 #include <kernel/page.h>
+#include <kernel/smp.h>
 
 KTEST(kstack, stack_is_mapped_and_its_guard_is_not)
 {
@@ -146,6 +147,60 @@ KTEST_SLOW(kstack, slot_freed_during_a_reclaim_waits_for_the_next)
 	EXPECT_EQ(t, s2.failed, s0.failed);
 	page_stats(&p1);
 	EXPECT_EQ(t, p1.used, p0.used);
+}
+
+#define HAMMER_ROUNDS	128
+#define HAMMER_HELD	8
+
+static uint64_t hammer_bad[SMP_MAX_CPUS];
+
+/* Take HAMMER_HELD stacks, tag each, check no other CPU wrote on them, free them; repeat. */
+static void hammer_stacks(void *arg)
+{
+	uint64_t mine[HAMMER_HELD], cpu = smp_cpu_id(), bad = 0;
+
+	(void)arg;
+	for (unsigned int r = 0; r < HAMMER_ROUNDS; r++) {
+		for (unsigned int i = 0; i < HAMMER_HELD; i++) {
+			mine[i] = kstack_alloc(1);
+			if (!mine[i]) {
+				bad++;
+				continue;
+			}
+			*(volatile uint64_t *)(mine[i] - 8) = cpu << 32 | r << 8 | i;
+		}
+		for (unsigned int i = 0; i < HAMMER_HELD; i++) {
+			if (!mine[i])
+				continue;
+			bad += *(volatile uint64_t *)(mine[i] - 8) != (cpu << 32 | r << 8 | i);
+			kstack_free(mine[i], 1);
+		}
+	}
+	hammer_bad[cpu] = bad;
+}
+
+/* Every CPU allocates and frees at once, through reclaim rounds: each stack is its owner's alone. */
+KTEST_SLOW(kstack, every_cpu_allocates_and_frees_at_once)
+{
+	struct kstack_stats s0, s1;
+	struct pfa_stats p0, p1;
+	uint64_t bad = 0;
+
+	page_stats(&p0);
+	kstack_get_stats(&s0);
+	smp_call_all(hammer_stacks, NULL);
+	for (unsigned int c = 0; c < smp_cpus_online(); c++)
+		bad += hammer_bad[c];
+	kstack_get_stats(&s1);
+	EXPECT_EQ(t, bad, 0);
+	EXPECT_EQ(t, s1.live, s0.live);
+	EXPECT_EQ(t, s1.failed, s0.failed);
+	if (smp_cpus_online() * HAMMER_ROUNDS * HAMMER_HELD > KSTACK_SLOTS)
+		EXPECT_GT(t, s1.shootdowns, s0.shootdowns);
+	page_stats(&p1);
+	EXPECT_EQ(t, p1.used, p0.used);
+	ktest_diag(t, "%u CPUs, %u stacks each, %lu reclaim rounds", smp_cpus_online(),
+		   HAMMER_ROUNDS * HAMMER_HELD, s1.shootdowns - s0.shootdowns);
 }
 
 /* After smp_start the boot CPU runs on its window's kernel stack, above a guard page. */
