@@ -3,7 +3,6 @@
 #include <kernel/task.h>
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,11 +86,21 @@ static void sim_run_on_stack(void *ctx, struct task *t, void (*body)(struct task
 	body(t);
 }
 
-/* Host threads outnumber the cores: spinning would starve the thread being waited for. */
+/*
+ * A short spin, as the kernel's pause, not a yield: a yield costs a whole
+ * time slice of every other runnable thread on a loaded host, and the
+ * sleep rounds make some 300,000 relax calls in a row (beside six CPU hogs
+ * this program did 176 of its 1,000 rounds in 175 s; with the spin it ends
+ * in 2-5 s there). Spinning cannot starve the thread waited for for long: a waiter
+ * sleeps after some 320 calls (task_wait), and the host preempts it.
+ */
+#define RELAX_SPIN	16
+
 static void sim_relax(void *ctx)
 {
 	(void)ctx;
-	sched_yield();
+	for (int i = 0; i < RELAX_SPIN; i++)
+		__builtin_ia32_pause();
 }
 
 static unsigned int sim_this_cpu(void *ctx)
@@ -225,17 +234,17 @@ static int spawner(void *arg)
 
 /*
  * Sleeping waiters, on purpose: a task on CPU 1 waits for one on CPU 2,
- * which yields a random while (about as long as a waiter spins before it
+ * which spins a random while (about as long as a waiter spins before it
  * sleeps, so the exit often races the waiter's registration) and, every
  * other round, first spawns a task only CPU 1 may run and waits for it
  * (CPU 1 may be asleep by then: the queueing must wake it). A lost
  * wake-up hangs the program.
  */
 #define SLEEP_ROUNDS	1000
-#define SLEEP_YIELDS	700
+#define SLEEP_RELAXES	700
 
 struct sleep_round {
-	unsigned int yields;
+	unsigned int relaxes;
 	bool spawn_for_cpu1;
 	atomic_int inner_cpu;
 };
@@ -252,8 +261,8 @@ static int on_cpu2(void *arg)
 	struct cpumask one;
 	struct task *inner;
 
-	for (unsigned int i = 0; i < r->yields; i++)
-		sched_yield();
+	for (unsigned int i = 0; i < r->relaxes; i++)
+		sim_relax(NULL);
 	if (!r->spawn_for_cpu1)
 		return 9;
 	bm_zero(one.bits, NR_CPUS);
@@ -285,7 +294,7 @@ static int sleep_rounds(struct task_stats *st)
 	bm_zero(one.bits, NR_CPUS);
 	bm_set(one.bits, 1);
 	for (int i = 0; i < SLEEP_ROUNDS; i++) {
-		struct sleep_round r = { .yields = (unsigned int)(next_rand(&rng) % SLEEP_YIELDS),
+		struct sleep_round r = { .relaxes = (unsigned int)(next_rand(&rng) % SLEEP_RELAXES),
 					 .spawn_for_cpu1 = i % 2, .inner_cpu = -1 };
 		struct task *w;
 
