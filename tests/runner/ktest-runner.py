@@ -526,18 +526,19 @@ def start_order(runs, out):
 
 # A guess at the host commands' seconds on a quiet 2-core machine, for the
 # first make test in a tree (after it, results.json has the real ones).
-HOST_SECONDS = {"shell_test": 15, "fuzz-smoke": 5, "debug_test": 8, "runner_test": 3}
+HOST_SECONDS = {"shell_test": 10, "fuzz-smoke": 4, "runner_test": 3}
 
 
 def guess_seconds(run):
-    """A run's seconds on a quiet 2-core machine, roughly, as of make test's
-    first measurements: the spawn stress, the UBSan kernel and OVMF cost most."""
+    """A run's seconds on a quiet 2-core machine, roughly (a make test of
+    2026-12-02, 60 s): the spawn stress, shell_test, the UBSan kernel and
+    OVMF cost most."""
     if not run.qemu:
-        return HOST_SECONDS.get(run.name.split(":", 1)[-1], 3)
+        return HOST_SECONDS.get(run.name.split(":", 1)[-1], 1)
     if run.expect is not None:
-        return 3
-    return (25 if matrix.FULL_STRESS in (run.cmdline or "") else 0) + \
-        (12 if run.kernel else 0) + (6 if "uefi" in run.name else 4)
+        return 1
+    return (8 if matrix.FULL_STRESS in (run.cmdline or "") else 0) + \
+        (5 if run.kernel else 0) + (3 if "uefi" in run.name else 2)
 
 
 def start_rank(run):
