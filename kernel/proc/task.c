@@ -184,10 +184,10 @@ static __attribute__((noinline)) void dispatch(struct task_sched *s, struct task
 	cpu = cpumask_claim_idle_atomic(&s->sleepers, &affinity, s->ncpus,
 					(s->ops->this_cpu(s->ctx) + 1) % s->ncpus, NULL);
 	if (cpu < s->ncpus) {
-		s->ops->wake_waiter(s->ctx, cpu);
 		spin_lock(&s->lock);
 		s->stats.woken_queue++;
 		spin_unlock(&s->lock);
+		s->ops->wake_waiter(s->ctx, cpu);
 	}
 }
 
@@ -278,10 +278,11 @@ static __attribute__((noinline)) void wake_exit_waiter(struct task_sched *s, uns
 	full_fence(s);
 	if (!cpumask_test_and_clear_atomic(&s->sleepers, cpu))
 		return;
-	s->ops->wake_waiter(s->ctx, cpu);
+	/* Counted before the wake: whoever the woken waiter tells reads stats that include it. */
 	spin_lock(&s->lock);
 	s->stats.woken_exit++;
 	spin_unlock(&s->lock);
+	s->ops->wake_waiter(s->ctx, cpu);
 }
 
 /* The task returned: give back its stack and PID; the struct waits for task_wait. */

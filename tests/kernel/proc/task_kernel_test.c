@@ -212,6 +212,12 @@ static void sleep_case(struct ktest *t, struct sleep_case *c, struct task_stats 
 	ASSERT_EQ(t, __atomic_load_n(&w->state, __ATOMIC_ACQUIRE), TASK_DEAD);
 	EXPECT_EQ(t, task_wait(s, w), 9);
 	EXPECT_TRUE(t, c->saw_cpu1_asleep);
+	/*
+	 * CPU 2 may still be between waking CPU 1 and leaving task_exit when w
+	 * is dead (a spurious wake ends CPU 1's hlt early): read the stats
+	 * once every CPU is back in the idle loop.
+	 */
+	smp_wait_idle();
 	task_get_stats(s, &st[1]);
 	EXPECT_GE(t, st[1].slept, st[0].slept + 1);
 }
