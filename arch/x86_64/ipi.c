@@ -39,13 +39,31 @@ static bool online(unsigned int i)
 	return __atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Tests: a CPU slow to flush, for stall ms, and then until the waiter has
+ * named it (a warning after this point), for at most twice as long again.
+ * Under TCG on a loaded host the waiter's vCPU can go unscheduled across
+ * its warning time, find the flush done, and never warn (smp_test saw
+ * "flushed after 182 ms (stalled 150 ms, warning at 100 ms); 0 warnings").
+ * A waiter that never warns still lets the stall end, at 3 x stall.
+ */
+static void slow_flush(struct cpu *c)
+{
+	uint64_t warned = __atomic_load_n(&tlb_warnings, __ATOMIC_RELAXED);
+	uint64_t start = rdtsc(), stall = c->tlb_stall_ms;
+
+	udelay(stall * 1000ull);
+	while (__atomic_load_n(&tlb_warnings, __ATOMIC_RELAXED) == warned &&
+	       (rdtsc() - start) / tsc_khz() < 3 * stall)
+		cpu_relax();
+	c->tlb_stall_ms = 0;
+}
+
 /* A flush request to c: reload CR3 (after a test's stall), then say so. */
 static void flush_self(struct cpu *c)
 {
-	if (c->tlb_stall_ms) {		/* tests: a slow CPU */
-		udelay(c->tlb_stall_ms * 1000ull);
-		c->tlb_stall_ms = 0;
-	}
+	if (c->tlb_stall_ms)		/* tests: a slow CPU */
+		slow_flush(c);
 	write_cr3(read_cr3());
 	__atomic_store_n(&c->tlb_flush, 0, __ATOMIC_RELEASE);
 }
